@@ -1,0 +1,181 @@
+"""Fixtures: an app on a fresh database (SQLite file, or PostgreSQL with TEST_DATABASE_URL),
+a real SMTP server on loopback, and factories for users and events."""
+
+import itertools
+import os
+import re
+import socket
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import text
+
+from workshop import create_app
+from workshop.accounts.models import User
+from workshop.events.models import Event, EventKind, EventPartner, EventStatus
+from workshop.extensions import db, limiter
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """Collects what the SMTP server receives."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def last_to(self, address: str) -> EmailMessage:
+        received = self.to(address)
+        assert received, f"no e-mail to {address}; received: {[(m['To'], m['Subject']) for m in self.messages]}"
+        return received[-1]
+
+
+def text_part(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_part(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def link_in(message: EmailMessage) -> str:
+    """The first link of the message, as a path on the site."""
+    match = re.search(r"https?://[^/\s]+(/\S+)", text_part(message))
+    assert match, text_part(message)
+    return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    handler = Mailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    smtp_server.handler.messages.clear()
+    return smtp_server.handler
+
+
+def database_url(tmp_path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app(tmp_path, smtp_server):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "SERVER_NAME": "workshops.test",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        reset_schema()
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def reset_schema() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
+    db.create_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1) or match.group(2)
+
+
+def submit(client, url: str, data: dict, form_url: str | None = None, **kwargs):
+    """Post a form the way a browser does: with the CSRF token of the page that shows it."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email=None, password=PASSWORD, full_name="Test Person", verified=True, **fields) -> User:
+        user = User(
+            email=email or f"person{next(_counter)}@example.org",
+            full_name=full_name,
+            email_verified_at=datetime.now(timezone.utc) if verified else None,
+            **fields,
+        )
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_event(app, make_user):
+    def make(organiser=None, status=EventStatus.PUBLISHED, title=None, starts_in_days=30, days=2, **fields) -> Event:
+        n = next(_counter)
+        starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days)
+        values = dict(
+            slug=f"event-{n}",
+            kind=EventKind.WORKSHOP,
+            title=title or f"Workshop number {n}",
+            timezone="Europe/London",
+            starts_at=starts,
+            ends_at=starts + timedelta(days=days),
+            status=status,
+        )
+        values.update(fields)
+        partners = values.pop("partners", [])
+        event = Event(**values)
+        event.partners = [EventPartner(name=name, position=i) for i, name in enumerate(partners)]
+        event.organisers = [organiser or make_user(can_create_events=True)]
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+def login(client, user: User, password: str = PASSWORD):
+    response = submit(client, "/login", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def logout(client):
+    return submit(client, "/logout", {}, form_url="/")

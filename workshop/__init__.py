@@ -1,0 +1,96 @@
+"""The workshop and training event manager."""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("WORKSHOP_INSTANCE_PATH", str(root / "instance")),
+        instance_relative_config=True,
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+    )
+    app.config.from_object(config_module.Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        config_module.load_environment(app.config)
+    else:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_secret_key(app)
+    configure_database(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
+    configure_login(app)
+
+    from . import accounts, admin, events, web
+
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(events.bp)
+    app.register_blueprint(admin.bp)
+    web.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app
+
+
+def configure_secret_key(app: Flask) -> None:
+    """Keep a generated key in the instance folder so sessions survive restarts of a fresh install."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def configure_database(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = f"sqlite:///{Path(app.instance_path) / 'workshop.sqlite'}"
+    uri = config_module.normalise_database_url(uri)
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+
+
+def configure_login(app: Flask) -> None:
+    from .accounts.models import User
+
+    login.init_app(app)
+    login.login_view = "accounts.login"
+    login.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login.login_message = _l("Please log in to open this page.")
+
+    @login.user_loader
+    def load_user(identity: str):
+        user_id, _, version = identity.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or str(user.session_version) != version:
+            return None
+        return user

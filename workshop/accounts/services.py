@@ -1,0 +1,159 @@
+"""Accounts: sign-up, verification, log-in, passwords and profiles."""
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import mail
+from ..errors import DomainError
+from ..extensions import db
+from ..timeutil import utcnow
+from . import tokens
+from .models import User
+from .passwords import password_problem
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+def check_password_acceptable(password: str, field: str = "password") -> None:
+    problem = password_problem(password)
+    if problem:
+        raise DomainError(problem, field=field)
+
+
+def sign_up(email: str, password: str, full_name: str, native_name: str = "", locale: str = "en") -> User:
+    check_password_acceptable(password)
+    user = User(
+        email=normalise_email(email),
+        full_name=full_name.strip(),
+        native_name=(native_name or "").strip(),
+        locale=locale,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.flush()  # the unique index decides, not an earlier look-up: no race between two sign-ups
+    except IntegrityError as error:
+        db.session.rollback()
+        raise DomainError(_l("An account with this e-mail address exists already. Log in or reset your password."), field="email") from error
+    send_verification(user)
+    db.session.commit()
+    return user
+
+
+def verification_token(user: User) -> str:
+    return tokens.make_token(tokens.VERIFY_SALT, {"uid": user.id, "email": user.email})
+
+
+def send_verification(user: User) -> None:
+    link = url_for("accounts.verify_email", token=verification_token(user), _external=True)
+    hours = current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600
+    message = mail.compose(
+        user.email, user.locale, "verify_email", _l("Confirm your e-mail address"), user=user, link=link, hours=hours
+    )
+    mail.send_after_commit(db.session, message)
+
+
+def resend_verification(email: str) -> None:
+    """Sends a new link when the address belongs to an unverified account; says nothing otherwise."""
+    user = find_user_by_email(email)
+    if user is not None and not user.is_verified:
+        send_verification(user)
+        db.session.commit()
+
+
+def verify_email(token: str) -> User:
+    payload = tokens.read_token(
+        tokens.VERIFY_SALT,
+        token,
+        current_app.config["EMAIL_VERIFICATION_MAX_AGE"],
+        expired_message=_l("This confirmation link has expired. Log in to get a new one."),
+        invalid_message=_l("This confirmation link is not valid. Check that you copied all of it."),
+    )
+    user = db.session.get(User, payload.get("uid") or 0)
+    if user is None or user.email != payload.get("email"):
+        raise tokens.InvalidToken(_l("This confirmation link is not valid. Check that you copied all of it."))
+    if user.is_verified:
+        raise tokens.InvalidToken(_l("This confirmation link has been used already. You can log in."))
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+class UnverifiedEmail(DomainError):
+    pass
+
+
+def authenticate(email: str, password: str) -> User:
+    user = find_user_by_email(email)
+    if user is None or not user.check_password(password):
+        raise DomainError(_l("The e-mail address or the password is not right."), field="password")
+    if not user.is_verified:
+        raise UnverifiedEmail(_l("Please confirm your e-mail address first: follow the link in the message we sent you."))
+    return user
+
+
+def reset_token(user: User) -> str:
+    return tokens.make_token(tokens.RESET_SALT, {"uid": user.id, "pw": tokens.password_fingerprint(user.password_hash)})
+
+
+def request_password_reset(email: str) -> None:
+    """Mails a single-use link when the address has an account; the answer is the same either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
+    message = mail.compose(user.email, user.locale, "reset_password", _l("Reset your password"), user=user, link=link, hours=hours)
+    mail.send_after_commit(db.session, message)
+    db.session.commit()
+
+
+def user_for_reset_token(token: str) -> User:
+    invalid = _l("This password reset link is not valid or has been used already. Ask for a new one.")
+    payload = tokens.read_token(
+        tokens.RESET_SALT,
+        token,
+        current_app.config["PASSWORD_RESET_MAX_AGE"],
+        expired_message=_l("This password reset link has expired. Ask for a new one."),
+        invalid_message=invalid,
+    )
+    user = db.session.get(User, payload.get("uid") or 0)
+    if user is None or tokens.password_fingerprint(user.password_hash) != payload.get("pw"):
+        raise tokens.InvalidToken(invalid)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    check_password_acceptable(new_password)
+    user.set_password(new_password)
+    user.session_version += 1
+    if not user.is_verified:
+        user.email_verified_at = utcnow()  # the link reached their mailbox: the address is theirs
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    if not user.check_password(current_password):
+        raise DomainError(_l("Your current password is not right."), field="current_password")
+    check_password_acceptable(new_password, field="new_password")
+    user.set_password(new_password)
+    user.session_version += 1  # every other session of this user ends
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, full_name: str, native_name: str, locale: str) -> User:
+    user.full_name = full_name.strip()
+    user.native_name = (native_name or "").strip()
+    user.locale = locale
+    db.session.commit()
+    return user

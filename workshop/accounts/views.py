@@ -1,0 +1,150 @@
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import DomainError
+from ..extensions import limiter
+from ..formtools import show_domain_error
+from ..redirects import safe_next
+from . import bp, services
+from .forms import ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm
+from .tokens import ExpiredToken, InvalidToken
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("events.index"))
+    form = SignUpForm()
+    if request.method == "GET":
+        form.locale.data = str(get_locale())
+    if form.validate_on_submit():
+        try:
+            services.sign_up(form.email.data, form.password.data, form.full_name.data, form.native_name.data, form.locale.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.get("/verify/<token>")
+def verify_email(token):
+    try:
+        services.verify_email(token)
+    except (ExpiredToken, InvalidToken) as error:
+        flash(str(error), "warning")
+        return redirect(url_for("accounts.login"))
+    flash(_("Thank you: your e-mail address is confirmed. You can log in now."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verify/resend", methods=["GET", "POST"])
+@limiter.limit(reset_limit, methods=["POST"])
+def resend_verification():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_verification(form.email.data)
+        flash(_("If that address has an account that is not yet confirmed, a new link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/resend_verification.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated:
+        return redirect(safe_next(form.next.data, url_for("events.index")))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.UnverifiedEmail as error:
+            flash(str(error), "warning")
+            return redirect(url_for("accounts.resend_verification"))
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(safe_next(form.next.data, url_for("events.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("events.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(reset_limit, methods=["POST"])
+def forgot_password():
+    form = EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(_("If that address has an account, a link to reset the password is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(reset_limit, methods=["POST"])
+def reset_password(token):
+    try:
+        services.user_for_reset_token(token)
+    except (ExpiredToken, InvalidToken) as error:
+        flash(str(error), "warning")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            logout_user()
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.full_name.data, form.native_name.data, form.locale.data)
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            login_user(user)  # this session carries on under the new session version; the others end
+            flash(_("Your password is changed. You are logged out everywhere else."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form)

@@ -1,0 +1,62 @@
+"""Configuration: these defaults, then ``instance/config.py``, then ``WORKSHOP_*`` environment variables."""
+
+import json
+import os
+
+
+class Defaults:
+    SECRET_KEY = None  # from instance/config.py or WORKSHOP_SECRET_KEY; a dev key is generated otherwise
+    SQLALCHEMY_DATABASE_URI = None  # DATABASE_URL, else SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_DEFAULT_SENDER = "Workshop Manager <no-reply@workshops.example.org>"
+    MAIL_OUTBOX_DIR = None  # defaults to instance/outbox
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+    # Several workers on several machines share the limits through Redis in production:
+    # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    RESET_RATE_LIMIT = "5 per minute"
+
+    EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
+    PASSWORD_RESET_MAX_AGE = 2 * 3600
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    EVENTS_PER_PAGE = 20
+
+
+def load_environment(config: dict) -> None:
+    """Apply ``WORKSHOP_*`` variables (values parsed as JSON when they can be) and ``DATABASE_URL``."""
+    for key, raw in os.environ.items():
+        if not key.startswith("WORKSHOP_"):
+            continue
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        config[key.removeprefix("WORKSHOP_")] = value
+    if os.environ.get("DATABASE_URL") and not os.environ.get("WORKSHOP_SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgres://`` and ``postgresql://`` URLs at psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url

@@ -1,0 +1,145 @@
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from ..timeutil import common_timezones, is_known_timezone
+from .models import EventKind, EventStatus
+
+KIND_LABELS = {
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.TRAINING: _l("Training course"),
+    EventKind.STUDY_TOUR: _l("Study tour"),
+    EventKind.CONFERENCE: _l("Conference"),
+}
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.CLOSED: _l("Closed"),
+    EventStatus.ARCHIVED: _l("Archived"),
+}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def country_choices() -> list[tuple[str, str]]:
+    territories = Locale.parse(str(get_locale())).territories
+    countries = sorted(((code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()), key=lambda c: c[1])
+    return [("", "—"), *countries]
+
+
+def known_timezone(form, field) -> None:
+    if not is_known_timezone(field.data or ""):
+        raise ValidationError(_l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."))
+
+
+def known_country(form, field) -> None:
+    if field.data and field.data not in dict(country_choices()):
+        raise ValidationError(_l("Choose a country from the list."))
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()], validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=500)], description=_l("One or two sentences for the list of events."))
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=50000)], description=_l("Markdown: **bold**, *italic*, lists, links.")
+    )
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    country = SelectField(_l("Country"), choices=country_choices, validate_choice=False, validators=[known_country])
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=lambda: [(z, z) for z in common_timezones()],
+        validate_choice=False,
+        validators=[DataRequired(), known_timezone],
+        description=_l("Times below are in this time zone."),
+    )
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=DATETIME_FORMAT, validators=[Optional()])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, max=100000)],
+        description=_l("Number of places; leave empty for no limit."),
+    )
+    approval_required = BooleanField(_l("Registrations need an organiser's approval"))
+    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    partners = TextAreaField(
+        _l("Partner organisations"), validators=[Optional(), Length(max=5000)], description=_l("One per line, in the order they should appear.")
+    )
+    contact_email = EmailField(
+        _l("Contact e-mail"), validators=[Optional(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.org."))]
+    )
+    submit = SubmitField(_l("Save"))
+
+    def validate_ends_at(self, field) -> None:
+        if self.starts_at.data and field.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The event must end after it starts."))
+
+    def validate_registration_closes_at(self, field) -> None:
+        opens = self.registration_opens_at.data
+        if opens and field.data and field.data <= opens:
+            raise ValidationError(_l("Registration must close after it opens."))
+
+
+class OrganiserForm(FlaskForm):
+    email = EmailField(_l("E-mail address of the organiser"), validators=[DataRequired(), Length(max=254), Email()])
+    submit = SubmitField(_l("Add organiser"))
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    submit = SubmitField(_l("Change status"))
+
+
+def event_data_from_form(form: EventForm):
+    from .services import EventData
+
+    return EventData(
+        kind=EventKind(form.kind.data),
+        title=form.title.data,
+        summary=form.summary.data or "",
+        description=form.description.data or "",
+        venue=form.venue.data or "",
+        city=form.city.data or "",
+        country=form.country.data or "",
+        timezone=form.timezone.data,
+        starts_at=form.starts_at.data,
+        ends_at=form.ends_at.data,
+        registration_opens_at=form.registration_opens_at.data,
+        registration_closes_at=form.registration_closes_at.data,
+        capacity=form.capacity.data,
+        approval_required=form.approval_required.data,
+        status=EventStatus(form.status.data),
+        contact_email=form.contact_email.data or "",
+        partners=(form.partners.data or "").splitlines(),
+    )
+
+
+def fill_form_from_event(form: EventForm, event) -> None:
+    """Show the stored UTC times as wall-clock times in the event's zone."""
+    from ..timeutil import utc_to_local
+
+    def local(moment):
+        return utc_to_local(moment, event.timezone).replace(tzinfo=None) if moment else None
+
+    form.kind.data = event.kind.value
+    form.title.data = event.title
+    form.summary.data = event.summary
+    form.description.data = event.description
+    form.venue.data = event.venue
+    form.city.data = event.city
+    form.country.data = event.country
+    form.timezone.data = event.timezone
+    form.starts_at.data = local(event.starts_at)
+    form.ends_at.data = local(event.ends_at)
+    form.registration_opens_at.data = local(event.registration_opens_at)
+    form.registration_closes_at.data = local(event.registration_closes_at)
+    form.capacity.data = event.capacity
+    form.approval_required.data = event.approval_required
+    form.status.data = event.status.value
+    form.contact_email.data = event.contact_email
+    form.partners.data = "\n".join(p.name for p in event.partners)

@@ -1,0 +1,83 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..extensions import db
+from ..timeutil import UTCDateTime, utcnow
+
+
+class EventKind(enum.Enum):
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+    STUDY_TOUR = "study_tour"
+    CONFERENCE = "conference"
+
+
+class EventStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED)
+
+event_organiser = Table(
+    "event_organiser",
+    db.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[EventKind] = mapped_column(db.Enum(EventKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+    status: Mapped[EventStatus] = mapped_column(
+        db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        default=EventStatus.DRAFT,
+        index=True,
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    capacity: Mapped[int | None] = mapped_column()
+    approval_required: Mapped[bool] = mapped_column(default=False)
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
+    partners: Mapped[list["EventPartner"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventPartner.position"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventPartner(db.Model):
+    """A partner organisation of an event (organiser, co-organiser, funder...)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship(back_populates="partners")

@@ -1,0 +1,191 @@
+"""Events: creating, editing, publishing, naming organisers, and the public listings."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..errors import DomainError, Forbidden
+from ..extensions import db
+from ..security import can_create_events, can_manage_event, can_name_organisers
+from ..timeutil import is_known_timezone, local_to_utc, utcnow
+from .models import PUBLIC_STATUSES, Event, EventKind, EventPartner, EventStatus
+
+
+@dataclass
+class EventData:
+    """An event as typed into the form; times are wall-clock times in ``timezone``."""
+
+    kind: EventKind
+    title: str
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    summary: str = ""
+    description: str = ""
+    venue: str = ""
+    city: str = ""
+    country: str = ""
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    capacity: int | None = None
+    approval_required: bool = False
+    status: EventStatus = EventStatus.DRAFT
+    contact_email: str = ""
+    partners: list[str] = field(default_factory=list)
+
+
+def check_event_data(data: EventData) -> None:
+    if not is_known_timezone(data.timezone):
+        raise DomainError(_l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."), field="timezone")
+    if data.ends_at <= data.starts_at:
+        raise DomainError(_l("The event must end after it starts."), field="ends_at")
+    opens, closes = data.registration_opens_at, data.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise DomainError(_l("Registration must close after it opens."), field="registration_closes_at")
+    if closes and closes > data.ends_at:
+        raise DomainError(_l("Registration must close before the event ends."), field="registration_closes_at")
+    if data.capacity is not None and data.capacity < 1:
+        raise DomainError(_l("The capacity must be at least 1, or empty for no limit."), field="capacity")
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "event"
+
+
+def unique_slug(title: str, year: int) -> str:
+    base = f"{slugify(title)}-{year}"
+    taken = set(db.session.scalars(db.select(Event.slug).where(Event.slug.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    for n in range(2, 1000):
+        if f"{base}-{n}" not in taken:
+            return f"{base}-{n}"
+    return f"{base}-{secrets.token_hex(3)}"
+
+
+def apply_event_data(event: Event, data: EventData) -> None:
+    zone = data.timezone
+    event.kind = data.kind
+    event.title = data.title.strip()
+    event.summary = data.summary.strip()
+    event.description = data.description
+    event.venue = data.venue.strip()
+    event.city = data.city.strip()
+    event.country = data.country
+    event.timezone = zone
+    event.starts_at = local_to_utc(data.starts_at, zone)
+    event.ends_at = local_to_utc(data.ends_at, zone)
+    event.registration_opens_at = local_to_utc(data.registration_opens_at, zone) if data.registration_opens_at else None
+    event.registration_closes_at = local_to_utc(data.registration_closes_at, zone) if data.registration_closes_at else None
+    event.capacity = data.capacity
+    event.approval_required = data.approval_required
+    event.status = data.status
+    event.contact_email = data.contact_email.strip()
+    names = [name.strip() for name in data.partners if name.strip()]
+    event.partners = [EventPartner(name=name[:200], position=i) for i, name in enumerate(names)]
+
+
+def create_event(actor: User, data: EventData) -> Event:
+    if not can_create_events(actor):
+        raise Forbidden(_l("You may not create events. Ask a platform administrator."))
+    check_event_data(data)
+    for attempt in range(3):
+        event = Event(slug=unique_slug(data.title, data.starts_at.year))
+        apply_event_data(event, data)
+        event.organisers = [actor]
+        db.session.add(event)
+        try:
+            db.session.commit()
+            return event
+        except IntegrityError:  # another organiser took the same slug at the same moment
+            db.session.rollback()
+    raise DomainError(_l("Could not save the event; please try again."))
+
+
+def update_event(actor: User, event: Event, data: EventData) -> Event:
+    require_manager(actor, event)
+    check_event_data(data)
+    apply_event_data(event, data)
+    db.session.commit()
+    return event
+
+
+def set_status(actor: User, event: Event, status: EventStatus) -> Event:
+    require_manager(actor, event)
+    event.status = status
+    db.session.commit()
+    return event
+
+
+def require_manager(actor: User, event: Event) -> None:
+    if not can_manage_event(actor, event):
+        raise Forbidden(_l("You do not organise this event."))
+
+
+def add_organiser(actor: User, event: Event, email: str) -> User:
+    if not can_name_organisers(actor, event):
+        raise Forbidden(_l("Only a platform administrator names the organisers of an event."))
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise DomainError(_l("No account has this e-mail address. Ask the person to sign up first."), field="email")
+    if user not in event.organisers:
+        event.organisers.append(user)
+    db.session.commit()
+    return user
+
+
+def remove_organiser(actor: User, event: Event, user_id: int) -> None:
+    if not can_name_organisers(actor, event):
+        raise Forbidden(_l("Only a platform administrator names the organisers of an event."))
+    event.organisers = [user for user in event.organisers if user.id != user_id]
+    db.session.commit()
+
+
+def event_by_slug(slug: str) -> Event | None:
+    return db.session.scalar(db.select(Event).where(Event.slug == slug).options(selectinload(Event.partners)))
+
+
+def upcoming_events(kind: EventKind | None, page: int, per_page: int):
+    query = (
+        db.select(Event)
+        .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow())
+        .order_by(Event.starts_at, Event.id)
+        .options(selectinload(Event.partners))
+    )
+    if kind is not None:
+        query = query.where(Event.kind == kind)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def past_events(page: int, per_page: int):
+    query = (
+        db.select(Event)
+        .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at < utcnow())
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .options(selectinload(Event.partners))
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def managed_events(actor: User) -> list[Event]:
+    query = db.select(Event).order_by(Event.starts_at.desc())
+    if not actor.is_admin:
+        query = query.where(Event.organisers.any(User.id == actor.id))
+    return list(db.session.scalars(query))
+
+
+def count_by_kind() -> dict[EventKind, int]:
+    rows = db.session.execute(
+        db.select(Event.kind, func.count()).where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow()).group_by(Event.kind)
+    )
+    return {kind: count for kind, count in rows}

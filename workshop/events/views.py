@@ -1,0 +1,136 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import security
+from ..accounts.forms import ConfirmForm
+from ..errors import DomainError
+from ..formtools import show_domain_error
+from . import bp, services
+from .forms import KIND_LABELS, STATUS_LABELS, EventForm, OrganiserForm, StatusForm, event_data_from_form, fill_form_from_event
+from .models import EventKind, EventStatus
+
+
+def event_or_404(slug: str):
+    event = services.event_by_slug(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+def managed_event_or_error(slug: str):
+    event = event_or_404(slug)
+    security.require_manage_event(current_user, event)
+    return event
+
+
+@bp.get("/")
+def index():
+    kind_value = request.args.get("kind", "")
+    kind = next((k for k in EventKind if k.value == kind_value), None)
+    page = request.args.get("page", 1, type=int)
+    events = services.upcoming_events(kind, page, current_app.config["EVENTS_PER_PAGE"])
+    return render_template(
+        "events/index.html", events=events, kind=kind, kind_labels=KIND_LABELS, counts=services.count_by_kind()
+    )
+
+
+@bp.get("/events/past")
+def past():
+    page = request.args.get("page", 1, type=int)
+    events = services.past_events(page, current_app.config["EVENTS_PER_PAGE"])
+    return render_template("events/past.html", events=events, kind_labels=KIND_LABELS)
+
+
+@bp.get("/events/<slug>")
+def show(slug):
+    event = event_or_404(slug)
+    security.require_view_event(current_user, event)
+    return render_template("events/show.html", event=event, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+
+
+@bp.get("/manage/events")
+@login_required
+def manage():
+    if not (security.can_create_events(current_user) or services.managed_events(current_user)):
+        abort(403)
+    return render_template(
+        "events/manage.html", events=services.managed_events(current_user), kind_labels=KIND_LABELS, status_labels=STATUS_LABELS
+    )
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@login_required
+def create():
+    security.require_create_events(current_user)
+    form = EventForm()
+    if request.method == "GET":
+        form.timezone.data = "Europe/London"
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(current_user, event_data_from_form(form))
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The event is saved as %(status)s.", status=STATUS_LABELS[event.status]), "success")
+            return redirect(url_for("events.show", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug):
+    event = managed_event_or_error(slug)
+    form = EventForm()
+    if request.method == "GET":
+        fill_form_from_event(form, event)
+    if form.validate_on_submit():
+        try:
+            services.update_event(current_user, event, event_data_from_form(form))
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("events.show", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/manage/events/<slug>/status")
+@login_required
+def change_status(slug):
+    event = managed_event_or_error(slug)
+    form = StatusForm()
+    if form.validate_on_submit():
+        services.set_status(current_user, event, EventStatus(form.status.data))
+        flash(_("The event is now %(status)s.", status=STATUS_LABELS[event.status]), "success")
+    else:
+        flash(_("Choose a status from the list."), "danger")
+    return redirect(url_for("events.show", slug=event.slug))
+
+
+@bp.route("/manage/events/<slug>/organisers", methods=["GET", "POST"])
+@login_required
+def organisers(slug):
+    event = managed_event_or_error(slug)
+    form = OrganiserForm()
+    if form.validate_on_submit():
+        security.require_admin(current_user)
+        try:
+            user = services.add_organiser(current_user, event, form.email.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(name)s now organises this event.", name=user.full_name), "success")
+            return redirect(url_for("events.organisers", slug=event.slug))
+    return render_template("events/organisers.html", event=event, form=form, remove_form=ConfirmForm())
+
+
+@bp.post("/manage/events/<slug>/organisers/<int:user_id>/remove")
+@login_required
+def remove_organiser(slug, user_id):
+    event = managed_event_or_error(slug)
+    security.require_admin(current_user)
+    if ConfirmForm().validate_on_submit():
+        services.remove_organiser(current_user, event, user_id)
+        flash(_("The organiser is removed from this event."), "info")
+    return redirect(url_for("events.organisers", slug=event.slug))

@@ -1,0 +1,16 @@
+"""Language choice: the user's preference, then the visitor's choice, then Accept-Language."""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    languages = list(current_app.config["LANGUAGES"])
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get(SESSION_KEY)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

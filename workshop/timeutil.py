@@ -1,0 +1,59 @@
+"""Time: stored in UTC, shown in the event's time zone."""
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime, stored without zone so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; give a time zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def is_known_timezone(name: str) -> bool:
+    if not name or name not in common_timezones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_TIMEZONES: list[str] = []
+
+
+def common_timezones() -> list[str]:
+    if not _TIMEZONES:
+        _TIMEZONES.extend(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))))
+        _TIMEZONES.append("UTC")
+    return _TIMEZONES
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in ``zone`` (as typed into a form) as an aware UTC datetime."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+
+
+def utc_to_local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))

@@ -1,0 +1,108 @@
+"""What every page shares: error pages, filters, the language switcher, security headers."""
+
+from datetime import datetime
+
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_datetime, format_interval
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import security
+from .errors import Forbidden
+from .extensions import db
+from .i18n import SESSION_KEY
+from .redirects import safe_next
+from .text import render_markdown
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("privacy.html")
+
+
+@bp.post("/language")
+def set_language():
+    code = request.form.get("lang", "")
+    if code in current_app.config["LANGUAGES"]:
+        session[SESSION_KEY] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("events.index")))
+
+
+def format_in_zone(moment: datetime | None, zone: str, fmt: str = "medium") -> str:
+    """A UTC moment shown as wall-clock time in ``zone``, in the reader's language."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale()))
+
+
+def date_range_in_zone(start: datetime, end: datetime, zone: str) -> str:
+    """The days an event runs, e.g. "12–13 Mar 2027", as seen in its own time zone."""
+    tz = ZoneInfo(zone)
+    return format_interval(start.astimezone(tz).date(), end.astimezone(tz).date(), "yMMMd", locale=str(get_locale()))
+
+
+def zone_label(zone: str, moment: datetime | None = None) -> str:
+    """``Asia/Shanghai (UTC+08:00)``: the zone's name and its offset at ``moment``."""
+    local = (moment or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(zone))
+    offset = local.strftime("%z")
+    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    return Locale.parse(str(get_locale())).territories.get(code, code)
+
+
+def init_app(app: Flask) -> None:
+    from . import database  # noqa: F401  (registers the SQLite connection settings)
+
+    app.register_blueprint(bp)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["in_zone"] = format_in_zone
+    app.jinja_env.filters["date_range"] = date_range_in_zone
+    app.jinja_env.filters["zone_label"] = zone_label
+    app.jinja_env.filters["country_name"] = country_name
+
+    @app.context_processor
+    def shared_context():
+        return {
+            "languages": app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "security": security,
+        }
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_expired(error):
+        return render_template("errors/csrf.html", reason=error.description), 400
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        return render_template("errors/error.html", code=403, message=str(error)), 403
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, render_error)
+
+
+def render_error(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        db.session.rollback()
+    return render_template("errors/error.html", code=code), code
+
