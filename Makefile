@@ -27,7 +27,7 @@ bench: translations
 
 # After changing UI strings: refresh the catalogue, then translate the new entries in messages.po.
 extract-messages: $(BIN)/.installed
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o workshop/translations/messages.pot .
+	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__' --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o workshop/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i workshop/translations/messages.pot -d workshop/translations
 
 clean:

@@ -11,6 +11,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from workshop import create_app
@@ -81,6 +82,18 @@ def database_url(tmp_path) -> str:
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own ``g`` and
+    database session. Afterwards the test's session forgets what it had loaded, so the
+    test reads what the request left in the database."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(tmp_path, smtp_server):
     app = create_app(
@@ -94,6 +107,7 @@ def app(tmp_path, smtp_server):
             "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         reset_schema()
         limiter.reset()

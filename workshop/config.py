@@ -38,6 +38,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     EVENTS_PER_PAGE = 20
+    PROXY_COUNT = 0  # reverse proxies whose X-Forwarded-* headers are trusted
 
 
 def load_environment(config: dict) -> None:

@@ -36,8 +36,7 @@ class Mail:
 def compose(to: str, locale: str, template: str, subject: str, **context) -> Mail:
     """Render ``email/<template>.txt`` and ``.html`` in the recipient's language.
 
-    ``subject`` is a message id (wrapped with ``_`` by the caller's extractor via ``lazy_gettext``
-    or a plain string); it is translated here, under the recipient's locale.
+    ``subject`` is a lazy string (``lazy_gettext``): it is translated here, in that language.
     """
     with force_locale(locale or "en"):
         subject_text = str(subject)
@@ -60,9 +59,10 @@ def _send_pending(session: Session) -> None:
             log.exception("could not send e-mail to %s: %s", mail.to, mail.subject)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(PENDING_KEY, None)
 
 
 def build_message(mail: Mail) -> EmailMessage:

@@ -1,7 +1,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectChoice, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from .passwords import MAX_LENGTH, password_problem
@@ -13,8 +13,8 @@ def acceptable_password(form, field) -> None:
         raise ValidationError(problem)
 
 
-def language_choices() -> list[tuple[str, str]]:
-    return list(current_app.config["LANGUAGES"].items())
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()]
 
 
 class LanguageField(SelectField):

@@ -140,7 +140,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.change_password(current_user, form.current_password.data, form.new_password.data)
+            user = services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
         except DomainError as error:
             show_domain_error(form, error)
         else:

@@ -2,7 +2,7 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectChoice, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..timeutil import common_timezones, is_known_timezone
@@ -23,10 +23,15 @@ STATUS_LABELS = {
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 codes and their names in the reader's language."""
     territories = Locale.parse(str(get_locale())).territories
-    countries = sorted(((code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()), key=lambda c: c[1])
-    return [("", "—"), *countries]
+    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB")}
+
+
+def country_choices() -> list[SelectChoice]:
+    countries = sorted(country_names().items(), key=lambda item: item[1])
+    return [SelectChoice("", "—"), *(SelectChoice(code, name) for code, name in countries)]
 
 
 def known_timezone(form, field) -> None:
@@ -35,12 +40,12 @@ def known_timezone(form, field) -> None:
 
 
 def known_country(form, field) -> None:
-    if field.data and field.data not in dict(country_choices()):
+    if field.data and field.data not in country_names():
         raise ValidationError(_l("Choose a country from the list."))
 
 
 class EventForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in KIND_LABELS.items()], validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()], validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=500)], description=_l("One or two sentences for the list of events."))
     description = TextAreaField(
@@ -51,7 +56,7 @@ class EventForm(FlaskForm):
     country = SelectField(_l("Country"), choices=country_choices, validate_choice=False, validators=[known_country])
     timezone = SelectField(
         _l("Time zone"),
-        choices=lambda: [(z, z) for z in common_timezones()],
+        choices=lambda: [SelectChoice(z) for z in common_timezones()],
         validate_choice=False,
         validators=[DataRequired(), known_timezone],
         description=_l("Times below are in this time zone."),
@@ -66,7 +71,7 @@ class EventForm(FlaskForm):
         description=_l("Number of places; leave empty for no limit."),
     )
     approval_required = BooleanField(_l("Registrations need an organiser's approval"))
-    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()])
     partners = TextAreaField(
         _l("Partner organisations"), validators=[Optional(), Length(max=5000)], description=_l("One per line, in the order they should appear.")
     )
@@ -91,7 +96,7 @@ class OrganiserForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()])
     submit = SubmitField(_l("Change status"))
 
 

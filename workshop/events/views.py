@@ -52,11 +52,10 @@ def show(slug):
 @bp.get("/manage/events")
 @login_required
 def manage():
-    if not (security.can_create_events(current_user) or services.managed_events(current_user)):
+    events = services.managed_events(current_user)
+    if not (events or security.can_create_events(current_user)):
         abort(403)
-    return render_template(
-        "events/manage.html", events=services.managed_events(current_user), kind_labels=KIND_LABELS, status_labels=STATUS_LABELS
-    )
+    return render_template("events/manage.html", events=events, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])

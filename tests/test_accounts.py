@@ -1,0 +1,307 @@
+from sqlalchemy import func
+
+from workshop.accounts.models import User
+from workshop.extensions import db
+
+from .conftest import PASSWORD, csrf_token, link_in, login, logout, submit, text_part
+
+
+def sign_up(client, **fields):
+    data = {
+        "email": "li.wei@example.org",
+        "full_name": "Li Wei",
+        "native_name": "李伟",
+        "locale": "zh",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+    }
+    data.update(fields)
+    return submit(client, "/signup", data)
+
+
+def user_count() -> int:
+    return db.session.scalar(db.select(func.count()).select_from(User))
+
+
+def test_signing_up_sends_a_verification_link_in_the_chosen_language(client, mailbox):
+    page = sign_up(client).get_data(as_text=True)
+
+    assert "li.wei@example.org" in page
+    user = db.session.scalar(db.select(User))
+    assert (user.full_name, user.native_name, user.locale, user.is_verified) == ("Li Wei", "李伟", "zh", False)
+    message = mailbox.last_to("li.wei@example.org")
+    assert message["Subject"] == "确认您的电子邮件地址"
+    assert message.get_body(preferencelist=("html",)) is not None
+    assert "/verify/" in text_part(message)
+
+
+def test_following_the_verification_link_lets_the_person_log_in(client, mailbox):
+    sign_up(client, locale="en")
+    link = link_in(mailbox.last_to("li.wei@example.org"))
+
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+
+    assert "your e-mail address is confirmed" in page
+    user = db.session.scalar(db.select(User))
+    assert user.is_verified
+    login(client, user)
+
+
+def test_an_unverified_account_cannot_log_in_yet(client, mailbox):
+    sign_up(client, locale="en")
+    response = submit(client, "/login", {"email": "li.wei@example.org", "password": PASSWORD}, follow_redirects=True)
+    assert "Please confirm your e-mail address first" in response.get_data(as_text=True)
+    assert "Li Wei" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_e_mail_address_is_unique_whatever_its_case(client, make_user, mailbox):
+    make_user(email="maria.rossi@example.org")
+
+    page = sign_up(client, email="Maria.Rossi@Example.org", full_name="Maria Rossi").get_data(as_text=True)
+
+    assert "An account with this e-mail address exists already" in page
+    assert 'value="Maria Rossi"' in page  # what the person typed is kept
+    assert user_count() == 1
+    assert mailbox.messages == []
+
+
+def test_logging_in_ignores_the_case_of_the_e_mail_address(client, make_user):
+    user = make_user(email="anna.schmidt@example.org")
+    response = submit(client, "/login", {"email": "Anna.Schmidt@EXAMPLE.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert user.full_name in client.get("/").get_data(as_text=True)
+
+
+def test_a_malformed_e_mail_address_is_refused_by_the_field(client, mailbox):
+    page = sign_up(client, email="not-an-address").get_data(as_text=True)
+    assert "Enter an e-mail address such as name@example.org." in page
+    assert 'value="not-an-address"' in page
+    assert user_count() == 0
+
+
+def test_a_short_password_is_refused(client):
+    page = sign_up(client, password="short1", confirm="short1").get_data(as_text=True)
+    assert "Use at least 10 characters." in page
+    assert 'value="li.wei@example.org"' in page
+    assert user_count() == 0
+
+
+def test_a_common_password_is_refused(client):
+    page = sign_up(client, password="password123", confirm="password123").get_data(as_text=True)
+    assert "This password is too common" in page
+    assert user_count() == 0
+
+
+def test_fields_over_their_length_are_refused(client):
+    page = sign_up(client, full_name="x" * 201).get_data(as_text=True)
+    assert "Field cannot be longer than 200 characters." in page
+    assert user_count() == 0
+
+
+def test_the_two_passwords_must_match(client):
+    page = sign_up(client, confirm="another long passphrase").get_data(as_text=True)
+    assert "The two passwords differ." in page
+    assert user_count() == 0
+
+
+def test_a_wrong_password_says_so_and_keeps_the_e_mail(client, make_user):
+    user = make_user()
+    page = submit(client, "/login", {"email": user.email, "password": "wrong password here"}).get_data(as_text=True)
+    assert "The e-mail address or the password is not right." in page
+    assert f'value="{user.email}"' in page
+
+
+def test_a_tampered_verification_link_is_refused(client, mailbox):
+    sign_up(client, locale="en")
+    link = link_in(mailbox.last_to("li.wei@example.org"))
+
+    page = client.get(link[:-3] + "abc", follow_redirects=True).get_data(as_text=True)
+
+    assert "This confirmation link is not valid" in page
+    assert not db.session.scalar(db.select(User)).is_verified
+
+
+def test_an_expired_verification_link_is_refused(app, client, mailbox):
+    sign_up(client, locale="en")
+    link = link_in(mailbox.last_to("li.wei@example.org"))
+    app.config["EMAIL_VERIFICATION_MAX_AGE"] = -1
+
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+
+    assert "This confirmation link has expired" in page
+    assert not db.session.scalar(db.select(User)).is_verified
+
+
+def test_a_verification_link_works_once(client, mailbox):
+    sign_up(client, locale="en")
+    link = link_in(mailbox.last_to("li.wei@example.org"))
+    client.get(link)
+
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+
+    assert "This confirmation link has been used already" in page
+
+
+def test_a_new_verification_link_can_be_asked_for(client, mailbox):
+    sign_up(client, locale="en")
+    submit(client, "/verify/resend", {"email": "li.wei@example.org"})
+    assert len(mailbox.to("li.wei@example.org")) == 2
+
+
+def test_logout_is_a_post_with_csrf(client, make_user):
+    user = make_user()
+    login(client, user)
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400  # no CSRF token
+    assert user.full_name in client.get("/").get_data(as_text=True)
+    logout(client)
+    assert user.full_name not in client.get("/").get_data(as_text=True)
+
+
+def test_a_post_without_csrf_token_explains_and_changes_nothing(client):
+    response = client.post("/signup", data={"email": "li.wei@example.org", "full_name": "Li Wei", "password": PASSWORD, "confirm": PASSWORD, "locale": "en"})
+    assert response.status_code == 400
+    assert "Please send the form again" in response.get_data(as_text=True)
+    assert user_count() == 0
+
+
+def test_next_redirects_only_within_the_site(client, make_user):
+    user = make_user()
+    response = submit(client, "/login?next=https://elsewhere.example", {"email": user.email, "password": PASSWORD, "next": "https://elsewhere.example"})
+    assert response.headers["Location"] == "/"
+    logout(client)
+    for target in ("//elsewhere.example", "/\\elsewhere.example", "javascript:alert(1)"):
+        response = submit(client, "/login", {"email": user.email, "password": PASSWORD, "next": target})
+        assert "elsewhere" not in response.headers["Location"] and "javascript" not in response.headers["Location"]
+        logout(client)
+    response = submit(client, "/login", {"email": user.email, "password": PASSWORD, "next": "/account"})
+    assert response.headers["Location"] == "/account"
+
+
+def test_the_login_form_carries_next_from_the_address(client):
+    page = client.get("/login?next=/account").get_data(as_text=True)
+    assert 'value="/account"' in page
+
+
+def test_password_reset_by_a_single_use_link(client, make_user, mailbox):
+    user = make_user()
+    submit(client, "/password/forgot", {"email": user.email.upper()})
+    link = link_in(mailbox.last_to(user.email))
+
+    response = submit(client, link, {"password": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    assert response.headers["Location"] == "/login"
+    login(client, user, password="a brand new passphrase")
+    logout(client)
+
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+    assert "not valid or has been used already" in page
+
+
+def test_password_reset_for_an_unknown_address_reveals_nothing(client, mailbox):
+    page = submit(client, "/password/forgot", {"email": "nobody@example.org"}, follow_redirects=True).get_data(as_text=True)
+    assert "If that address has an account" in page
+    assert mailbox.messages == []
+
+
+def test_an_expired_reset_link_is_refused(app, client, make_user, mailbox):
+    user = make_user()
+    submit(client, "/password/forgot", {"email": user.email})
+    link = link_in(mailbox.last_to(user.email))
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+
+    page = client.get(link, follow_redirects=True).get_data(as_text=True)
+
+    assert "This password reset link has expired" in page
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_a_tampered_reset_link_is_refused(client, make_user, mailbox):
+    user = make_user()
+    submit(client, "/password/forgot", {"email": user.email})
+    link = link_in(mailbox.last_to(user.email))
+    response = client.get(link.replace("/reset/", "/reset/x"), follow_redirects=True)
+    assert "not valid or has been used already" in response.get_data(as_text=True)
+
+
+def test_a_common_password_is_refused_on_reset(client, make_user, mailbox):
+    user = make_user()
+    submit(client, "/password/forgot", {"email": user.email})
+    link = link_in(mailbox.last_to(user.email))
+    page = submit(client, link, {"password": "1234567890", "confirm": "1234567890"}).get_data(as_text=True)
+    assert "This password is too common" in page
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_login_attempts_are_rate_limited(client, make_user):
+    user = make_user()
+    statuses = [submit(client, "/login", {"email": user.email, "password": "wrong password here"}).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    assert "Too many attempts" in submit(client, "/login", {"email": user.email, "password": PASSWORD}).get_data(as_text=True)
+
+
+def test_reset_requests_are_rate_limited(client, make_user, mailbox):
+    user = make_user()
+    statuses = [submit(client, "/password/forgot", {"email": user.email}).status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert len(mailbox.to(user.email)) == 5
+
+
+def test_changing_the_password_ends_the_other_sessions(app, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user)
+    login(phone, user)
+
+    response = submit(
+        laptop,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"},
+    )
+
+    assert response.headers["Location"] == "/account"
+    assert laptop.get("/account").status_code == 200
+    assert phone.get("/account").status_code == 302  # sent to the log-in page
+
+
+def test_changing_the_password_needs_the_current_one(client, make_user):
+    user = make_user()
+    login(client, user)
+    page = submit(
+        client, "/account/password", {"current_password": "not my password", "new_password": "another good passphrase", "confirm": "another good passphrase"}
+    ).get_data(as_text=True)
+    assert "Your current password is not right." in page
+    db.session.expire_all()
+    assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_editing_the_profile(client, make_user):
+    user = make_user(full_name="Wang Fang")
+    login(client, user)
+    response = submit(client, "/account", {"full_name": "Wang Fang", "native_name": "王芳", "locale": "zh"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert (user.native_name, user.locale) == ("王芳", "zh")
+    assert "王芳" in client.get("/account").get_data(as_text=True)
+
+
+def test_an_empty_name_is_refused_on_the_profile(client, make_user):
+    user = make_user(full_name="Wang Fang")
+    login(client, user)
+    page = submit(client, "/account", {"full_name": "", "native_name": "王芳", "locale": "en"}).get_data(as_text=True)
+    assert "This field is required." in page
+    db.session.expire_all()
+    assert db.session.get(User, user.id).native_name == ""
+
+
+def test_the_profile_needs_a_login(client):
+    response = client.get("/account")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_csrf_token_is_on_every_form(client):
+    for url in ("/signup", "/login", "/password/forgot", "/verify/resend"):
+        assert csrf_token(client, url)

@@ -1,0 +1,268 @@
+from datetime import datetime, timezone
+
+from sqlalchemy import func
+
+from workshop.events.models import Event, EventKind, EventStatus
+from workshop.extensions import db
+
+from .conftest import login, submit
+
+EVENT_FORM = {
+    "kind": "workshop",
+    "title": "Chinese migration to Europe: survey findings and policy dialogue",
+    "summary": "Two days on the working conditions of Chinese migrants in Europe.",
+    "description": "## Programme\n\n**Day one**: survey findings.\n\n<script>alert('x')</script>[link](javascript:alert(1))",
+    "venue": "Jubilee Campus",
+    "city": "Nottingham",
+    "country": "GB",
+    "timezone": "Europe/London",
+    "starts_at": "2027-03-15T09:00",
+    "ends_at": "2027-03-16T17:30",
+    "registration_opens_at": "2027-01-10T09:00",
+    "registration_closes_at": "2027-03-01T23:59",
+    "capacity": "60",
+    "approval_required": "y",
+    "status": "draft",
+    "partners": "China Policy Institute\nInternational Labour Organization\n\nInternational Organization for Migration",
+    "contact_email": "workshop@example.org",
+}
+
+
+def event_count() -> int:
+    return db.session.scalar(db.select(func.count()).select_from(Event))
+
+
+def only_event() -> Event:
+    return db.session.scalars(db.select(Event)).one()
+
+
+def test_an_organiser_creates_a_draft_and_publishes_it(client, make_user):
+    organiser = make_user(can_create_events=True)
+    login(client, organiser)
+
+    response = submit(client, "/manage/events/new", EVENT_FORM)
+
+    event = only_event()
+    assert response.headers["Location"] == f"/events/{event.slug}"
+    assert event.slug == "chinese-migration-to-europe-survey-findings-and-policy-dialogue-2027"
+    assert event.status is EventStatus.DRAFT
+    assert event.starts_at == datetime(2027, 3, 15, 9, 0, tzinfo=timezone.utc)  # London is on GMT in March
+    assert [p.name for p in event.partners] == ["China Policy Institute", "International Labour Organization", "International Organization for Migration"]
+    assert event.organisers == [organiser]
+    assert client.get(f"/events/{event.slug}").status_code == 200
+
+    submit(client, f"/manage/events/{event.slug}/status", {"status": "published"}, form_url=f"/events/{event.slug}")
+
+    assert only_event().status is EventStatus.PUBLISHED
+    assert event.title in client.get("/").get_data(as_text=True)
+
+
+def test_times_are_stored_in_utc_and_shown_in_the_event_zone(client, make_user):
+    organiser = make_user(can_create_events=True)
+    login(client, organiser)
+    form = EVENT_FORM | {"timezone": "Asia/Shanghai", "status": "published", "starts_at": "2027-03-15T09:00", "ends_at": "2027-03-15T23:30"}
+
+    submit(client, "/manage/events/new", form)
+
+    event = only_event()
+    assert event.starts_at == datetime(2027, 3, 15, 1, 0, tzinfo=timezone.utc)
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "9:00" in page and "11:30" in page
+    assert "Asia/Shanghai (UTC+08:00)" in page
+
+
+def test_the_edit_form_shows_local_times_and_saves_changes(client, make_user):
+    organiser = make_user(can_create_events=True)
+    login(client, organiser)
+    submit(client, "/manage/events/new", EVENT_FORM | {"timezone": "Asia/Shanghai"})
+    event = only_event()
+
+    page = client.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
+    assert 'value="2027-03-15T09:00"' in page
+
+    submit(client, f"/manage/events/{event.slug}/edit", EVENT_FORM | {"timezone": "Asia/Shanghai", "city": "Beijing", "capacity": "80"})
+    event = only_event()
+    assert (event.city, event.capacity, event.slug) == ("Beijing", 80, event.slug)
+
+
+def test_the_description_is_markdown_without_scripts(client, make_event):
+    event = make_event(description=EVENT_FORM["description"])
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "<h2>Programme</h2>" in page
+    assert "<strong>Day one</strong>" in page
+    assert "<script>alert" not in page
+    assert "javascript:alert" not in page
+
+
+def test_an_event_ending_before_it_starts_is_refused(client, make_user):
+    login(client, make_user(can_create_events=True))
+    page = submit(client, "/manage/events/new", EVENT_FORM | {"ends_at": "2027-03-14T09:00"}).get_data(as_text=True)
+    assert "The event must end after it starts." in page
+    assert EVENT_FORM["title"] in page  # what was typed is kept
+    assert event_count() == 0
+
+
+def test_an_unknown_time_zone_is_refused(client, make_user):
+    login(client, make_user(can_create_events=True))
+    page = submit(client, "/manage/events/new", EVENT_FORM | {"timezone": "Mars/Olympus_Mons"}).get_data(as_text=True)
+    assert "Unknown time zone" in page
+    assert event_count() == 0
+
+
+def test_registration_closing_before_it_opens_is_refused(client, make_user):
+    login(client, make_user(can_create_events=True))
+    page = submit(client, "/manage/events/new", EVENT_FORM | {"registration_closes_at": "2027-01-01T09:00"}).get_data(as_text=True)
+    assert "Registration must close after it opens." in page
+    assert event_count() == 0
+
+
+def test_a_title_over_its_length_is_refused(client, make_user):
+    login(client, make_user(can_create_events=True))
+    page = submit(client, "/manage/events/new", EVENT_FORM | {"title": "x" * 201}).get_data(as_text=True)
+    assert "Field cannot be longer than 200 characters." in page
+    assert event_count() == 0
+
+
+def test_an_edit_with_bad_input_changes_nothing(client, make_event):
+    event = make_event(city="Nottingham")
+    login(client, event.organisers[0])
+    submit(client, f"/manage/events/{event.slug}/edit", EVENT_FORM | {"city": "Leeds", "timezone": "Nowhere/City"})
+    assert only_event().city == "Nottingham"
+
+
+def test_a_draft_is_not_found_by_the_public(client, make_event, make_user):
+    draft = make_event(status=EventStatus.DRAFT, title="A draft workshop")
+    assert client.get(f"/events/{draft.slug}").status_code == 404
+    assert "A draft workshop" not in client.get("/").get_data(as_text=True)
+    login(client, make_user())
+    assert client.get(f"/events/{draft.slug}").status_code == 404
+
+
+def test_an_organiser_sees_their_draft(client, make_event):
+    draft = make_event(status=EventStatus.DRAFT)
+    login(client, draft.organisers[0])
+    assert client.get(f"/events/{draft.slug}").status_code == 200
+
+
+def test_an_organiser_manages_only_their_events(client, make_event, make_user):
+    mine = make_event()
+    theirs = make_event()
+    login(client, mine.organisers[0])
+
+    assert client.get(f"/manage/events/{mine.slug}/edit").status_code == 200
+    assert client.get(f"/manage/events/{theirs.slug}/edit").status_code == 403
+    response = submit(client, f"/manage/events/{theirs.slug}/status", {"status": "draft"}, form_url="/")
+    assert response.status_code == 403
+    assert db.session.get(Event, theirs.id).status is EventStatus.PUBLISHED
+    assert theirs.title not in client.get("/manage/events").get_data(as_text=True)
+
+
+def test_a_participant_gets_403_on_management_pages(client, make_event, make_user):
+    event = make_event()
+    login(client, make_user())
+    assert client.get("/manage/events").status_code == 403
+    assert client.get("/manage/events/new").status_code == 403
+    assert client.get(f"/manage/events/{event.slug}/edit").status_code == 403
+    assert client.get(f"/manage/events/{event.slug}/organisers").status_code == 403
+    assert submit(client, "/manage/events/new", EVENT_FORM, form_url="/").status_code == 403
+    assert event_count() == 1
+
+
+def test_management_pages_ask_a_visitor_to_log_in(client, make_event):
+    event = make_event()
+    assert client.get(f"/manage/events/{event.slug}/edit").headers["Location"].startswith("/login")
+
+
+def test_an_admin_names_the_organisers_of_an_event(client, make_event, make_user):
+    admin = make_user(is_admin=True)
+    event = make_event()
+    colleague = make_user(email="chen.jing@example.org", full_name="Chen Jing")
+    login(client, admin)
+
+    submit(client, f"/manage/events/{event.slug}/organisers", {"email": "Chen.Jing@example.org"})
+
+    assert colleague in db.session.get(Event, event.id).organisers
+    client.post("/logout", data={})
+    other = client.application.test_client()
+    login(other, colleague)
+    assert other.get(f"/manage/events/{event.slug}/edit").status_code == 200
+
+
+def test_naming_an_unknown_organiser_says_so(client, make_event, make_user):
+    event = make_event()
+    login(client, make_user(is_admin=True))
+    page = submit(client, f"/manage/events/{event.slug}/organisers", {"email": "nobody@example.org"}).get_data(as_text=True)
+    assert "No account has this e-mail address" in page
+    assert len(db.session.get(Event, event.id).organisers) == 1
+
+
+def test_an_organiser_cannot_name_other_organisers(client, make_event, make_user):
+    event = make_event()
+    outsider = make_user()
+    login(client, event.organisers[0])
+    response = submit(client, f"/manage/events/{event.slug}/organisers", {"email": outsider.email})
+    assert response.status_code == 403
+    assert outsider not in db.session.get(Event, event.id).organisers
+
+
+def test_upcoming_events_filter_by_kind(client, make_event):
+    workshop = make_event(title="Workshop on migration data", kind=EventKind.WORKSHOP)
+    tour = make_event(title="Study tour of the UK labour inspectorate", kind=EventKind.STUDY_TOUR)
+
+    page = client.get("/?kind=study_tour").get_data(as_text=True)
+
+    assert tour.title in page and workshop.title not in page
+    everything = client.get("/?kind=unknown").get_data(as_text=True)
+    assert tour.title in everything and workshop.title in everything
+
+
+def test_past_events_are_listed_apart(client, make_event):
+    past = make_event(title="Policy dialogue in Brussels", starts_in_days=-100)
+    upcoming = make_event(title="Training on labour inspection")
+
+    assert past.title not in client.get("/").get_data(as_text=True)
+    page = client.get("/events/past").get_data(as_text=True)
+    assert past.title in page and upcoming.title not in page
+
+
+def test_the_event_page_shows_partners_venue_and_zone(client, make_event):
+    event = make_event(
+        venue="Jubilee Campus", city="Nottingham", country="GB", partners=["International Labour Organization", "International Organization for Migration"]
+    )
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Jubilee Campus" in page and "United Kingdom" in page
+    assert "International Organization for Migration" in page
+    assert "Europe/London" in page
+
+
+def test_an_unknown_event_is_404(client):
+    response = client.get("/events/no-such-event")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_slugs_stay_unique_and_readable(client, make_user):
+    login(client, make_user(can_create_events=True))
+    submit(client, "/manage/events/new", EVENT_FORM)
+    submit(client, "/manage/events/new", EVENT_FORM)
+    submit(client, "/manage/events/new", EVENT_FORM | {"title": "中国移民研讨会"})
+    slugs = sorted(db.session.scalars(db.select(Event.slug)))
+    assert slugs == [
+        "chinese-migration-to-europe-survey-findings-and-policy-dialogue-2027",
+        "chinese-migration-to-europe-survey-findings-and-policy-dialogue-2027-2",
+        "event-2027",
+    ]
+
+
+def test_an_admin_lets_a_user_create_events(client, make_user):
+    admin = make_user(is_admin=True)
+    user = make_user(full_name="Zhou Lin")
+    login(client, admin)
+    submit(client, f"/admin/users/{user.id}/event-creator", {}, form_url="/admin/users")
+    db.session.refresh(user)
+    assert user.can_create_events
+
+
+def test_only_admins_see_the_users(client, make_user):
+    login(client, make_user())
+    assert client.get("/admin/users").status_code == 403

@@ -1,0 +1,80 @@
+from pathlib import Path
+
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from workshop.accounts.models import User
+from workshop.extensions import db
+
+from .conftest import login, submit
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "workshop" / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+
+
+def not_hidden(path: str) -> bool:
+    """Babel skips folders starting with ``_`` by default; templates/_macros holds strings too."""
+    name = Path(path).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
+def strings_in_the_code() -> set[str]:
+    found = set()
+    for folder, method in (("templates", "jinja2"), ("workshop", "python")):
+        pattern = "**.html" if method == "jinja2" else "**.py"
+        method_map = [(pattern, method)] + ([("**.txt", "jinja2")] if method == "jinja2" else [])
+        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map, keywords=KEYWORDS, directory_filter=not_hidden
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_string_in_the_templates_and_code_has_a_chinese_translation():
+    with CATALOGUE.open("rb") as f:
+        catalogue = read_po(f)
+    translated = {message.id for message in catalogue if message.id and message.string}
+    missing = sorted(strings_in_the_code() - translated)
+    assert not missing, f"{len(missing)} strings without a Chinese translation (run `make extract-messages`): {missing[:20]}"
+
+
+def test_the_browser_language_chooses_the_page_language(client):
+    page = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in page
+    assert "即将举行的活动" in page
+    english = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and "Upcoming events" in english
+
+
+def test_the_language_switcher_is_on_every_page_and_sticks(client):
+    for url in ("/", "/login", "/signup", "/events/past", "/privacy", "/no-such-page"):
+        assert 'name="lang" value="zh"' in client.get(url).get_data(as_text=True), url
+    response = submit(client, "/language", {"lang": "zh", "next": "/events/past"}, form_url="/")
+    assert response.headers["Location"] == "/events/past"
+    assert "往期活动" in client.get("/events/past", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_the_language_switcher_refuses_other_sites(client):
+    response = submit(client, "/language", {"lang": "zh", "next": "https://elsewhere.example/"}, form_url="/")
+    assert response.headers["Location"] == "/"
+
+
+def test_the_user_preference_wins_over_the_browser(client, make_user):
+    user = make_user(locale="zh")
+    login(client, user)
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="zh-Hans">' in page
+
+
+def test_switching_language_saves_the_user_preference(client, make_user):
+    user = make_user(locale="en")
+    login(client, user)
+    submit(client, "/language", {"lang": "zh", "next": "/"}, form_url="/")
+    assert db.session.get(User, user.id).locale == "zh"
+
+
+def test_form_errors_are_translated(client):
+    page = submit(client, "/signup", {"email": "bad", "locale": "zh"}, form_url="/signup", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "Enter an e-mail address such as name@example.org." not in page
+    assert "<html lang=\"zh-Hans\">" in page
