@@ -107,8 +107,8 @@ def test_the_workshop_page_names_the_partners_and_shows_london_times(client, dem
     assert re.search(r"Europe/London \(UTC\+0[01]:00\)", page)
     # 9:00 wall-clock time in Nottingham, whatever the UTC hour is in that season
     assert utc_to_local(workshop.starts_at, "Europe/London").hour == 9
-    assert re.search(r"9:00:00\sAM", page)
-    assert re.search(r"5:30:00\sPM", page)
+    assert re.search(r"\b9:00\sAM", page)
+    assert re.search(r"\b5:30\sPM", page)
 
 
 def test_the_beijing_training_is_shown_in_shanghai_time(client, demo):
@@ -117,7 +117,7 @@ def test_the_beijing_training_is_shown_in_shanghai_time(client, demo):
 
     assert training.starts_at.hour == 1  # 09:00 in Beijing is 01:00 UTC
     assert "Asia/Shanghai (UTC+08:00)" in page
-    assert re.search(r"9:00:00\sAM", page)
+    assert re.search(r"\b9:00\sAM", page)
 
 
 def test_the_demo_admin_and_organiser_log_in_with_the_printed_passwords(app, demo):

@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_datetime, format_interval
+from babel.dates import format_date, format_interval, format_time
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -37,11 +37,15 @@ def set_language():
     return redirect(safe_next(request.form.get("next"), url_for("events.index")))
 
 
-def format_in_zone(moment: datetime | None, zone: str, fmt: str = "medium") -> str:
-    """A UTC moment shown as wall-clock time in ``zone``, in the reader's language."""
+def format_in_zone(moment: datetime | None, zone: str) -> str:
+    """A UTC moment as wall-clock date and time in ``zone``, in the reader's language, without seconds."""
     if moment is None:
         return ""
-    return format_datetime(moment, fmt, tzinfo=ZoneInfo(zone), locale=str(get_locale()))
+    locale = Locale.parse(str(get_locale()))
+    local = moment.astimezone(ZoneInfo(zone))
+    day = format_date(local.date(), "medium", locale=locale)
+    clock = format_time(local.time(), "short", locale=locale)
+    return locale.datetime_formats["medium"].format(clock, day)
 
 
 def date_range_in_zone(start: datetime, end: datetime, zone: str) -> str:
