@@ -1,0 +1,82 @@
+"""Load from concurrent clients: one thread per client, one new connection per request
+(gunicorn's sync workers close the connection after each response anyway)."""
+
+import http.client
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from .server import Server
+
+
+@dataclass(frozen=True)
+class Sample:
+    finished_at: float
+    seconds: float
+    status: int  # 0 when the request failed before a response
+
+
+@dataclass(frozen=True)
+class Result:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    failures: list[str]
+
+
+def measure(server: Server, path: str, clients: int, warmup_seconds: float, seconds: float) -> Result:
+    run_clients(server, path, clients, warmup_seconds)
+    started = time.perf_counter()
+    samples = run_clients(server, path, clients, seconds)
+    in_window = [s for s in samples if s.finished_at <= started + seconds]
+    return summarise(in_window, seconds, path)
+
+
+def run_clients(server: Server, path: str, clients: int, seconds: float) -> list[Sample]:
+    deadline = time.perf_counter() + seconds
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        futures = [pool.submit(client_loop, server, path, deadline) for _ in range(clients)]
+        return [sample for future in futures for sample in future.result()]
+
+
+def client_loop(server: Server, path: str, deadline: float) -> list[Sample]:
+    samples = []
+    while time.perf_counter() < deadline:
+        samples.append(timed_get(server, path))
+    return samples
+
+
+def timed_get(server: Server, path: str) -> Sample:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        status = response.status
+    except OSError:
+        status = 0
+    finally:
+        connection.close()
+    finished = time.perf_counter()
+    return Sample(finished, finished - started, status)
+
+
+def summarise(samples: list[Sample], seconds: float, path: str) -> Result:
+    failures = [f"GET {path}: {'no response' if s.status == 0 else s.status}" for s in samples if s.status != 200]
+    latencies = sorted(s.seconds for s in samples)
+    return Result(
+        requests_per_second=len(samples) / seconds,
+        p50_ms=percentile(latencies, 50) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
+        failures=failures,
+    )
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not sorted_values:
+        return math.nan
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]

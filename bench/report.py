@@ -1,0 +1,19 @@
+"""The plain-text table ``make bench`` prints."""
+
+from .load import Result
+
+COLUMNS = f"{'page':<22}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}  {'queries(20 ev)':<16}{'queries(200 ev)':<15}"
+
+
+def table(rows: list[tuple[str, Result, int | None, int | None]]) -> str:
+    lines = [COLUMNS]
+    for label, result, small, large in rows:
+        lines.append(
+            f"{label:<22}{result.requests_per_second:>8.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"
+            f"  {dash_or(small):<16}{dash_or(large):<15}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def dash_or(value: int | None) -> str:
+    return "-" if value is None else str(value)

@@ -1,0 +1,91 @@
+"""Running an application under gunicorn on a free loopback port."""
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(app_spec: str, workers: int, env: dict[str, str], log_file: Path, ready_path: str = "/") -> Iterator[Server]:
+    """Starts gunicorn, waits until ``ready_path`` answers 200, and always stops it afterwards."""
+    server = Server(HOST, free_port())
+    command = [
+        sys.executable, "-m", "gunicorn",
+        "--workers", str(workers),
+        "--bind", f"{server.host}:{server.port}",
+        "--chdir", str(ROOT),
+        "--log-level", "warning",
+        app_spec,
+    ]
+    with log_file.open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        wait_until_ready(process, server, ready_path, log_file)
+        yield server
+    finally:
+        stop(process)
+
+
+def wait_until_ready(process: subprocess.Popen, server: Server, path: str, log_file: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{log_file.read_text()}")
+        if answers_ok(server, path):
+            return
+        time.sleep(0.05)  # polling interval, not a wait for readiness
+    raise RuntimeError(f"gunicorn did not answer GET {path} within {READY_TIMEOUT:.0f} s:\n{log_file.read_text()}")
+
+
+def answers_ok(server: Server, path: str) -> bool:
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=2)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()  # SIGTERM: gunicorn stops its workers gracefully
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def app_environment(instance_path: Path, database_url: str, secret_key: str) -> dict[str, str]:
+    """This process's environment without any WORKSHOP_* settings or DATABASE_URL of its own,
+    so gunicorn serves the defaults on the benchmark database, like the in-process app."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WORKSHOP_") and key != "DATABASE_URL"}
+    env.update(WORKSHOP_INSTANCE_PATH=str(instance_path), DATABASE_URL=database_url, WORKSHOP_SECRET_KEY=secret_key)
+    return env
