@@ -2,5 +2,7 @@
 
 Seeds a database with published events, serves the application with gunicorn next to a bare
 Flask route, loads the public pages from a pool of client threads in this process, and counts
-the SQL queries each page needs at two database sizes.
+the SQL queries each page needs at two database sizes. Then 200 visitors register at once for
+one event with 50 places through the HTTP form (bench/registration.py) and the final counts are
+checked: exactly 50 confirmed, 150 on the waiting list at positions 1..150.
 """

@@ -1,4 +1,5 @@
-"""``python -m bench``: seed, count queries, serve with gunicorn, load, report."""
+"""``python -m bench``: seed, count queries, serve with gunicorn, load, report; then the
+registration rush (bench/registration.py) on the same database."""
 
 import os
 import secrets
@@ -11,7 +12,7 @@ from flask import Flask
 from workshop import create_app
 from workshop.extensions import db
 
-from . import database, report
+from . import database, registration, report
 from .load import Result, measure
 from .queries import count_queries
 from .seed import USER_COUNT, seed
@@ -47,7 +48,9 @@ def run(workdir: Path) -> int:
         large_counts, pages = seed_and_count_queries(app, LARGE)  # the load test runs on this one
         with app.app_context():
             db.engine.dispose()
-        bare, results = load_both_servers(workdir, app_environment(instance_path, url, secret_key), pages)
+        app_env = app_environment(instance_path, url, secret_key)
+        bare, results = load_both_servers(workdir, app_env, pages)
+        rush = registration.run(app, app_env, instance_path, workdir / "registration.log", WORKERS)
     finally:
         if not url.startswith("sqlite"):
             with app.app_context():
@@ -62,7 +65,10 @@ def run(workdir: Path) -> int:
     print(f"ratio app/bare (event list): {results[pages[0].label].requests_per_second / bare.requests_per_second:.2f}")
     growing = [page.label for page in pages if large_counts[page.label] > small_counts[page.label]]
     failures = [failure for result in [bare, *results.values()] for failure in result.failures]
-    return verdict(growing, failures)
+    pages_verdict = verdict(growing, failures)
+    print()
+    print(registration.report(rush))
+    return 1 if pages_verdict or rush.problems else 0
 
 
 def in_process_app(instance_path: Path, url: str, secret_key: str) -> Flask:

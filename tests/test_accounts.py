@@ -1,6 +1,12 @@
+import re
+from time import perf_counter
+
+import pytest
 from sqlalchemy import func
 
+from workshop.accounts import services
 from workshop.accounts.models import User
+from workshop.errors import Forbidden
 from workshop.extensions import db
 
 from .conftest import PASSWORD, csrf_token, link_in, login, logout, submit, text_part
@@ -159,10 +165,18 @@ def test_logout_is_a_post_with_csrf(client, make_user):
 
 
 def test_a_post_without_csrf_token_explains_and_changes_nothing(client):
-    response = client.post("/signup", data={"email": "li.wei@example.org", "full_name": "Li Wei", "password": PASSWORD, "confirm": PASSWORD, "locale": "en"})
-    assert response.status_code == 400
-    assert "Please send the form again" in response.get_data(as_text=True)
+    typed = {"email": "li.wei@example.org", "full_name": "Li Wei", "native_name": "李伟", "password": PASSWORD, "confirm": PASSWORD, "locale": "en"}
+
+    response = client.post("/signup", data=typed)  # e.g. the page was open all night and the token expired
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This form was open for a long time, so for your safety it was not saved." in page
+    assert 'value="Li Wei"' in page and 'value="李伟"' in page and 'value="li.wei@example.org"' in page
     assert user_count() == 0
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/signup", data={**typed, "csrf_token": token})  # sent again from the page that came back
+    assert user_count() == 1
 
 
 def test_next_redirects_only_within_the_site(client, make_user):
@@ -305,3 +319,103 @@ def test_the_profile_needs_a_login(client):
 def test_the_csrf_token_is_on_every_form(client):
     for url in ("/signup", "/login", "/password/forgot", "/verify/resend"):
         assert csrf_token(client, url)
+
+
+def test_links_in_e_mails_point_at_the_public_url_whatever_the_host_header(app, client, make_user, mailbox):
+    app.config["PUBLIC_URL"] = "https://workshops.example.org"
+    user = make_user()
+    client.environ_base["HTTP_HOST"] = "evil.example"  # a forged Host header on every request
+
+    submit(client, "/password/forgot", {"email": user.email})
+    sign_up(client, locale="en")
+
+    for message in (mailbox.last_to(user.email), mailbox.last_to("li.wei@example.org")):
+        link = re.search(r"https?://\S+", text_part(message)).group(0)
+        assert link.startswith("https://workshops.example.org/"), link
+        assert "evil.example" not in message.as_string()
+    assert "/password/reset/" in text_part(mailbox.last_to(user.email))
+
+
+def test_logging_in_takes_as_long_for_an_unknown_address_as_for_a_known_one(app, client, make_user):
+    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:400000"  # slow enough to measure
+    user = make_user()
+    token = csrf_token(client, "/login")
+
+    def answer_time(email: str) -> float:
+        times = []
+        for _ in range(3):
+            start = perf_counter()
+            page = client.post("/login", data={"csrf_token": token, "email": email, "password": "wrong password here"})
+            times.append(perf_counter() - start)
+            assert "The e-mail address or the password is not right." in page.get_data(as_text=True)
+        return min(times)
+
+    known, unknown = answer_time(user.email), answer_time("nobody@example.org")
+
+    assert unknown > 0.5 * known, f"known address {known:.3f} s, unknown {unknown:.3f} s: the time tells which addresses have accounts"
+
+
+def log_in_remembered(client, user: User):
+    response = submit(client, "/login", {"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert response.status_code == 302
+    assert client.get_cookie("remember_token", domain="workshops.test") is not None
+
+
+def close_the_browser(client) -> None:
+    """What closing the browser does: the session cookie goes, the remember cookie stays."""
+    client.delete_cookie("session", domain="workshops.test")
+
+
+def test_a_password_change_ends_the_remembered_log_ins_of_other_devices(app, make_user):
+    user = make_user()
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user)
+    log_in_remembered(phone, user)
+    close_the_browser(phone)
+    assert phone.get("/account").status_code == 200  # remembered
+    close_the_browser(phone)
+
+    submit(laptop, "/account/password", {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"})
+
+    response = phone.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_the_device_that_changes_the_password_stays_remembered(app, make_user):
+    user = make_user()
+    laptop = app.test_client()
+    log_in_remembered(laptop, user)
+
+    submit(laptop, "/account/password", {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"})
+    close_the_browser(laptop)
+
+    assert laptop.get("/account").status_code == 200
+
+
+def test_an_administrator_lets_a_user_create_events_and_takes_it_back(make_user):
+    admin, user = make_user(is_admin=True), make_user()
+
+    assert services.allow_event_creation(admin, user.id).can_create_events
+    assert not services.allow_event_creation(admin, user.id).can_create_events
+
+
+def test_only_an_administrator_decides_who_creates_events(make_user):
+    organiser, user = make_user(can_create_events=True), make_user()
+
+    with pytest.raises(Forbidden):
+        services.allow_event_creation(organiser, user.id)
+
+    db.session.expire_all()
+    assert not db.session.get(User, user.id).can_create_events
+
+
+def test_users_are_found_by_either_name_or_e_mail(client, make_user):
+    make_user(email="wang.fang@example.org", full_name="Wang Fang", native_name="王芳")
+    make_user(email="maria.rossi@example.org", full_name="Maria Rossi")
+    admin = make_user(email="admin@example.org", full_name="Admin", is_admin=True)
+    login(client, admin)
+
+    for search in ("王芳", "wang", "WANG.FANG@"):
+        page = client.get("/admin/users", query_string={"q": search}).get_data(as_text=True)
+        assert "wang.fang@example.org" in page and "maria.rossi@example.org" not in page, search
+    assert [u.email for u in services.search_users("", 1, 50).items] == ["admin@example.org", "maria.rossi@example.org", "wang.fang@example.org"]

@@ -5,7 +5,7 @@ from sqlalchemy import func
 from workshop.events.models import Event, EventKind, EventStatus
 from workshop.extensions import db
 
-from .conftest import login, submit
+from .conftest import login, logout, submit
 
 EVENT_FORM = {
     "kind": "workshop",
@@ -102,6 +102,36 @@ def test_an_event_ending_before_it_starts_is_refused(client, make_user):
     assert event_count() == 0
 
 
+def test_a_time_the_clocks_skip_is_refused(client, make_user):
+    login(client, make_user(can_create_events=True))
+    form = EVENT_FORM | {"starts_at": "2027-03-28T01:30", "ends_at": "2027-03-28T17:00", "registration_closes_at": "2027-03-20T12:00"}
+
+    page = submit(client, "/manage/events/new", form).get_data(as_text=True)
+
+    assert "This time does not exist in Europe/London: the clocks go forward then." in page
+    assert 'value="2027-03-28T01:30"' in page
+    assert event_count() == 0
+
+
+def test_registration_closing_at_a_time_the_clocks_skip_is_refused(client, make_user):
+    login(client, make_user(can_create_events=True))
+    page = submit(client, "/manage/events/new", EVENT_FORM | {"registration_closes_at": "2027-03-28T01:15", "ends_at": "2027-03-30T17:00"}).get_data(as_text=True)
+    assert "This time does not exist in Europe/London" in page
+    assert event_count() == 0
+
+
+def test_an_event_in_the_hour_the_clocks_go_back_takes_the_first_of_the_two(client, make_user):
+    login(client, make_user(can_create_events=True))
+    form = EVENT_FORM | {"starts_at": "2027-10-31T01:30", "ends_at": "2027-10-31T01:45", "registration_closes_at": "2027-10-30T12:00"}
+
+    submit(client, "/manage/events/new", form)
+
+    event = only_event()
+    assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=timezone.utc)  # 01:30 summer time, before the clocks go back
+    assert event.ends_at == datetime(2027, 10, 31, 0, 45, tzinfo=timezone.utc)
+    assert event.ends_at > event.starts_at
+
+
 def test_an_unknown_time_zone_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
     page = submit(client, "/manage/events/new", EVENT_FORM | {"timezone": "Mars/Olympus_Mons"}).get_data(as_text=True)
@@ -182,7 +212,7 @@ def test_an_admin_names_the_organisers_of_an_event(client, make_event, make_user
     submit(client, f"/manage/events/{event.slug}/organisers", {"email": "Chen.Jing@example.org"})
 
     assert colleague in db.session.get(Event, event.id).organisers
-    client.post("/logout", data={})
+    logout(client)
     other = client.application.test_client()
     login(other, colleague)
     assert other.get(f"/manage/events/{event.slug}/edit").status_code == 200

@@ -1,3 +1,10 @@
+import shutil
+import ssl
+import subprocess
+from contextlib import contextmanager
+
+import pytest
+from aiosmtpd.controller import Controller
 from flask import url_for
 from flask_babel import lazy_gettext
 
@@ -5,7 +12,7 @@ from workshop import mail
 from workshop.accounts.models import User
 from workshop.extensions import db
 
-from .conftest import html_part, text_part
+from .conftest import Mailbox, free_port, html_part, text_part
 
 
 def welcome(to="li.wei@example.org", locale="en"):
@@ -54,3 +61,62 @@ def test_without_smtp_mail_goes_to_the_outbox_folder(app, mailbox, tmp_path):
     content = files[0].read_text()
     assert "To: li.wei@example.org" in content and "multipart/alternative" in content
     assert mailbox.messages == []
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1: trusted only where a test says so."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@contextmanager
+def tls_mail_server(certificate, starttls: bool):
+    """An SMTP server that offers STARTTLS (and requires it), or speaks TLS from the first byte."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    handler = Mailbox()
+    if starttls:
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True)
+    else:
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ssl_context=context)
+    controller.start()
+    try:
+        yield controller.port, handler
+    finally:
+        controller.stop()
+
+
+def send_welcome(app) -> None:
+    with app.test_request_context():
+        mail.send_after_commit(db.session, welcome())
+        db.session.commit()
+
+
+def test_starttls_sends_only_to_a_server_with_a_trusted_certificate(app, certificate, monkeypatch):
+    with tls_mail_server(certificate, starttls=True) as (port, received):
+        app.config.update(MAIL_PORT=port, MAIL_USE_TLS=True)
+
+        send_welcome(app)  # the certificate is nobody's we trust: it could be an impostor
+        assert received.messages == []
+
+        monkeypatch.setenv("SSL_CERT_FILE", certificate[0])  # now it is
+        send_welcome(app)
+        assert received.last_to("li.wei@example.org")["Subject"] == "Confirm your e-mail address"
+
+
+def test_mail_use_ssl_speaks_tls_from_the_start(app, certificate, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[0])
+    with tls_mail_server(certificate, starttls=False) as (port, received):
+        app.config.update(MAIL_PORT=port, MAIL_USE_SSL=True)
+        send_welcome(app)
+        assert received.last_to("li.wei@example.org")["Subject"] == "Confirm your e-mail address"

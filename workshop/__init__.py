@@ -3,6 +3,7 @@
 import logging
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -46,10 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, events, web
+    from . import accounts, admin, events, registration, web
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(events.bp)
+    app.register_blueprint(registration.bp)
     app.register_blueprint(admin.bp)
     web.init_app(app)
 
@@ -64,10 +66,25 @@ def configure_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     key_file = Path(app.instance_path) / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    app.config["SECRET_KEY"] = key_file.read_text().strip()
+    try:  # created only if absent, readable only by its owner: workers starting together agree on one key
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        app.config["SECRET_KEY"] = read_secret_key(key_file)
+        return
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as f:
+        f.write(key)
+    app.config["SECRET_KEY"] = key
+
+
+def read_secret_key(key_file: Path) -> str:
+    """The key another worker wrote; it may have created the file a moment before writing to it."""
+    for _attempt in range(50):
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.1)
+    raise RuntimeError(f"{key_file} is empty: delete it, or set SECRET_KEY")
 
 
 def configure_database(app: Flask) -> None:

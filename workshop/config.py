@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import timedelta
 
 
 class Defaults:
@@ -14,7 +15,8 @@ class Defaults:
     MAIL_PORT = 25
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
-    MAIL_USE_TLS = False
+    MAIL_USE_TLS = False  # STARTTLS on a plain connection (port 587)
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
     MAIL_DEFAULT_SENDER = "Workshop Manager <no-reply@workshops.example.org>"
     MAIL_OUTBOX_DIR = None  # defaults to instance/outbox
 
@@ -29,16 +31,26 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute"
     RESET_RATE_LIMIT = "5 per minute"
 
+    PASSWORD_HASH_METHOD = "scrypt"
     EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600
 
+    # Each form checks its own token, so a form whose token expired comes back with what was typed;
+    # POST views without a form call csrf.protect() themselves.
+    WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True in production (HTTPS); False lets a local http:// site work
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False  # True in production, as SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     EVENTS_PER_PAGE = 20
     PROXY_COUNT = 0  # reverse proxies whose X-Forwarded-* headers are trusted
+    # The site's address for links in e-mails, e.g. "https://workshops.example.org"; empty: the request's host
+    PUBLIC_URL = ""
+    TRUSTED_HOSTS = None  # e.g. ["workshops.example.org"]: Flask answers 400 to any other Host header
 
 
 def load_environment(config: dict) -> None:

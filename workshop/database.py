@@ -1,17 +1,56 @@
-"""Database settings that every connection needs."""
+"""Database settings that every connection needs, and the row lock that keeps counts right.
+
+SQLite: foreign keys on, WAL, and transactions that SQLAlchemy begins itself (the driver's
+own implicit transactions start only at the first write, which would let two requests read
+the same count before either writes). PostgreSQL: ``SELECT … FOR UPDATE``.
+"""
 
 import sqlite3
+from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+_begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
 
 
 @event.listens_for(Engine, "connect")
 def configure_sqlite(dbapi_connection, connection_record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def begin_sqlite_transaction(connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+
+def lock_for_update(model, row_id: int):
+    """Load one row and hold a write lock on it until the transaction ends.
+
+    Call it first in a service, before any change: on SQLite the lock is the database's
+    write lock, taken by a new ``BEGIN IMMEDIATE`` transaction, so a read-only transaction
+    that a view had open is ended first.
+    """
+    session = db.session()  # the Session itself, not its scoped proxy
+    if session.get_bind().dialect.name == "sqlite":
+        if session.in_transaction():
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError("lock_for_update must come before any change in the transaction")
+            session.commit()
+        token = _begin_immediate.set(True)
+        try:
+            return session.execute(db.select(model).where(model.id == row_id).execution_options(populate_existing=True)).scalar_one_or_none()
+        finally:
+            _begin_immediate.reset(token)
+    statement = db.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    return session.execute(statement).scalar_one_or_none()

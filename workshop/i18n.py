@@ -1,12 +1,14 @@
 """Language choice: the user's preference, then the visitor's choice, then Accept-Language."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 SESSION_KEY = "lang"
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a flask command, or mail composed outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = list(current_app.config["LANGUAGES"])
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

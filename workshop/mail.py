@@ -8,6 +8,7 @@ file and logged.
 
 import logging
 import smtplib
+import ssl
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -82,9 +83,9 @@ def deliver(mail: Mail) -> None:
     message = build_message(mail)
     config = current_app.config
     if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
+        with smtp_connection(config) as smtp:
+            if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                smtp.starttls(context=ssl.create_default_context())
             if config["MAIL_USERNAME"]:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
@@ -95,3 +96,12 @@ def deliver(mail: Mail) -> None:
     path = outbox / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(message.as_bytes())
     log.info("e-mail to %s written to %s: %s", mail.to, path, mail.subject)
+
+
+def smtp_connection(config) -> smtplib.SMTP:
+    """SMTP over TLS from the first byte with ``MAIL_USE_SSL`` (port 465), else a plain connection
+    that ``MAIL_USE_TLS`` upgrades with STARTTLS. Either way the server's certificate is verified."""
+    server, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+    if config["MAIL_USE_SSL"]:
+        return smtplib.SMTP_SSL(server, port, timeout=30, context=ssl.create_default_context())
+    return smtplib.SMTP(server, port, timeout=30)

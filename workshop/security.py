@@ -32,6 +32,11 @@ def can_manage_event(user: Actor, event: Event) -> bool:
     return any(organiser.id == user.id for organiser in event.organisers)
 
 
+def can_see_personal_data(user: Actor, event: Event) -> bool:
+    """Sex, dietary and accessibility needs, visa letters and sensitive answers: the event's organisers and admins only."""
+    return can_manage_event(user, event)
+
+
 def can_name_organisers(user: Actor, event: Event) -> bool:
     return is_admin(user)
 

@@ -57,3 +57,11 @@ def local_to_utc(local: datetime, zone: str) -> datetime:
 
 def utc_to_local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
+
+
+def nonexistent_local_time(local: datetime, zone: str) -> bool:
+    """True for a wall-clock time that the clocks skip in ``zone``, e.g. 01:30 on the night they go
+    forward in Europe/London: it does not come back unchanged from a round trip through UTC."""
+    wall = local.replace(tzinfo=None, fold=0)
+    tz = ZoneInfo(zone)
+    return wall.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != wall

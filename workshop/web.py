@@ -10,10 +10,13 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 from . import security
+from .accounts import services as accounts
+from .countries import country_names
 from .errors import Forbidden
-from .extensions import db
+from .extensions import csrf, db
 from .i18n import SESSION_KEY
 from .redirects import safe_next
 from .text import render_markdown
@@ -28,12 +31,12 @@ def privacy():
 
 @bp.post("/language")
 def set_language():
+    csrf.protect()  # not a FlaskForm: the token is checked here
     code = request.form.get("lang", "")
     if code in current_app.config["LANGUAGES"]:
         session[SESSION_KEY] = code
         if current_user.is_authenticated:
-            current_user.locale = code
-            db.session.commit()
+            accounts.set_locale(current_user, code)
     return redirect(safe_next(request.form.get("next"), url_for("events.index")))
 
 
@@ -64,7 +67,7 @@ def zone_label(zone: str, moment: datetime | None = None) -> str:
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return Locale.parse(str(get_locale())).territories.get(code, code)
+    return country_names().get(code, code)
 
 
 def init_app(app: Flask) -> None:
@@ -95,6 +98,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_expired(error):
         return render_template("errors/csrf.html", reason=error.description), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        return error.get_response()  # a Host outside TRUSTED_HOSTS: no links can be built for it, so no page
 
     @app.errorhandler(Forbidden)
     def forbidden(error):

@@ -3,7 +3,9 @@
 from functools import cache
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import generate_password_hash
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -24,3 +26,8 @@ def password_problem(password: str) -> str | None:
     if password.lower() in common_passwords() or len(set(password)) < 4:
         return str(_l("This password is too common; choose one that is harder to guess."))
     return None
+
+
+def hash_password(password: str) -> str:
+    """Werkzeug's hash; the method is configurable so that tests need not pay for scrypt."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])

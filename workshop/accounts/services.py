@@ -1,16 +1,21 @@
 """Accounts: sign-up, verification, log-in, passwords and profiles."""
 
-from flask import current_app, url_for
+import secrets
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash
 
 from .. import mail
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..security import is_admin
 from ..timeutil import utcnow
+from ..urls import external_url
 from . import tokens
 from .models import User
-from .passwords import password_problem
+from .passwords import hash_password, password_problem
 
 
 def normalise_email(email: str) -> str:
@@ -52,7 +57,7 @@ def verification_token(user: User) -> str:
 
 
 def send_verification(user: User) -> None:
-    link = url_for("accounts.verify_email", token=verification_token(user), _external=True)
+    link = external_url("accounts.verify_email", token=verification_token(user))
     hours = current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600
     message = mail.compose(
         user.email, user.locale, "verify_email", _l("Confirm your e-mail address"), user=user, link=link, hours=hours
@@ -90,9 +95,24 @@ class UnverifiedEmail(DomainError):
     pass
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def dummy_password_hash() -> str:
+    """The hash of no one's password, made once per hash method: checking against it takes as long
+    as checking a real password."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        check_password_hash(dummy_password_hash(), password)  # the answer takes as long as for a known address
+        raise DomainError(_l("The e-mail address or the password is not right."), field="password")
+    if not user.check_password(password):
         raise DomainError(_l("The e-mail address or the password is not right."), field="password")
     if not user.is_verified:
         raise UnverifiedEmail(_l("Please confirm your e-mail address first: follow the link in the message we sent you."))
@@ -108,7 +128,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None:
         return
-    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=reset_token(user))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     message = mail.compose(user.email, user.locale, "reset_password", _l("Reset your password"), user=user, link=link, hours=hours)
     mail.send_after_commit(db.session, message)
@@ -157,3 +177,35 @@ def update_profile(user: User, full_name: str, native_name: str, locale: str) ->
     user.locale = locale
     db.session.commit()
     return user
+
+
+def set_locale(user: User, code: str) -> User:
+    """The language the pages and e-mails use for this user."""
+    if code not in current_app.config["LANGUAGES"]:
+        raise DomainError(_l("Choose a language from the list."), field="locale")
+    user.locale = code
+    db.session.commit()
+    return user
+
+
+def allow_event_creation(actor: User, user_id: int) -> User:
+    """Lets the user create events, or, if they may already, withdraws it."""
+    if not is_admin(actor):
+        raise Forbidden(_l("Only a platform administrator decides who may create events."))
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise DomainError(_l("This account does not exist."))
+    user.can_create_events = not user.can_create_events
+    db.session.commit()
+    return user
+
+
+def search_users(text: str, page: int, per_page: int):
+    """One page of the accounts whose e-mail address or name, in either script, contains ``text``;
+    every account when ``text`` is empty; by name."""
+    query = db.select(User).order_by(User.full_name)
+    text = (text or "").strip()
+    if text:
+        pattern = f"%{text.lower()}%"
+        query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.full_name).like(pattern), User.native_name.like(f"%{text}%")))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

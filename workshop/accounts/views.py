@@ -4,11 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
-from ..extensions import limiter
+from ..extensions import csrf, limiter
 from ..formtools import show_domain_error
 from ..redirects import safe_next
 from . import bp, services
-from .forms import ChangePasswordForm, ConfirmForm, EmailOnlyForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm
+from .forms import ChangePasswordForm, EmailOnlyForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm
 from .tokens import ExpiredToken, InvalidToken
 
 
@@ -84,8 +84,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    form = ConfirmForm()
-    if form.validate_on_submit() and current_user.is_authenticated:
+    csrf.protect()  # a button with nothing typed: without a valid token the CSRF page explains
+    if current_user.is_authenticated:
         logout_user()
         flash(_("You are logged out."), "info")
     return redirect(url_for("events.index"))
@@ -144,7 +144,9 @@ def change_password():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            login_user(user)  # this session carries on under the new session version; the others end
+            # This session carries on under the new session version, remembered on this device if it was; the others end
+            remembered = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            login_user(user, remember=remembered)
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)

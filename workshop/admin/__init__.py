@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
+from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import csrf, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 USERS_PER_PAGE = 50
@@ -22,22 +23,17 @@ def only_admins():
 @bp.get("/users")
 def users():
     search = request.args.get("q", "").strip()
-    query = db.select(User).order_by(User.full_name)
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.full_name).like(pattern), User.native_name.like(f"%{search}%")))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE, error_out=False)
+    page = accounts.search_users(search, request.args.get("page", 1, type=int), USERS_PER_PAGE)
     return render_template("admin/users.html", users=page, search=search, form=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/event-creator")
 def toggle_event_creator(user_id):
-    user = db.get_or_404(User, user_id)
-    if ConfirmForm().validate_on_submit():
-        user.can_create_events = not user.can_create_events
-        db.session.commit()
-        if user.can_create_events:
-            flash(_("%(name)s may now create events.", name=user.full_name), "success")
-        else:
-            flash(_("%(name)s may no longer create events.", name=user.full_name), "info")
+    csrf.protect()
+    db.get_or_404(User, user_id)
+    user = accounts.allow_event_creation(current_user, user_id)
+    if user.can_create_events:
+        flash(_("%(name)s may now create events.", name=user.full_name), "success")
+    else:
+        flash(_("%(name)s may no longer create events.", name=user.full_name), "info")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))

@@ -1,12 +1,12 @@
-from babel import Locale
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from ..timeutil import common_timezones, is_known_timezone
+from ..countries import country_choices, is_country
+from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from .models import EventKind, EventStatus
+from .services import EventData
 
 KIND_LABELS = {
     EventKind.WORKSHOP: _l("Workshop"),
@@ -23,24 +23,13 @@ STATUS_LABELS = {
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def country_names() -> dict[str, str]:
-    """ISO 3166 alpha-2 codes and their names in the reader's language."""
-    territories = Locale.parse(str(get_locale())).territories
-    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in ("ZZ", "XA", "XB")}
-
-
-def country_choices() -> list[SelectChoice]:
-    countries = sorted(country_names().items(), key=lambda item: item[1])
-    return [SelectChoice("", "—"), *(SelectChoice(code, name) for code, name in countries)]
-
-
 def known_timezone(form, field) -> None:
     if not is_known_timezone(field.data or ""):
         raise ValidationError(_l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."))
 
 
 def known_country(form, field) -> None:
-    if field.data and field.data not in country_names():
+    if field.data and not is_country(field.data):
         raise ValidationError(_l("Choose a country from the list."))
 
 
@@ -100,9 +89,7 @@ class StatusForm(FlaskForm):
     submit = SubmitField(_l("Change status"))
 
 
-def event_data_from_form(form: EventForm):
-    from .services import EventData
-
+def event_data_from_form(form: EventForm) -> EventData:
     return EventData(
         kind=EventKind(form.kind.data),
         title=form.title.data,
@@ -126,7 +113,6 @@ def event_data_from_form(form: EventForm):
 
 def fill_form_from_event(form: EventForm, event) -> None:
     """Show the stored UTC times as wall-clock times in the event's zone."""
-    from ..timeutil import utc_to_local
 
     def local(moment):
         return utc_to_local(moment, event.timezone).replace(tzinfo=None) if moment else None

@@ -12,10 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
+from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..security import can_create_events, can_manage_event, can_name_organisers
-from ..timeutil import is_known_timezone, local_to_utc, utcnow
+from ..timeutil import is_known_timezone, local_to_utc, nonexistent_local_time, utcnow
 from .models import PUBLIC_STATUSES, Event, EventKind, EventPartner, EventStatus
 
 
@@ -45,12 +46,20 @@ class EventData:
 def check_event_data(data: EventData) -> None:
     if not is_known_timezone(data.timezone):
         raise DomainError(_l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."), field="timezone")
-    if data.ends_at <= data.starts_at:
+    zone = data.timezone
+    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        moment = getattr(data, name)
+        if moment is not None and nonexistent_local_time(moment, zone):
+            raise DomainError(_l("This time does not exist in %(zone)s: the clocks go forward then.", zone=zone), field=name)
+    # Compared as instants: wall-clock times in the hour the clocks go back are ambiguous
+    starts, ends = local_to_utc(data.starts_at, zone), local_to_utc(data.ends_at, zone)
+    if ends <= starts:
         raise DomainError(_l("The event must end after it starts."), field="ends_at")
-    opens, closes = data.registration_opens_at, data.registration_closes_at
+    opens = local_to_utc(data.registration_opens_at, zone) if data.registration_opens_at else None
+    closes = local_to_utc(data.registration_closes_at, zone) if data.registration_closes_at else None
     if opens and closes and closes <= opens:
         raise DomainError(_l("Registration must close after it opens."), field="registration_closes_at")
-    if closes and closes > data.ends_at:
+    if closes and closes > ends:
         raise DomainError(_l("Registration must close before the event ends."), field="registration_closes_at")
     if data.capacity is not None and data.capacity < 1:
         raise DomainError(_l("The capacity must be at least 1, or empty for no limit."), field="capacity")
@@ -113,9 +122,16 @@ def create_event(actor: User, data: EventData) -> Event:
 
 
 def update_event(actor: User, event: Event, data: EventData) -> Event:
+    """Save the changes; when they free places (capacity raised or removed), the waiting list moves up in
+    the same transaction, under the event's lock, so no registration takes a place meanwhile."""
+    from ..registration.services import fill_free_places  # registration builds on events, not the reverse
+
     require_manager(actor, event)
     check_event_data(data)
+    event = lock_for_update(Event, event.id)
     apply_event_data(event, data)
+    db.session.flush()
+    fill_free_places(event)
     db.session.commit()
     return event
 

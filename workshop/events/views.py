@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 from .. import security
 from ..accounts.forms import ConfirmForm
 from ..errors import DomainError
+from ..extensions import csrf
 from ..formtools import show_domain_error
+from ..registration import services as registrations
 from . import bp, services
 from .forms import KIND_LABELS, STATUS_LABELS, EventForm, OrganiserForm, StatusForm, event_data_from_form, fill_form_from_event
 from .models import EventKind, EventStatus
@@ -46,7 +48,17 @@ def past():
 def show(slug):
     event = event_or_404(slug)
     security.require_view_event(current_user, event)
-    return render_template("events/show.html", event=event, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+    own = registrations.registration_of(current_user, event.id) if current_user.is_authenticated else None
+    return render_template(
+        "events/show.html",
+        event=event,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        registration=own,
+        registration_closed=registrations.registration_closed_reason(event),
+        places_left=registrations.places_left(event),
+        state_labels=registrations.STATE_LABELS,
+    )
 
 
 @bp.get("/manage/events")
@@ -98,6 +110,7 @@ def edit(slug):
 @login_required
 def change_status(slug):
     event = managed_event_or_error(slug)
+    csrf.protect()  # a button: without a valid token the CSRF page explains, rather than "choose a status"
     form = StatusForm()
     if form.validate_on_submit():
         services.set_status(current_user, event, EventStatus(form.status.data))
@@ -129,7 +142,7 @@ def organisers(slug):
 def remove_organiser(slug, user_id):
     event = managed_event_or_error(slug)
     security.require_admin(current_user)
-    if ConfirmForm().validate_on_submit():
-        services.remove_organiser(current_user, event, user_id)
-        flash(_("The organiser is removed from this event."), "info")
+    csrf.protect()
+    services.remove_organiser(current_user, event, user_id)
+    flash(_("The organiser is removed from this event."), "info")
     return redirect(url_for("events.organisers", slug=event.slug))

@@ -1,0 +1,106 @@
+"""What protects every page at once: CSRF on every POST, the secret key, the host names served."""
+
+import os
+import stat
+import threading
+
+from flask import Flask, url_for
+
+from workshop import configure_secret_key
+from workshop.accounts.models import User
+from workshop.accounts.services import reset_token
+from workshop.events.models import Event, EventStatus
+from workshop.extensions import db
+
+from .conftest import PASSWORD, login
+
+EXPIRED_FORM = "This form was open for a long time, so for your safety it was not saved."
+VISITOR_ONLY = {"accounts.signup", "accounts.login"}  # a logged-in person is sent away from these, whatever they post
+NEW_PASSWORD = "another good passphrase"
+TYPED = {
+    "email": "dummy@example.org",
+    "full_name": "Dummy Person",
+    "native_name": "假人",
+    "locale": "zh",
+    "lang": "zh",
+    "password": NEW_PASSWORD,
+    "current_password": PASSWORD,
+    "new_password": NEW_PASSWORD,
+    "confirm": NEW_PASSWORD,
+    "status": "archived",
+    "title": "Changed without a token",
+    "kind": "workshop",
+    "timezone": "Europe/London",
+    "starts_at": "2030-01-01T09:00",
+    "ends_at": "2030-01-01T17:00",
+    "reason": "no token",
+}
+
+
+def post_rules(app):
+    return sorted((rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint != "static"), key=lambda rule: rule.rule)
+
+
+def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user, make_event):
+    admin = make_user(is_admin=True, full_name="Platform Admin", locale="en")
+    other = make_user(email="other@example.org", full_name="Other Person")
+    event = make_event(title="Workshop that stays as it is")
+    organisers_before = [u.id for u in event.organisers]
+    users_before = db.session.scalar(db.select(db.func.count()).select_from(User))
+    values = {"slug": event.slug, "user_id": other.id, "token": reset_token(admin)}
+    as_admin, as_visitor = app.test_client(), app.test_client()
+    login(as_admin, admin)
+
+    rules = post_rules(app)
+    for rule in rules:
+        url = url_for(rule.endpoint, _external=False, **{name: values.get(name, 999999) for name in rule.arguments})
+        client = as_visitor if rule.endpoint in VISITOR_ONLY else as_admin
+        typed = TYPED | ({"email": other.email} if rule.endpoint == "events.organisers" else {})  # would name them organiser
+        response = client.post(url, data=typed)
+
+        page = response.get_data(as_text=True)
+        assert response.status_code in (400, 403, 404) or (response.status_code == 200 and EXPIRED_FORM in page), (
+            f"POST {url} without a token answered {response.status_code}"
+            + (f" to {response.headers['Location']}" if "Location" in response.headers else "")
+        )
+        if rule.endpoint == "accounts.signup":
+            assert 'value="Dummy Person"' in page  # what was typed comes back
+
+    assert {"accounts.signup", "accounts.logout", "web.set_language", "events.edit"} <= {rule.endpoint for rule in rules}
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == users_before
+    admin, other, event = db.session.get(User, admin.id), db.session.get(User, other.id), db.session.get(Event, event.id)
+    assert (admin.full_name, admin.locale, admin.check_password(PASSWORD)) == ("Platform Admin", "en", True)
+    assert not other.can_create_events
+    assert (event.title, event.status) == ("Workshop that stays as it is", EventStatus.PUBLISHED)
+    assert [u.id for u in event.organisers] == organisers_before
+    assert as_admin.get("/account").status_code == 200  # still logged in
+
+
+def test_workers_starting_together_share_one_secret_key_that_only_its_owner_reads(tmp_path):
+    for round_ in range(10):
+        instance = tmp_path / str(round_)
+        instance.mkdir()
+        apps = [Flask(__name__, instance_path=str(instance)) for _ in range(8)]
+        start = threading.Barrier(len(apps))
+
+        def boot(app):
+            start.wait()
+            configure_secret_key(app)
+
+        workers = [threading.Thread(target=boot, args=(app,)) for app in apps]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+
+        keys = {app.config["SECRET_KEY"] for app in apps}
+        assert keys == {(instance / "secret_key").read_text()}, f"the workers disagree: {len(keys)} keys"
+        assert len(keys.pop()) == 64
+        assert stat.S_IMODE(os.stat(instance / "secret_key").st_mode) == 0o600
+
+
+def test_requests_for_another_host_are_refused_when_trusted_hosts_are_set(app, client):
+    app.config["TRUSTED_HOSTS"] = ["workshops.test"]
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/").status_code == 200

@@ -1,0 +1,298 @@
+"""Organisers: the event's questions, its registrations, decisions and exports.
+
+Every page is for the event's organisers and admins only (403, or 404 for a draft).
+"""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import security
+from ..countries import country_names
+from ..errors import DomainError, Forbidden
+from ..events.models import Event
+from ..extensions import csrf, db
+from ..formtools import show_domain_error
+from . import bp, exports, questions, search, services
+from .answers import display_value
+from .forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
+from .manage_forms import (
+    APPROVE,
+    CANCEL,
+    DECISIONS,
+    KIND_LABELS,
+    MESSAGE,
+    PROMOTE,
+    REJECT,
+    QuestionForm,
+    RegistrationsActionForm,
+    fill_from_question,
+    question_data,
+)
+from .models import Question, Registration
+from .states import State
+
+
+def managed_event_or_error(slug: str) -> Event:
+    event = db.session.scalar(db.select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    security.require_manage_event(current_user, event)
+    return event
+
+
+def acting_user():
+    return current_user._get_current_object()
+
+
+# --- questions ---------------------------------------------------------------------
+
+
+def question_or_404(event: Event, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.event_id != event.id or question.archived:
+        abort(404)
+    return question
+
+
+@bp.route("/manage/events/<slug>/questions", methods=["GET", "POST"])
+@login_required
+def manage_questions(slug):
+    event = managed_event_or_error(slug)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            questions.add_question(acting_user(), event.id, question_data(form))
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The question is added to the registration form."), "success")
+            return redirect(url_for("registration.manage_questions", slug=event.slug))
+    every_question = questions.event_questions_with_archived(event.id)
+    return render_template(
+        "registration/manage/questions.html",
+        event=event,
+        form=form,
+        current=[q for q in every_question if not q.archived],
+        removed=[q for q in every_question if q.archived],
+        answer_counts=questions.answer_counts(event.id),
+        kind_labels=KIND_LABELS,
+    )
+
+
+@bp.route("/manage/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def edit_question(slug, question_id):
+    event = managed_event_or_error(slug)
+    question = question_or_404(event, question_id)
+    answered = questions.has_answers(question.id)
+    form = QuestionForm()
+    if request.method == "GET":
+        fill_from_question(form, question)
+    if form.validate_on_submit():
+        # An answered question shows its kind disabled: a browser does not send it, so it stays.
+        kind = question.kind if answered and not form.kind.raw_data else None
+        try:
+            questions.update_question(acting_user(), event.id, question.id, question_data(form, kind))
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The question is saved."), "success")
+            return redirect(url_for("registration.manage_questions", slug=event.slug))
+    if answered:
+        form.kind.render_kw = {"disabled": True}
+        form.kind.data = form.kind.data or question.kind.value
+    return render_template("registration/manage/question.html", event=event, question=question, form=form, answered=answered)
+
+
+def question_button_done(event: Event, action, success_message: str):
+    csrf.protect()  # a button: without a valid token the CSRF page explains
+    try:
+        action()
+    except questions.QuestionNotFound:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    except DomainError as error:
+        flash(str(error), "danger")
+    else:
+        if success_message:
+            flash(success_message, "success")
+    return redirect(url_for("registration.manage_questions", slug=event.slug))
+
+
+@bp.post("/manage/events/<slug>/questions/<int:question_id>/move")
+@login_required
+def move_question(slug, question_id):
+    event = managed_event_or_error(slug)
+    direction = request.form.get("direction", "")
+    return question_button_done(event, lambda: questions.move_question(acting_user(), event.id, question_id, direction), "")
+
+
+@bp.post("/manage/events/<slug>/questions/<int:question_id>/remove")
+@login_required
+def remove_question(slug, question_id):
+    event = managed_event_or_error(slug)
+    return question_button_done(
+        event,
+        lambda: questions.remove_question(acting_user(), event.id, question_id),
+        _("The question is removed from the form. The answers already given stay on the registrations and in exports."),
+    )
+
+
+# --- registrations -----------------------------------------------------------------
+
+
+def perform(action: str, event: Event, form: RegistrationsActionForm, registration_ids: list[int]) -> tuple[int, list[str]]:
+    user = acting_user()
+    if action == APPROVE:
+        return services.approve(user, event.id, registration_ids)
+    if action == REJECT:
+        return services.reject(user, event.id, registration_ids, form.reason.data or "")
+    if action == PROMOTE:
+        return services.promote(user, event.id, registration_ids)
+    if action == CANCEL:
+        return services.cancel(user, event.id, registration_ids, form.reason.data or "")
+    return services.message_participants(user, event.id, registration_ids, form.subject.data or "", form.text.data or ""), []
+
+
+def done_message(action: str, count: int) -> str:
+    # "Label: count", not ngettext: one phrasing reads right for 1 and for 50, in English and Chinese.
+    if action == APPROVE:
+        return _("Registrations approved: %(count)d.", count=count)
+    if action == REJECT:
+        return _("Registrations rejected: %(count)d.", count=count)
+    if action == PROMOTE:
+        return _("Registrations promoted: %(count)d.", count=count)
+    if action == CANCEL:
+        return _("Registrations cancelled: %(count)d.", count=count)
+    return _("E-mails sent: %(count)d.", count=count)
+
+
+def act_on_registrations(event: Event, form: RegistrationsActionForm, registration_ids: list[int]) -> bool:
+    """Validate the posted form and run its action; flash what was done and what was not.
+
+    False when nothing ran: the page is shown again with the messages and what was typed.
+    """
+    if not form.validate_on_submit():
+        if not form.csrf_token.errors and (form.action.errors or form.ids.errors):
+            flash(_("Choose what to do with the registrations."), "danger")
+        return False
+    action = form.action.data
+    try:
+        done, problems = perform(action, event, form, registration_ids)
+    except Forbidden:
+        abort(403)
+    except DomainError as error:
+        show_domain_error(form, error)
+        return False
+    if done:
+        flash(done_message(action, done), "success")
+    if problems:
+        flash(_("Not done: %(problems)s", problems="; ".join(problems)), "warning")
+    return True
+
+
+@bp.route("/manage/events/<slug>/registrations", methods=["GET", "POST"])
+@login_required
+def manage_registrations(slug):
+    event = managed_event_or_error(slug)
+    filters = search.Filters.from_args(request.args)
+    page = request.args.get("page", 1, type=int)
+    form = RegistrationsActionForm()
+    if request.method == "POST":
+        if act_on_registrations(event, form, form.ids.data or []):
+            # Back to the same filters and page: a link built from the parsed filters, so always this site.
+            return redirect(url_for("registration.manage_registrations", slug=event.slug, **filters.query_args(page=page if page > 1 else "")))
+    pagination = search.registrations_page(event.id, filters, page)
+    counts = services.counts_by_state(event.id)
+    every_question = questions.event_questions_with_archived(event.id)
+    names = country_names()
+    return render_template(
+        "registration/manage/registrations.html",
+        event=event,
+        filters=filters,
+        pagination=pagination,
+        page=page,
+        form=form,
+        selected=set(form.ids.data or []),
+        counts=counts,
+        confirmed=counts[State.CONFIRMED],
+        positions=services.waitlist_positions(event.id),
+        countries=sorted(((code, names.get(code, code)) for code in search.countries_in_use(event.id)), key=lambda item: item[1]),
+        state_labels=services.STATE_LABELS,
+        organisation_type_labels=ORGANISATION_TYPE_LABELS,
+        sex_labels=SEX_LABELS,
+        columns=exports.available_columns(every_question),
+        default_columns=exports.DEFAULT_COLUMNS,
+        actions={"approve": APPROVE, "reject": REJECT, "promote": PROMOTE, "cancel": CANCEL, "message": MESSAGE},
+    )
+
+
+@bp.get("/manage/events/<slug>/registrations/export")
+@login_required
+def export_registrations(slug):
+    event = managed_event_or_error(slug)
+    filters = search.Filters.from_args(request.args)
+    columns = exports.chosen_columns(request.args.getlist("col"), questions.event_questions_with_archived(event.id))
+    if not columns:
+        flash(_("Tick at least one column to export."), "warning")
+        return redirect(url_for("registration.manage_registrations", slug=event.slug, **filters.query_args()))
+    file_format = request.args.get("format", "csv")
+    if file_format not in exports.FORMATS:
+        file_format = "csv"
+    header, rows = exports.table(event, columns, search.matching_registrations(event.id, filters), services.waitlist_positions(event.id))
+    if file_format == "xlsx":
+        body = exports.to_xlsx(header, rows, _("Registrations"))
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.to_csv(header, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = Response(body, content_type=content_type)
+    response.headers.set("Content-Disposition", "attachment", filename=exports.filename(event, file_format))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"  # personal data: not kept in shared caches
+    return response
+
+
+@bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
+@login_required
+def manage_registration(slug, registration_id):
+    event = managed_event_or_error(slug)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    form = RegistrationsActionForm()
+    if request.method == "POST":
+        if act_on_registrations(event, form, [registration.id]):
+            return redirect(url_for("registration.manage_registration", slug=event.slug, registration_id=registration.id))
+    answers = {answer.question_id: answer for answer in registration.answers}
+    shown = [
+        (question, answers.get(question.id))
+        for question in questions.event_questions_with_archived(event.id)
+        if not question.archived or question.id in answers
+    ]
+    return render_template(
+        "registration/manage/registration.html",
+        event=event,
+        registration=registration,
+        form=form,
+        answers=shown,
+        position=services.waitlist_position(registration),
+        state_labels=services.STATE_LABELS,
+        organisation_type_labels=ORGANISATION_TYPE_LABELS,
+        sex_labels=SEX_LABELS,
+        display_value=display_value,
+        actions={"approve": APPROVE, "reject": REJECT, "promote": PROMOTE, "cancel": CANCEL, "message": MESSAGE},
+        can_decide={
+            APPROVE: registration.state is State.PENDING,
+            PROMOTE: registration.state is State.WAITLISTED,
+            REJECT: registration.state in (State.PENDING, State.WAITLISTED, State.CONFIRMED),
+            CANCEL: registration.state in (State.PENDING, State.WAITLISTED, State.CONFIRMED),
+        },
+        decisions=DECISIONS,
+    )

@@ -1,0 +1,78 @@
+"""The e-mails a participant gets when their registration changes."""
+
+from workshop.urls import external_url
+from flask_babel import lazy_gettext as _l
+
+from .. import mail
+from ..extensions import db
+from .models import Registration
+from .states import State
+
+
+def notice_for(registration: Registration, old: State | None, new: State, reason: str, position: int | None):
+    """Subject and message for a change from ``old`` to ``new``, or None when nobody needs telling."""
+    title = registration.event.title
+    if new is State.PENDING:
+        return (
+            _l("We received your registration for %(event)s", event=title),
+            _l("Thank you for registering for %(event)s. The organisers will look at your registration and tell you their decision by e-mail.", event=title),
+        )
+    if new is State.CONFIRMED and old is State.WAITLISTED:
+        return (
+            _l("You have a place at %(event)s", event=title),
+            _l("Good news: a place became free at %(event)s and it is yours. Your registration is confirmed.", event=title),
+        )
+    if new is State.CONFIRMED and old is State.PENDING:
+        return (
+            _l("Your registration for %(event)s is approved", event=title),
+            _l("The organisers approved your registration for %(event)s. Your place is confirmed.", event=title),
+        )
+    if new is State.CONFIRMED:
+        return (
+            _l("Your registration for %(event)s is confirmed", event=title),
+            _l("Thank you for registering for %(event)s. Your place is confirmed.", event=title),
+        )
+    if new is State.WAITLISTED:
+        return (
+            _l("You are on the waiting list for %(event)s", event=title),
+            _l(
+                "%(event)s is full at the moment, so you are number %(position)d on the waiting list. When a place becomes free, the first person on the list gets it at once, and we tell you by e-mail.",
+                event=title,
+                position=position or 0,
+            ),
+        )
+    if new is State.REJECTED:
+        return (
+            _l("Your registration for %(event)s", event=title),
+            _l("We are sorry: the organisers could not accept your registration for %(event)s.", event=title),
+        )
+    if new is State.CANCELLED:
+        return (
+            _l("Your registration for %(event)s is cancelled", event=title),
+            _l("Your registration for %(event)s is cancelled. You can register again while registration is open.", event=title),
+        )
+    return None
+
+
+def send_notice(registration: Registration, old: State | None, new: State, reason: str, position: int | None) -> None:
+    notice = notice_for(registration, old, new, reason, position)
+    if notice is None:
+        return
+    subject, message = notice
+    user = registration.user
+    link = external_url("registration.show", registration_id=registration.id)
+    mail.send_after_commit(
+        db.session,
+        mail.compose(
+            user.email, user.locale, "registration_notice", subject, registration=registration, message=message, reason=reason, link=link
+        ),
+    )
+
+
+def send_message(registration: Registration, subject: str, text: str) -> None:
+    """An organiser's own message to a participant."""
+    user = registration.user
+    mail.send_after_commit(
+        db.session,
+        mail.compose(user.email, user.locale, "organiser_message", subject, registration=registration, text=text),
+    )

@@ -1,0 +1,420 @@
+"""Registration: registering, deciding, cancelling, and the waiting list.
+
+Every change that depends on how many places are taken first locks the event row
+(``lock_for_update``), so two requests never both take the last place.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts import services as accounts
+from ..accounts.models import User
+from ..accounts.passwords import hash_password
+from ..countries import is_country
+from ..database import lock_for_update
+from ..errors import DomainError, Forbidden
+from ..events.models import Event, EventStatus
+from ..extensions import db
+from ..security import can_manage_event
+from ..timeutil import utcnow
+from . import answers as answer_rules
+from .models import OrganisationType, Question, Registration, RegistrationChange, Sex
+from .notices import send_message, send_notice
+from .states import ACTIVE, State, is_allowed
+
+STATE_LABELS = {
+    State.PENDING: _l("Pending approval"),
+    State.CONFIRMED: _l("Confirmed"),
+    State.WAITLISTED: _l("On the waiting list"),
+    State.REJECTED: _l("Not accepted"),
+    State.CANCELLED: _l("Cancelled"),
+}
+
+
+@dataclass
+class Details:
+    """The standard answers every event collects."""
+
+    full_name: str
+    organisation: str
+    organisation_type: OrganisationType
+    country: str
+    sex: Sex
+    native_name: str = ""
+    job_title: str = ""
+    dietary_needs: str = ""
+    accessibility_needs: str = ""
+    visa_letter_needed: bool = False
+    listed_publicly: bool = False
+    answers: dict[int, object] = field(default_factory=dict)  # question id -> raw answer
+
+
+# --- rules -------------------------------------------------------------------
+
+
+def registration_closed_reason(event: Event, now: datetime | None = None):
+    """Why nobody can register or change their answers now, or None when registration is open."""
+    now = now or utcnow()
+    if event.status is not EventStatus.PUBLISHED:
+        return _l("Registration for this event is closed.")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return _l("Registration has not opened yet.")
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        return _l("Registration for this event has closed.")
+    return None
+
+
+def require_open(event: Event) -> None:
+    reason = registration_closed_reason(event)
+    if reason:
+        raise DomainError(reason)
+
+
+def event_questions(event_id: int) -> list[Question]:
+    return list(
+        db.session.scalars(db.select(Question).where(Question.event_id == event_id, Question.archived.is_(False)).order_by(Question.position, Question.id))
+    )
+
+
+def check_details(details: Details) -> None:
+    if not details.full_name.strip():
+        raise DomainError(_l("Enter your full name."), field="full_name")
+    if not details.organisation.strip():
+        raise DomainError(_l("Enter your organisation."), field="organisation")
+    if not is_country(details.country):
+        raise DomainError(_l("Choose a country from the list."), field="country")
+
+
+def apply_details(registration: Registration, details: Details, questions: list[Question]) -> None:
+    check_details(details)
+    values = answer_rules.clean_answers(questions, details.answers, answer_rules.previous_answers(registration))
+    for name in (
+        "full_name", "native_name", "organisation", "job_title", "dietary_needs", "accessibility_needs",
+    ):
+        setattr(registration, name, getattr(details, name).strip())
+    registration.organisation_type = details.organisation_type
+    registration.country = details.country
+    registration.sex = details.sex
+    registration.visa_letter_needed = details.visa_letter_needed
+    registration.listed_publicly = details.listed_publicly
+    answer_rules.store_answers(registration, questions, values)
+
+
+# --- the waiting list ---------------------------------------------------------
+
+
+def confirmed_count(event_id: int) -> int:
+    return db.session.scalar(
+        db.select(func.count()).select_from(Registration).where(Registration.event_id == event_id, Registration.state == State.CONFIRMED)
+    )
+
+
+def places_left(event: Event) -> int | None:
+    """None when the event has no limit."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - confirmed_count(event.id), 0)
+
+
+def has_free_place(event: Event) -> bool:
+    return event.capacity is None or confirmed_count(event.id) < event.capacity
+
+
+def waiting_list(event_id: int) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            db.select(Registration)
+            .where(Registration.event_id == event_id, Registration.state == State.WAITLISTED)
+            .order_by(Registration.waitlist_seq, Registration.id)
+        )
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.state is not State.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        db.select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.state == State.WAITLISTED,
+            Registration.waitlist_seq < registration.waitlist_seq,
+        )
+    )
+    return ahead + 1
+
+
+def waitlist_positions(event_id: int) -> dict[int, int]:
+    return {registration.id: position for position, registration in enumerate(waiting_list(event_id), start=1)}
+
+
+def next_waitlist_seq(event_id: int) -> int:
+    highest = db.session.scalar(db.select(func.max(Registration.waitlist_seq)).where(Registration.event_id == event_id))
+    return (highest or 0) + 1
+
+
+def first_waitlist_seq(event_id: int) -> int:
+    lowest = db.session.scalar(
+        db.select(func.min(Registration.waitlist_seq)).where(Registration.event_id == event_id, Registration.state == State.WAITLISTED)
+    )
+    return (lowest or 1) - 1
+
+
+def fill_free_places(event: Event) -> list[Registration]:
+    """Give every free place to the first on the waiting list, in order. The caller holds the event lock."""
+    promoted = []
+    for registration in waiting_list(event.id):
+        if not has_free_place(event):
+            break
+        change_state(registration, State.CONFIRMED, None, "")
+        db.session.flush()
+        promoted.append(registration)
+    return promoted
+
+
+def change_state(registration: Registration, new: State, actor: User | None, reason: str = "") -> None:
+    """Move to ``new`` if the table allows it, record who, when and why, and tell the participant."""
+    old = registration.state
+    if not is_allowed(old, new):
+        raise DomainError(
+            _l("A registration that is %(old)s cannot become %(new)s.", old=STATE_LABELS[old], new=STATE_LABELS[new])
+            if old
+            else _l("A new registration cannot be %(new)s.", new=STATE_LABELS[new])
+        )
+    registration.state = new
+    if new is State.WAITLISTED:
+        registration.waitlist_seq = next_waitlist_seq(registration.event.id)  # event_id is unset before the first flush
+    registration.changes.append(RegistrationChange(actor=actor, from_state=old, to_state=new, reason=reason.strip()))
+    db.session.flush()
+    send_notice(registration, old, new, reason.strip(), waitlist_position(registration))
+
+
+def place_for(event: Event) -> State:
+    """The state a newly accepted registration gets: a place while there is one, else the waiting list."""
+    return State.CONFIRMED if has_free_place(event) else State.WAITLISTED
+
+
+# --- participants -------------------------------------------------------------
+
+
+def lock_event(event_id: int) -> Event:
+    event = lock_for_update(Event, event_id)
+    if event is None:
+        raise DomainError(_l("This event does not exist."))
+    return event
+
+
+def registration_of(user: User, event_id: int) -> Registration | None:
+    return db.session.scalar(db.select(Registration).where(Registration.event_id == event_id, Registration.user_id == user.id))
+
+
+def register(user: User, event_id: int, details: Details, privacy_accepted: bool) -> Registration:
+    event = lock_event(event_id)
+    user = db.session.get(User, user.id)
+    registration = _register_locked(user, event, details, privacy_accepted)
+    db.session.commit()
+    return registration
+
+
+def register_visitor(email: str, password: str, locale: str, event_id: int, details: Details, privacy_accepted: bool) -> Registration:
+    """Create the account and the registration together, in one transaction."""
+    accounts.check_password_acceptable(password)
+    if accounts.find_user_by_email(email):
+        raise AccountExists(_l("An account with this e-mail address exists already. Log in to register with it."), field="email")
+    password_hash = hash_password(password)  # slow on purpose: before taking the lock
+    event = lock_event(event_id)
+    user = User(
+        email=accounts.normalise_email(email),
+        full_name=details.full_name.strip(),
+        native_name=details.native_name.strip(),
+        locale=locale,
+        password_hash=password_hash,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AccountExists(_l("An account with this e-mail address exists already. Log in to register with it."), field="email") from error
+    registration = _register_locked(user, event, details, privacy_accepted)
+    accounts.send_verification(user)
+    db.session.commit()
+    return registration
+
+
+class AccountExists(DomainError):
+    pass
+
+
+def _register_locked(user: User, event: Event, details: Details, privacy_accepted: bool) -> Registration:
+    try:
+        require_open(event)
+        if not privacy_accepted:
+            raise DomainError(_l("Please agree to the privacy notice to register."), field="privacy")
+        registration = registration_of(user, event.id)
+        if registration is not None and registration.state is not State.CANCELLED:
+            raise DomainError(_l("You are registered for this event already."))
+        new_state = State.PENDING if event.approval_required else place_for(event)
+        questions = event_questions(event.id)
+        with db.session.no_autoflush:
+            if registration is None:
+                registration = Registration(event=event, user=user)
+                db.session.add(registration)
+            apply_details(registration, details, questions)
+            registration.privacy_accepted_at = utcnow()
+            change_state(registration, new_state, user)
+    except DomainError:
+        db.session.rollback()
+        raise
+    return registration
+
+
+def own_registration(user: User, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != user.id:
+        raise NotFound()
+    return registration
+
+
+class NotFound(DomainError):
+    def __init__(self):
+        super().__init__(_l("This registration does not exist."))
+
+
+def update_details(user: User, registration_id: int, details: Details) -> Registration:
+    registration = own_registration(user, registration_id)
+    require_open(registration.event)
+    if registration.state not in ACTIVE:
+        raise DomainError(_l("This registration is %(state)s; its answers cannot change.", state=STATE_LABELS[registration.state]))
+    apply_details(registration, details, event_questions(registration.event_id))
+    db.session.commit()
+    return registration
+
+
+def cancel_own(user: User, registration_id: int, reason: str = "") -> Registration:
+    registration = own_registration(user, registration_id)
+    event = lock_event(registration.event_id)
+    registration = own_registration(user, registration_id)
+    change_state(registration, State.CANCELLED, user, reason)
+    fill_free_places(event)
+    db.session.commit()
+    return registration
+
+
+# --- organisers -----------------------------------------------------------------
+
+
+def _managed_registrations(actor: User, event_id: int, registration_ids: list[int]) -> tuple[Event, list[Registration]]:
+    event = lock_event(event_id)
+    if not can_manage_event(actor, event):
+        db.session.rollback()
+        raise Forbidden(_l("You do not organise this event."))
+    registrations = list(
+        db.session.scalars(
+            db.select(Registration)
+            .where(Registration.event_id == event_id, Registration.id.in_(registration_ids))
+            .order_by(Registration.waitlist_seq, Registration.created_at, Registration.id)
+        )
+    )
+    if not registrations:
+        db.session.rollback()
+        raise DomainError(_l("Choose at least one registration."))
+    return event, registrations
+
+
+def _apply_to_each(registrations, action) -> tuple[int, list[str]]:
+    """Run ``action`` on each registration; collect what could not be done instead of stopping."""
+    done, problems = 0, []
+    for registration in registrations:
+        try:
+            action(registration)
+            done += 1
+        except DomainError as error:
+            problems.append(f"{registration.full_name}: {error}")
+    return done, problems
+
+
+def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[int, list[str]]:
+    event, registrations = _managed_registrations(actor, event_id, registration_ids)
+
+    def approve_one(registration):
+        if registration.state is not State.PENDING:
+            raise DomainError(_l("only pending registrations can be approved."))
+        change_state(registration, place_for(event), actor)
+
+    result = _apply_to_each(registrations, approve_one)
+    db.session.commit()
+    return result
+
+
+def reject(actor: User, event_id: int, registration_ids: list[int], reason: str) -> tuple[int, list[str]]:
+    if not reason.strip():
+        raise DomainError(_l("Give the reason; the participant will read it."), field="reason")
+    event, registrations = _managed_registrations(actor, event_id, registration_ids)
+    result = _apply_to_each(registrations, lambda registration: change_state(registration, State.REJECTED, actor, reason))
+    fill_free_places(event)
+    db.session.commit()
+    return result
+
+
+def cancel(actor: User, event_id: int, registration_ids: list[int], reason: str = "") -> tuple[int, list[str]]:
+    event, registrations = _managed_registrations(actor, event_id, registration_ids)
+    result = _apply_to_each(registrations, lambda registration: change_state(registration, State.CANCELLED, actor, reason))
+    fill_free_places(event)
+    db.session.commit()
+    return result
+
+
+def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[int, list[str]]:
+    """Confirm chosen people from the waiting list while places are free; move the others to its front."""
+    event, registrations = _managed_registrations(actor, event_id, registration_ids)
+
+    def promote_one(registration):
+        if registration.state is not State.WAITLISTED:
+            raise DomainError(_l("only people on the waiting list can be promoted."))
+        if has_free_place(event):
+            change_state(registration, State.CONFIRMED, actor)
+        else:
+            registration.waitlist_seq = first_waitlist_seq(event.id)
+            registration.changes.append(
+                RegistrationChange(actor=actor, from_state=State.WAITLISTED, to_state=State.WAITLISTED, reason=str(_l("Moved to the front of the waiting list.")))
+            )
+            db.session.flush()
+
+    result = _apply_to_each(reversed(registrations), promote_one)  # the last moved ends up first: keep their order
+    db.session.commit()
+    return result
+
+
+def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> int:
+    if not subject.strip():
+        raise DomainError(_l("Write a subject."), field="subject")
+    if not text.strip():
+        raise DomainError(_l("Write the message."), field="text")
+    event = db.session.get(Event, event_id)
+    if event is None or not can_manage_event(actor, event):
+        raise Forbidden(_l("You do not organise this event."))
+    registrations = list(
+        db.session.scalars(db.select(Registration).where(Registration.event_id == event_id, Registration.id.in_(registration_ids)))
+    )
+    if not registrations:
+        raise DomainError(_l("Choose at least one registration."))
+    for registration in registrations:
+        send_message(registration, subject.strip(), text.strip())
+    db.session.commit()
+    return len(registrations)
+
+
+def counts_by_state(event_id: int) -> dict[State, int]:
+    rows = db.session.execute(
+        db.select(Registration.state, func.count()).where(Registration.event_id == event_id).group_by(Registration.state)
+    )
+    counts = {state: 0 for state in State}
+    counts.update({state: count for state, count in rows})
+    return counts

@@ -1,0 +1,145 @@
+"""Participants: register, see and change their registrations, cancel."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from .. import security
+from ..errors import DomainError
+from ..events.models import Event
+from ..extensions import db
+from ..formtools import show_domain_error
+from . import bp, services
+from .answers import display_value, previous_answers
+from .forms import (
+    CancelForm,
+    EditRegistrationForm,
+    details_from_form,
+    RegistrationForm,
+    VisitorRegistrationForm,
+    fill_from_registration,
+    fill_from_user,
+    form_with_questions,
+    question_fields,
+)
+from .models import Registration
+from .states import ACTIVE, State
+
+
+def registered_message(state: State) -> str:
+    if state is State.CONFIRMED:
+        return _("Your place is confirmed. We sent you an e-mail.")
+    if state is State.WAITLISTED:
+        return _("The event is full, so you are on the waiting list. We sent you an e-mail.")
+    return _("Thank you: the organisers will look at your registration. We sent you an e-mail.")
+
+
+def public_event_or_404(slug: str) -> Event:
+    event = db.session.scalar(db.select(Event).where(Event.slug == slug))
+    if event is None:
+        abort(404)
+    security.require_view_event(current_user, event)
+    return event
+
+
+def own_registration_or_404(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not current_user.is_authenticated or registration.user_id != current_user.id:
+        abort(404)
+    return registration
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug):
+    event = public_event_or_404(slug)
+    if current_user.is_authenticated:
+        existing = services.registration_of(current_user, event.id)
+        if existing is not None and existing.state in ACTIVE:
+            flash(_("You are registered for this event already."), "info")
+            return redirect(url_for("registration.show", registration_id=existing.id))
+    questions = services.event_questions(event.id)
+    base = RegistrationForm if current_user.is_authenticated else VisitorRegistrationForm
+    form = form_with_questions(base, questions)()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            fill_from_user(form, current_user)
+        else:
+            form.locale.data = str(get_locale())
+    closed = services.registration_closed_reason(event)
+    if form.validate_on_submit() and not closed:
+        details = details_from_form(form, questions)
+        try:
+            if current_user.is_authenticated:
+                registration = services.register(current_user._get_current_object(), event.id, details, form.privacy.data)
+            else:
+                registration = services.register_visitor(
+                    form.email.data, form.password.data, form.locale.data, event.id, details, form.privacy.data
+                )
+                login_user(registration.user)
+        except services.AccountExists as error:
+            show_domain_error(form, error)
+            flash(_("Log in first, then register: your answers here are not saved yet."), "warning")
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(registered_message(registration.state), "success")
+            return redirect(url_for("registration.show", registration_id=registration.id))
+    return render_template(
+        "registration/register.html", event=event, form=form, questions=question_fields(form, questions), closed=closed
+    )
+
+
+@bp.get("/registrations")
+@login_required
+def mine():
+    registrations = db.session.scalars(
+        db.select(Registration).where(Registration.user_id == current_user.id).join(Registration.event).order_by(Event.starts_at.desc())
+    ).all()
+    positions = {r.id: services.waitlist_position(r) for r in registrations if r.state is State.WAITLISTED}
+    return render_template("registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS)
+
+
+@bp.route("/registrations/<int:registration_id>", methods=["GET", "POST"])
+@login_required
+def show(registration_id):
+    registration = own_registration_or_404(registration_id)
+    questions = services.event_questions(registration.event_id)
+    form = form_with_questions(EditRegistrationForm, questions, previous_answers(registration))()
+    editable_reason = services.registration_closed_reason(registration.event)
+    if request.method == "GET":
+        fill_from_registration(form, registration, questions)
+    elif form.validate_on_submit():
+        try:
+            services.update_details(current_user._get_current_object(), registration.id, details_from_form(form, questions))
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your answers are saved."), "success")
+            return redirect(url_for("registration.show", registration_id=registration.id))
+    return render_template(
+        "registration/show.html",
+        registration=registration,
+        form=form,
+        questions=question_fields(form, questions),
+        editable=editable_reason is None and registration.state in ACTIVE,
+        position=services.waitlist_position(registration),
+        state_labels=services.STATE_LABELS,
+        display_value=display_value,
+    )
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(registration_id):
+    registration = own_registration_or_404(registration_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_own(current_user._get_current_object(), registration.id, form.reason.data or "")
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Your registration is cancelled."), "success")
+        return redirect(url_for("registration.show", registration_id=registration.id))
+    return render_template("registration/cancel.html", registration=registration, form=form)
