@@ -2,6 +2,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
+# See workshop/__init__.py: SQLAlchemy without its compiled extensions.
+export DISABLE_SQLALCHEMY_CEXT_RUNTIME := 1
 
 .PHONY: run test bench translations extract-messages clean
 

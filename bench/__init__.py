@@ -4,5 +4,8 @@ Seeds a database with published events, serves the application with gunicorn nex
 Flask route, loads the public pages from a pool of client threads in this process, and counts
 the SQL queries each page needs at two database sizes. Then 200 visitors register at once for
 one event with 50 places through the HTTP form (bench/registration.py) and the final counts are
-checked: exactly 50 confirmed, 150 on the waiting list at positions 1..150.
+checked: exactly 50 confirmed, 150 on the waiting list at positions 1..150. Last, 10 desks scan
+the badges of an event of 1,000 participants through the check-in API, each badge twice
+(bench/check_in.py): exactly one attendance row per badge must remain; and the 1,000 badges are
+made as one PDF, timed.
 """

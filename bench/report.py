@@ -5,8 +5,8 @@ from .load import Result
 COLUMNS = f"{'page':<22}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}  {'queries(20 ev)':<16}{'queries(200 ev)':<15}"
 
 
-def table(rows: list[tuple[str, Result, int | None, int | None]]) -> str:
-    lines = [COLUMNS]
+def table(rows: list[tuple[str, Result, int | None, int | None]], columns: str = COLUMNS) -> str:
+    lines = [columns]
     for label, result, small, large in rows:
         lines.append(
             f"{label:<22}{result.requests_per_second:>8.0f}{result.p50_ms:>9.1f}{result.p99_ms:>9.1f}"

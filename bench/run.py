@@ -1,5 +1,6 @@
-"""``python -m bench``: seed, count queries, serve with gunicorn, load, report; then the
-registration rush (bench/registration.py) on the same database."""
+"""``python -m bench``: seed, count queries, serve with gunicorn, load, report; the agenda of a
+300-session event (bench/agenda.py); then the registration rush (bench/registration.py) and the
+check-in rush with the badges PDF (bench/check_in.py) on the same database."""
 
 import os
 import secrets
@@ -12,7 +13,7 @@ from flask import Flask
 from workshop import create_app
 from workshop.extensions import db
 
-from . import database, registration, report
+from . import agenda, check_in, database, registration, report
 from .load import Result, measure
 from .queries import count_queries
 from .seed import USER_COUNT, seed
@@ -46,11 +47,13 @@ def run(workdir: Path) -> int:
     try:
         small_counts, _ = seed_and_count_queries(app, SMALL)
         large_counts, pages = seed_and_count_queries(app, LARGE)  # the load test runs on this one
+        agenda_pages, agenda_small, agenda_large = seed_and_count_agenda(app)
         with app.app_context():
             db.engine.dispose()
         app_env = app_environment(instance_path, url, secret_key)
-        bare, results = load_both_servers(workdir, app_env, pages)
+        bare, results = load_both_servers(workdir, app_env, pages + agenda_pages)
         rush = registration.run(app, app_env, instance_path, workdir / "registration.log", WORKERS)
+        scans = check_in.run(app, app_env, workdir / "check_in.log", WORKERS)
     finally:
         if not url.startswith("sqlite"):
             with app.app_context():
@@ -67,8 +70,21 @@ def run(workdir: Path) -> int:
     failures = [failure for result in [bare, *results.values()] for failure in result.failures]
     pages_verdict = verdict(growing, failures)
     print()
+    print(f"agenda: an event of {agenda.LARGE_SESSIONS} sessions and {agenda.LARGE_SESSIONS // 2} speakers"
+          f" (queries also counted at {agenda.SMALL_SESSIONS} sessions)")
+    agenda_rows = [(page.label, results[page.label], agenda_small[page.label], agenda_large[page.label]) for page in agenda_pages]
+    print(report.table(agenda_rows, agenda.COLUMNS))
+    agenda_growing = [page.label for page in agenda_pages if agenda_large[page.label] > agenda_small[page.label]]
+    if agenda_growing:
+        print(f"FAILED: more queries with {agenda.LARGE_SESSIONS} sessions than with {agenda.SMALL_SESSIONS}: {', '.join(agenda_growing)}")
+        pages_verdict = 1
+    else:
+        print("queries per page do not grow with the number of sessions and speakers.")
+    print()
     print(registration.report(rush))
-    return 1 if pages_verdict or rush.problems else 0
+    print()
+    print(check_in.report(scans))
+    return 1 if pages_verdict or rush.problems or scans.problems else 0
 
 
 def in_process_app(instance_path: Path, url: str, secret_key: str) -> Flask:
@@ -88,6 +104,15 @@ def seed_and_count_queries(app: Flask, event_count: int) -> tuple[dict[str, int]
         ]
     counts = count_queries(app, [page.path for page in pages])
     return {page.label: counts[page.path] for page in pages}, pages
+
+
+def seed_and_count_agenda(app: Flask) -> tuple[list[Page], dict[str, int], dict[str, int]]:
+    with app.app_context():
+        agenda_pages = agenda.seed_programmes()
+    counts = count_queries(app, [p.small_path for p in agenda_pages] + [p.large_path for p in agenda_pages])
+    small = {p.label: counts[p.small_path] for p in agenda_pages}
+    large = {p.label: counts[p.large_path] for p in agenda_pages}
+    return [Page(p.label, p.large_path) for p in agenda_pages], small, large
 
 
 def load_both_servers(workdir: Path, app_env: dict[str, str], pages: list[Page]) -> tuple[Result, dict[str, Result]]:

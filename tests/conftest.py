@@ -99,7 +99,9 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(tmp_path, smtp_server):
+def app(tmp_path, smtp_server, monkeypatch):
+    # Uploads, the outbox and the rest of the instance folder stay inside the test's own folder.
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(
         {
             "TESTING": True,
@@ -248,3 +250,57 @@ def live_url(app):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def make_session(app):
+    """An agenda session of ``event``; ``start`` is a UTC datetime (default: the event's start)."""
+    from workshop.agenda.models import AgendaSession, SessionKind
+
+    def make(event, title="Opening plenary", kind=SessionKind.PLENARY, start=None, minutes=90, **fields) -> AgendaSession:
+        starts = start or event.starts_at
+        session = AgendaSession(event_id=event.id, title=title, kind=kind, starts_at=starts, ends_at=starts + timedelta(minutes=minutes), **fields)
+        db.session.add(session)
+        db.session.commit()
+        return session
+
+    return make
+
+
+@pytest.fixture
+def make_speaker(app):
+    """A speaker of ``event``, optionally in ``sessions`` (with ``role``) and linked to ``user``."""
+    from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
+
+    def make(event, full_name="Wang Fang", native_name="王芳", sessions=(), role=SpeakerRole.SPEAKER, user=None, **fields) -> Speaker:
+        speaker = Speaker(event_id=event.id, full_name=full_name, native_name=native_name, user_id=user.id if user else None, **fields)
+        speaker.sessions = [SessionSpeaker(session_id=s.id, role=role, position=i) for i, s in enumerate(sessions)]
+        db.session.add(speaker)
+        db.session.commit()
+        return speaker
+
+    return make
+
+
+def make_registration(event, user, state=None):
+    """A confirmed (or ``state``) registration of ``user`` at ``event``, written directly."""
+    from workshop.registration.models import OrganisationType, Registration, Sex
+    from workshop.registration.states import State
+
+    registration = Registration(
+        event_id=event.id, user_id=user.id, state=state or State.CONFIRMED, full_name=user.full_name, native_name=user.native_name,
+        organisation="Ministry of Human Resources and Social Security", organisation_type=OrganisationType.GOVERNMENT,
+        country="CN", sex=Sex.UNDISCLOSED, privacy_accepted_at=datetime.now(timezone.utc),
+    )
+    db.session.add(registration)
+    db.session.commit()
+    return registration
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver for the whole run: a second ``sync_playwright()`` in the same thread is refused."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        yield driver

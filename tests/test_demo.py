@@ -197,3 +197,36 @@ def test_the_seed_demo_command_prints_the_log_ins_and_changes_nothing_the_second
     assert "nothing changed" in second.output
     assert DEMO_LOGINS[0][2] in second.output
     assert (count(User), count(Event)) == loaded == (loaded[0], 5)
+
+
+def test_the_demo_events_have_programmes_speakers_and_registrations(demo):
+    from workshop.agenda.models import AgendaSession, SessionKind, Speaker
+    from workshop.registration.models import Registration
+    from workshop.registration.states import State
+
+    workshop = event_of_kind(EventKind.WORKSHOP)
+    sessions = list(db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == workshop.id)))
+    assert len(sessions) >= 10
+    assert all(workshop.starts_at <= s.starts_at < s.ends_at <= workshop.ends_at for s in sessions)
+    speakers = {s.full_name: s for s in db.session.scalars(db.select(Speaker).where(Speaker.event_id == workshop.id))}
+    assert speakers["Wang Fang"].native_name == "王芳" and speakers["Wang Fang"].user.email == "wang.fang@example.org"
+
+    tour = event_of_kind(EventKind.STUDY_TOUR)
+    cities = {s.city for s in db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == tour.id))}
+    assert {"London", "Birmingham", "Nottingham", "Manchester"} <= cities
+    travel = db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == tour.id, AgendaSession.kind == SessionKind.TRAVEL)).all()
+    assert travel and all(leg.directions for leg in travel)
+
+    zhang = user("zhang.min@example.org")
+    states = {r.event.kind: r.state for r in db.session.scalars(db.select(Registration).where(Registration.user_id == zhang.id))}
+    assert states[EventKind.WORKSHOP] is State.CONFIRMED
+
+
+def test_every_programme_page_of_the_demo_opens(client, demo):
+    for event in upcoming() + [past_event()]:
+        for path in ("agenda", "speakers", "materials", "programme.pdf", "agenda.ics"):
+            response = client.get(f"/events/{event.slug}/{path}")
+            assert response.status_code == 200, (event.slug, path)
+    tour = event_of_kind(EventKind.STUDY_TOUR)
+    page = client.get(f"/events/{tour.slug}/agenda").get_data(as_text=True)
+    assert "Birmingham" in page and "Train from London Euston to Birmingham New Street" in page

@@ -296,3 +296,16 @@ def test_an_admin_lets_a_user_create_events(client, make_user):
 def test_only_admins_see_the_users(client, make_user):
     login(client, make_user())
     assert client.get("/admin/users").status_code == 403
+
+
+def test_the_event_page_links_to_the_agenda_speakers_materials_and_calendar(client, make_event, make_user):
+    from workshop.events.models import EventKind
+
+    event = make_event()
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    for path in ("agenda", "speakers", "materials", "programme.pdf", "agenda.ics"):
+        assert f'href="/events/{event.slug}/{path}"' in page
+    assert f"/manage/events/{event.slug}/agenda" not in page  # organisers' links only for organisers
+
+    tour = make_event(kind=EventKind.STUDY_TOUR)
+    assert ">Itinerary</a>" in client.get(f"/events/{tour.slug}").get_data(as_text=True)

@@ -6,9 +6,14 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Flask
+# SQLAlchemy's optional compiled extensions crashed gunicorn workers here (SIGSEGV in the garbage
+# collector while loading a 300-session agenda under load, `make bench`); the pure-Python code
+# does the same work. Set before SQLAlchemy is first imported; the Makefile sets it too.
+os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")
 
-from . import config as config_module
+from flask import Flask  # noqa: E402
+
+from . import config as config_module  # noqa: E402
 from .extensions import babel, csrf, db, limiter, login, migrate
 
 
@@ -27,6 +32,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         config_module.load_environment(app.config)
     else:
         app.config.update(test_config)
+    # A request with a file over the limit is cut off early (413) instead of filling the disk;
+    # the margin leaves room for the form's other fields, so a file just over the limit gets
+    # its message next to the field.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_MAX_BYTES"]) + 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_secret_key(app)
     configure_database(app)
@@ -47,11 +57,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, events, registration, web
+    from . import accounts, admin, agenda, attendance, events, materials, registration, web
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(events.bp)
     app.register_blueprint(registration.bp)
+    app.register_blueprint(agenda.bp)
+    app.register_blueprint(materials.bp)
+    app.register_blueprint(attendance.bp)
     app.register_blueprint(admin.bp)
     web.init_app(app)
 
@@ -94,8 +107,10 @@ def configure_database(app: Flask) -> None:
     uri = config_module.normalise_database_url(uri)
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        # Copies, not the defaults' own dicts: another app in the same process may use PostgreSQL.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def configure_login(app: Flask) -> None:

@@ -31,6 +31,18 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute"
     RESET_RATE_LIMIT = "5 per minute"
 
+    # Uploads (materials, speakers' photos): a larger file is refused with a message.
+    UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+    # PDFs (programme, certificates, report): Chinese in this TrueType font (.ttf, or a .ttc collection
+    # of TrueType fonts), embedded as a subset; empty: ReportLab's STSong-Light, which needs no file
+    CJK_FONT_PATH = ""
+
+    # Self check-in with a session's code: open from this many minutes before the session starts
+    # until this many minutes after it ends
+    SELF_CHECK_IN_MARGIN_MINUTES = 15
+
     PASSWORD_HASH_METHOD = "scrypt"
     EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600

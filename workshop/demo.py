@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .accounts.models import User
 from .events.models import Event, EventKind, EventPartner, EventStatus
+from .demo_programme import PROGRAMMES, add_programme, add_registrations
 from .events.services import unique_slug
 from .extensions import db
 from .timeutil import local_to_utc, utcnow
@@ -44,7 +45,7 @@ PEOPLE = [
     DemoPerson(ADMIN_EMAIL, "Ruth Ellison", is_admin=True, can_create_events=True),
     DemoPerson(ORGANISER_EMAIL, "Catherine Shaw", can_create_events=True),
     DemoPerson(PARTICIPANT_EMAIL, "Zhang Min", "张敏", "zh"),
-    # Future participants and speakers; for now they are just accounts.
+    # Participants and speakers of the demo events (see demo_programme.py).
     DemoPerson("li.wei@example.org", "Li Wei", "李伟", "zh"),
     DemoPerson("wang.fang@example.org", "Wang Fang", "王芳", "zh"),
     DemoPerson("chen.jing@example.org", "Chen Jing", "陈静", "zh"),
@@ -85,6 +86,7 @@ def load_demo() -> bool:
     accounts = {person.email: account_for(person) for person in PEOPLE}
     organiser = accounts[ORGANISER_EMAIL]
     today = utcnow().date()
+    events = {}
     for build in (migration_workshop, uk_study_tour, beijing_training, brussels_conference, fujian_draft):
         fields = build(today)
         partners = fields.pop("partners")
@@ -93,6 +95,10 @@ def load_demo() -> bool:
         event.partners = [EventPartner(name=name, position=i) for i, name in enumerate(partners)]
         event.organisers = [organiser]
         db.session.add(event)
+        events[build.__name__] = event
+        if build.__name__ in PROGRAMMES:
+            add_programme(event, PROGRAMMES[build.__name__])
+    add_registrations(events, organiser)
     try:
         db.session.commit()
     except IntegrityError:  # another process loaded the demo at the same moment

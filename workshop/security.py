@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any
 from flask import abort
 
 if TYPE_CHECKING:
+    from .agenda.models import AgendaSession, Speaker
     from .events.models import Event
+    from .materials.models import Material
 
 Actor = Any  # a User, Flask-Login's anonymous user, or None
 
@@ -37,6 +39,104 @@ def can_see_personal_data(user: Actor, event: Event) -> bool:
     return can_manage_event(user, event)
 
 
+def is_signed_in(user: Actor) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_confirmed_participant(user: Actor, event: Event) -> bool:
+    if not is_signed_in(user):
+        return False
+    from .extensions import db
+    from .registration.models import Registration
+    from .registration.states import State
+
+    return db.session.scalar(
+        db.select(Registration.id).where(Registration.event_id == event.id, Registration.user_id == user.id, Registration.state == State.CONFIRMED)
+    ) is not None
+
+
+def is_speaker_at(user: Actor, event: Event) -> bool:
+    if not is_signed_in(user):
+        return False
+    from .agenda.models import Speaker
+    from .extensions import db
+
+    return db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id, Speaker.user_id == user.id)) is not None
+
+
+def speaks_in(user: Actor, session: AgendaSession) -> bool:
+    """The user is linked to a speaker profile that has a role in this session."""
+    return is_signed_in(user) and any(link.speaker.user_id == user.id for link in session.speakers)
+
+
+def can_edit_speaker(user: Actor, speaker: Speaker) -> bool:
+    """Organisers edit every speaker of their event; a speaker edits their own profile."""
+    return can_manage_event(user, speaker.event) or (is_signed_in(user) and speaker.user_id == user.id)
+
+
+def can_upload_to_session(user: Actor, session: AgendaSession) -> bool:
+    """Organisers upload to every session of their event; speakers to their own sessions only."""
+    return can_manage_event(user, session.event) or speaks_in(user, session)
+
+
+def material_audience(user: Actor, event: Event) -> frozenset:
+    """The visibilities of the event's materials that ``user`` may see: organisers all; confirmed
+    participants and speakers public and participants; everyone else public. Nothing of a draft
+    for anyone but its organisers."""
+    from .materials.models import Visibility
+
+    if can_manage_event(user, event):
+        return frozenset(Visibility)
+    if not event.is_public:
+        return frozenset()
+    if is_confirmed_participant(user, event) or is_speaker_at(user, event):
+        return frozenset({Visibility.PUBLIC, Visibility.PARTICIPANTS})
+    return frozenset({Visibility.PUBLIC})
+
+
+def can_see_material(user: Actor, material: Material, audience: frozenset | None = None) -> bool:
+    """As ``material_audience``; besides, the person who uploaded a material always sees it.
+    Pass ``audience`` when checking many materials of one event."""
+    from .materials.models import Visibility
+
+    event = material.event
+    if audience is None:
+        if material.visibility is Visibility.PUBLIC and event.is_public:
+            return True
+        audience = material_audience(user, event)
+    if material.visibility in audience:
+        return True
+    return event.is_public and is_signed_in(user) and material.created_by_id == user.id
+
+
+def can_change_material(user: Actor, material: Material) -> bool:
+    """New versions, title, visibility, deletion: organisers for every material of their event;
+    a speaker for what they uploaded to a session they still speak in."""
+    if can_manage_event(user, material.event):
+        return True
+    return (
+        material.session is not None and is_signed_in(user) and material.created_by_id == user.id and speaks_in(user, material.session)
+    )
+
+
+def is_check_in_staff(user: Actor, event: Event) -> bool:
+    if not is_signed_in(user):
+        return False
+    from .attendance.models import check_in_staff
+    from .extensions import db
+
+    row = db.session.execute(
+        db.select(check_in_staff.c.user_id).where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user.id)
+    ).first()
+    return row is not None
+
+
+def can_check_in(user: Actor, event: Event) -> bool:
+    """The check-in desk, rosters and session codes: the event's organisers and its check-in staff
+    (staff once the event is published: a draft is its organisers' alone)."""
+    return can_manage_event(user, event) or (event.is_public and is_check_in_staff(user, event))
+
+
 def can_name_organisers(user: Actor, event: Event) -> bool:
     return is_admin(user)
 
@@ -53,6 +153,12 @@ def require_view_event(user: Actor, event: Event) -> None:
 
 def require_manage_event(user: Actor, event: Event) -> None:
     if not can_manage_event(user, event):
+        abort(404 if not event.is_public else 403)
+
+
+def require_check_in(user: Actor, event: Event) -> None:
+    """Rosters, session codes, the desk: the event's organisers and check-in staff (404 for a draft)."""
+    if not can_check_in(user, event):
         abort(404 if not event.is_public else 403)
 
 

@@ -8,9 +8,10 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 
 from . import security
 from .accounts import services as accounts
@@ -106,6 +107,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Forbidden)
     def forbidden(error):
         return render_template("errors/error.html", code=403, message=str(error)), 403
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error):
+        from .uploads import max_upload_bytes, size_label
+
+        message = _("The file is larger than the limit of %(limit)s.", limit=size_label(max_upload_bytes()))
+        return render_template("errors/error.html", code=413, message=message), 413
 
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, render_error)

@@ -115,19 +115,17 @@ def live_server(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium is not installed at {CHROMIUM}: a missing browser is a failure in CI (apt-get install chromium)")
         pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    playwright = request.getfixturevalue("playwright_driver")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture

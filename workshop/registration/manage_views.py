@@ -5,14 +5,14 @@ Every page is for the event's organisers and admins only (403, or 404 for a draf
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from .. import security
 from ..countries import country_names
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import csrf, db
 from ..formtools import show_domain_error
+from ..lookups import acting_user, managed_event_or_error
 from . import bp, exports, questions, search, services
 from .answers import display_value
 from .forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
@@ -31,18 +31,6 @@ from .manage_forms import (
 )
 from .models import Question, Registration
 from .states import State
-
-
-def managed_event_or_error(slug: str) -> Event:
-    event = db.session.scalar(db.select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    security.require_manage_event(current_user, event)
-    return event
-
-
-def acting_user():
-    return current_user._get_current_object()
 
 
 # --- questions ---------------------------------------------------------------------

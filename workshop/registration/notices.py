@@ -61,10 +61,12 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     subject, message = notice
     user = registration.user
     link = external_url("registration.show", registration_id=registration.id)
+    badge_link = external_url("attendance.my_badge", registration_id=registration.id) if new is State.CONFIRMED else None
     mail.send_after_commit(
         db.session,
         mail.compose(
-            user.email, user.locale, "registration_notice", subject, registration=registration, message=message, reason=reason, link=link
+            user.email, user.locale, "registration_notice", subject, registration=registration, message=message, reason=reason, link=link,
+            badge_link=badge_link,
         ),
     )
 

@@ -5,11 +5,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from .. import security
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
 from ..formtools import show_domain_error
+from ..lookups import visible_event_or_404
 from . import bp, services
 from .answers import display_value, previous_answers
 from .forms import (
@@ -35,14 +35,6 @@ def registered_message(state: State) -> str:
     return _("Thank you: the organisers will look at your registration. We sent you an e-mail.")
 
 
-def public_event_or_404(slug: str) -> Event:
-    event = db.session.scalar(db.select(Event).where(Event.slug == slug))
-    if event is None:
-        abort(404)
-    security.require_view_event(current_user, event)
-    return event
-
-
 def own_registration_or_404(registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or not current_user.is_authenticated or registration.user_id != current_user.id:
@@ -52,7 +44,7 @@ def own_registration_or_404(registration_id: int) -> Registration:
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 def register(slug):
-    event = public_event_or_404(slug)
+    event = visible_event_or_404(slug)
     if current_user.is_authenticated:
         existing = services.registration_of(current_user, event.id)
         if existing is not None and existing.state in ACTIVE:

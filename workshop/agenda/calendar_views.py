@@ -1,0 +1,112 @@
+"""Calendars and the printable programme: ``.ics`` files of an event's agenda and of one session,
+a person's secret calendar feed (and the page to create, renew or revoke it), and the programme PDF."""
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from ..extensions import csrf
+from ..urls import external_url
+from . import bp, calendar, ical, services
+from .programme import programme_pdf as build_programme
+from .views import acting_user, session_or_404, visible_event_or_404
+
+FEED_MAX_AGE = 15 * 60  # a calendar application may keep the feed this long (seconds)
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def calendar_response(body: bytes, filename: str | None = None):
+    response = make_response(body)
+    response.headers["Content-Type"] = CALENDAR_TYPE
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- .ics files -------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/agenda.ics")
+def event_ics(slug):
+    event = visible_event_or_404(slug)
+    body = ical.agenda_calendar(event, services.agenda_sessions(event.id))
+    return calendar_response(body, f"{event.slug}.ics")
+
+
+@bp.get("/events/<slug>/agenda/<int:session_id>.ics")
+def session_ics(slug, session_id):
+    event = visible_event_or_404(slug)
+    session = session_or_404(event, session_id)
+    return calendar_response(ical.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token):
+    """A person's feed, read by calendar applications without logging in: the token is the key.
+    Revoked and replaced tokens are not found."""
+    found = calendar.feed_by_token(token)
+    if found is None:
+        abort(404)
+    owner = found.user
+    with force_locale(owner.locale or "en"):  # the feed is in its owner's language, whoever fetches it
+        body = ical.personal_calendar(owner, calendar.feed_sessions(owner))
+    response = calendar_response(body)
+    # Only the calendar application that holds the secret address keeps a copy, and only briefly.
+    response.headers["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+# --- the page of a person's feed ------------------------------------------------------------
+
+
+def feed_addresses(token: str) -> dict[str, str]:
+    """The feed's https:// address and the webcal:// one that opens a calendar application."""
+    https = external_url("agenda.feed", token=token)
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@login_required
+def my_calendar():
+    user = acting_user()
+    if request.method == "POST":
+        csrf.protect()  # buttons only: without a valid token the CSRF page explains
+        action = request.form.get("action", "")
+        if action == "create":
+            calendar.create_feed(user)
+            flash(_("Your calendar address is ready: add it to your calendar application."), "success")
+        elif action == "renew":
+            calendar.renew_feed(user)
+            flash(_("Your calendar has a new address; the old one no longer works. Add the new one to your calendar application."), "success")
+        elif action == "revoke":
+            if calendar.revoke_feed(user):
+                flash(_("Your calendar address no longer works. Remove the calendar from your calendar application."), "info")
+        else:
+            abort(400)
+        return redirect(url_for("agenda.my_calendar"))
+    feed = calendar.feed_of(user)
+    response = make_response(
+        render_template(
+            "agenda/my_calendar.html",
+            feed=feed,
+            addresses=feed_addresses(feed.token) if feed else None,
+            events=calendar.feed_events(user),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # the page shows a secret address
+    return response
+
+
+# --- the printable programme ----------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/programme.pdf")
+def programme_pdf(slug):
+    event = visible_event_or_404(slug)
+    response = make_response(build_programme(event, services.agenda_sessions(event.id)))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="programme-{event.slug}.pdf"'
+    return response

@@ -1,0 +1,79 @@
+"""Forms for speakers: the profile (as the organisers and as the speaker see it) and a role in a session."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from .. import uploads
+from .speakers import BIOGRAPHY_MAX, NAME_MAX, ROLE_LABELS, PhotoUpload, SpeakerData
+
+
+class SpeakerProfileForm(FlaskForm):
+    """What a speaker keeps up to date themself."""
+
+    full_name = StringField(_l("Full name"), validators=[Length(max=NAME_MAX)], description=_l("As written in Latin letters, e.g. Wang Fang."))
+    native_name = StringField(
+        _l("Name in own script"), validators=[Optional(), Length(max=NAME_MAX)], description=_l("E.g. in Chinese characters: 王芳. Optional.")
+    )
+    title = StringField(_l("Title or position"), validators=[Optional(), Length(max=NAME_MAX)])
+    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=NAME_MAX)], description=_l("Organisation or institution."))
+    biography = TextAreaField(
+        _l("Biography"), validators=[Optional(), Length(max=BIOGRAPHY_MAX)], description=_l("A few sentences. Markdown works: **bold**, *italic*, lists and links.")
+    )
+    photo = FileField(_l("Photo"), render_kw={"accept": "image/png,image/jpeg,image/webp"})
+    remove_photo = BooleanField(_l("Remove the photo"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = uploads.size_label(int(current_app.config["PHOTO_MAX_BYTES"]))
+        self.photo.description = _l("PNG, JPEG or WebP, at most %(limit)s. A new photo replaces the old one.", limit=limit)
+
+    def data_for_service(self) -> SpeakerData:
+        return SpeakerData(
+            full_name=self.full_name.data or "",
+            native_name=self.native_name.data or "",
+            title=self.title.data or "",
+            affiliation=self.affiliation.data or "",
+            biography=self.biography.data or "",
+        )
+
+    def photo_upload(self) -> PhotoUpload | None:
+        file = self.photo.data
+        if file is None or not getattr(file, "filename", ""):
+            return None
+        return PhotoUpload(stream=file.stream, filename=file.filename)
+
+
+class SpeakerForm(SpeakerProfileForm):
+    """The organisers' form: the profile and the address the invitation goes to."""
+
+    email = StringField(
+        _l("E-mail"),
+        validators=[Optional(), Length(max=254)],
+        description=_l("Where the invitation goes; never shown on public pages."),
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+
+    def data_for_service(self) -> SpeakerData:
+        data = super().data_for_service()
+        data.email = self.email.data or ""
+        return data
+
+
+def fill_from_speaker(form: SpeakerProfileForm, speaker) -> None:
+    for name in ("full_name", "native_name", "title", "affiliation", "biography"):
+        getattr(form, name).data = getattr(speaker, name)
+    if isinstance(form, SpeakerForm):
+        form.email.data = speaker.email
+
+
+class SessionRoleForm(FlaskForm):
+    """Add the speaker to a session as ... ; the sessions are the event's, set by the view."""
+
+    session_id = SelectField(_l("Session"), coerce=int, validate_choice=False)
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()], validate_choice=False)
+    submit = SubmitField(_l("Add to the session"))

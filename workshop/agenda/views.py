@@ -1,0 +1,254 @@
+"""Sessions and the public agenda: the agenda by day (or a study tour's itinerary), one session's
+page, and the organisers' pages to add, edit, move and delete sessions.
+
+Visitors may see the agenda in another time zone with ``?tz=Area/City``; an unknown zone is
+named in a message and the event's own zone is shown instead.
+"""
+
+from datetime import datetime, time
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from ..accounts.forms import ConfirmForm
+from ..errors import DomainError, Forbidden
+from ..events.models import Event, EventKind
+from ..extensions import csrf
+from ..formtools import show_domain_error
+from ..timeutil import common_timezones, is_known_timezone, utc_to_local
+from ..web import format_in_zone
+from ..lookups import acting_user, managed_event_or_error, visible_event_or_404
+from . import bp, conflicts, services
+from .forms import ROLE_LABELS, SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
+from .models import ON_THE_ROAD
+from .timetable import Slot, timetable
+
+ZONE_SHOWN_MAX = 64  # an unknown zone is quoted back at most this long
+
+
+# --- for every template -------------------------------------------------------------
+
+
+@bp.app_template_global()
+def has_endpoint(name: str) -> bool:
+    """Links to pages that another part of the product may not have yet."""
+    return name in current_app.view_functions
+
+
+@bp.app_template_filter("clock")
+def clock(moment: datetime) -> str:
+    """The wall-clock time of an aware ``moment`` as it is, in the reader's language (e.g. 9:30 AM, 09:30)."""
+    return _clock(moment.hour, moment.minute, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, locale: str) -> str:
+    return format_time(time(hour, minute), "short", locale=Locale.parse(locale))  # an agenda repeats the same few times
+
+
+@bp.app_template_filter("day_heading")
+def day_heading(day) -> str:
+    """A day as a heading, e.g. Tuesday, March 12, 2027."""
+    return format_date(day, "full", locale=Locale.parse(str(get_locale())))
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def session_or_404(event: Event, session_id: int):
+    session = services.session_of(event.id, session_id)
+    if session is None:
+        abort(404)
+    return session
+
+
+def display_zone(event: Event) -> tuple[str, str]:
+    """The zone the visitor asked for with ``?tz=``, else the event's; and the unknown zone asked for, if any."""
+    asked = request.args.get("tz", "").strip()
+    if not asked or asked == event.timezone:
+        return event.timezone, ""
+    if is_known_timezone(asked):
+        return asked, ""
+    return event.timezone, asked[:ZONE_SHOWN_MAX]
+
+
+def zone_arg(event: Event, zone: str) -> str | None:
+    """``tz`` for links that keep the visitor's choice; none when it is the event's own zone."""
+    return zone if zone != event.timezone else None
+
+
+def flash_conflicts(event: Event, session_id: int) -> None:
+    for conflict in conflicts.conflicts_of(services.agenda_conflicts(event), session_id):
+        flash(_("Check: %(problem)s", problem=conflict.message), "warning")
+
+
+def labels(lazy: dict) -> dict:
+    """Translated once per page, not once per session."""
+    return {key: str(value) for key, value in lazy.items()}
+
+
+def manage_page(event: Event):
+    return redirect(url_for("agenda.manage_agenda", slug=event.slug))
+
+
+# --- public -------------------------------------------------------------------------
+
+
+@bp.get("/events/<slug>/agenda")
+def agenda(slug):
+    event = visible_event_or_404(slug)
+    zone, unknown_zone = display_zone(event)
+    sessions = services.agenda_sessions(event.id)
+    days = timetable(sessions, zone, first_day=utc_to_local(event.starts_at, zone).date())
+    return render_template(
+        "agenda/agenda.html",
+        event=event,
+        days=days,
+        zone=zone,
+        unknown_zone=unknown_zone,
+        zone_arg=zone_arg(event, zone),
+        zones=common_timezones(),
+        itinerary=event.kind is EventKind.STUDY_TOUR,
+        kind_labels=labels(SESSION_KIND_LABELS),
+        role_labels=labels(ROLE_LABELS),
+        on_the_road=ON_THE_ROAD,
+    )
+
+
+@bp.get("/events/<slug>/agenda/<int:session_id>")
+def session(slug, session_id):
+    event = visible_event_or_404(slug)
+    agenda_session = session_or_404(event, session_id)
+    zone, unknown_zone = display_zone(event)
+    return render_template(
+        "agenda/session.html",
+        event=event,
+        session=agenda_session,
+        slot=Slot.of(agenda_session, zone),
+        zone=zone,
+        unknown_zone=unknown_zone,
+        zone_arg=zone_arg(event, zone),
+        kind_labels=labels(SESSION_KIND_LABELS),
+        role_labels=labels(ROLE_LABELS),
+        on_the_road=ON_THE_ROAD,
+    )
+
+
+# --- organisers ---------------------------------------------------------------------
+
+
+@bp.route("/manage/events/<slug>/agenda", methods=["GET", "POST"])
+@login_required
+def manage_agenda(slug):
+    event = managed_event_or_error(slug)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            added = services.add_session(acting_user(), event.id, session_data(form))
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("“%(title)s” is added to the agenda.", title=added.title), "success")
+            flash_conflicts(event, added.id)
+            return manage_page(event)
+    sessions = services.agenda_sessions(event.id)
+    if request.method == "GET":
+        form.starts_at.data, form.ends_at.data = services.suggested_times(event, sessions)
+    found = conflicts.find_conflicts(event, sessions)
+    return render_template(
+        "agenda/manage_agenda.html",
+        event=event,
+        form=form,
+        days=timetable(sessions, event.timezone, first_day=utc_to_local(event.starts_at, event.timezone).date()),
+        conflicts=found,
+        in_conflict={session.id for conflict in found for session in conflict.sessions},
+        kind_labels=labels(SESSION_KIND_LABELS),
+        role_labels=labels(ROLE_LABELS),
+        button_form=ConfirmForm(),
+    )
+
+
+@bp.route("/manage/events/<slug>/agenda/<int:session_id>", methods=["GET", "POST"])
+@login_required
+def edit_session(slug, session_id):
+    event = managed_event_or_error(slug)
+    agenda_session = session_or_404(event, session_id)
+    form = SessionForm()
+    if request.method == "GET":
+        fill_from_session(form, agenda_session, event.timezone)
+    if form.validate_on_submit():
+        try:
+            services.update_session(acting_user(), event.id, agenda_session.id, session_data(form))
+        except services.SessionNotFound:
+            abort(404)
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your changes to “%(title)s” are saved.", title=form.title.data.strip()), "success")
+            flash_conflicts(event, session_id)
+            return manage_page(event)
+    found = conflicts.conflicts_of(services.agenda_conflicts(event), agenda_session.id)
+    return render_template(
+        "agenda/session_form.html",
+        event=event,
+        session=agenda_session,
+        form=form,
+        move_form=MoveForm(formdata=None),
+        conflicts=found,
+        role_labels=labels(ROLE_LABELS),
+    )
+
+
+@bp.post("/manage/events/<slug>/agenda/<int:session_id>/move")
+@login_required
+def move_session(slug, session_id):
+    event = managed_event_or_error(slug)
+    csrf.protect()  # buttons: without a valid token the CSRF page explains
+    form = MoveForm()
+    back_to_edit = request.form.get("back") == "edit"
+    if not form.validate():
+        flash(_("Enter whole numbers of minutes and days, within a year."), "danger")
+    else:
+        try:
+            moved = services.move_session(acting_user(), event.id, session_id, minutes=form.minutes.data or 0, days=form.days.data or 0)
+        except services.SessionNotFound:
+            abort(404)
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("“%(title)s” now starts %(when)s.", title=moved.title, when=format_in_zone(moved.starts_at, event.timezone)), "success")
+            flash_conflicts(event, moved.id)
+    if back_to_edit:
+        return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session_id))
+    return redirect(url_for("agenda.manage_agenda", slug=event.slug, _anchor=f"session-{session_id}"))
+
+
+@bp.route("/manage/events/<slug>/agenda/<int:session_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_session(slug, session_id):
+    event = managed_event_or_error(slug)
+    agenda_session = session_or_404(event, session_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            title = services.delete_session(acting_user(), event.id, agenda_session.id)
+        except services.SessionNotFound:
+            abort(404)
+        except Forbidden:
+            abort(403)
+        flash(_("“%(title)s” is deleted from the agenda.", title=title), "info")
+        return manage_page(event)
+    return render_template(
+        "agenda/delete_session.html", event=event, session=agenda_session, slot=Slot.of(agenda_session, event.timezone), form=form
+    )

@@ -1,0 +1,367 @@
+"""Badges: a PDF with, for each confirmed registration, the name in Latin letters and in the person's
+own script, the organisation, the country, the role at the event (participant, speaker, organiser),
+the event's title and dates, and a QR code of the registration's ticket code for the check-in desk.
+
+Two layouts: A6, one badge a page; or A4 sheets of eight (two by four) with cutting marks.
+
+Drawn straight on the canvas, without flowables, so a thousand badges take a second or two: the
+fonts are registered once per process (``workshop.pdf.fonts``), the QR code is made by segno with a
+fixed mask (choosing the best of eight is most of its time) and drawn as one path of rectangles.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from io import BytesIO
+
+import segno
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, A6
+from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from .. import security
+from ..agenda.models import Speaker
+from ..countries import country_names
+from ..errors import Forbidden
+from ..events.models import Event
+from ..extensions import db
+from ..pdf.fonts import NO_BREAK, font_for
+from ..pdf.styles import INK, MUTED, RULE
+from ..registration.models import Registration
+from ..registration.states import State
+from ..web import date_range_in_zone
+from . import recording
+
+
+class Role(enum.Enum):
+    PARTICIPANT = "participant"
+    SPEAKER = "speaker"
+    ORGANISER = "organiser"
+
+
+ROLE_LABELS = {Role.PARTICIPANT: _l("Participant"), Role.SPEAKER: _l("Speaker"), Role.ORGANISER: _l("Organiser")}
+ROLE_COLOURS = {
+    Role.PARTICIPANT: colors.HexColor("#0d6efd"),
+    Role.SPEAKER: colors.HexColor("#198754"),
+    Role.ORGANISER: colors.HexColor("#b02a37"),
+}
+
+LAYOUTS = ("a6", "a4")
+LAYOUT_LABELS = {"a6": _l("A6, one badge a page"), "a4": _l("A4, eight badges a sheet, with cutting marks")}
+PER_SHEET = 8  # A4: two columns, four rows
+SHEET_BADGE = (95 * mm, 68 * mm)  # 190 × 272 mm of badges on 210 × 297 mm: 10 and 12.5 mm left for the marks
+QR_MASK = 2  # any mask is valid; choosing the best one costs segno five times the encoding
+
+
+@dataclass(frozen=True)
+class Badge:
+    registration_id: int
+    full_name: str
+    native_name: str
+    organisation: str
+    country: str  # the country's name, in the reader's language
+    role: Role
+    code: str  # the ticket code, as the QR code holds it
+
+    @property
+    def code_for_reading(self) -> str:
+        """ABCD-EFGH-JKMN-PQRS: easier to read out and type (the desk ignores the dashes)."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+# --- which badges ----------------------------------------------------------------------------
+
+
+def confirmed_registrations(event: Event, ids: list[int] | None = None) -> list[Registration]:
+    statement = db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+    if ids is not None:
+        statement = statement.where(Registration.id.in_(ids))
+    return db.session.scalars(statement.order_by(db.func.lower(Registration.full_name), Registration.id)).all()
+
+
+def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
+    """The badges of these registrations of ``event``, with their tickets made where missing (not committed)."""
+    tickets = recording.tickets_for(registrations)
+    speakers = set(db.session.scalars(db.select(Speaker.user_id).where(Speaker.event_id == event.id, Speaker.user_id.is_not(None))))
+    organisers = {user.id for user in event.organisers}
+    names = country_names()
+    return [
+        Badge(
+            registration_id=registration.id,
+            full_name=registration.full_name,
+            native_name=registration.native_name if registration.native_name != registration.full_name else "",
+            organisation=registration.organisation,
+            country=names.get(registration.country, registration.country or ""),
+            role=Role.ORGANISER if registration.user_id in organisers else Role.SPEAKER if registration.user_id in speakers else Role.PARTICIPANT,
+            code=tickets[registration.id].code,
+        )
+        for registration in registrations
+    ]
+
+
+def event_badges(actor, event: Event, ids: list[int] | None = None) -> list[Badge]:
+    """The badges an organiser prints: every confirmed registration of ``event``, or those of ``ids``
+    (ids of other events' or unconfirmed registrations are left out). Makes the missing tickets."""
+    if not security.can_manage_event(actor, event):
+        raise Forbidden(_l("Only the event's organisers print its badges."))
+    badges = badges_for(event, confirmed_registrations(event, ids))
+    db.session.commit()
+    return badges
+
+
+def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
+    """A participant's own badge. LookupError when the registration is not theirs (or its event not
+    public); Forbidden while it is not confirmed."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not security.is_signed_in(actor) or registration.user_id != actor.id or not registration.event.is_public:
+        raise LookupError(registration_id)
+    if registration.state is not State.CONFIRMED:
+        raise Forbidden(_l("A badge is ready once your registration is confirmed."))
+    event = registration.event
+    [badge] = badges_for(event, [registration])
+    db.session.commit()
+    return event, badge
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    return " ".join((text or "").translate(NO_BREAK).split())
+
+
+def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[str]:
+    """``text`` broken into at most ``lines`` lines of ``width``: at spaces, or anywhere in a word
+    that is too long (Chinese has no spaces); the last line shortened with an ellipsis."""
+    result: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if stringWidth(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            result.append(current)
+            current = ""
+        while len(word) > 1 and stringWidth(word, font, size) > width:
+            cut = len(word) - 1
+            while cut > 1 and stringWidth(word[:cut], font, size) > width:
+                cut -= 1
+            result.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        result.append(current)
+    if len(result) > lines:
+        last = " ".join(result[lines - 1 :])
+        while len(last) > 1 and stringWidth(last + "…", font, size) > width:
+            last = last[:-1]
+        result = result[: lines - 1] + [last.rstrip() + "…"]
+    return result
+
+
+class BadgePainter:
+    """Draws badges on one canvas; what every badge of the event shares is worked out once."""
+
+    def __init__(self, canvas: Canvas, event: Event, dates: str):
+        self.canvas = canvas
+        self.title = plain(event.title)
+        self.dates = plain(dates)
+        self.role_labels = {role: plain(str(label)) for role, label in ROLE_LABELS.items()}
+        self.fonts: dict[tuple[str, bool], str] = {}
+
+    def font(self, text: str, bold: bool) -> str:
+        """Helvetica, or the CJK font for text Helvetica cannot show; remembered, as titles,
+        organisations and countries come again and again."""
+        key = (text, bold)
+        if key not in self.fonts:
+            self.fonts[key] = font_for(text, bold)
+        return self.fonts[key]
+
+    def text(self, text: str, font: str, size: float, x: float, y: float, colour=INK, centred: bool = False) -> None:
+        c = self.canvas
+        c.setFillColor(colour)
+        c.setFont(font, size)
+        if centred:
+            c.drawCentredString(x, y, text)
+        else:
+            c.drawString(x, y, text)
+
+    def fit(self, text: str, width: float, size: float, smallest: float, bold: bool = False) -> tuple[str, str, float]:
+        """``text`` on one line of ``width``: its font and a size between ``size`` and ``smallest``;
+        shortened with an ellipsis when even the smallest is too wide."""
+        font = self.font(text, bold)
+        wide = stringWidth(text, font, size)
+        if wide <= width:
+            return text, font, size
+        size = max(smallest, size * width / wide)
+        if stringWidth(text, font, size) <= width:
+            return text, font, size
+        while len(text) > 1 and stringWidth(text + "…", font, size) > width:
+            text = text[:-1]
+        return text.rstrip() + "…", font, size
+
+    def one_line(self, text: str, x: float, y: float, width: float, size: float, smallest: float, bold=False, colour=INK, centred=False) -> None:
+        if text:
+            shown, font, size = self.fit(plain(text), width, size, smallest, bold)
+            self.text(shown, font, size, x, y, colour, centred)
+
+    def lines(self, text: str, x: float, y: float, width: float, size: float, count: int, bold=False, colour=INK, centred=False) -> float:
+        """Up to ``count`` lines from the baseline ``y`` down; answers the baseline after the last."""
+        text = plain(text)
+        if not text:
+            return y
+        font = self.font(text, bold)
+        for line in wrap(text, font, size, width, count):
+            self.text(line, font, size, x, y, colour, centred)
+            y -= size * 1.2
+        return y
+
+    def name(self, text: str, x: float, y: float, width: float, size: float, centred=False) -> float:
+        """A name as large as it fits: one line at ``size``; a long one on two lines, a little smaller;
+        else one line, down to half the size. Answers the baseline after it."""
+        text = plain(text)
+        if not text:
+            return y
+        font = self.font(text, True)
+        if stringWidth(text, font, size) > width and " " in text:
+            for smaller in (size * 0.8, size * 0.68, size * 0.58):
+                two = wrap(text, font, smaller, width, 3)
+                if len(two) == 2:
+                    for line in two:
+                        self.text(line, font, smaller, x, y, INK, centred)
+                        y -= smaller * 1.15
+                    return y - size * 0.25
+        self.one_line(text, x, y, width, size, size / 2, bold=True, centred=centred)
+        return y - size * 1.4
+
+    def qr(self, code: str, x: float, y: float, size: float) -> None:
+        """The QR code of ``code`` in a square of ``size`` at (x, y), its quiet zone inside the square.
+
+        One path of rectangles, one for each run of dark modules in a row, written in module units
+        (the transformation matrix does the scaling): whole numbers, so no costly number formatting.
+        """
+        matrix = segno.make_qr(code, error="q", mask=QR_MASK, boost_error=False).matrix
+        count = len(matrix)
+        module = size / (count + 4)  # a quiet zone of two modules on each side
+        operators = []
+        for row_number, row in enumerate(matrix):
+            column = 0
+            while column < count:
+                if row[column]:
+                    start = column
+                    while column < count and row[column]:
+                        column += 1
+                    operators.append(f"{start} {row_number} {column - start} 1 re")
+                else:
+                    column += 1
+        # Origin at the top left module, y downwards: rows are read from the top.
+        self.canvas.addLiteral(
+            f"q 0 g {fp_str(module, 0, 0, -module, x + 2 * module, y + size - 2 * module)} cm\n" + "\n".join(operators) + "\nf Q"
+        )
+
+    def role_band(self, badge: Badge, x: float, y: float, width: float, height: float, size: float) -> None:
+        c = self.canvas
+        c.setFillColor(ROLE_COLOURS[badge.role])
+        c.rect(x, y, width, height, stroke=0, fill=1)
+        label = self.role_labels[badge.role]
+        shown, font, size = self.fit(label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True)
+        self.text(shown, font, size, x + width / 2, y + (height - size * 0.7) / 2, colors.white, centred=True)
+
+    def rule(self, x1: float, x2: float, y: float) -> None:
+        self.canvas.setStrokeColor(RULE)
+        self.canvas.setLineWidth(0.6)
+        self.canvas.line(x1, y, x2, y)
+
+    def portrait(self, badge: Badge, x: float, y: float, width: float, height: float) -> None:
+        """A6: the event at the top, the names large, the organisation and country, the QR code
+        below them and the role across the foot."""
+        pad = 7 * mm
+        inner, centre = width - 2 * pad, x + width / 2
+        line_y = self.lines(self.title, centre, y + height - pad - 9, inner, 10, 2, bold=True, centred=True)
+        self.one_line(self.dates, centre, line_y, inner, 9, 7, colour=MUTED, centred=True)
+        self.rule(x + pad, x + width - pad, line_y - 7)
+
+        line_y -= 7 + 12 * mm
+        line_y = self.name(badge.full_name, centre, line_y, inner, 24, centred=True)
+        if badge.native_name:
+            line_y = self.name(badge.native_name, centre, line_y, inner, 22, centred=True)
+        line_y = self.lines(badge.organisation, centre, line_y - 1 * mm, inner, 11, 2, centred=True)
+        self.one_line(badge.country, centre, line_y, inner, 10, 8, colour=MUTED, centred=True)
+
+        band, qr_size = 13 * mm, 38 * mm
+        qr_y = y + band + 7 * mm
+        self.qr(badge.code, centre - qr_size / 2, qr_y, qr_size)
+        self.one_line(badge.code_for_reading, centre, qr_y - 2 * mm, inner, 8, 6, colour=MUTED, centred=True)
+        self.role_band(badge, x, y, width, band, 16)
+
+    def landscape(self, badge: Badge, x: float, y: float, width: float, height: float) -> None:
+        """One of eight on an A4 sheet: the event at the top, the names and organisation on the
+        left, the QR code on the right, the role across the foot."""
+        pad, band, qr_size = 4.5 * mm, 8 * mm, 29 * mm
+        left, text_width = x + pad, width - 2 * pad - qr_size - 2 * mm
+        top = y + height - pad - 7
+        self.one_line(self.title, left, top, width - 2 * pad, 8, 6, bold=True)
+        self.one_line(self.dates, left, top - 9, width - 2 * pad, 7, 6, colour=MUTED)
+        self.rule(left, x + width - pad, top - 14)
+
+        qr_x, qr_y = x + width - pad - qr_size, y + band + 5 * mm
+        self.qr(badge.code, qr_x, qr_y, qr_size)
+        self.one_line(badge.code_for_reading, qr_x + qr_size / 2, qr_y - 2 * mm, qr_size + 2 * mm, 6.5, 5, colour=MUTED, centred=True)
+
+        line_y = top - 14 - 7 * mm
+        line_y = self.name(badge.full_name, left, line_y, text_width, 16)
+        if badge.native_name:
+            line_y = self.name(badge.native_name, left, line_y, text_width, 15)
+        line_y = self.lines(badge.organisation, left, line_y, text_width, 8.5, 2)
+        self.one_line(badge.country, left, line_y, text_width, 8, 6, colour=MUTED)
+        self.role_band(badge, x, y, width, band, 11)
+
+
+def cutting_marks(canvas: Canvas, left: float, bottom: float, columns: int, rows: int, width: float, height: float) -> None:
+    """Short lines in the page's margin, in line with every cut, so the sheet can be cut with a guillotine."""
+    gap, length = 2 * mm, 5 * mm
+    right, top = left + columns * width, bottom + rows * height
+    canvas.setStrokeColor(colors.black)
+    canvas.setLineWidth(0.3)
+    for column in range(columns + 1):
+        x = left + column * width
+        canvas.line(x, top + gap, x, top + gap + length)
+        canvas.line(x, bottom - gap, x, bottom - gap - length)
+    for row in range(rows + 1):
+        y = bottom + row * height
+        canvas.line(left - gap, y, left - gap - length, y)
+        canvas.line(right + gap, y, right + gap + length, y)
+
+
+def render_badges(event: Event, badges: list[Badge], layout: str = "a6") -> bytes:
+    """The badges as one PDF, in the reader's language (the role, the country, the dates)."""
+    buffer = BytesIO()
+    pagesize = A6 if layout == "a6" else A4
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, invariant=0)
+    canvas.setTitle(_("Badges: %(event)s", event=event.title))
+    canvas.setCreator(_("Workshop Manager"))
+    painter = BadgePainter(canvas, event, date_range_in_zone(event.starts_at, event.ends_at, event.timezone))
+    if layout == "a6":
+        page_width, page_height = A6
+        for badge in badges:
+            painter.portrait(badge, 0, 0, page_width, page_height)
+            canvas.showPage()
+    else:
+        width, height = SHEET_BADGE
+        columns, rows = 2, PER_SHEET // 2
+        left, bottom = (A4[0] - columns * width) / 2, (A4[1] - rows * height) / 2
+        for start in range(0, len(badges), PER_SHEET):
+            for place, badge in enumerate(badges[start : start + PER_SHEET]):
+                row, column = divmod(place, columns)
+                painter.landscape(badge, left + column * width, bottom + (rows - 1 - row) * height, width, height)
+            cutting_marks(canvas, left, bottom, columns, rows, width, height)
+            canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

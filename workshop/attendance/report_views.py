@@ -1,0 +1,109 @@
+"""Attendance statistics and the certificate rule (the event's organisers only), the attendance
+matrix as XLSX, and a participant's own eligibility on their registration page."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_percent
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import security
+from ..errors import DomainError, Forbidden
+from ..formtools import show_domain_error
+from ..registration.manage_views import managed_event_or_error
+from ..registration.models import Registration
+from ..lookups import acting_user
+from . import bp, eligibility, statistics
+from .rule_forms import CertificateRuleForm
+
+FILTERS = ("eligible", "not_eligible")
+
+
+def percent_label(rate: float | None) -> str:
+    return "–" if rate is None else format_percent(rate)
+
+
+@bp.get("/manage/events/<slug>/attendance", endpoint="statistics")
+@login_required
+def statistics_page(slug):
+    event = managed_event_or_error(slug)
+    attendance = statistics.event_attendance(event)
+    rule = eligibility.rule_of(event.id)
+    verdicts = eligibility.judge_all(rule, attendance)
+    shown = request.args.get("show", "")
+    shown = shown if shown in FILTERS else ""
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in statistics.SORTS else "name"
+    participants = statistics.sorted_participants(attendance.participants, sort)
+    if shown:
+        participants = [p for p in participants if verdicts[p.registration.id].eligible == (shown == "eligible")]
+    eligible_count = sum(1 for v in verdicts.values() if v.eligible)
+    return render_template(
+        "attendance/statistics.html",
+        event=event,
+        attendance=attendance,
+        participants=participants,
+        verdicts=verdicts,
+        rule=rule,
+        rule_text=eligibility.describe_rule(rule),
+        eligible_count=eligible_count,
+        shown=shown,
+        sort=sort,
+        percent=percent_label,
+        hours=statistics.hours_label,
+    )
+
+
+@bp.get("/manage/events/<slug>/attendance.xlsx", endpoint="matrix_xlsx")
+@login_required
+def matrix_xlsx(slug):
+    event = managed_event_or_error(slug)
+    attendance = statistics.event_attendance(event)
+    rule = eligibility.rule_of(event.id)
+    verdicts = eligibility.judge_all(rule, attendance) if rule is not None else None
+    body = statistics.matrix_xlsx(attendance, _("Attendance"), verdicts)
+    response = Response(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers.set("Content-Disposition", "attachment", filename=statistics.matrix_filename(event))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"  # names of participants: not kept in shared caches
+    return response
+
+
+@bp.route("/manage/events/<slug>/certificate-rule", methods=["GET", "POST"], endpoint="rule")
+@login_required
+def rule_page(slug):
+    event = managed_event_or_error(slug)
+    current = eligibility.rule_of(event.id)
+    form = CertificateRuleForm()
+    if request.method == "GET" and current is not None:
+        form.min_percent.data, form.min_hours.data = current.min_percent, current.min_hours
+    if form.validate_on_submit():
+        try:
+            saved = eligibility.set_rule(acting_user(), event, form.min_percent.data, form.min_hours.data)
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            if saved is None:
+                flash(_("The certificate rule is removed: nobody is eligible for a certificate until a rule is set."), "warning")
+            else:
+                flash(_("The certificate rule is saved."), "success")
+            return redirect(url_for("attendance.statistics", slug=event.slug))
+    sessions = statistics.counting_sessions(event.id)
+    return render_template(
+        "attendance/rule.html",
+        event=event,
+        form=form,
+        rule_text=eligibility.describe_rule(current),
+        session_count=len(sessions),
+        total_hours=statistics.hours_label(sum(statistics.session_seconds(s) for s in sessions) / 3600),
+    )
+
+
+@bp.app_template_global()
+def my_eligibility(registration: Registration):
+    """For the participant's own registration page: their eligibility for a certificate, or None
+    (not confirmed, no rule, the event has not started, or not the viewer's registration)."""
+    if registration is None or not security.is_signed_in(current_user) or registration.user_id != current_user.id:
+        return None
+    return eligibility.for_participant(registration)

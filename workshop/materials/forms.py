@@ -1,0 +1,83 @@
+"""Forms for adding and changing materials. The rules themselves are checked in services."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import Length, Optional
+
+from .models import Visibility
+from .services import DESCRIPTION_MAX, TITLE_MAX, URL_MAX, MaterialData
+
+VISIBILITY_LABELS = {
+    Visibility.PUBLIC: _l("Everyone"),
+    Visibility.PARTICIPANTS: _l("Confirmed participants, speakers and organisers"),
+    Visibility.ORGANISERS: _l("Organisers only"),
+}
+EVENT_TARGET = ""  # the value of "for the whole event" in the list of sessions
+
+
+class MaterialForm(FlaskForm):
+    """A new material for one session (the session is in the address)."""
+
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional."))
+    visibility = SelectField(
+        _l("Who may see it"),
+        choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
+        default=Visibility.PARTICIPANTS.value,
+        validate_choice=False,
+    )
+    file = FileField(_l("File"))
+    url = URLField(
+        _l("Or a link"),
+        validators=[Optional(), Length(max=URL_MAX)],
+        description=_l("Instead of a file: the address of a web page, a video or a shared folder, starting with https://."),
+    )
+    submit = SubmitField(_l("Add the material"))
+
+    def data_for(self, session_id: int | None) -> MaterialData:
+        return MaterialData(
+            title=self.title.data or "", description=self.description.data or "", visibility=self.visibility.data or "",
+            session_id=session_id, url=self.url.data or "",
+        )
+
+
+class EventMaterialForm(MaterialForm):
+    """A new material on the organisers' page: for the whole event or one of its sessions."""
+
+    session_id = SelectField(_l("For"), choices=[], validate_choice=False)
+
+    def target_session_id(self) -> int | None:
+        value = self.session_id.data or EVENT_TARGET
+        return int(value) if value.isdigit() else None
+
+    def target_is_valid(self) -> bool:
+        value = self.session_id.data or EVENT_TARGET
+        return value == EVENT_TARGET or value.isdigit()
+
+
+class EditMaterialForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional."))
+    visibility = SelectField(
+        _l("Who may see it"), choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()], validate_choice=False
+    )
+    url = URLField(_l("Link"), validators=[Optional(), Length(max=URL_MAX)])
+    submit = SubmitField(_l("Save"))
+
+    def fill(self, material) -> None:
+        self.title.data = material.title
+        self.description.data = material.description
+        self.visibility.data = material.visibility.value
+        self.url.data = material.url
+
+    def material_data(self) -> MaterialData:
+        return MaterialData(
+            title=self.title.data or "", description=self.description.data or "", visibility=self.visibility.data or "", url=self.url.data or ""
+        )
+
+
+class VersionForm(FlaskForm):
+    file = FileField(_l("New version"))
+    submit = SubmitField(_l("Upload the new version"))
