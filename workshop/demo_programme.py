@@ -121,19 +121,19 @@ WORKSHOP = [
                 speakers=(("whitfield", CHAIR), ("dubois", RAPPORTEUR))),
 ]
 
-LONDON_BRIEFING = "ILO Office for the United Kingdom, 2 Example Street, London"
+LONDON_BRIEFING = "ILO Office for the United Kingdom, 2 Example Street"
 STUDY_TOUR = [
     DemoSession(0, "09:30", "12:00", K.PLENARY, "Briefing by the ILO and the IOM", "Meeting room 1", LONDON_BRIEFING, "London",
                 "Ten minutes' walk from the hotel; the guide meets the group in the lobby at 09:10.",
                 speakers=(("bellini", SPEAKER), ("dubois", SPEAKER))),
     DemoSession(0, "14:00", "16:30", K.SITE_VISIT, "The labour inspectorate: enforcement against labour exploitation", "",
-                "Westminster, London", "London", "Underground, Jubilee line from Bond Street to Westminster (15 minutes)."),
+                "Westminster", "London", "Underground, Jubilee line from Bond Street to Westminster (15 minutes)."),
     DemoSession(1, "10:00", "12:30", K.SITE_VISIT, "A job centre: job matching and support for migrant jobseekers", "",
-                "Job centre, Stratford, London", "London", "Coach from the hotel at 09:15."),
+                "Job centre, Stratford", "London", "Coach from the hotel at 09:15."),
     DemoSession(2, "08:30", "10:10", K.TRAVEL, "Train from London Euston to Birmingham New Street", "", "London Euston station",
                 "London", "Meet at 08:00 under the departures board; tickets are held by the guide.", counts=False),
     DemoSession(2, "11:00", "13:00", K.SITE_VISIT, "An employers' association: recruitment through agencies and fair supply chains",
-                "", "Colmore Row, Birmingham", "Birmingham", "Five minutes' walk from New Street station."),
+                "", "Colmore Row", "Birmingham", "Five minutes' walk from New Street station."),
     DemoSession(2, "16:00", "17:00", K.TRAVEL, "Coach from Birmingham to Nottingham", "", "Birmingham", "Birmingham",
                 "The coach leaves from the association's front door.", counts=False),
     DemoSession(3, "09:30", "12:30", K.SITE_VISIT, "The China Policy Institute: survey findings", "Jubilee Conference Centre",
@@ -144,8 +144,8 @@ STUDY_TOUR = [
     DemoSession(4, "08:00", "09:45", K.TRAVEL, "Train from Nottingham to Manchester Piccadilly", "", "Nottingham station",
                 "Nottingham", "Meet at 07:40 at the station entrance.", counts=False),
     DemoSession(4, "10:30", "12:30", K.SITE_VISIT, "A trade union regional office: organising migrant workers", "",
-                "Oxford Road, Manchester", "Manchester", "Fifteen minutes' walk from Piccadilly.", speakers=(("devries", SPEAKER),)),
-    DemoSession(4, "14:00", "16:00", K.PLENARY, "Closing session and evaluation", "Meeting room", "Oxford Road, Manchester",
+                "Oxford Road", "Manchester", "Fifteen minutes' walk from Piccadilly.", speakers=(("devries", SPEAKER),)),
+    DemoSession(4, "14:00", "16:00", K.PLENARY, "Closing session and evaluation", "Meeting room", "Oxford Road",
                 "Manchester", speakers=(("dubois", CHAIR), ("wang", SPEAKER))),
 ]
 
@@ -158,7 +158,7 @@ TRAINING = [
     DemoSession(0, "14:00", "17:00", K.TRAINING, "Planning inspections in higher-risk sectors", TRAINING_ROOM, speakers=(("zhao", SPEAKER),)),
     DemoSession(1, "09:00", "12:00", K.TRAINING, "Interviewing workers safely, with an interpreter", TRAINING_ROOM,
                 speakers=(("sun", SPEAKER), ("bellini", SPEAKER))),
-    DemoSession(1, "14:00", "17:00", K.SITE_VISIT, "Simulated inspection at a construction site", "", "Chaoyang District, Beijing",
+    DemoSession(1, "14:00", "17:00", K.SITE_VISIT, "Simulated inspection at a construction site", "", "Chaoyang District",
                 "Beijing", "Bus from the ILO Office at 13:30; bring safety shoes.", speakers=(("zhao", SPEAKER),)),
     DemoSession(2, "09:00", "12:00", K.TRAINING, "Referring victims and working with the police and prosecutors", TRAINING_ROOM,
                 speakers=(("sun", SPEAKER),)),
