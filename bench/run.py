@@ -1,6 +1,7 @@
 """``python -m bench``: seed, count queries, serve with gunicorn, load, report; the agenda of a
 300-session event (bench/agenda.py); then the registration rush (bench/registration.py) and the
-check-in rush with the badges PDF (bench/check_in.py) on the same database."""
+check-in rush with the badges PDF (bench/check_in.py) and 1,000 certificates in bulk
+(bench/certificates.py) on the same database."""
 
 import os
 import secrets
@@ -13,7 +14,7 @@ from flask import Flask
 from workshop import create_app
 from workshop.extensions import db
 
-from . import agenda, check_in, database, registration, report
+from . import agenda, certificates, check_in, database, registration, report
 from .load import Result, measure
 from .queries import count_queries
 from .seed import USER_COUNT, seed
@@ -54,6 +55,7 @@ def run(workdir: Path) -> int:
         bare, results = load_both_servers(workdir, app_env, pages + agenda_pages)
         rush = registration.run(app, app_env, instance_path, workdir / "registration.log", WORKERS)
         scans = check_in.run(app, app_env, workdir / "check_in.log", WORKERS)
+        bulk_certificates = certificates.run(app)
     finally:
         if not url.startswith("sqlite"):
             with app.app_context():
@@ -84,7 +86,9 @@ def run(workdir: Path) -> int:
     print(registration.report(rush))
     print()
     print(check_in.report(scans))
-    return 1 if pages_verdict or rush.problems or scans.problems else 0
+    print()
+    print(certificates.report(bulk_certificates))
+    return 1 if pages_verdict or rush.problems or scans.problems or bulk_certificates.problems else 0
 
 
 def in_process_app(instance_path: Path, url: str, secret_key: str) -> Flask:

@@ -57,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, agenda, attendance, events, materials, registration, web
+    from . import accounts, admin, agenda, attendance, certificates, events, materials, registration, web
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(events.bp)
@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(agenda.bp)
     app.register_blueprint(materials.bp)
     app.register_blueprint(attendance.bp)
+    app.register_blueprint(certificates.bp)
     app.register_blueprint(admin.bp)
     web.init_app(app)
 

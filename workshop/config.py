@@ -30,6 +30,7 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     RESET_RATE_LIMIT = "5 per minute"
+    VERIFY_RATE_LIMIT = "30 per minute"  # the public verification of certificates, per address
 
     # Uploads (materials, speakers' photos): a larger file is refused with a message.
     UPLOAD_MAX_BYTES = 50 * 1024 * 1024

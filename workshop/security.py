@@ -12,6 +12,7 @@ from flask import abort
 
 if TYPE_CHECKING:
     from .agenda.models import AgendaSession, Speaker
+    from .certificates.models import Certificate
     from .events.models import Event
     from .materials.models import Material
 
@@ -135,6 +136,19 @@ def can_check_in(user: Actor, event: Event) -> bool:
     """The check-in desk, rosters and session codes: the event's organisers and its check-in staff
     (staff once the event is published: a draft is its organisers' alone)."""
     return can_manage_event(user, event) or (event.is_public and is_check_in_staff(user, event))
+
+
+def can_issue_certificates(user: Actor, event: Event) -> bool:
+    """Certificate settings, issuing, revoking, the downloads of all: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_download_certificate(user: Actor, certificate: Certificate) -> bool:
+    """The holder, while it is valid (and the event public); the event's organisers, always."""
+    registration = certificate.registration
+    if can_issue_certificates(user, registration.event):
+        return True
+    return is_signed_in(user) and registration.user_id == user.id and certificate.valid and registration.event.is_public
 
 
 def can_name_organisers(user: Actor, event: Event) -> bool:

@@ -6,7 +6,7 @@ Two layouts: A6, one badge a page; or A4 sheets of eight (two by four) with cutt
 
 Drawn straight on the canvas, without flowables, so a thousand badges take a second or two: the
 fonts are registered once per process (``workshop.pdf.fonts``), the QR code is made by segno with a
-fixed mask (choosing the best of eight is most of its time) and drawn as one path of rectangles.
+fixed mask and drawn as one path of rectangles (``workshop.pdf.qr``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ import enum
 from dataclasses import dataclass
 from io import BytesIO
 
-import segno
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
-from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -32,6 +30,7 @@ from ..errors import Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..pdf.fonts import NO_BREAK, font_for
+from ..pdf.qr import QR_MASK, draw_qr  # noqa: F401  (QR_MASK: the tests read it here)
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
 from ..registration.states import State
@@ -56,7 +55,6 @@ LAYOUTS = ("a6", "a4")
 LAYOUT_LABELS = {"a6": _l("A6, one badge a page"), "a4": _l("A4, eight badges a sheet, with cutting marks")}
 PER_SHEET = 8  # A4: two columns, four rows
 SHEET_BADGE = (95 * mm, 68 * mm)  # 190 × 272 mm of badges on 210 × 297 mm: 10 and 12.5 mm left for the marks
-QR_MASK = 2  # any mask is valid; choosing the best one costs segno five times the encoding
 
 
 @dataclass(frozen=True)
@@ -242,29 +240,8 @@ class BadgePainter:
         return y - size * 1.4
 
     def qr(self, code: str, x: float, y: float, size: float) -> None:
-        """The QR code of ``code`` in a square of ``size`` at (x, y), its quiet zone inside the square.
-
-        One path of rectangles, one for each run of dark modules in a row, written in module units
-        (the transformation matrix does the scaling): whole numbers, so no costly number formatting.
-        """
-        matrix = segno.make_qr(code, error="q", mask=QR_MASK, boost_error=False).matrix
-        count = len(matrix)
-        module = size / (count + 4)  # a quiet zone of two modules on each side
-        operators = []
-        for row_number, row in enumerate(matrix):
-            column = 0
-            while column < count:
-                if row[column]:
-                    start = column
-                    while column < count and row[column]:
-                        column += 1
-                    operators.append(f"{start} {row_number} {column - start} 1 re")
-                else:
-                    column += 1
-        # Origin at the top left module, y downwards: rows are read from the top.
-        self.canvas.addLiteral(
-            f"q 0 g {fp_str(module, 0, 0, -module, x + 2 * module, y + size - 2 * module)} cm\n" + "\n".join(operators) + "\nf Q"
-        )
+        """The QR code of ``code`` in a square of ``size`` at (x, y), its quiet zone inside the square."""
+        draw_qr(self.canvas, code, x, y, size)
 
     def role_band(self, badge: Badge, x: float, y: float, width: float, height: float, size: float) -> None:
         c = self.canvas

@@ -1,0 +1,129 @@
+"""The certificate as a PDF: A4 landscape; the names in both scripts, the event, the figures and the
+code can be extracted as text (Chinese too, in STSong-Light or a configured TrueType font); the QR
+code, decoded by a real decoder (zxing-cpp), holds the address of the verification page."""
+
+import io
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from workshop.attendance import recording
+from workshop.attendance.models import CertificateRule, Method
+from workshop.certificates import pdf, services
+from workshop.extensions import db
+from workshop.urls import external_url
+
+from .conftest import make_registration
+
+WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+
+
+@pytest.fixture
+def issued(make_event, make_session, make_user):
+    """A certificate of Wang Fang (王芳), who uses the site in Chinese, at a workshop in Beijing."""
+    event = make_event(title="Skills for Green Jobs", timezone="Asia/Shanghai", venue="Friendship Hotel", city="Beijing", country="CN",
+                       partners=["International Labour Organization"])
+    sessions = [make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=2 * n), minutes=90) for n in range(3)]
+    db.session.add(CertificateRule(event_id=event.id, min_percent=60))
+    db.session.commit()
+    registration = make_registration(event, make_user(full_name="Wang Fang", native_name="王芳", locale="zh"))
+    for session in sessions[:2]:
+        recording.mark_present(event, registration, session, Method.ROSTER, event.organisers[0])
+    return services.issue(event.organisers[0], event, registration.id)
+
+
+def rendered(certificate) -> PdfReader:
+    [sheet] = pdf.sheets_for([certificate])
+    return PdfReader(io.BytesIO(pdf.render_certificate(sheet)))
+
+
+def test_the_certificate_is_a_landscape_a4_page_with_names_event_figures_and_code(app, issued):
+    reader = rendered(issued)
+
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+    text = page.extract_text()
+    for expected in ("CERTIFICATE OF ATTENDANCE", "Wang Fang", "王芳", "Skills for Green Jobs", "Friendship Hotel, Beijing, China",
+                     "International Labour Organization", "present at 2 of 3 sessions, 3 hours in all", issued.code_for_reading):
+        assert expected in text, expected
+
+
+def test_a_participant_who_reads_chinese_gets_the_certificate_in_english_and_chinese(app, issued):
+    assert issued.bilingual
+
+    text = rendered(issued).pages[0].extract_text()
+
+    assert "出席证书" in text and "兹证明" in text and "北京" not in text  # the wording, not a translation of the venue
+    assert "中国" in text  # the country, named in Chinese
+
+
+def font_names(page) -> set[str]:
+    return {str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+
+
+def test_without_a_font_file_chinese_is_in_stsong_light(app, issued):
+    assert "/STSong-Light" in font_names(rendered(issued).pages[0])
+
+
+@pytest.mark.skipif(not WQY.exists() and not os.environ.get("CI"), reason="needs Debian's fonts-wqy-microhei (CI installs it)")
+def test_with_a_truetype_font_configured_chinese_is_embedded_and_extractable(app, issued):
+    app.config["CJK_FONT_PATH"] = str(WQY)
+
+    reader = rendered(issued)
+
+    assert "王芳" in reader.pages[0].extract_text()
+    assert "/STSong-Light" not in font_names(reader.pages[0])
+
+
+def drawn_qr(page) -> list[list[int]]:
+    """The modules of the QR code as drawn on the page: the rectangles between its ``cm`` and ``f``."""
+    content = page.get_contents().get_data().decode("latin-1")
+    body = re.search(r"q 0 g [-\d. ]+ cm\n(.*?)\nf Q", content, re.S).group(1)
+    runs = [tuple(int(n) for n in line.split()[:4]) for line in body.splitlines()]
+    size = max(row for _c, row, _w, _h in runs) + 1
+    matrix = [[0] * size for _ in range(size)]
+    for column, row, width, _height in runs:
+        for c in range(column, column + width):
+            matrix[row][c] = 1
+    return matrix
+
+
+def picture_of(matrix, scale=8, quiet=4) -> Image.Image:
+    """The modules as a black-on-white image, as a camera would see the printed code."""
+    count = len(matrix)
+    image = Image.new("L", ((count + 2 * quiet) * scale,) * 2, 255)
+    for row, modules in enumerate(matrix):
+        for column, dark in enumerate(modules):
+            if dark:
+                image.paste(0, ((column + quiet) * scale, (row + quiet) * scale, (column + quiet + 1) * scale, (row + quiet + 1) * scale))
+    return image
+
+
+def test_the_qr_code_decodes_to_the_verification_page(app, issued, client):
+    page = rendered(issued).pages[0]
+
+    [decoded] = zxingcpp.read_barcodes(picture_of(drawn_qr(page)))
+
+    assert decoded.format == zxingcpp.BarcodeFormat.QRCode
+    assert decoded.text == external_url("certificates.verify", code=issued.code)
+    path = re.sub(r"^https?://[^/]+", "", decoded.text)
+    assert client.get(path).status_code == 200
+
+
+def test_many_certificates_render_into_one_pdf_sharing_the_events_drawing(app, issued, make_user):
+    event = issued.registration.event
+    others = [make_registration(event, make_user(full_name=f"Person {n}")) for n in range(4)]
+    certificates = [issued] + [services.issue(event.organisers[0], event, r.id, "exception") for r in others]
+
+    reader = PdfReader(io.BytesIO(pdf.render_certificates(pdf.sheets_for(certificates))))
+
+    assert len(reader.pages) == 5
+    assert [f"Person {n}" in reader.pages[n + 1].extract_text() for n in range(4)] == [True] * 4
+    shared = {str(list(p["/Resources"]["/XObject"].keys())) for p in reader.pages}
+    assert len(shared) == 2  # the bilingual page and the English ones each place their own drawing

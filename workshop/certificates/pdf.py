@@ -1,0 +1,354 @@
+"""Certificates of attendance as PDF: A4 landscape, drawn straight on the canvas.
+
+Everything that all certificates of an event share (frame, logos, issuers, wording, the event,
+signatories) is drawn once per PDF as a form XObject and placed on each page; each page adds only
+the holder's names, the figures, the date, the code and the QR code of the verification page. So a
+thousand certificates are one PDF of a few hundred kilobytes, drawn in about a second or two.
+
+The certificate's wording is in English, or in English and Chinese (``bilingual``), whatever the
+language of the person downloading it: a certificate reads the same for whoever holds it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_interval
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from .. import uploads
+from ..attendance.statistics import hours_label
+from ..events.models import Event
+from ..pdf.fonts import LATIN, LATIN_BOLD, NO_BREAK, font_for, needs_cjk_font
+from ..pdf.qr import draw_qr
+from ..pdf.styles import INK, MUTED, RULE
+from ..urls import external_url
+from .models import Certificate, CertificateSettings
+
+PAGE = landscape(A4)
+ACCENT = (0.05, 0.23, 0.45)  # a dark blue frame
+
+# The certificate's own wording (not the interface's): English, and Chinese beside it when bilingual.
+ENGLISH = {
+    "title": "CERTIFICATE OF ATTENDANCE",
+    "certify": "This is to certify that",
+    "attended": "attended",
+    "figures": "present at {attended} of {counted} sessions, {hours} hours in all",
+    "hours": "{hours} hours of sessions attended",
+    "issued": "Issued on {date}",
+    "verify": "Verify this certificate",
+}
+CHINESE = {
+    "title": "出席证书",
+    "certify": "兹证明",
+    "attended": "出席了",
+    "figures": "出席全部 {counted} 场会议中的 {attended} 场，共 {hours} 小时",
+    "hours": "出席会议共 {hours} 小时",
+    "issued": "签发日期：{date}",
+    "verify": "验证本证书",
+}
+
+
+@dataclass(frozen=True)
+class EventSide:
+    """What every certificate of one event shows."""
+
+    key: str  # names the drawing shared by its pages
+    title: str
+    dates_en: str
+    dates_zh: str
+    place_en: str
+    place_zh: str
+    issuers: tuple[str, ...]
+    logos: tuple[str, ...]  # paths of image files
+    signatories: tuple[tuple[str, str, str], ...]  # name, title, path of the signature ("" without)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One certificate, as plain data: no database needed to draw it."""
+
+    event: EventSide
+    bilingual: bool
+    holder_name: str
+    holder_native_name: str
+    sessions_attended: int
+    sessions_counted: int
+    hours: float
+    code: str
+    code_for_reading: str
+    url: str
+    issued_en: str
+    issued_zh: str
+
+
+# --- from the database ------------------------------------------------------------------------
+
+
+def _path(key: str) -> str:
+    try:
+        path = uploads.stored_path(key)
+    except FileNotFoundError:
+        return ""
+    return str(path) if path.exists() else ""
+
+
+def _place(event: Event, language: str) -> str:
+    country = Locale.parse(language).territories.get(event.country, "") if event.country else ""
+    return ", ".join(part for part in (event.venue, event.city, country) if part)
+
+
+def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) -> EventSide:
+    zone = ZoneInfo(event.timezone)
+    start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
+    signatories = tuple(
+        (name, title, _path(key))
+        for name, title, key in (
+            (settings.signatory_1_name, settings.signatory_1_title, settings.signature_1),
+            (settings.signatory_2_name, settings.signatory_2_title, settings.signature_2),
+        )
+        if name
+    )
+    return EventSide(
+        key=f"event{event.id}",
+        title=event.title,
+        dates_en=format_interval(start, end, "yMMMd", locale="en"),
+        dates_zh=format_interval(start, end, "yMMMd", locale="zh"),
+        place_en=_place(event, "en"),
+        place_zh=_place(event, "zh"),
+        issuers=tuple(issuers),
+        logos=tuple(path for path in (_path(key) for key in settings.logos) if path),
+        signatories=signatories,
+    )
+
+
+def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
+    """The sheets of these certificates (an app context is needed: upload paths, links)."""
+    from .services import issuers_of, settings_of
+
+    sides: dict[int, EventSide] = {}
+    sheets = []
+    for certificate in certificates:
+        registration = certificate.registration
+        event = registration.event
+        if event.id not in sides:
+            settings = settings_of(event)
+            sides[event.id] = event_side(event, settings, issuers_of(event, settings))
+        issued = certificate.issued_at.astimezone(ZoneInfo(event.timezone)).date()
+        sheets.append(
+            Sheet(
+                event=sides[event.id],
+                bilingual=certificate.bilingual,
+                holder_name=certificate.holder_name,
+                holder_native_name=certificate.holder_native_name,
+                sessions_attended=certificate.sessions_attended,
+                sessions_counted=certificate.sessions_counted,
+                hours=certificate.hours_attended,
+                code=certificate.code,
+                code_for_reading=certificate.code_for_reading,
+                url=external_url("certificates.verify", code=certificate.code),
+                issued_en=format_date(issued, "long", locale="en"),
+                issued_zh=format_date(issued, "long", locale="zh"),
+            )
+        )
+    return sheets
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    return " ".join((text or "").translate(NO_BREAK).split())
+
+
+class CertificatePainter:
+    """Draws certificates on one canvas; fonts, images and each event's shared drawing are worked
+    out once per PDF."""
+
+    def __init__(self, canvas: Canvas, cjk: str | None = None):
+        self.canvas = canvas
+        self.cjk = cjk  # the CJK font's name; None: the application's (an app context is needed)
+        self.fonts: dict[tuple[str, bool], str] = {}
+        self.images: dict[str, ImageReader | None] = {}
+        self.forms: set[str] = set()
+
+    def font(self, text: str, bold: bool = False) -> str:
+        key = (text, bold)
+        if key not in self.fonts:
+            if self.cjk is not None:
+                self.fonts[key] = self.cjk if needs_cjk_font(text) else LATIN_BOLD if bold else LATIN
+            else:
+                self.fonts[key] = font_for(text, bold)
+        return self.fonts[key]
+
+    def image(self, path: str) -> ImageReader | None:
+        if path not in self.images:
+            try:
+                self.images[path] = ImageReader(path)
+            except Exception:  # a file that went missing or cannot be read: the certificate goes without it
+                self.images[path] = None
+        return self.images[path]
+
+    def centred(self, text: str, y: float, size: float, width: float, bold: bool = False, colour=INK, x: float | None = None, smallest: float = 6) -> None:
+        """``text`` centred on one line of ``width``: smaller down to ``smallest``, then shortened."""
+        text = plain(text)
+        if not text:
+            return
+        font = self.font(text, bold)
+        wide = stringWidth(text, font, size)
+        if wide > width:
+            size = max(smallest, size * width / wide)
+            while len(text) > 1 and stringWidth(text, font, size) > width:
+                text = text[:-2] + "…"
+        c = self.canvas
+        c.setFillColor(colour)
+        c.setFont(font, size)
+        c.drawCentredString(PAGE[0] / 2 if x is None else x, y, text)
+
+    def label(self, key: str, y: float, size: float, bilingual: bool, colour=MUTED, gap: float = 5.5 * mm, bold: bool = False, **values) -> None:
+        """A phrase of the wording: English, and Chinese below it when bilingual."""
+        width = PAGE[0] - 60 * mm
+        self.centred(ENGLISH[key].format(**values), y, size, width, bold=bold, colour=colour)
+        if bilingual:
+            self.centred(CHINESE[key].format(**values), y - gap, size * 0.85, width, bold=bold, colour=colour)
+
+    # what every certificate of the event shares
+
+    def shared(self, side: EventSide, bilingual: bool) -> str:
+        name = f"{side.key}{'zh' if bilingual else 'en'}"
+        if name not in self.forms:
+            self.canvas.beginForm(name)
+            self.draw_shared(side, bilingual)
+            self.canvas.endForm()
+            self.forms.add(name)
+        return name
+
+    def draw_shared(self, side: EventSide, bilingual: bool) -> None:
+        c = self.canvas
+        width, height = PAGE
+        c.setStrokeColorRGB(*ACCENT)
+        c.setLineWidth(2.5)
+        c.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
+        c.setLineWidth(0.6)
+        c.rect(12.5 * mm, 12.5 * mm, width - 25 * mm, height - 25 * mm)
+
+        self.logos(side.logos, 178 * mm, 16 * mm)
+        self.centred(" · ".join(side.issuers), 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED)
+
+        self.centred(ENGLISH["title"], 152 * mm, 30, width - 60 * mm, bold=True, colour=ACCENT)
+        if bilingual:
+            self.centred(CHINESE["title"], 141 * mm, 22, width - 60 * mm, colour=ACCENT)
+        self.label("certify", 131 * mm, 12, bilingual)
+        self.label("attended", 91 * mm, 12, bilingual)
+        self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10)
+        self.centred(" · ".join(part for part in (side.dates_en, side.place_en) if part), 69 * mm, 11, width - 60 * mm, colour=INK)
+        if bilingual:
+            self.centred(" · ".join(part for part in (side.dates_zh, side.place_zh) if part), 63.5 * mm, 10, width - 60 * mm, colour=INK)
+        self.signatories(side.signatories)
+
+    def logos(self, paths: tuple[str, ...], y: float, height: float) -> None:
+        readers = [reader for reader in (self.image(path) for path in paths) if reader is not None]
+        if not readers:
+            return
+        gap = 10 * mm
+        sizes = []
+        for reader in readers:
+            w, h = reader.getSize()
+            sizes.append(min(height * w / h, 60 * mm))
+        x = (PAGE[0] - sum(sizes) - gap * (len(sizes) - 1)) / 2
+        for reader, width in zip(readers, sizes):
+            self.canvas.drawImage(reader, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
+            x += width + gap
+
+    def signatories(self, people: tuple[tuple[str, str, str], ...]) -> None:
+        centres = {1: (120 * mm,), 2: (75 * mm, 170 * mm)}.get(len(people), ())
+        c = self.canvas
+        for (name, title, path), x in zip(people, centres):
+            reader = self.image(path) if path else None
+            if reader is not None:
+                c.drawImage(reader, x - 30 * mm, 29 * mm, 60 * mm, 14 * mm, preserveAspectRatio=True, anchor="c", mask="auto")
+            c.setStrokeColor(RULE)
+            c.setLineWidth(0.8)
+            c.line(x - 32 * mm, 28 * mm, x + 32 * mm, 28 * mm)
+            self.centred(name, 23 * mm, 11, 70 * mm, bold=True, x=x)
+            self.centred(title, 18.5 * mm, 9, 70 * mm, colour=MUTED, x=x)
+
+    # what is the holder's own
+
+    def page(self, sheet: Sheet) -> None:
+        c = self.canvas
+        width = PAGE[0]
+        c.doForm(self.shared(sheet.event, sheet.bilingual))
+        self.centred(sheet.holder_name, 113 * mm, 28, width - 70 * mm, bold=True, smallest=12)
+        if sheet.holder_native_name:
+            self.centred(sheet.holder_native_name, 101 * mm, 24, width - 70 * mm, bold=True, smallest=12)
+        hours = hours_label(sheet.hours)
+        if sheet.sessions_counted:
+            key, values = "figures", {"attended": sheet.sessions_attended, "counted": sheet.sessions_counted, "hours": hours}
+        else:
+            key, values = "hours", {"hours": hours}
+        self.label(key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
+
+        qr_size, qr_x, qr_y = 30 * mm, width - 47 * mm, 18 * mm
+        draw_qr(c, sheet.url, qr_x, qr_y, qr_size, error="m", mode="byte")
+        self.centred(sheet.code_for_reading, 15 * mm, 8, 40 * mm, colour=INK, x=qr_x + qr_size / 2)
+        self.centred(ENGLISH["verify"], 49.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
+        if sheet.bilingual:
+            self.centred(CHINESE["verify"], 46.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
+        issued = ENGLISH["issued"].format(date=sheet.issued_en)
+        c.setFillColor(MUTED)
+        c.setFont(LATIN, 8)
+        c.drawString(20 * mm, 15 * mm, issued)
+        if sheet.bilingual:
+            chinese = CHINESE["issued"].format(date=sheet.issued_zh)
+            c.setFont(self.font(chinese), 8)
+            c.drawString(20 * mm + stringWidth(issued, LATIN, 8) + 3 * mm, 15 * mm, chinese)
+
+
+def new_canvas(buffer: BytesIO, title: str) -> Canvas:
+    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1, invariant=0)
+    canvas.setTitle(title)
+    canvas.setCreator("Workshop Manager")
+    return canvas
+
+
+def render_certificates(sheets: list[Sheet], title: str = "Certificates of attendance", cjk: str | None = None) -> bytes:
+    """Many certificates in one PDF, one a page."""
+    buffer = BytesIO()
+    canvas = new_canvas(buffer, title)
+    painter = CertificatePainter(canvas, cjk)
+    for sheet in sheets:
+        painter.page(sheet)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def render_certificate(sheet: Sheet, cjk: str | None = None) -> bytes:
+    """One certificate as a PDF of its own."""
+    return render_certificates([sheet], f"Certificate of attendance: {sheet.holder_name}", cjk)
+
+
+def filename_of(sheet: Sheet) -> str:
+    """certificate-li-wei-3F9A0C1B.pdf: ASCII, so every archive tool and mail client takes it."""
+    name = re.sub(r"[^a-z0-9]+", "-", sheet.holder_name.lower()).strip("-")[:60] or "holder"
+    return f"certificate-{name}-{sheet.code[:8]}.pdf"
+
+
+def zip_of(sheets: list[Sheet], cjk: str | None = None) -> bytes:
+    """A ZIP archive of one PDF per certificate (PDFs are compressed already: stored as they are)."""
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for sheet in sheets:
+            archive.writestr(filename_of(sheet), render_certificate(sheet, cjk))
+    return buffer.getvalue()
+

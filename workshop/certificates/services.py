@@ -1,0 +1,425 @@
+"""Issuing, revoking and verifying certificates of attendance, and the event's certificate settings.
+
+Only eligible registrations (``attendance.eligibility``) get a certificate, unless an organiser
+writes why (the reason is kept on the certificate). At most one valid certificate per registration:
+every change takes the registration's row lock first. Nothing here reads the request.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import mail, security, uploads
+from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
+from ..database import lock_for_update
+from ..errors import DomainError, Forbidden
+from ..events.models import Event
+from ..extensions import db
+from ..registration.models import Registration
+from ..registration.services import STATE_LABELS
+from ..registration.states import State
+from ..timeutil import utcnow
+from ..urls import external_url
+from .models import LOGO_SLOTS, SIGNATURE_SLOTS, Certificate, CertificateSettings
+
+CODE_BYTES = 10  # 80 random bits
+CODE_PATTERN = re.compile(r"[0-9A-F]{20}")
+REASON_MAX = 1000
+ISSUERS_MAX = 2000
+
+
+class MalformedCode(DomainError):
+    """What was typed cannot be a certificate's code."""
+
+
+class UnknownCertificate(LookupError):
+    """No certificate has this code, or the person may not see it."""
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class SettingsData:
+    issuers: str = ""
+    bilingual: bool = False
+    signatories: tuple[Signatory, Signatory] = (Signatory(), Signatory())
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    stream: BinaryIO
+    filename: str
+
+
+def settings_of(event: Event) -> CertificateSettings:
+    """The event's settings; new, empty ones (not added to the session) when none are saved."""
+    row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+    return row if row is not None else CertificateSettings(event_id=event.id, issuers="", bilingual=False)
+
+
+def issuers_of(event: Event, settings: CertificateSettings) -> list[str]:
+    """The organisations that issue the certificates: as set, else the event's partners."""
+    return settings.issuer_list or [partner.name for partner in event.partners]
+
+
+def save_settings(
+    actor, event: Event, data: SettingsData, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()
+) -> CertificateSettings:
+    """Save the settings; ``images`` by slot (logo_1..3, signature_1..2) replace the stored ones,
+    ``remove`` names the slots to empty. A file that is not an image (PNG, JPEG, WebP) raises
+    DomainError by its field and nothing is kept."""
+    if not security.can_issue_certificates(actor, event):
+        raise Forbidden(_l("Only the event's organisers set up its certificates."))
+    if len(data.issuers) > ISSUERS_MAX:
+        raise DomainError(_l("Keep the list of issuers under %(count)d characters.", count=ISSUERS_MAX), field="issuers")
+    first, second = data.signatories
+    if not first.name.strip() and second.name.strip():
+        raise DomainError(_l("Name the first signatory before the second."), field="signatory_1_name")
+    stored: dict[str, uploads.StoredFile] = {}
+    try:
+        for slot, image in (images or {}).items():
+            if slot not in LOGO_SLOTS + SIGNATURE_SLOTS or image is None or not image.filename:
+                continue
+            stored[slot] = uploads.store_upload(
+                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"])
+            )
+            if not _readable_image(uploads.stored_path(stored[slot].key)):
+                raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=slot)
+    except DomainError:
+        for kept in stored.values():
+            uploads.delete_stored(kept.key)
+        raise
+    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
+    row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+    if row is None:
+        row = CertificateSettings(event_id=event.id)
+        db.session.add(row)
+    row.issuers = "\n".join(line.strip() for line in data.issuers.splitlines() if line.strip())
+    row.bilingual = data.bilingual
+    row.signatory_1_name, row.signatory_1_title = first.name.strip(), first.title.strip()
+    row.signatory_2_name, row.signatory_2_title = second.name.strip(), second.title.strip()
+    replaced = []
+    for slot in LOGO_SLOTS + SIGNATURE_SLOTS:
+        if slot in stored or slot in remove:
+            replaced.append(getattr(row, slot) or "")
+            setattr(row, slot, stored[slot].key if slot in stored else "")
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for kept in stored.values():
+            uploads.delete_stored(kept.key)
+        raise
+    for key in replaced:
+        if key:
+            uploads.delete_stored(key)
+    return row
+
+
+def _readable_image(path) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
+# --- what organisers see ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """One confirmed registration on the organisers' page."""
+
+    registration: Registration
+    eligibility: Eligibility
+    current: Certificate | None  # the valid certificate
+    history: list[Certificate]  # every certificate, newest first
+
+
+def rows_for(actor, event: Event) -> list[Row]:
+    if not security.can_issue_certificates(actor, event):
+        raise Forbidden(_l("Only the event's organisers issue its certificates."))
+    verdicts = eligibility(event)
+    registrations = db.session.scalars(
+        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+        .order_by(db.func.lower(Registration.full_name), Registration.id)
+    ).all()
+    by_registration: dict[int, list[Certificate]] = {}
+    for certificate in db.session.scalars(
+        db.select(Certificate).join(Registration).where(Registration.event_id == event.id).order_by(Certificate.id.desc())
+    ):
+        by_registration.setdefault(certificate.registration_id, []).append(certificate)
+    return [
+        Row(registration, verdicts[registration.id], next((c for c in by_registration.get(registration.id, []) if c.valid), None), by_registration.get(registration.id, []))
+        for registration in registrations
+    ]
+
+
+def valid_certificates(actor, event: Event) -> list[Certificate]:
+    """Every valid certificate of the event, by the holder's name (organisers only)."""
+    if not security.can_issue_certificates(actor, event):
+        raise Forbidden(_l("Only the event's organisers issue its certificates."))
+    return db.session.scalars(
+        db.select(Certificate).join(Registration)
+        .where(Registration.event_id == event.id, Certificate.revoked_at.is_(None))
+        .order_by(db.func.lower(Certificate.holder_name), Certificate.id)
+    ).all()
+
+
+def certificate_of_event(actor, event: Event, certificate_id: int) -> Certificate:
+    """One certificate of ``event`` (valid or not), for its organisers. UnknownCertificate otherwise."""
+    if not security.can_issue_certificates(actor, event):
+        raise Forbidden(_l("Only the event's organisers issue its certificates."))
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.registration.event_id != event.id:
+        raise UnknownCertificate(certificate_id)
+    return certificate
+
+
+# --- issuing ----------------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return secrets.token_hex(CODE_BYTES).upper()
+
+
+def wants_bilingual(registration: Registration, settings: CertificateSettings) -> bool:
+    """English and Chinese when the event asks for it or the participant reads Chinese."""
+    return bool(settings.bilingual) or (registration.user is not None and (registration.user.locale or "").startswith("zh"))
+
+
+def _valid_certificate(registration_id: int) -> Certificate | None:
+    return db.session.scalar(
+        db.select(Certificate).where(Certificate.registration_id == registration_id, Certificate.revoked_at.is_(None))
+    )
+
+
+def _locked_registration(actor, event: Event, registration_id: int) -> Registration:
+    """The registration of ``event``, its row locked; Forbidden for a non-organiser."""
+    if not security.can_issue_certificates(actor, event):
+        raise Forbidden(_l("Only the event's organisers issue its certificates."))
+    registration = lock_for_update(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        db.session.rollback()
+        raise UnknownCertificate(registration_id)
+    return registration
+
+
+def _issue(actor, registration: Registration, settings: CertificateSettings, verdict: Eligibility, reason: str) -> Certificate:
+    certificate = Certificate(
+        registration_id=registration.id,
+        code=new_code(),
+        holder_name=registration.full_name,
+        holder_native_name=registration.native_name if registration.native_name != registration.full_name else "",
+        sessions_attended=verdict.sessions_attended,
+        sessions_counted=verdict.sessions_counted,
+        seconds_attended=verdict.seconds_attended,
+        bilingual=wants_bilingual(registration, settings),
+        issued_at=utcnow(),
+        issued_by_id=actor.id,
+        override_reason="" if verdict.eligible else reason,
+    )
+    db.session.add(certificate)
+    db.session.flush()  # its id, for the link in the e-mail
+    _tell(registration, certificate)
+    return certificate
+
+
+def _check_issuable(registration: Registration, reason: str) -> Eligibility:
+    if registration.state is not State.CONFIRMED:
+        raise DomainError(_l("%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.", name=registration.full_name, state=STATE_LABELS[registration.state]))
+    if _valid_certificate(registration.id) is not None:
+        raise DomainError(_l("%(name)s already has a valid certificate. Revoke it first, or re-issue it.", name=registration.full_name))
+    verdict = eligibility_of(registration)
+    if not verdict.eligible and not reason:
+        raise DomainError(
+            _l("%(name)s is not eligible (%(why)s). To issue a certificate all the same, write the reason.", name=registration.full_name, why=verdict.reason),
+            field="reason",
+        )
+    if len(reason) > REASON_MAX:
+        raise DomainError(_l("Keep the reason under %(count)d characters.", count=REASON_MAX), field="reason")
+    return verdict
+
+
+def issue(actor, event: Event, registration_id: int, reason: str = "") -> Certificate:
+    """Issue a certificate to one confirmed registration: eligible, or with a written ``reason``.
+    The participant is told by e-mail."""
+    reason = (reason or "").strip()
+    registration = _locked_registration(actor, event, registration_id)
+    try:
+        verdict = _check_issuable(registration, reason)
+    except DomainError:
+        db.session.rollback()
+        raise
+    certificate = _issue(actor, registration, settings_of(event), verdict, reason)
+    db.session.commit()
+    return certificate
+
+
+def issue_all_eligible(actor, event: Event) -> list[Certificate]:
+    """A certificate for every eligible confirmed registration that has no valid one yet."""
+    if not security.can_issue_certificates(actor, event):
+        raise Forbidden(_l("Only the event's organisers issue its certificates."))
+    lock_for_update(Event, event.id)
+    registrations = db.session.scalars(
+        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).with_for_update()
+    ).all()
+    verdicts = eligibility(event)
+    holding = set(
+        db.session.scalars(
+            db.select(Certificate.registration_id).join(Registration).where(Registration.event_id == event.id, Certificate.revoked_at.is_(None))
+        )
+    )
+    settings = settings_of(event)
+    issued = [
+        _issue(actor, registration, settings, verdicts[registration.id], "")
+        for registration in registrations
+        if registration.id not in holding and verdicts.get(registration.id) is not None and verdicts[registration.id].eligible
+    ]
+    db.session.commit()
+    return issued
+
+
+def revoke(actor, event: Event, certificate_id: int, reason: str) -> Certificate:
+    """Revoke a valid certificate; the reason is required and kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Write why the certificate is revoked."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_l("Keep the reason under %(count)d characters.", count=REASON_MAX), field="reason")
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.registration.event_id != event.id:
+        if not security.can_issue_certificates(actor, event):
+            raise Forbidden(_l("Only the event's organisers issue its certificates."))
+        raise UnknownCertificate(certificate_id)
+    _locked_registration(actor, event, certificate.registration_id)
+    certificate = db.session.get(Certificate, certificate_id, populate_existing=True)
+    if not certificate.valid:
+        db.session.rollback()
+        raise DomainError(_l("This certificate is already revoked."))
+    certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = utcnow(), actor.id, reason
+    db.session.commit()
+    return certificate
+
+
+def reissue(actor, event: Event, certificate_id: int) -> Certificate:
+    """Replace a valid certificate with a new one (new code; the holder's name and figures as they
+    are now), e.g. after a name was corrected. The old one is revoked, saying so."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or certificate.registration.event_id != event.id:
+        if not security.can_issue_certificates(actor, event):
+            raise Forbidden(_l("Only the event's organisers issue its certificates."))
+        raise UnknownCertificate(certificate_id)
+    registration = _locked_registration(actor, event, certificate.registration_id)
+    certificate = db.session.get(Certificate, certificate_id, populate_existing=True)
+    if not certificate.valid:
+        db.session.rollback()
+        raise DomainError(_l("This certificate is revoked: issue a new one instead."))
+    certificate.revoked_at, certificate.revoked_by_id = utcnow(), actor.id
+    certificate.revoke_reason = "Replaced by a new certificate."
+    db.session.flush()
+    try:
+        verdict = _check_issuable(registration, certificate.override_reason)
+    except DomainError:
+        db.session.rollback()
+        raise
+    new = _issue(actor, registration, settings_of(event), verdict, certificate.override_reason)
+    db.session.commit()
+    return new
+
+
+def _tell(registration: Registration, certificate: Certificate) -> None:
+    """E-mail the holder after the commit: their certificate is ready, with the link."""
+    user = registration.user
+    mail.send_after_commit(
+        db.session,
+        mail.compose(
+            user.email, user.locale, "certificate_issued", _l("Your certificate of attendance for %(event)s", event=registration.event.title),
+            registration=registration, link=external_url("certificates.download", certificate_id=certificate.id),
+            code=certificate.code_for_reading, verify_link=external_url("certificates.verify", code=certificate.code),
+        ),
+    )
+
+
+# --- participants -----------------------------------------------------------------------------
+
+
+def own_valid_certificate(actor, registration: Registration) -> Certificate | None:
+    """The valid certificate of the actor's own registration, or None."""
+    if not security.is_signed_in(actor) or registration.user_id != actor.id:
+        return None
+    return _valid_certificate(registration.id)
+
+
+def certificate_to_download(actor, certificate_id: int) -> Certificate:
+    """A valid certificate the actor holds, or one of an event they organise.
+    UnknownCertificate for anyone else (the page answers 404: nothing is told about others)."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not security.can_download_certificate(actor, certificate):
+        raise UnknownCertificate(certificate_id)
+    return certificate
+
+
+# --- verification -----------------------------------------------------------------------------
+
+
+def normalise_code(typed: str) -> str:
+    """What a person typed, as a code: without spaces and dashes, in capitals; MalformedCode
+    when it cannot be one."""
+    code = re.sub(r"[\s\-]", "", typed or "").upper()
+    if not CODE_PATTERN.fullmatch(code):
+        raise MalformedCode(_l("This is not a certificate code: a code has 20 characters, digits and the letters A to F, e.g. 3F9A-0C1B-77D2-E845-B0A6."), field="code")
+    return code
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What anybody may learn from a code: nothing else about the person."""
+
+    valid: bool
+    revoked_at: datetime | None
+    holder_name: str
+    holder_native_name: str
+    event_title: str
+    event: Event
+    issued_at: datetime
+    issuers: list[str]
+    code: str
+
+
+def verify(typed: str) -> Verification:
+    """MalformedCode, or UnknownCertificate, or what the certificate says."""
+    code = normalise_code(typed)
+    certificate = db.session.scalar(db.select(Certificate).where(Certificate.code == code))
+    if certificate is None:
+        raise UnknownCertificate(code)
+    event = certificate.registration.event
+    return Verification(
+        valid=certificate.valid,
+        revoked_at=certificate.revoked_at,
+        holder_name=certificate.holder_name,
+        holder_native_name=certificate.holder_native_name,
+        event_title=event.title,
+        event=event,
+        issued_at=certificate.issued_at,
+        issuers=issuers_of(event, settings_of(event)),
+        code=certificate.code_for_reading,
+    )

@@ -1,0 +1,222 @@
+"""Certificates: the organisers' page (settings, issuing, revoking, downloads), a participant's own
+download, and the public verification page (rate-limited)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from ..errors import DomainError, Forbidden
+from ..extensions import limiter
+from ..formtools import show_domain_error
+from ..lookups import acting_user, managed_event_or_error
+from . import bp, pdf, services
+from .forms import ActionForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
+
+
+def verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def file_response(data: bytes, mimetype: str, filename: str, inline: bool = True) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"  # names and codes
+    return response
+
+
+def posted_or_400(form) -> bool:
+    """True when the form is valid; 400 without a valid CSRF token; False (with the errors
+    flashed) for anything else."""
+    if form.validate_on_submit():
+        return True
+    if "csrf_token" in form.errors:
+        abort(400)
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "danger")
+    return False
+
+
+@bp.app_template_global("valid_certificate")
+def valid_certificate(registration):
+    """For "My registrations": the signed-in person's valid certificate of ``registration``, or None."""
+    return services.own_valid_certificate(current_user, registration)
+
+
+# --- organisers -------------------------------------------------------------------------------
+
+
+@bp.get("/manage/events/<slug>/certificates", endpoint="manage")
+@login_required
+def manage(slug):
+    event = managed_event_or_error(slug)
+    rows = services.rows_for(acting_user(), event)
+    settings = services.settings_of(event)
+    return render_template(
+        "certificates/manage.html",
+        event=event,
+        rows=rows,
+        settings=settings,
+        issuers=services.issuers_of(event, settings),
+        eligible_waiting=sum(1 for row in rows if row.eligibility.eligible and row.current is None),
+        issued_count=sum(1 for row in rows if row.current is not None),
+        issue_form=IssueForm(),
+        revoke_form=RevokeForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/manage/events/<slug>/certificates/settings", methods=["GET", "POST"], endpoint="settings")
+@login_required
+def settings_page(slug):
+    event = managed_event_or_error(slug)
+    settings = services.settings_of(event)
+    form = SettingsForm(obj=settings)
+    if form.validate_on_submit():
+        try:
+            services.save_settings(acting_user(), event, form.data_for_service(), form.images(), form.removed())
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The certificate settings are saved."), "success")
+            return redirect(url_for("certificates.manage", slug=event.slug))
+    return render_template("certificates/settings.html", event=event, form=form, settings=settings)
+
+
+@bp.post("/manage/events/<slug>/certificates/issue-all", endpoint="issue_all")
+@login_required
+def issue_all(slug):
+    event = managed_event_or_error(slug)
+    if posted_or_400(ActionForm()):
+        issued = services.issue_all_eligible(acting_user(), event)
+        if issued:
+            flash(ngettext("%(num)d certificate issued; the participant is told by e-mail.", "%(num)d certificates issued; each participant is told by e-mail.", len(issued)), "success")
+        else:
+            flash(_("Nobody else is eligible: no certificate was issued."), "info")
+    return redirect(url_for("certificates.manage", slug=event.slug))
+
+
+@bp.post("/manage/events/<slug>/certificates/registrations/<int:registration_id>/issue", endpoint="issue")
+@login_required
+def issue(slug, registration_id):
+    event = managed_event_or_error(slug)
+    form = IssueForm()
+    if posted_or_400(form):
+        try:
+            certificate = services.issue(acting_user(), event, registration_id, form.reason.data or "")
+        except services.UnknownCertificate:
+            abort(404)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Certificate issued to %(name)s; they are told by e-mail.", name=certificate.holder_name), "success")
+    return redirect(url_for("certificates.manage", slug=event.slug, _anchor=f"registration-{registration_id}"))
+
+
+@bp.post("/manage/events/<slug>/certificates/<int:certificate_id>/revoke", endpoint="revoke")
+@login_required
+def revoke(slug, certificate_id):
+    event = managed_event_or_error(slug)
+    form = RevokeForm()
+    if posted_or_400(form):
+        try:
+            certificate = services.revoke(acting_user(), event, certificate_id, form.reason.data or "")
+        except services.UnknownCertificate:
+            abort(404)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("The certificate of %(name)s is revoked.", name=certificate.holder_name), "success")
+    return redirect(url_for("certificates.manage", slug=event.slug))
+
+
+@bp.post("/manage/events/<slug>/certificates/<int:certificate_id>/reissue", endpoint="reissue")
+@login_required
+def reissue(slug, certificate_id):
+    event = managed_event_or_error(slug)
+    if posted_or_400(ActionForm()):
+        try:
+            certificate = services.reissue(acting_user(), event, certificate_id)
+        except services.UnknownCertificate:
+            abort(404)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("A new certificate is issued to %(name)s; the old one is revoked.", name=certificate.holder_name), "success")
+    return redirect(url_for("certificates.manage", slug=event.slug))
+
+
+@bp.get("/manage/events/<slug>/certificates.pdf", endpoint="all_pdf")
+@login_required
+def all_pdf(slug):
+    event = managed_event_or_error(slug)
+    sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
+    if not sheets:
+        flash(_("No certificate is issued yet."), "info")
+        return redirect(url_for("certificates.manage", slug=event.slug))
+    return file_response(pdf.render_certificates(sheets, _("Certificates of attendance: %(event)s", event=event.title)), "application/pdf", f"certificates-{event.slug}.pdf")
+
+
+@bp.get("/manage/events/<slug>/certificates.zip", endpoint="all_zip")
+@login_required
+def all_zip(slug):
+    event = managed_event_or_error(slug)
+    sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
+    if not sheets:
+        flash(_("No certificate is issued yet."), "info")
+        return redirect(url_for("certificates.manage", slug=event.slug))
+    return file_response(pdf.zip_of(sheets), "application/zip", f"certificates-{event.slug}.zip", inline=False)
+
+
+# --- the holder -------------------------------------------------------------------------------
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf", endpoint="download")
+@login_required
+def download(certificate_id):
+    """The holder's own (while valid), or any of an event the person organises; 404 for anyone else."""
+    try:
+        certificate = services.certificate_to_download(acting_user(), certificate_id)
+    except services.UnknownCertificate:
+        abort(404)
+    [sheet] = pdf.sheets_for([certificate])
+    return file_response(pdf.render_certificate(sheet), "application/pdf", pdf.filename_of(sheet))
+
+
+# --- anybody ----------------------------------------------------------------------------------
+
+verify_limits = limiter.shared_limit(verify_limit, scope="certificate-verification")
+
+
+@bp.get("/certificates/verify", endpoint="verify_form")
+@verify_limits
+def verify_form():
+    form = VerifyForm(request.args)
+    typed = (request.args.get("code") or "").strip()
+    if typed:
+        try:
+            code = services.normalise_code(typed)
+        except services.MalformedCode as error:
+            form.code.errors = [str(error)]
+            return render_template("certificates/verify.html", form=form, result=None), 400
+        return redirect(url_for("certificates.verify", code=code))
+    return render_template("certificates/verify.html", form=form, result=None)
+
+
+@bp.get("/certificates/verify/<code>", endpoint="verify")
+@verify_limits
+def verify(code):
+    form = VerifyForm(data={"code": code})
+    try:
+        result = services.verify(code)
+    except services.MalformedCode as error:
+        form.code.errors = [str(error)]
+        return render_template("certificates/verify.html", form=form, result=None), 404
+    except services.UnknownCertificate:
+        return render_template("certificates/verify.html", form=form, result=None, unknown=True), 404
+    return render_template("certificates/verify.html", form=VerifyForm(formdata=None), result=result)
