@@ -6,9 +6,10 @@ import secrets
 import time
 from pathlib import Path
 
-# SQLAlchemy's optional compiled extensions crashed gunicorn workers here (SIGSEGV in the garbage
-# collector while loading a 300-session agenda under load, `make bench`); the pure-Python code
-# does the same work. Set before SQLAlchemy is first imported; the Makefile sets it too.
+# Under load, CPython 3.11.7 can free memory still in use when a garbage-collector pass runs
+# SQLAlchemy's weakref clean-up (workers died with SIGSEGV on a 300-session agenda in `make bench`;
+# never on CPython 3.12). Without SQLAlchemy's compiled extensions it happened less often, so they
+# stay off until production runs on 3.12. Set before SQLAlchemy is first imported; the Makefile too.
 os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")
 
 from flask import Flask  # noqa: E402
