@@ -12,6 +12,7 @@ from sqlalchemy import event as sa_event
 from workshop.attendance import badges, recording
 from workshop.attendance.models import Ticket, check_in_staff
 from workshop.events.models import EventStatus
+from workshop.pdf.qr import QR_MASK
 from workshop.extensions import db
 from workshop.registration.states import State
 
@@ -107,8 +108,8 @@ def test_the_qr_code_on_the_badge_holds_the_ticket_code(app, make_user, make_eve
     reader = pdf_of(as_user(app, event.organisers[0]).get(badges_url(event, layout="a6")))
 
     code = tickets()[registration.id]
-    assert drawn_qr(reader.pages[0]) == [list(row) for row in segno.make_qr(code, error="q", mask=badges.QR_MASK, boost_error=False).matrix]
-    assert segno.make_qr(code, error="q", mask=badges.QR_MASK, boost_error=False).designator == "1-Q"
+    assert drawn_qr(reader.pages[0]) == [list(row) for row in segno.make_qr(code, error="q", mask=QR_MASK, boost_error=False).matrix]
+    assert segno.make_qr(code, error="q", mask=QR_MASK, boost_error=False).designator == "1-Q"
 
 
 def drawn_qr(page) -> list[list[int]]:

@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..timeutil import utc_to_local
-from .models import SessionKind, SpeakerRole
+from .models import SessionKind
 from .services import ADDRESS_MAX, CITY_MAX, MOVE_MAX_MINUTES, ROOM_MAX, TEXT_MAX, TITLE_MAX, TRACK_MAX, SessionData
 
 SESSION_KIND_LABELS = {
@@ -18,13 +18,6 @@ SESSION_KIND_LABELS = {
     SessionKind.SITE_VISIT: _l("Site visit"),
     SessionKind.TRAVEL: _l("Travel"),
     SessionKind.OTHER: _l("Other"),
-}
-ROLE_LABELS = {
-    SpeakerRole.SPEAKER: _l("Speaker"),
-    SpeakerRole.CHAIR: _l("Chair"),
-    SpeakerRole.MODERATOR: _l("Moderator"),
-    SpeakerRole.DISCUSSANT: _l("Discussant"),
-    SpeakerRole.RAPPORTEUR: _l("Rapporteur"),
 }
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

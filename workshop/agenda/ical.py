@@ -17,7 +17,8 @@ from icalendar import Event as VEvent
 from ..accounts.models import User
 from ..events.models import Event
 from ..urls import external_url
-from .forms import ROLE_LABELS, SESSION_KIND_LABELS
+from .forms import SESSION_KIND_LABELS
+from .speakers import ROLE_LABELS
 from .models import AgendaSession, SessionSpeaker, Speaker
 
 UID_DOMAIN = "workshops"  # the same on every host, so a UID survives a move to another address

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -24,7 +24,8 @@ from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from ..web import format_in_zone
 from ..lookups import acting_user, managed_event_or_error, visible_event_or_404
 from . import bp, conflicts, services
-from .forms import ROLE_LABELS, SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
+from .speakers import ROLE_LABELS
+from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
 from .models import ON_THE_ROAD
 from .timetable import Slot, timetable
 
@@ -32,12 +33,6 @@ ZONE_SHOWN_MAX = 64  # an unknown zone is quoted back at most this long
 
 
 # --- for every template -------------------------------------------------------------
-
-
-@bp.app_template_global()
-def has_endpoint(name: str) -> bool:
-    """Links to pages that another part of the product may not have yet."""
-    return name in current_app.view_functions
 
 
 @bp.app_template_filter("clock")

@@ -30,7 +30,7 @@ from ..errors import Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..pdf.fonts import NO_BREAK, font_for
-from ..pdf.qr import QR_MASK, draw_qr  # noqa: F401  (QR_MASK: the tests read it here)
+from ..pdf.qr import draw_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
 from ..registration.states import State
