@@ -58,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, agenda, attendance, certificates, events, materials, registration, web
+    from . import accounts, admin, agenda, attendance, certificates, events, feedback, letters, materials, registration, reports, web
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(events.bp)
@@ -67,6 +67,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(materials.bp)
     app.register_blueprint(attendance.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(letters.bp)
+    app.register_blueprint(feedback.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
     web.init_app(app)
 

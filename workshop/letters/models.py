@@ -1,0 +1,68 @@
+"""Visa invitation letters: the passport details a participant enters, the organiser's decision,
+and the letterhead the letters of one event are printed on.
+
+Passport details are for organisers only and are erased by the retention rule some days after
+the event (``services.erase_expired_passport_details``); the request itself, its decision and
+its reference stay, so the organisers can still tell who had a letter.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..agenda.models import enum_column
+from ..extensions import db
+from ..registration.models import Registration
+from ..timeutil import UTCDateTime, utcnow
+
+
+class LetterStatus(enum.Enum):
+    REQUESTED = "requested"  # details entered, waiting for an organiser
+    APPROVED = "approved"  # the letter can be downloaded
+    REJECTED = "rejected"
+
+
+class LetterSettings(db.Model):
+    """The letterhead and signatory of one event's letters, and what the letter says the event is for."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")  # empty: the event's first partner
+    address: Mapped[str] = mapped_column(Text, default="")  # lines of the letterhead under the name
+    logo: Mapped[str] = mapped_column(String(64), default="")  # stored upload key, "" when none
+    purpose: Mapped[str] = mapped_column(Text, default="")  # why the participant travels; empty: the event's summary
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    signature: Mapped[str] = mapped_column(String(64), default="")  # stored upload key, "" when none
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class LetterRequest(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[LetterStatus] = enum_column(LetterStatus, default=LetterStatus.REQUESTED, index=True)
+    # Passport details, all emptied by the retention rule
+    passport_name: Mapped[str] = mapped_column(String(200), default="")  # as printed in the passport
+    passport_number: Mapped[str] = mapped_column(String(40), default="")
+    nationality: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    passport_issued_on: Mapped[date | None] = mapped_column(Date)
+    passport_expires_on: Mapped[date | None] = mapped_column(Date)
+    issuing_authority: Mapped[str] = mapped_column(String(200), default="")
+    consulate: Mapped[str] = mapped_column(String(200), default="")  # where the visa is applied for
+    details_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The decision
+    reference: Mapped[str] = mapped_column(String(40), default="")  # printed on the letter
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")  # the reason given with a rejection
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    registration: Mapped[Registration] = relationship()
+    decided_by: Mapped[User | None] = relationship()
