@@ -44,6 +44,12 @@ class Defaults:
     # until this many minutes after it ends
     SELF_CHECK_IN_MARGIN_MINUTES = 15
 
+    # Passport details entered for visa letters are erased this many days after the event ends
+    # (`flask erase-passport-details`, run daily, and whenever organisers open the letters page)
+    PASSPORT_RETENTION_DAYS = 30
+    # A section of the workshop report, or a session summary, in characters of Markdown
+    REPORT_TEXT_MAX_CHARS = 100_000
+
     PASSWORD_HASH_METHOD = "scrypt"
     EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600

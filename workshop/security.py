@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from .agenda.models import AgendaSession, Speaker
     from .certificates.models import Certificate
     from .events.models import Event
+    from .letters.models import LetterRequest
     from .materials.models import Material
+    from .registration.models import Registration
 
 Actor = Any  # a User, Flask-Login's anonymous user, or None
 
@@ -149,6 +151,70 @@ def can_download_certificate(user: Actor, certificate: Certificate) -> bool:
     if can_issue_certificates(user, registration.event):
         return True
     return is_signed_in(user) and registration.user_id == user.id and certificate.valid and registration.event.is_public
+
+
+def can_request_letter(user: Actor, registration: Registration) -> bool:
+    """A confirmed participant who asked for a visa letter enters their own passport details."""
+    from .registration.states import State
+
+    return (
+        is_signed_in(user)
+        and registration.user_id == user.id
+        and registration.state == State.CONFIRMED
+        and registration.visa_letter_needed
+        and registration.event.is_public
+    )
+
+
+def can_decide_letters(user: Actor, event: Event) -> bool:
+    """Letterhead settings, passport details, approving and rejecting: the event's organisers."""
+    return can_see_personal_data(user, event)
+
+
+def can_download_letter(user: Actor, letter: LetterRequest) -> bool:
+    """The participant once approved (and still confirmed); the event's organisers, always."""
+    from .letters.models import LetterStatus
+    from .registration.states import State
+
+    registration = letter.registration
+    if can_decide_letters(user, registration.event):
+        return True
+    return (
+        is_signed_in(user)
+        and registration.user_id == user.id
+        and letter.status == LetterStatus.APPROVED
+        and registration.state == State.CONFIRMED
+        and registration.event.is_public
+    )
+
+
+def can_build_evaluation(user: Actor, event: Event) -> bool:
+    """The evaluation form, opening and closing it, and its results: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_answer_evaluation(user: Actor, event: Event) -> bool:
+    """Confirmed participants of a public event (whether it is open, and whether they already
+    answered, the feedback services tell)."""
+    return event.is_public and is_confirmed_participant(user, event)
+
+
+def can_edit_report(user: Actor, event: Event) -> bool:
+    """The report's sections, its preview and download: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def is_rapporteur_of(user: Actor, session: AgendaSession) -> bool:
+    from .agenda.models import SpeakerRole
+
+    return is_signed_in(user) and any(
+        link.role == SpeakerRole.RAPPORTEUR and link.speaker.user_id == user.id for link in session.speakers
+    )
+
+
+def can_write_summary(user: Actor, session: AgendaSession) -> bool:
+    """A session's summary: its rapporteurs, and the event's organisers."""
+    return can_edit_report(user, session.event) or is_rapporteur_of(user, session)
 
 
 def can_name_organisers(user: Actor, event: Event) -> bool:
