@@ -1,7 +1,8 @@
 """Certificates in bulk: an event of PARTICIPANTS confirmed participants, all eligible; the time to
 issue them all in one run (``issue_all_eligible``, e-mails composed and written to the outbox), to
 draw them all as one combined PDF and as a ZIP of one PDF each, in this process on one core; and the
-same page drawn PARTICIPANTS times by a bare ReportLab script (``bench/bare_certificate.py``)."""
+same page drawn PARTICIPANTS times by a bare ReportLab script (``bench/bare_certificate.py``, with the
+same QR encoder and streams)."""
 
 from __future__ import annotations
 
