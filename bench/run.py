@@ -1,7 +1,8 @@
 """``python -m bench``: seed, count queries, serve with gunicorn, load, report; the agenda of a
 300-session event (bench/agenda.py); then the registration rush (bench/registration.py) and the
 check-in rush with the badges PDF (bench/check_in.py) and 1,000 certificates in bulk
-(bench/certificates.py) on the same database."""
+(bench/certificates.py) and the compiled workshop report of a 500-participant event
+(bench/workshop_report.py) on the same database."""
 
 import os
 import secrets
@@ -14,7 +15,7 @@ from flask import Flask
 from workshop import create_app
 from workshop.extensions import db
 
-from . import agenda, certificates, check_in, database, registration, report
+from . import agenda, certificates, check_in, database, registration, report, workshop_report
 from .load import Result, measure
 from .queries import count_queries
 from .seed import USER_COUNT, seed
@@ -56,6 +57,7 @@ def run(workdir: Path) -> int:
         rush = registration.run(app, app_env, instance_path, workdir / "registration.log", WORKERS)
         scans = check_in.run(app, app_env, workdir / "check_in.log", WORKERS)
         bulk_certificates = certificates.run(app)
+        report_pdf = workshop_report.run(app)
     finally:
         if not url.startswith("sqlite"):
             with app.app_context():
@@ -88,7 +90,9 @@ def run(workdir: Path) -> int:
     print(check_in.report(scans))
     print()
     print(certificates.report(bulk_certificates))
-    return 1 if pages_verdict or rush.problems or scans.problems or bulk_certificates.problems else 0
+    print()
+    print(workshop_report.report(report_pdf))
+    return 1 if pages_verdict or rush.problems or scans.problems or bulk_certificates.problems or report_pdf.problems else 0
 
 
 def in_process_app(instance_path: Path, url: str, secret_key: str) -> Flask:

@@ -230,3 +230,23 @@ def test_every_programme_page_of_the_demo_opens(client, demo):
     tour = event_of_kind(EventKind.STUDY_TOUR)
     page = client.get(f"/events/{tour.slug}/agenda").get_data(as_text=True)
     assert "Birmingham" in page and "Train from London Euston to Birmingham New Street" in page
+
+
+def test_the_past_conference_has_attendance_an_evaluation_and_a_report_to_read(app, demo):
+    import io
+
+    from pypdf import PdfReader
+
+    event = past_event()
+    organiser = app.test_client()
+    email, password = demo_login("organiser")
+    submit(organiser, "/login", {"email": email, "password": password})
+
+    statistics = organiser.get(f"/manage/events/{event.slug}/attendance").get_data(as_text=True)
+    assert "100%" in statistics  # everyone came to the opening
+    results = organiser.get(f"/manage/events/{event.slug}/evaluation/results").get_data(as_text=True)
+    assert "More time for questions after the panel." in results
+    report = organiser.get(f"/manage/events/{event.slug}/report/download")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages)
+    assert "Executive summary" in text and "Rapporteur: Claire Dubois" in text
+    assert "0 / 5" not in text.split("Attendance per session")[-1].split("Evaluation")[0]

@@ -13,6 +13,7 @@ from .timeutil import utcnow
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
+    app.cli.add_command(erase_passport_details)
 
 
 @click.command("seed-demo")
@@ -45,3 +46,11 @@ def create_admin(email: str, name: str, password: str) -> None:
     user.can_create_events = True
     db.session.commit()
     click.echo(f"{user.email} is an administrator.")
+
+
+@click.command("erase-passport-details")
+def erase_passport_details() -> None:
+    """Erase the passport details of visa letter requests whose event ended more than PASSPORT_RETENTION_DAYS ago."""
+    from .letters.services import erase_expired_passport_details
+
+    click.echo(f"Passport details erased from {erase_expired_passport_details()} visa letter request(s).")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .accounts.models import User
 from .events.models import Event, EventKind, EventPartner, EventStatus
-from .demo_programme import PROGRAMMES, add_programme, add_registrations
+from .demo_programme import PROGRAMMES, add_past_attendance, add_programme, add_registrations
 from .events.services import unique_slug
 from .extensions import db
 from .timeutil import local_to_utc, utcnow
@@ -99,12 +99,25 @@ def load_demo() -> bool:
         if build.__name__ in PROGRAMMES:
             add_programme(event, PROGRAMMES[build.__name__])
     add_registrations(events, organiser)
+    add_past_attendance(events["brussels_conference"], organiser)
+    add_written_work(events)
     try:
         db.session.commit()
     except IntegrityError:  # another process loaded the demo at the same moment
         db.session.rollback()
         return False
     return True
+
+
+def add_written_work(events: dict[str, Event]) -> None:
+    """Visa letters for the coming workshop; the evaluation and the report of the past conference."""
+    from .feedback.demo import seed_demo_evaluation
+    from .letters.demo import seed_demo_letters
+    from .reports.demo import seed_demo_report
+
+    seed_demo_letters(events["migration_workshop"])
+    seed_demo_evaluation(events["brussels_conference"])
+    seed_demo_report(events["brussels_conference"])
 
 
 def account_for(person: DemoPerson) -> User:

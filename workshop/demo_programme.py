@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from .accounts.models import User
 from .agenda.models import AgendaSession, SessionKind, SessionSpeaker, Speaker, SpeakerRole
+from .attendance.models import ARRIVAL, Attendance, AttendanceChange, Method
 from .events.models import Event
 from .extensions import db
 from .registration.models import OrganisationType, Registration, RegistrationChange, Sex
@@ -169,7 +170,7 @@ PAST_CONFERENCE = [
     DemoSession(0, "09:30", "11:00", K.PLENARY, "Opening: ten years of EU–China dialogue on migration", "Auditorium",
                 speakers=(("kowalska", CHAIR), ("wang", SPEAKER))),
     DemoSession(0, "11:30", "13:00", K.PANEL, "Safe and legal pathways for workers", "Auditorium",
-                speakers=(("dubois", SPEAKER), ("kowalska", MODERATOR))),
+                speakers=(("dubois", SPEAKER), ("kowalska", MODERATOR), ("dubois", RAPPORTEUR))),
     DemoSession(1, "09:30", "12:00", K.PLENARY, "Conclusions", "Auditorium", speakers=(("kowalska", CHAIR),)),
 ]
 
@@ -197,13 +198,14 @@ PARTICIPANTS = [
                     OrganisationType.GOVERNMENT, "CN", Sex.FEMALE, "Section Chief",
                     {"migration_workshop": State.CONFIRMED, "beijing_training": State.CONFIRMED, "brussels_conference": State.CONFIRMED}),
     DemoParticipant("li.wei@example.org", "Ministry of Human Resources and Social Security", OrganisationType.GOVERNMENT, "CN", Sex.MALE,
-                    "Deputy Director", {"migration_workshop": State.CONFIRMED, "uk_study_tour": State.CONFIRMED}),
+                    "Deputy Director", {"migration_workshop": State.CONFIRMED, "uk_study_tour": State.CONFIRMED, "brussels_conference": State.CONFIRMED}),
     DemoParticipant("liu.yang@example.org", "China Enterprise Confederation", OrganisationType.EMPLOYERS, "CN", Sex.MALE,
-                    "Policy Officer", {"migration_workshop": State.PENDING}),
+                    "Policy Officer", {"migration_workshop": State.PENDING, "brussels_conference": State.CONFIRMED}),
     DemoParticipant("zhou.hui@example.org", "All-China Federation of Trade Unions", OrganisationType.WORKERS, "CN", Sex.FEMALE,
-                    "International Department", {"migration_workshop": State.CONFIRMED, "beijing_training": State.CONFIRMED}),
+                    "International Department", {"migration_workshop": State.CONFIRMED, "beijing_training": State.CONFIRMED,
+                                                  "brussels_conference": State.CONFIRMED}),
     DemoParticipant("anna.kowalska@example.org", "European Commission", OrganisationType.INTERNATIONAL, "BE", Sex.FEMALE,
-                    "Head of Unit", {"migration_workshop": State.CONFIRMED}),
+                    "Head of Unit", {"migration_workshop": State.CONFIRMED, "brussels_conference": State.CONFIRMED}),
 ]
 
 
@@ -254,3 +256,30 @@ def add_registrations(events: dict[str, Event], organiser: User) -> None:
             if events[key].approval_required and state is not State.PENDING:
                 registration.changes.append(RegistrationChange(actor=organiser, from_state=State.PENDING, to_state=state))
             db.session.add(registration)
+
+
+def add_past_attendance(event: Event, organiser: User) -> None:
+    """Who came to each session of a past event: everyone to the first, fewer to the later ones,
+    so the statistics, certificates and report of the demo show something to read."""
+    db.session.flush()  # the ids of sessions and registrations
+    sessions = db.session.scalars(
+        db.select(AgendaSession).where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at)
+    ).all()
+    registrations = db.session.scalars(
+        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).order_by(Registration.id)
+    ).all()
+    for index, session in enumerate(sessions):
+        present = registrations[: max(1, len(registrations) - index)]
+        for registration in present:
+            if index == 0:
+                add_mark(event, registration, None, ARRIVAL, session.starts_at, organiser)
+            add_mark(event, registration, session, session.id, session.starts_at, organiser)
+
+
+def add_mark(event: Event, registration: Registration, session: AgendaSession | None, slot: int, at: datetime, organiser: User) -> None:
+    attendance = Attendance(
+        registration=registration, event_id=event.id, session=session, slot=slot, method=Method.ROSTER,
+        recorded_by=organiser, recorded_at=at,
+    )
+    attendance.changes.append(AttendanceChange(present=True, method=Method.ROSTER, actor=organiser, created_at=at))
+    db.session.add(attendance)

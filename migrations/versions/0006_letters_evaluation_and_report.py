@@ -80,7 +80,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_evaluation_question_event_id'), ['event_id'], unique=False)
 
     op.create_table('evaluation_response',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=True),
     sa.Column('submitted_on', sa.Date(), nullable=False),
@@ -143,8 +143,8 @@ def upgrade():
     sa.UniqueConstraint('session_id', name=op.f('uq_session_summary_session_id'))
     )
     op.create_table('evaluation_answer',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('response_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('response_id', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
     sa.Column('rating', sa.Integer(), nullable=True),
     sa.Column('value_json', sa.Text(), nullable=False),

@@ -2,23 +2,29 @@
 
 Who has answered (``EvaluationSubmission``, one per registration, unique) is kept apart from what
 was answered (``EvaluationResponse``), so an anonymous evaluation can refuse a second answer
-without tying any answer to a person: an anonymous response has no registration and its time is
-kept to the day only.
+without tying any answer to a person: an anonymous response has no registration, its time is
+kept to the day only, and responses and answers are numbered at random, so that the order of the
+rows cannot pair them with the order of the submissions either.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agenda.models import AgendaSession, enum_column
 from ..extensions import db
 from ..registration.models import Registration
 from ..timeutil import UTCDateTime, utcnow
+
+
+def random_row_id() -> int:
+    return secrets.randbits(62) + 1
 
 
 class EvaluationQuestionKind(enum.Enum):
@@ -78,7 +84,7 @@ class EvaluationSubmission(db.Model):
 
 
 class EvaluationResponse(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_row_id)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     # None when the evaluation is anonymous
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
@@ -89,8 +95,8 @@ class EvaluationResponse(db.Model):
 
 
 class EvaluationAnswer(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_row_id)
+    response_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("evaluation_question.id", ondelete="CASCADE"), index=True)
     rating: Mapped[int | None] = mapped_column()  # 1 to 5, rating questions only
     value_json: Mapped[str] = mapped_column(Text, default="")  # choices: a JSON list; text: a JSON string

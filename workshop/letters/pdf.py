@@ -1,0 +1,212 @@
+"""The visa invitation letter as PDF: A4 portrait, on the organisation's letterhead.
+
+The letter is in English, whatever the language of the person downloading it: it is read by a
+consulate. Names and places in Chinese (or any script Helvetica lacks) are set in the CJK font. It
+states who is invited, to what, when, where and why, and nothing about who pays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from .. import uploads
+from ..pdf.fonts import markup
+from ..pdf.styles import INK, MUTED, RULE, stylesheet
+from ..timeutil import utcnow
+from .models import LetterRequest, LetterSettings
+from .services import organisation_of, purpose_of, settings_of
+
+MARGIN = 22 * mm
+WIDTH = A4[0] - 2 * MARGIN
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything the letter says, as plain data: no database needed to draw it."""
+
+    organisation: str
+    address: tuple[str, ...]
+    logo: str  # path of an image file, "" without
+    place_and_date: str
+    reference: str
+    consulate: str
+    passport_name: str
+    native_name: str
+    nationality: str
+    date_of_birth: str
+    passport_number: str
+    passport_issued_on: str
+    passport_expires_on: str
+    issuing_authority: str
+    organisation_of_participant: str
+    job_title: str
+    event_title: str
+    first_day: str
+    last_day: str
+    place: str
+    purpose: str
+    contact_email: str
+    signatory_name: str
+    signatory_title: str
+    signature: str  # path of an image file, "" without
+
+
+def _path(key: str) -> str:
+    try:
+        path = uploads.stored_path(key)
+    except FileNotFoundError:
+        return ""
+    return str(path) if path.exists() else ""
+
+
+def _country(code: str) -> str:
+    return Locale.parse("en").territories.get(code, code) if code else ""
+
+
+def _day(value) -> str:
+    return format_date(value, "d MMMM y", locale="en") if value else ""
+
+
+def letter_of(request: LetterRequest, settings: LetterSettings | None = None) -> Letter:
+    """The letter of an approved request (an app context is needed: upload paths)."""
+    registration = request.registration
+    event = registration.event
+    settings = settings or settings_of(event)
+    zone = ZoneInfo(event.timezone)
+    start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
+    written = (request.decided_at or utcnow()).astimezone(zone).date()
+    native = registration.native_name if registration.native_name and registration.native_name != registration.full_name else ""
+    return Letter(
+        organisation=organisation_of(event, settings),
+        address=tuple(line for line in (settings.address or "").splitlines() if line.strip()),
+        logo=_path(settings.logo),
+        place_and_date=", ".join(part for part in (event.city, _day(written)) if part),
+        reference=request.reference,
+        consulate=request.consulate,
+        passport_name=request.passport_name,
+        native_name=native,
+        nationality=_country(request.nationality),
+        date_of_birth=_day(request.date_of_birth),
+        passport_number=request.passport_number,
+        passport_issued_on=_day(request.passport_issued_on),
+        passport_expires_on=_day(request.passport_expires_on),
+        issuing_authority=request.issuing_authority,
+        organisation_of_participant=registration.organisation,
+        job_title=registration.job_title,
+        event_title=event.title,
+        first_day=_day(start),
+        last_day=_day(end),
+        place=", ".join(part for part in (event.venue, event.city, _country(event.country)) if part),
+        purpose=purpose_of(event, settings),
+        contact_email=event.contact_email,
+        signatory_name=settings.signatory_name,
+        signatory_title=settings.signatory_title,
+        signature=_path(settings.signature),
+    )
+
+
+def _image(path: str, max_width: float, max_height: float) -> Image | None:
+    if not path:
+        return None
+    try:
+        width, height = ImageReader(path).getSize()
+    except Exception:  # a file that went missing or cannot be read: the letter goes without it
+        return None
+    scale = min(max_width / width, max_height / height)
+    return Image(path, width * scale, height * scale, hAlign="LEFT")
+
+
+def _letterhead(letter: Letter, styles) -> Table:
+    name = ParagraphStyle("organisation", parent=styles["heading"], fontSize=14, leading=18, spaceBefore=0, spaceAfter=2)
+    text = [Paragraph(markup(letter.organisation), name), *(Paragraph(markup(line), styles["small"]) for line in letter.address)]
+    logo = _image(letter.logo, 40 * mm, 22 * mm)
+    cells = [[logo, text]] if logo is not None else [[text]]
+    widths = [45 * mm, WIDTH - 45 * mm] if logo is not None else [WIDTH]
+    table = Table(cells, colWidths=widths)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _body(letter: Letter) -> list[str]:
+    """The paragraphs of the letter, as Paragraph markup."""
+    name = f"<b>{markup(letter.passport_name)}</b>"
+    if letter.native_name:
+        name += f" ({markup(letter.native_name)})"
+    who = f"{name}, a national of {markup(letter.nationality)}, born on {letter.date_of_birth}"
+    position = ", ".join(markup(part) for part in (letter.job_title, letter.organisation_of_participant) if part)
+    if position:
+        who += f", {position}"
+    passport = (
+        f"The participant holds passport number <b>{markup(letter.passport_number)}</b>, issued on {letter.passport_issued_on}"
+        f" by {markup(letter.issuing_authority)} and valid until {letter.passport_expires_on}."
+    )
+    when = f"on {letter.first_day}" if letter.first_day == letter.last_day else f"from {letter.first_day} to {letter.last_day}"
+    paragraphs = [
+        "Dear Sir or Madam,",
+        f"We are pleased to confirm that {who}, is invited to attend <b>{markup(letter.event_title)}</b>, "
+        f"which takes place {markup(when)}" + (f" at {markup(letter.place)}" if letter.place else "") + ".",
+        passport,
+    ]
+    if letter.purpose:
+        paragraphs.append(markup(letter.purpose))
+    paragraphs.append("The participant's registration for this event is confirmed. We would be grateful for your assistance in "
+                      "issuing the visa needed to attend.")
+    if letter.contact_email:
+        paragraphs.append(f"For any question about this invitation, please write to {markup(letter.contact_email)}, quoting the reference above.")
+    paragraphs.append("Yours faithfully,")
+    return paragraphs
+
+
+def render_letter(letter: Letter) -> bytes:
+    styles = stylesheet()
+    body = ParagraphStyle("letter", parent=styles["body"], fontSize=10.5, leading=15, spaceAfter=8)
+    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, spaceAfter=0)
+    story = [
+        _letterhead(letter, styles),
+        Spacer(1, 3 * mm),
+        HRFlowable(width="100%", thickness=0.8, color=RULE),
+        Spacer(1, 6 * mm),
+        Paragraph(markup(letter.place_and_date), right),
+        Paragraph(f"Reference: {markup(letter.reference)}", right),
+        Spacer(1, 8 * mm),
+        Paragraph(f"To the Consular Section,<br/>{markup(letter.consulate)}", body),
+        Spacer(1, 2 * mm),
+        Paragraph(f"<b>Subject: Letter of invitation for {markup(letter.passport_name)}</b>", body),
+    ]
+    story += [Paragraph(text, body) for text in _body(letter)]
+    signature = [Spacer(1, 2 * mm)]
+    image = _image(letter.signature, 55 * mm, 18 * mm)
+    signature.append(image if image is not None else Spacer(1, 14 * mm))
+    signature.append(HRFlowable(width=65 * mm, thickness=0.6, color=INK, hAlign="LEFT", spaceBefore=1, spaceAfter=3))
+    if letter.signatory_name:
+        signature.append(Paragraph(f"<b>{markup(letter.signatory_name)}</b>", ParagraphStyle("name", parent=body, spaceAfter=0)))
+    for line in (letter.signatory_title, letter.organisation):
+        if line:
+            signature.append(Paragraph(markup(line), ParagraphStyle("title", parent=body, textColor=MUTED, spaceAfter=0)))
+    story.append(KeepTogether(signature))
+
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm, bottomMargin=18 * mm,
+        title=f"Letter of invitation {letter.reference}", author=letter.organisation, creator="Workshop Manager",
+    )
+    document.build(story)
+    return buffer.getvalue()
+
+
+def filename_of(letter: Letter) -> str:
+    """visa-letter-EVENT-V-0007.pdf: ASCII, so every mail client takes it."""
+    reference = re.sub(r"[^A-Za-z0-9-]+", "-", letter.reference).strip("-") or "letter"
+    return f"visa-letter-{reference}.pdf"

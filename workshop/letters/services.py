@@ -1,0 +1,397 @@
+"""Visa invitation letters: a participant's passport details, the organisers' decision, the
+letterhead, and the retention rule that erases passport details after the event.
+
+A letter exists once an organiser approves the request; it is drawn from the request and the
+letterhead each time it is downloaded (``pdf.py``), so it always matches the passport details it was
+approved for: editing them sends the request back for a new decision. Nothing here reads the request.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import mail, security, uploads
+from ..countries import is_country
+from ..database import lock_for_update
+from ..errors import DomainError, Forbidden
+from ..events.models import Event
+from ..extensions import db
+from ..registration.models import Registration
+from ..registration.states import State
+from ..timeutil import utcnow
+from ..urls import external_url
+from .models import LetterRequest, LetterSettings, LetterStatus
+
+REASON_MAX = 1000
+PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
+IMAGE_SLOTS = ("logo", "signature")
+REFERENCE_MAX = 40  # the column's length
+
+
+class UnknownLetter(LookupError):
+    """No such request, or the person may not see it (the page answers 404)."""
+
+
+class DetailsErased(DomainError):
+    """The retention rule erased the passport details: no letter any more, no new details."""
+
+
+class InvalidDetails(DomainError):
+    """Several things to fix at once, each by its field."""
+
+    def __init__(self, problems: list[DomainError]):
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = problems
+
+
+# --- passport details -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PassportDetails:
+    passport_name: str = ""
+    passport_number: str = ""
+    nationality: str = ""
+    date_of_birth: date | None = None
+    passport_issued_on: date | None = None
+    passport_expires_on: date | None = None
+    issuing_authority: str = ""
+    consulate: str = ""
+
+
+DETAIL_FIELDS = tuple(field.name for field in fields(PassportDetails))
+
+
+def event_end_date(event: Event) -> date:
+    """The event's last day, in its own time zone."""
+    return event.ends_at.astimezone(ZoneInfo(event.timezone)).date()
+
+
+def clean_details(details: PassportDetails) -> PassportDetails:
+    """Spaces trimmed; the passport number without spaces and in capitals, as consulates write it."""
+    return PassportDetails(
+        passport_name=" ".join((details.passport_name or "").split()),
+        passport_number=re.sub(r"[\s-]", "", details.passport_number or "").upper(),
+        nationality=(details.nationality or "").strip().upper(),
+        date_of_birth=details.date_of_birth,
+        passport_issued_on=details.passport_issued_on,
+        passport_expires_on=details.passport_expires_on,
+        issuing_authority=" ".join((details.issuing_authority or "").split()),
+        consulate=" ".join((details.consulate or "").split()),
+    )
+
+
+def problems_with(details: PassportDetails, event: Event, today: date) -> list[DomainError]:
+    """Everything wrong with ``details`` (already cleaned), each by its field; empty when all is well."""
+    problems = []
+    required = {
+        "passport_name": _l("Write your name exactly as it is printed in your passport."),
+        "passport_number": _l("Write your passport number."),
+        "nationality": _l("Choose your nationality from the list."),
+        "date_of_birth": _l("Give your date of birth."),
+        "passport_issued_on": _l("Give the date your passport was issued."),
+        "passport_expires_on": _l("Give the date your passport expires."),
+        "issuing_authority": _l("Write the authority that issued your passport, as printed in it."),
+        "consulate": _l("Write the embassy or consulate where you apply for the visa."),
+    }
+    for name, message in required.items():
+        if not getattr(details, name):
+            problems.append(DomainError(message, field=name))
+    if details.passport_number and not PASSPORT_NUMBER.fullmatch(details.passport_number):
+        problems.append(DomainError(_l("A passport number has 5 to 20 letters and digits only, e.g. E12345678."), field="passport_number"))
+    if details.nationality and not is_country(details.nationality):
+        problems.append(DomainError(_l("Choose your nationality from the list."), field="nationality"))
+    if details.date_of_birth and details.date_of_birth >= today:
+        problems.append(DomainError(_l("The date of birth must be in the past."), field="date_of_birth"))
+    if details.passport_issued_on and details.passport_issued_on > today:
+        problems.append(DomainError(_l("The issue date cannot be in the future."), field="passport_issued_on"))
+    if details.passport_issued_on and details.passport_expires_on and details.passport_expires_on <= details.passport_issued_on:
+        problems.append(DomainError(_l("The expiry date must come after the issue date."), field="passport_expires_on"))
+    elif details.passport_expires_on and details.passport_expires_on < event_end_date(event):
+        problems.append(DomainError(
+            _l("Your passport expires before the event ends (%(end)s). Renew it first: a visa cannot be issued on it.", end=event_end_date(event).isoformat()),
+            field="passport_expires_on",
+        ))
+    for name, limit in (("passport_name", 200), ("issuing_authority", 200), ("consulate", 200)):
+        if len(getattr(details, name)) > limit:
+            problems.append(DomainError(_l("Keep this under %(count)d characters.", count=limit), field=name))
+    return problems
+
+
+def missing_details(letter: LetterRequest) -> list[str]:
+    """The names of the passport fields still empty."""
+    return [name for name in DETAIL_FIELDS if not getattr(letter, name)]
+
+
+def request_of(registration: Registration) -> LetterRequest | None:
+    return db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
+
+
+def own_request(actor, registration: Registration) -> LetterRequest | None:
+    """For "My registrations": the actor's own request for ``registration``, or None."""
+    if not security.is_signed_in(actor) or registration.user_id != actor.id:
+        return None
+    return request_of(registration)
+
+
+def save_details(actor, registration_id: int, details: PassportDetails, today: date | None = None) -> LetterRequest:
+    """Create or change the request of the actor's own registration. Changing the details of an
+    approved or rejected request sends it back to the organisers. Forbidden unless
+    ``security.can_request_letter``; InvalidDetails (nothing changed) when something is wrong;
+    DetailsErased after the retention rule ran."""
+    registration = lock_for_update(Registration, registration_id)
+    if registration is None or not security.can_request_letter(actor, registration):
+        db.session.rollback()
+        raise Forbidden(_l("Only a confirmed participant who asked for a visa letter can request one."))
+    letter = request_of(registration)
+    if letter is not None and letter.details_erased_at is not None:
+        db.session.rollback()
+        raise DetailsErased(_l("The passport details of this request were erased after the event, as our privacy rule requires; they cannot be entered again."))
+    details = clean_details(details)
+    problems = problems_with(details, registration.event, today or utcnow().date())
+    if problems:
+        db.session.rollback()
+        raise InvalidDetails(problems)
+    if letter is None:
+        letter = LetterRequest(registration_id=registration.id)
+        db.session.add(letter)
+    changed = any(getattr(letter, name) != getattr(details, name) for name in DETAIL_FIELDS)
+    for name in DETAIL_FIELDS:
+        setattr(letter, name, getattr(details, name))
+    if changed and letter.status is not LetterStatus.REQUESTED:
+        letter.status = LetterStatus.REQUESTED  # the letter must match the passport: decided again
+        letter.decided_at, letter.decided_by_id, letter.decision_note = None, None, ""
+    db.session.commit()
+    return letter
+
+
+# --- the organisers' decision -----------------------------------------------------------------
+
+
+def requests_of(actor, event: Event) -> list[LetterRequest]:
+    """Every request of the event, waiting ones first, then by name (organisers only)."""
+    if not security.can_decide_letters(actor, event):
+        raise Forbidden(_l("Only the event's organisers see its visa letter requests."))
+    waiting_first = db.case((LetterRequest.status == LetterStatus.REQUESTED, 0), else_=1)
+    return db.session.scalars(
+        db.select(LetterRequest).join(Registration).where(Registration.event_id == event.id)
+        .order_by(waiting_first, db.func.lower(Registration.full_name), LetterRequest.id)
+    ).all()
+
+
+def _locked_request(actor, event: Event, letter_id: int) -> LetterRequest:
+    """The request ``letter_id`` of ``event``, with the event's row locked (references are numbered
+    one after the other under that lock)."""
+    if not security.can_decide_letters(actor, event):
+        raise Forbidden(_l("Only the event's organisers decide on visa letters."))
+    lock_for_update(Event, event.id)
+    letter = db.session.get(LetterRequest, letter_id, populate_existing=True)
+    if letter is None or letter.registration.event_id != event.id:
+        db.session.rollback()
+        raise UnknownLetter(letter_id)
+    return letter
+
+
+def reference_prefix(event: Event) -> str:
+    """EVENT-SLUG-V: the slug in capitals, shortened so that the number still fits."""
+    return event.slug.upper()[: REFERENCE_MAX - len("-V-00000")].rstrip("-") + "-V-"
+
+
+def next_reference(event: Event) -> str:
+    """The next free reference of the event, e.g. NOTTINGHAM-2025-V-0007 (call with the event locked)."""
+    prefix = reference_prefix(event)
+    taken = db.session.scalars(
+        db.select(LetterRequest.reference).join(Registration).where(Registration.event_id == event.id, LetterRequest.reference != "")
+    ).all()
+    numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[-1].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def approve(actor, event: Event, letter_id: int) -> LetterRequest:
+    """Approve a request with complete passport details; it gets the event's next reference (kept
+    when it had one before) and the participant is told by e-mail."""
+    letter = _locked_request(actor, event, letter_id)
+    registration = letter.registration
+    problem = None
+    if letter.details_erased_at is not None:
+        problem = _l("The passport details of %(name)s were erased after the event: nothing can be approved.", name=registration.full_name)
+    elif letter.status is LetterStatus.APPROVED:
+        problem = _l("The letter of %(name)s is approved already.", name=registration.full_name)
+    elif registration.state is not State.CONFIRMED:
+        problem = _l("The registration of %(name)s is no longer confirmed: no letter can be approved.", name=registration.full_name)
+    elif missing_details(letter):
+        problem = _l("The passport details of %(name)s are incomplete: ask them to complete them before the letter is approved.", name=registration.full_name)
+    if problem is not None:
+        db.session.rollback()
+        raise DomainError(problem)
+    letter.reference = letter.reference or next_reference(event)
+    letter.status = LetterStatus.APPROVED
+    letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, ""
+    _tell(letter, "visa_letter_approved", _l("Your visa invitation letter for %(event)s", event=event.title), external_url("letters.download", letter_id=letter.id))
+    db.session.commit()
+    return letter
+
+
+def reject(actor, event: Event, letter_id: int, reason: str) -> LetterRequest:
+    """Reject a request with the reason the participant will read."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Write why the letter is refused: the participant reads it."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError(_l("Keep the reason under %(count)d characters.", count=REASON_MAX), field="reason")
+    letter = _locked_request(actor, event, letter_id)
+    if letter.status is LetterStatus.REJECTED:
+        db.session.rollback()
+        raise DomainError(_l("This request is refused already."))
+    letter.status = LetterStatus.REJECTED
+    letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, reason
+    _tell(letter, "visa_letter_rejected", _l("Your visa invitation letter for %(event)s", event=event.title), external_url("letters.request", registration_id=letter.registration_id))
+    db.session.commit()
+    return letter
+
+
+def _tell(letter: LetterRequest, template: str, subject, link: str) -> None:
+    """E-mail the participant after the commit (``email/<template>``), with ``link``."""
+    registration = letter.registration
+    user = registration.user
+    mail.send_after_commit(
+        db.session, mail.compose(user.email, user.locale, template, subject, registration=registration, letter=letter, link=link)
+    )
+
+
+# --- downloading ------------------------------------------------------------------------------
+
+
+def letter_to_download(actor, letter_id: int) -> LetterRequest:
+    """An approved letter the actor may download (``security.can_download_letter``); UnknownLetter
+    for anyone else, and when nothing is approved; DetailsErased when the retention rule ran."""
+    letter = db.session.get(LetterRequest, letter_id)
+    if letter is None or not security.can_download_letter(actor, letter) or letter.status is not LetterStatus.APPROVED:
+        raise UnknownLetter(letter_id)
+    if letter.details_erased_at is not None:
+        raise DetailsErased(_l("This letter can no longer be downloaded: the passport details it was made from were erased after the event, as our privacy rule requires."))
+    return letter
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def erase_expired_passport_details(now: datetime | None = None) -> int:
+    """Empty the passport details of every request whose event ended more than
+    ``PASSPORT_RETENTION_DAYS`` before ``now``; the request, its status and reference stay.
+    Returns how many requests were erased."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=int(current_app.config["PASSPORT_RETENTION_DAYS"]))
+    expired = db.select(Registration.id).join(Event, Registration.event_id == Event.id).where(Event.ends_at < cutoff)
+    letters = db.session.scalars(
+        db.select(LetterRequest).where(LetterRequest.details_erased_at.is_(None), LetterRequest.registration_id.in_(expired)).with_for_update()
+    ).all()
+    erased = PassportDetails()
+    for letter in letters:
+        for name in DETAIL_FIELDS:
+            setattr(letter, name, getattr(erased, name))
+        letter.details_erased_at = now
+    db.session.commit()
+    return len(letters)
+
+
+# --- the letterhead ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterheadData:
+    organisation: str = ""
+    address: str = ""
+    purpose: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    stream: BinaryIO
+    filename: str
+
+
+def settings_of(event: Event) -> LetterSettings:
+    """The event's letterhead; new, empty settings (not added to the session) when none are saved."""
+    row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
+    return row if row is not None else LetterSettings(
+        event_id=event.id, organisation="", address="", logo="", purpose="", signatory_name="", signatory_title="", signature=""
+    )
+
+
+def organisation_of(event: Event, settings: LetterSettings) -> str:
+    """The organisation that invites: as set, else the event's first partner."""
+    return settings.organisation or (event.partners[0].name if event.partners else "")
+
+
+def purpose_of(event: Event, settings: LetterSettings) -> str:
+    return settings.purpose or event.summary
+
+
+def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()) -> LetterSettings:
+    """Save the letterhead; ``images`` (logo, signature) replace the stored ones, ``remove`` empties
+    them. A file that is not an image raises DomainError by its field and nothing is kept."""
+    if not security.can_decide_letters(actor, event):
+        raise Forbidden(_l("Only the event's organisers set up its visa letters."))
+    for name, limit in (("organisation", 200), ("signatory_name", 200), ("signatory_title", 200), ("address", 1000), ("purpose", 3000)):
+        if len(getattr(data, name)) > limit:
+            raise DomainError(_l("Keep this under %(count)d characters.", count=limit), field=name)
+    stored: dict[str, uploads.StoredFile] = {}
+    try:
+        for slot, image in (images or {}).items():
+            if slot not in IMAGE_SLOTS or image is None or not image.filename:
+                continue
+            stored[slot] = uploads.store_upload(
+                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"])
+            )
+            if not _readable_image(uploads.stored_path(stored[slot].key)):
+                raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=slot)
+    except DomainError:
+        for kept in stored.values():
+            uploads.delete_stored(kept.key)
+        raise
+    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
+    row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
+    if row is None:
+        row = LetterSettings(event_id=event.id)
+        db.session.add(row)
+    row.organisation = data.organisation.strip()
+    row.address = "\n".join(line.strip() for line in data.address.splitlines() if line.strip())
+    row.purpose = data.purpose.strip()
+    row.signatory_name, row.signatory_title = data.signatory_name.strip(), data.signatory_title.strip()
+    replaced = []
+    for slot in IMAGE_SLOTS:
+        if slot in stored or slot in remove:
+            replaced.append(getattr(row, slot) or "")
+            setattr(row, slot, stored[slot].key if slot in stored else "")
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for kept in stored.values():
+            uploads.delete_stored(kept.key)
+        raise
+    for key in replaced:
+        if key:
+            uploads.delete_stored(key)
+    return row
+
+
+def _readable_image(path) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True

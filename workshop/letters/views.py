@@ -1,0 +1,193 @@
+"""Visa letters: a participant's request page and download; the organisers' list, decisions and
+letterhead."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import security
+from ..errors import DomainError, Forbidden
+from ..extensions import db
+from ..formtools import show_domain_error
+from ..lookups import acting_user, event_or_404
+from ..registration.models import Registration
+from . import bp, pdf, services
+from .forms import ActionForm, LetterheadForm, PassportForm, RejectForm
+from .models import LetterRequest, LetterStatus
+
+STATUS_LABELS = {
+    LetterStatus.REQUESTED: _l("Waiting for the organisers"),
+    LetterStatus.APPROVED: _l("Approved"),
+    LetterStatus.REJECTED: _l("Refused"),
+}
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"  # passport details
+    return response
+
+
+@bp.app_template_global("own_visa_letter")
+def own_visa_letter(registration):
+    """For "My registrations": the signed-in person's request for ``registration``, or None."""
+    return services.own_request(current_user, registration)
+
+
+@bp.app_template_global("may_request_visa_letter")
+def may_request_visa_letter(registration) -> bool:
+    return security.can_request_letter(current_user, registration)
+
+
+bp.add_app_template_global(STATUS_LABELS, "visa_letter_status_labels")
+
+
+# --- the participant --------------------------------------------------------------------------
+
+
+@bp.route("/registrations/<int:registration_id>/visa-letter", methods=["GET", "POST"], endpoint="request")
+@login_required
+def request_page(registration_id):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.user_id != current_user.id:
+        abort(404)
+    letter = services.request_of(registration)
+    allowed = security.can_request_letter(current_user, registration)
+    if not allowed and letter is None:
+        return render_template("letters/request.html", registration=registration, letter=None, form=None), 403
+    form = PassportForm(obj=letter) if allowed and (letter is None or letter.details_erased_at is None) else None
+    if request.method == "POST":
+        if form is None:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                letter = services.save_details(acting_user(), registration.id, form.details())
+            except Forbidden:
+                abort(403)
+            except services.InvalidDetails as error:
+                for problem in error.problems:
+                    show_domain_error(form, problem)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("Your passport details are saved; the organisers will prepare your letter. We will tell you by e-mail."), "success")
+                return redirect(url_for("letters.request", registration_id=registration.id))
+        elif "csrf_token" in form.errors:
+            abort(400)
+    return render_template("letters/request.html", registration=registration, letter=letter, form=form)
+
+
+@bp.get("/visa-letters/<int:letter_id>.pdf", endpoint="download")
+@login_required
+def download(letter_id):
+    """The participant's own approved letter, or any letter of an event the person organises."""
+    try:
+        letter = services.letter_to_download(acting_user(), letter_id)
+    except services.UnknownLetter:
+        abort(404)
+    except services.DetailsErased as error:
+        flash(str(error), "warning")
+        stored = db.session.get(LetterRequest, letter_id)
+        if security.can_decide_letters(current_user, stored.registration.event):
+            return redirect(url_for("letters.manage", slug=stored.registration.event.slug))
+        return redirect(url_for("letters.request", registration_id=stored.registration_id))
+    drawn = pdf.letter_of(letter)
+    return pdf_response(pdf.render_letter(drawn), pdf.filename_of(drawn))
+
+
+# --- organisers -------------------------------------------------------------------------------
+
+
+def decided_event_or_error(slug: str):
+    event = event_or_404(slug)
+    if not security.can_decide_letters(current_user, event):
+        abort(404 if not event.is_public else 403)
+    return event
+
+
+@bp.get("/manage/events/<slug>/visa-letters", endpoint="manage")
+@login_required
+def manage(slug):
+    event = decided_event_or_error(slug)
+    services.erase_expired_passport_details()
+    letters = services.requests_of(acting_user(), event)
+    settings = services.settings_of(event)
+    return render_template(
+        "letters/manage.html",
+        event=event,
+        letters=letters,
+        settings=settings,
+        organisation=services.organisation_of(event, settings),
+        missing=services.missing_details,
+        waiting=sum(1 for letter in letters if letter.status is LetterStatus.REQUESTED),
+        action_form=ActionForm(),
+        reject_form=RejectForm(),
+    )
+
+
+@bp.route("/manage/events/<slug>/visa-letters/settings", methods=["GET", "POST"], endpoint="settings")
+@login_required
+def settings_page(slug):
+    event = decided_event_or_error(slug)
+    settings = services.settings_of(event)
+    form = LetterheadForm(obj=settings)
+    if form.validate_on_submit():
+        try:
+            services.save_settings(acting_user(), event, form.data_for_service(), form.images(), form.removed())
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The letterhead is saved."), "success")
+            return redirect(url_for("letters.manage", slug=event.slug))
+    return render_template("letters/settings.html", event=event, form=form, settings=settings)
+
+
+def posted_or_400(form) -> bool:
+    """True when the form is valid; 400 without a valid CSRF token; False (errors flashed) otherwise."""
+    if form.validate_on_submit():
+        return True
+    if "csrf_token" in form.errors:
+        abort(400)
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "danger")
+    return False
+
+
+@bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/approve", endpoint="approve")
+@login_required
+def approve(slug, letter_id):
+    event = decided_event_or_error(slug)
+    if posted_or_400(ActionForm()):
+        try:
+            letter = services.approve(acting_user(), event, letter_id)
+        except services.UnknownLetter:
+            abort(404)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("The letter of %(name)s is approved (%(reference)s); they are told by e-mail.", name=letter.registration.full_name, reference=letter.reference), "success")
+    return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))
+
+
+@bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/reject", endpoint="reject")
+@login_required
+def reject(slug, letter_id):
+    event = decided_event_or_error(slug)
+    form = RejectForm()
+    if posted_or_400(form):
+        try:
+            letter = services.reject(acting_user(), event, letter_id, form.reason.data or "")
+        except services.UnknownLetter:
+            abort(404)
+        except DomainError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("The letter of %(name)s is refused; they are told by e-mail, with your reason.", name=letter.registration.full_name), "success")
+    return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))

@@ -1,0 +1,65 @@
+"""Dates, times, countries, shares and names as the report writes them, in the reader's language
+and the event's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal, format_percent
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from ..countries import country_names
+from ..pdf import fonts
+from ..timeutil import utc_to_local
+
+
+def name_with_native(full_name: str, native_name: str) -> str:
+    """"Wang Fang 王芳": the name in Latin letters, then in the person's own script when it differs."""
+    native = (native_name or "").strip()
+    return f"{full_name} {native}" if native and native != full_name else full_name
+
+
+class Formats:
+    def __init__(self, locale: Locale, zone: str):
+        self.locale = locale
+        self.zone = zone
+        self.countries = country_names(str(locale))
+
+    def day(self, moment: datetime) -> str:
+        return format_date(utc_to_local(moment, self.zone).date(), "medium", locale=self.locale)
+
+    def times(self, starts: datetime, ends: datetime) -> str:
+        """9:00 AM – 10:30 AM; an end on a later day is marked (+1)."""
+        start, end = utc_to_local(starts, self.zone), utc_to_local(ends, self.zone)
+        later = (end.date() - start.date()).days
+        span = f"{format_time(start.time(), 'short', locale=self.locale)} – {format_time(end.time(), 'short', locale=self.locale)}"
+        return f"{span} (+{later})" if later > 0 else span
+
+    def country(self, code: str) -> str:
+        return self.countries.get(code, code) if code else ""
+
+    def percent(self, share: float | None) -> str:
+        return "–" if share is None else format_percent(share, locale=self.locale)
+
+    def decimal(self, value: float | None) -> str:
+        return "–" if value is None else format_decimal(round(value, 1), format="#,##0.0", locale=self.locale)
+
+
+def markup(text: str) -> str:
+    """``fonts.markup`` with a shortcut for plain ASCII (most of a report), which needs no CJK font:
+    checking every character of long texts is a good part of the report's time otherwise."""
+    return escape(text) if text.isascii() else fonts.markup(text)
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (not markup): escaped, Chinese in the CJK font."""
+    return Paragraph(markup(text), style)
+
+
+def lines(texts: list[str], style: ParagraphStyle) -> Paragraph:
+    """Several lines of plain text in one paragraph (a table cell)."""
+    return Paragraph("<br/>".join(markup(text) for text in texts if text), style)

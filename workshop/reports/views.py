@@ -1,0 +1,247 @@
+"""The workshop report: the organisers' page with its sections, the session summaries, and the
+compiled PDF (shown in the browser or downloaded, compiled from current data every time).
+
+The organisers' pages answer 403 to anybody else (404 for a draft); a session's summary is for
+its rapporteurs too.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import security
+from ..errors import DomainError, Forbidden
+from ..formtools import show_domain_error
+from ..lookups import acting_user, event_or_404
+from ..text import render_markdown
+from . import bp, services
+from .forms import ActionForm, MoveForm, SectionForm, StandardSectionForm, SummaryForm
+from .pdf import render_report
+from .titles import SECTION_TITLES
+
+
+def report_event_or_error(slug: str):
+    """The event, when the acting user may write its report: else 403, or 404 for a draft."""
+    event = event_or_404(slug)
+    if not security.can_edit_report(current_user, event):
+        abort(404 if not event.is_public else 403)
+    return event
+
+
+def pdf_response(data: bytes, filename: str, inline: bool) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"  # compiled afresh every time
+    return response
+
+
+def preview_of(form, field: str = "body"):
+    """The text rendered as it will read, when "Preview" was pressed and the text is not too long."""
+    text = getattr(form, field).data or ""
+    try:
+        services.check_text(text, field)
+    except DomainError as error:
+        show_domain_error(form, error)
+        return None
+    return render_markdown(text)
+
+
+def posted_or_400(form) -> None:
+    """A button's form: without a valid CSRF token, 400."""
+    if not form.validate_on_submit():
+        abort(400)
+
+
+# --- the report page and its sections ---------------------------------------------------------
+
+
+@bp.get("/manage/events/<slug>/report", endpoint="manage")
+@login_required
+def manage(slug):
+    event = report_event_or_error(slug)
+    rows = services.summary_rows(event)
+    return render_template(
+        "reports/manage.html",
+        event=event,
+        entries=services.sections_of(event),
+        summaries_written=sum(1 for row in rows if row.written),
+        summaries_total=len(rows),
+        move_form=MoveForm(),
+    )
+
+
+def section_page(event, form, section, heading: str, preview=None):
+    return render_template("reports/section_form.html", event=event, form=form, section=section, heading=heading, preview=preview)
+
+
+@bp.route("/manage/events/<slug>/report/sections/<kind>", methods=["GET", "POST"], endpoint="edit_standard")
+@login_required
+def edit_standard(slug, kind):
+    event = report_event_or_error(slug)
+    section_kind = services.standard_kind(kind)
+    if section_kind is None:
+        abort(404)
+    section = services.standard_section(event, section_kind)
+    form = StandardSectionForm(obj=section)
+    heading = str(SECTION_TITLES[section_kind])
+    if form.validate_on_submit():
+        if form.preview.data:
+            return section_page(event, form, section, heading, preview_of(form))
+        try:
+            services.save_standard_section(acting_user(), event, section_kind, form.data_for_service())
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("“%(title)s” is saved.", title=form.title.data.strip() or heading), "success")
+            return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_kind.value}"))
+    return section_page(event, form, section, heading)
+
+
+@bp.route("/manage/events/<slug>/report/sections/new", methods=["GET", "POST"], endpoint="add_section")
+@login_required
+def add_section(slug):
+    event = report_event_or_error(slug)
+    form = SectionForm()
+    heading = _("New section")
+    if form.validate_on_submit():
+        if form.preview.data:
+            return section_page(event, form, None, heading, preview_of(form))
+        try:
+            section = services.add_section(acting_user(), event, form.data_for_service())
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("“%(title)s” is added to the report.", title=section.title), "success")
+            return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section.id}"))
+    return section_page(event, form, None, heading)
+
+
+@bp.route("/manage/events/<slug>/report/sections/<int:section_id>", methods=["GET", "POST"], endpoint="edit_section")
+@login_required
+def edit_section(slug, section_id):
+    event = report_event_or_error(slug)
+    section = services.added_section(event, section_id)
+    if section is None:
+        abort(404)
+    form = SectionForm(obj=section)
+    heading = section.title
+    if form.validate_on_submit():
+        if form.preview.data:
+            return section_page(event, form, section, heading, preview_of(form))
+        try:
+            section = services.update_section(acting_user(), event, section_id, form.data_for_service())
+        except LookupError:
+            abort(404)
+        except Forbidden:
+            abort(403)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("“%(title)s” is saved.", title=section.title), "success")
+            return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section.id}"))
+    return section_page(event, form, section, heading)
+
+
+@bp.post("/manage/events/<slug>/report/sections/<int:section_id>/move", endpoint="move_section")
+@login_required
+def move_section(slug, section_id):
+    event = report_event_or_error(slug)
+    form = MoveForm()
+    posted_or_400(form)
+    try:
+        services.move_section(acting_user(), event, section_id, -1 if form.direction.data == "up" else 1)
+    except LookupError:
+        abort(404)
+    except Forbidden:
+        abort(403)
+    return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_id}"))
+
+
+@bp.route("/manage/events/<slug>/report/sections/<int:section_id>/delete", methods=["GET", "POST"], endpoint="delete_section")
+@login_required
+def delete_section(slug, section_id):
+    event = report_event_or_error(slug)
+    section = services.added_section(event, section_id)
+    if section is None:
+        abort(404)
+    form = ActionForm()
+    if request.method == "POST":
+        posted_or_400(form)
+        try:
+            title = services.delete_section(acting_user(), event, section_id)
+        except LookupError:
+            abort(404)
+        except Forbidden:
+            abort(403)
+        flash(_("“%(title)s” is deleted from the report.", title=title), "info")
+        return redirect(url_for("reports.manage", slug=event.slug))
+    return render_template("reports/delete_section.html", event=event, section=section, form=form)
+
+
+# --- the compiled report: compiled from the current data on every request (nothing cached) -----
+
+
+@bp.get("/manage/events/<slug>/report.pdf", endpoint="preview_pdf")
+@login_required
+def preview_pdf(slug):
+    event = report_event_or_error(slug)
+    return pdf_response(render_report(event), f"{event.slug}-report.pdf", inline=True)
+
+
+@bp.get("/manage/events/<slug>/report/download", endpoint="download_pdf")
+@login_required
+def download_pdf(slug):
+    event = report_event_or_error(slug)
+    return pdf_response(render_report(event), f"{event.slug}-report.pdf", inline=False)
+
+
+# --- session summaries ------------------------------------------------------------------------
+
+
+@bp.get("/manage/events/<slug>/report/summaries", endpoint="summaries")
+@login_required
+def summaries(slug):
+    event = report_event_or_error(slug)
+    return render_template("reports/summaries.html", event=event, rows=services.summary_rows(event))
+
+
+@bp.route("/events/<slug>/sessions/<int:session_id>/summary", methods=["GET", "POST"], endpoint="edit_summary")
+@login_required
+def edit_summary(slug, session_id):
+    """A session's rapporteurs and the event's organisers; 403 for anybody else (404 for a draft)."""
+    event = event_or_404(slug)
+    session = services.session_of_event(event, session_id)
+    if session is None:
+        abort(404)
+    if not security.can_write_summary(current_user, session):
+        abort(404 if not event.is_public else 403)
+    summary = services.summary_of(session)
+    form = SummaryForm(obj=summary)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = preview_of(form)
+        else:
+            try:
+                services.save_summary(acting_user(), session.id, form.body.data or "")
+            except LookupError:
+                abort(404)
+            except Forbidden:
+                abort(403)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("The summary of “%(title)s” is saved.", title=session.title), "success")
+                if security.can_edit_report(current_user, event):
+                    return redirect(url_for("reports.summaries", slug=event.slug, _anchor=f"session-{session.id}"))
+                return redirect(url_for("reports.edit_summary", slug=event.slug, session_id=session.id))
+    return render_template(
+        "reports/summary_form.html", event=event, session=session, summary=summary, form=form, preview=preview,
+        rapporteurs=services.rapporteurs_of(session), organiser=security.can_edit_report(current_user, event),
+    )
