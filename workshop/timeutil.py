@@ -1,6 +1,6 @@
 """Time: stored in UTC, shown in the event's time zone."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import DateTime
@@ -65,3 +65,11 @@ def nonexistent_local_time(local: datetime, zone: str) -> bool:
     wall = local.replace(tzinfo=None, fold=0)
     tz = ZoneInfo(zone)
     return wall.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != wall
+
+
+def last_local_day(starts_at: datetime, ends_at: datetime, zone: str) -> date:
+    """The last day of something in its own time zone: what ends at midnight ended the day before."""
+    end = utc_to_local(ends_at, zone)
+    if end.time() == time(0) and ends_at > starts_at:
+        return end.date() - timedelta(days=1)
+    return end.date()

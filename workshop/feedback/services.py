@@ -9,7 +9,7 @@ An anonymous answer keeps neither the registration nor the time of day. Nothing 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
 from ..registration.states import State
-from ..timeutil import local_to_utc, utc_to_local, utcnow
+from ..timeutil import last_local_day, local_to_utc, utc_to_local, utcnow
 from ..urls import external_url
 from .answers import clean_answers
 from .models import Evaluation, EvaluationResponse, EvaluationSubmission
@@ -76,10 +76,7 @@ def has_answered(registration: Registration) -> bool:
 
 def last_day(event: Event) -> date:
     """The event's last day in its own time zone (an event that ends at midnight ended the day before)."""
-    end = utc_to_local(event.ends_at, event.timezone)
-    if end.time() == time(0) and event.ends_at > event.starts_at:
-        return end.date() - timedelta(days=1)
-    return end.date()
+    return last_local_day(event.starts_at, event.ends_at, event.timezone)
 
 
 def opens_from(event: Event) -> datetime:

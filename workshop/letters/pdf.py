@@ -24,7 +24,7 @@ from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, Simpl
 from .. import uploads
 from ..pdf.fonts import markup
 from ..pdf.styles import INK, MUTED, RULE, stylesheet
-from ..timeutil import utcnow
+from ..timeutil import last_local_day, utcnow
 from .models import LetterRequest, LetterSettings
 from .services import organisation_of, purpose_of, settings_of
 
@@ -85,7 +85,7 @@ def letter_of(request: LetterRequest, settings: LetterSettings | None = None) ->
     event = registration.event
     settings = settings or settings_of(event)
     zone = ZoneInfo(event.timezone)
-    start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
+    start, end = event.starts_at.astimezone(zone).date(), last_local_day(event.starts_at, event.ends_at, event.timezone)
     written = (request.decided_at or utcnow()).astimezone(zone).date()
     native = registration.native_name if registration.native_name and registration.native_name != registration.full_name else ""
     return Letter(

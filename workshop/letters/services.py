@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import BinaryIO
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,7 +24,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
 from ..registration.states import State
-from ..timeutil import utcnow
+from ..timeutil import last_local_day, utc_to_local, utcnow
 from ..urls import external_url
 from .models import LetterRequest, LetterSettings, LetterStatus
 
@@ -71,7 +70,7 @@ DETAIL_FIELDS = tuple(field.name for field in fields(PassportDetails))
 
 def event_end_date(event: Event) -> date:
     """The event's last day, in its own time zone."""
-    return event.ends_at.astimezone(ZoneInfo(event.timezone)).date()
+    return last_local_day(event.starts_at, event.ends_at, event.timezone)
 
 
 def clean_details(details: PassportDetails) -> PassportDetails:
@@ -155,7 +154,7 @@ def save_details(actor, registration_id: int, details: PassportDetails, today: d
         db.session.rollback()
         raise DetailsErased(_l("The passport details of this request were erased after the event, as our privacy rule requires; they cannot be entered again."))
     details = clean_details(details)
-    problems = problems_with(details, registration.event, today or utcnow().date())
+    problems = problems_with(details, registration.event, today or utc_to_local(utcnow(), registration.event.timezone).date())
     if problems:
         db.session.rollback()
         raise InvalidDetails(problems)
