@@ -18,6 +18,7 @@ from workshop import create_app
 from workshop.accounts.models import User
 from workshop.events.models import Event, EventKind, EventPartner, EventStatus
 from workshop.extensions import db, limiter
+from workshop.jobs import queue
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -111,6 +112,7 @@ def app(tmp_path, smtp_server, monkeypatch):
             "MAIL_PORT": smtp_server.port,
             "SERVER_NAME": "workshops.test",
             "RATELIMIT_STORAGE_URI": "memory://",
+            "JOBS_IMMEDIATE": True,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
@@ -129,6 +131,16 @@ def reset_schema() -> None:
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public;"))
     db.create_all()
+
+
+@pytest.fixture
+def worker_queue(app):
+    """Jobs queued for a worker, as in production, instead of run at once: requests only write rows."""
+    app.config["JOBS_IMMEDIATE"] = False
+    queue.configure(app)
+    yield queue.huey
+    app.config["JOBS_IMMEDIATE"] = True
+    queue.configure(app)
 
 
 @pytest.fixture

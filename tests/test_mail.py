@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext
 from workshop import mail
 from workshop.accounts.models import User
 from workshop.extensions import db
+from workshop.mail.models import OutboxMessage
 
 from .conftest import Mailbox, free_port, html_part, text_part
 
@@ -22,7 +23,7 @@ def welcome(to="li.wei@example.org", locale="en"):
 
 def test_mail_leaves_only_after_the_commit(app, mailbox):
     with app.test_request_context():
-        mail.send_after_commit(db.session, welcome())
+        mail.queue(welcome())
         assert mailbox.messages == []
         db.session.commit()
     message = mailbox.last_to("li.wei@example.org")
@@ -34,16 +35,17 @@ def test_mail_is_dropped_when_the_transaction_rolls_back(app, mailbox):
     with app.test_request_context():
         message = welcome()
         db.session.add(User(email="li.wei@example.org", full_name="Li Wei", password_hash="x"))
-        mail.send_after_commit(db.session, message)
+        mail.queue(message)
         db.session.flush()
         db.session.rollback()
         db.session.commit()
     assert mailbox.messages == []
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []  # nothing left to send later either
 
 
 def test_mail_is_written_in_the_recipient_language(app, mailbox):
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        mail.send_after_commit(db.session, welcome(locale="zh"))
+        mail.queue(welcome(locale="zh"))
         db.session.commit()
     message = mailbox.last_to("li.wei@example.org")
     assert message["Subject"] == "确认您的电子邮件地址"
@@ -54,7 +56,7 @@ def test_mail_is_written_in_the_recipient_language(app, mailbox):
 def test_without_smtp_mail_goes_to_the_outbox_folder(app, mailbox, tmp_path):
     app.config.update(MAIL_SERVER="", MAIL_OUTBOX_DIR=str(tmp_path / "outbox"))
     with app.test_request_context():
-        mail.send_after_commit(db.session, welcome())
+        mail.queue(welcome())
         db.session.commit()
     files = list((tmp_path / "outbox").glob("*.eml"))
     assert len(files) == 1
@@ -98,7 +100,7 @@ def tls_mail_server(certificate, starttls: bool):
 
 def send_welcome(app) -> None:
     with app.test_request_context():
-        mail.send_after_commit(db.session, welcome())
+        mail.queue(welcome())
         db.session.commit()
 
 

@@ -58,7 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, agenda, attendance, certificates, events, feedback, letters, materials, registration, reports, web
+    from . import accounts, admin, agenda, attendance, certificates, events, feedback, jobs, letters, mail, materials, registration, reports, web
+    from .jobs import queue
+
+    queue.configure(app)
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(events.bp)
@@ -71,6 +74,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feedback.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(mail.bp)
+    app.register_blueprint(jobs.bp)
     web.init_app(app)
 
     from . import cli

@@ -19,6 +19,18 @@ class Defaults:
     MAIL_USE_SSL = False  # TLS from the first byte (port 465)
     MAIL_DEFAULT_SENDER = "Workshop Manager <no-reply@workshops.example.org>"
     MAIL_OUTBOX_DIR = None  # defaults to instance/outbox
+    MAIL_TIMEOUT = 30  # seconds the worker waits for the mail server before trying later
+    MAIL_MAX_ATTEMPTS = 12  # then the message is marked failed and organisers may resend it
+    MAIL_RETRY_SECONDS = 60  # the wait after the first failed attempt, doubled after each one ...
+    MAIL_RETRY_MAX_SECONDS = 3600  # ... up to this: twelve attempts span about seven hours
+    MAIL_MESSAGE_ID_DOMAIN = "workshops.example.org"
+
+    # Background jobs (e-mail, bulk work, scheduled erasure): Huey on Redis when REDIS_URL is set,
+    # otherwise on instance/jobs.sqlite. JOBS_IMMEDIATE runs each job at once, in the process that
+    # queues it (tests; the development server), so that no worker is needed.
+    REDIS_URL = ""
+    JOBS_IMMEDIATE = False
+    JOB_STALL_SECONDS = 120  # a job without progress for this long is taken up again (its worker died)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -6,6 +6,7 @@ the same count before either writes). PostgreSQL: ``SELECT … FOR UPDATE``.
 """
 
 import sqlite3
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -54,3 +55,26 @@ def lock_for_update(model, row_id: int):
             _begin_immediate.reset(token)
     statement = db.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
     return session.execute(statement).scalar_one_or_none()
+
+
+@contextmanager
+def write_transaction():
+    """A transaction that holds the write lock from its first statement.
+
+    On SQLite a transaction that reads first and writes later fails at once ("database is locked")
+    when another connection wrote in between; starting with ``BEGIN IMMEDIATE`` makes it wait for
+    its turn instead. On PostgreSQL rows are locked as they are written, so nothing changes there.
+    The block ends with a commit.
+    """
+    session = db.session()
+    if session.in_transaction():
+        session.commit()
+    token = _begin_immediate.set(session.get_bind().dialect.name == "sqlite")
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _begin_immediate.reset(token)

@@ -90,6 +90,7 @@ def live_server(tmp_path):
             "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'browser.sqlite'}",
             "MAIL_SERVER": "",
             "MAIL_OUTBOX_DIR": str(outbox),
+            "JOBS_IMMEDIATE": True,
             "RATELIMIT_STORAGE_URI": "memory://",
         }
     )

@@ -62,7 +62,7 @@ def send_verification(user: User) -> None:
     message = mail.compose(
         user.email, user.locale, "verify_email", _l("Confirm your e-mail address"), user=user, link=link, hours=hours
     )
-    mail.send_after_commit(db.session, message)
+    mail.queue(message)
 
 
 def resend_verification(email: str) -> None:
@@ -131,7 +131,7 @@ def request_password_reset(email: str) -> None:
     link = external_url("accounts.reset_password", token=reset_token(user))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
     message = mail.compose(user.email, user.locale, "reset_password", _l("Reset your password"), user=user, link=link, hours=hours)
-    mail.send_after_commit(db.session, message)
+    mail.queue(message)
     db.session.commit()
 
 

@@ -314,7 +314,7 @@ def invite(actor: User, speaker_id: int, fallback_locale: str = "en") -> Speaker
         event_link=external_url("events.show", slug=event.slug),
         days=days,
     )
-    mail.send_after_commit(db.session, message)
+    mail.queue(message, event_id=event.id)
     db.session.commit()
     return speaker
 

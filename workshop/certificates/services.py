@@ -20,8 +20,11 @@ from .. import mail, security, uploads
 from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
+from ..accounts.models import User
 from ..events.models import Event
 from ..extensions import db
+from ..jobs import services as jobs
+from ..jobs.models import Job
 from ..registration.models import Registration
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
@@ -234,7 +237,7 @@ def _issue(actor, registration: Registration, settings: CertificateSettings, ver
         seconds_attended=verdict.seconds_attended,
         bilingual=wants_bilingual(registration, settings),
         issued_at=utcnow(),
-        issued_by_id=actor.id,
+        issued_by_id=actor.id if actor is not None else None,
         override_reason="" if verdict.eligible else reason,
     )
     db.session.add(certificate)
@@ -274,28 +277,59 @@ def issue(actor, event: Event, registration_id: int, reason: str = "") -> Certif
     return certificate
 
 
-def issue_all_eligible(actor, event: Event) -> list[Certificate]:
-    """A certificate for every eligible confirmed registration that has no valid one yet."""
+def start_issuing_to_all_eligible(actor, event: Event) -> jobs.Started:
+    """Queue the issuing of a certificate to every eligible confirmed registration without one; the
+    worker issues them and tells each participant. While it runs, a second click returns the same job."""
     if not security.can_issue_certificates(actor, event):
         raise Forbidden(_l("Only the event's organisers issue its certificates."))
-    lock_for_update(Event, event.id)
-    registrations = db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).with_for_update()
-    ).all()
+    return jobs.start(ISSUE_TO_ALL_ELIGIBLE, event, actor)
+
+
+def _eligible_without_certificate(job: Job) -> list[int]:
+    event = db.session.get(Event, job.event_id)
     verdicts = eligibility(event)
     holding = set(
         db.session.scalars(
             db.select(Certificate.registration_id).join(Registration).where(Registration.event_id == event.id, Certificate.revoked_at.is_(None))
         )
     )
-    settings = settings_of(event)
-    issued = [
-        _issue(actor, registration, settings, verdicts[registration.id], "")
-        for registration in registrations
-        if registration.id not in holding and verdicts.get(registration.id) is not None and verdicts[registration.id].eligible
-    ]
-    db.session.commit()
-    return issued
+    confirmed = db.session.scalars(
+        db.select(Registration.id).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).order_by(Registration.id)
+    )
+    return [rid for rid in confirmed if rid not in holding and verdicts.get(rid) is not None and verdicts[rid].eligible]
+
+
+def _issue_to_one_eligible(job: Job, registration_id: int) -> None:
+    """Issue unless the registration has a valid certificate by now (issued by hand meanwhile, or by
+    an earlier run of this job); DomainError when it is no longer confirmed or eligible."""
+    registration = db.session.scalar(db.select(Registration).where(Registration.id == registration_id).with_for_update())
+    if registration is None:
+        raise DomainError(_l("A registration was deleted before its certificate was issued."))
+    if _valid_certificate(registration.id) is not None:
+        return
+    if registration.state is not State.CONFIRMED:
+        raise DomainError(_l("%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.", name=registration.full_name, state=STATE_LABELS[registration.state]))
+    verdict = eligibility_of(registration)
+    if not verdict.eligible:
+        raise DomainError(_l("%(name)s is no longer eligible (%(why)s).", name=registration.full_name, why=verdict.reason))
+    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    _issue(actor, registration, settings_of(registration.event), verdict, "")
+
+
+ISSUE_TO_ALL_ELIGIBLE = jobs.register(
+    jobs.JobKind(
+        name="issue_certificates",
+        label=_l("Issuing certificates to everyone eligible"),
+        items=_eligible_without_certificate,
+        process=_issue_to_one_eligible,
+        page="certificates.manage",
+    )
+)
+
+
+def issuing_job(event: Event) -> Job | None:
+    """The latest run of "issue to all eligible", for the organisers' page."""
+    return jobs.latest(ISSUE_TO_ALL_ELIGIBLE, event)
 
 
 def revoke(actor, event: Event, certificate_id: int, reason: str) -> Certificate:
@@ -349,13 +383,13 @@ def reissue(actor, event: Event, certificate_id: int) -> Certificate:
 def _tell(registration: Registration, certificate: Certificate) -> None:
     """E-mail the holder after the commit: their certificate is ready, with the link."""
     user = registration.user
-    mail.send_after_commit(
-        db.session,
+    mail.queue(
         mail.compose(
             user.email, user.locale, "certificate_issued", _l("Your certificate of attendance for %(event)s", event=registration.event.title),
             registration=registration, link=external_url("certificates.download", certificate_id=certificate.id),
             code=certificate.code_for_reading, verify_link=external_url("certificates.verify", code=certificate.code),
         ),
+        event_id=registration.event_id,
     )
 
 

@@ -63,6 +63,7 @@ def manage(slug):
         issuers=services.issuers_of(event, settings),
         eligible_waiting=sum(1 for row in rows if row.eligibility.eligible and row.current is None),
         issued_count=sum(1 for row in rows if row.current is not None),
+        issuing=services.issuing_job(event),
         issue_form=IssueForm(),
         revoke_form=RevokeForm(),
         action_form=ActionForm(),
@@ -92,13 +93,12 @@ def settings_page(slug):
 @login_required
 def issue_all(slug):
     event = managed_event_or_error(slug)
-    if posted_or_400(ActionForm()):
-        issued = services.issue_all_eligible(acting_user(), event)
-        if issued:
-            flash(ngettext("%(num)d certificate issued; the participant is told by e-mail.", "%(num)d certificates issued; each participant is told by e-mail.", len(issued)), "success")
-        else:
-            flash(_("Nobody else is eligible: no certificate was issued."), "info")
-    return redirect(url_for("certificates.manage", slug=event.slug))
+    if not posted_or_400(ActionForm()):
+        return redirect(url_for("certificates.manage", slug=event.slug))
+    started = services.start_issuing_to_all_eligible(acting_user(), event)
+    if started.already_running:
+        flash(_("Certificates are being issued already: this is how far it got."), "info")
+    return redirect(url_for("jobs.show", slug=event.slug, job_id=started.job.id))
 
 
 @bp.post("/manage/events/<slug>/certificates/registrations/<int:registration_id>/issue", endpoint="issue")

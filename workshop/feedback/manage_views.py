@@ -196,11 +196,13 @@ def open_evaluation(slug):
     return button_done(
         event,
         lambda: services.open_evaluation(acting_user(), event),
-        lambda invited: ngettext(
+        lambda job: ngettext(
             "The evaluation is open. %(num)d participant who has not answered yet is invited by e-mail.",
             "The evaluation is open. %(num)d participants who have not answered yet are invited by e-mail.",
-            invited,
-        ),
+            job.total,
+        )
+        if job.finished
+        else _("The evaluation is open. The participants who have not answered yet are being invited by e-mail."),
     )
 
 

@@ -19,6 +19,8 @@ from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
+from ..jobs import services as jobs
+from ..jobs.models import Job
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import last_local_day, local_to_utc, utc_to_local, utcnow
@@ -161,9 +163,9 @@ def save_settings(actor, event: Event, introduction: str, anonymous: bool) -> Ev
     return evaluation
 
 
-def open_evaluation(actor, event: Event, now: datetime | None = None) -> int:
-    """Open (or reopen) the evaluation and invite by e-mail the confirmed participants who have not
-    answered; returns how many were invited."""
+def open_evaluation(actor, event: Event, now: datetime | None = None) -> Job:
+    """Open (or reopen) the evaluation; the worker then invites by e-mail the confirmed participants
+    who have not answered (the job returned)."""
     _require_builder(actor, event)
     now = now or utcnow()
     evaluation = _locked_evaluation(event)
@@ -174,14 +176,42 @@ def open_evaluation(actor, event: Event, now: datetime | None = None) -> int:
         db.session.rollback()
         raise DomainError(refusal)
     evaluation.opened_at, evaluation.closed_at = now, None
-    answered = db.select(EvaluationSubmission.registration_id).where(EvaluationSubmission.event_id == event.id)
-    invited = db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED, Registration.id.not_in(answered))
-    ).all()
-    for registration in invited:
-        _invite(registration, evaluation)
+    job = jobs.add(INVITE_TO_EVALUATION, event, actor)
     db.session.commit()
-    return len(invited)
+    return job
+
+
+def _not_answered(job: Job) -> list[int]:
+    answered = db.select(EvaluationSubmission.registration_id).where(EvaluationSubmission.event_id == job.event_id)
+    return list(
+        db.session.scalars(
+            db.select(Registration.id)
+            .where(Registration.event_id == job.event_id, Registration.state == State.CONFIRMED, Registration.id.not_in(answered))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def _invite_one(job: Job, registration_id: int) -> None:
+    """Invite unless they answered or left meanwhile, or the evaluation closed."""
+    registration = db.session.get(Registration, registration_id)
+    evaluation = db.session.scalar(db.select(Evaluation).where(Evaluation.event_id == job.event_id))
+    if registration is None or registration.state is not State.CONFIRMED or evaluation is None or not evaluation.is_open:
+        return
+    if db.session.scalar(db.select(EvaluationSubmission.id).where(EvaluationSubmission.registration_id == registration_id)) is not None:
+        return
+    _invite(registration, evaluation)
+
+
+INVITE_TO_EVALUATION = jobs.register(
+    jobs.JobKind(
+        name="invite_to_evaluation",
+        label=_l("Inviting participants to the evaluation"),
+        items=_not_answered,
+        process=_invite_one,
+        page="feedback.manage",
+    )
+)
 
 
 def close_evaluation(actor, event: Event, now: datetime | None = None) -> Evaluation:
@@ -197,8 +227,7 @@ def close_evaluation(actor, event: Event, now: datetime | None = None) -> Evalua
 
 def _invite(registration: Registration, evaluation: Evaluation) -> None:
     user = registration.user
-    mail.send_after_commit(
-        db.session,
+    mail.queue(
         mail.compose(
             user.email,
             user.locale,
@@ -208,6 +237,7 @@ def _invite(registration: Registration, evaluation: Evaluation) -> None:
             anonymous=evaluation.anonymous,
             link=external_url("feedback.answer", slug=registration.event.slug),
         ),
+        event_id=registration.event_id,
     )
 
 

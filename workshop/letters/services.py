@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from huey import crontab
 
 from .. import mail, security, uploads
 from ..countries import is_country
@@ -22,6 +23,7 @@ from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
+from ..jobs.queue import periodic
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import last_local_day, utc_to_local, utcnow
@@ -260,8 +262,9 @@ def _tell(letter: LetterRequest, template: str, subject, link: str) -> None:
     """E-mail the participant after the commit (``email/<template>``), with ``link``."""
     registration = letter.registration
     user = registration.user
-    mail.send_after_commit(
-        db.session, mail.compose(user.email, user.locale, template, subject, registration=registration, letter=letter, link=link)
+    mail.queue(
+        mail.compose(user.email, user.locale, template, subject, registration=registration, letter=letter, link=link),
+        event_id=registration.event_id,
     )
 
 
@@ -280,6 +283,11 @@ def letter_to_download(actor, letter_id: int) -> LetterRequest:
 
 
 # --- retention --------------------------------------------------------------------------------
+
+
+@periodic(crontab(minute="17"))
+def erase_expired_passport_details_hourly() -> int:
+    return erase_expired_passport_details()
 
 
 def erase_expired_passport_details(now: datetime | None = None) -> int:

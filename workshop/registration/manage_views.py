@@ -145,7 +145,8 @@ def perform(action: str, event: Event, form: RegistrationsActionForm, registrati
         return services.promote(user, event.id, registration_ids)
     if action == CANCEL:
         return services.cancel(user, event.id, registration_ids, form.reason.data or "")
-    return services.message_participants(user, event.id, registration_ids, form.subject.data or "", form.text.data or ""), []
+    started = services.message_participants(user, event.id, registration_ids, form.subject.data or "", form.text.data or "")
+    return started.job, []
 
 
 def done_message(action: str, count: int) -> str:
@@ -156,15 +157,14 @@ def done_message(action: str, count: int) -> str:
         return _("Registrations rejected: %(count)d.", count=count)
     if action == PROMOTE:
         return _("Registrations promoted: %(count)d.", count=count)
-    if action == CANCEL:
-        return _("Registrations cancelled: %(count)d.", count=count)
-    return _("E-mails sent: %(count)d.", count=count)
+    return _("Registrations cancelled: %(count)d.", count=count)
 
 
-def act_on_registrations(event: Event, form: RegistrationsActionForm, registration_ids: list[int]) -> bool:
+def act_on_registrations(event: Event, form: RegistrationsActionForm, registration_ids: list[int]) -> bool | str:
     """Validate the posted form and run its action; flash what was done and what was not.
 
-    False when nothing ran: the page is shown again with the messages and what was typed.
+    False when nothing ran: the page is shown again with the messages and what was typed. A message
+    is written by the worker: then the address of its progress page.
     """
     if not form.validate_on_submit():
         if not form.csrf_token.errors and (form.action.errors or form.ids.errors):
@@ -178,6 +178,9 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
     except DomainError as error:
         show_domain_error(form, error)
         return False
+    if action == MESSAGE:
+        flash(_("The message is being sent to %(count)d people.", count=len(done.params["registrations"])), "success")
+        return url_for("jobs.show", slug=event.slug, job_id=done.id)
     if done:
         flash(done_message(action, done), "success")
     if problems:
@@ -193,7 +196,10 @@ def manage_registrations(slug):
     page = request.args.get("page", 1, type=int)
     form = RegistrationsActionForm()
     if request.method == "POST":
-        if act_on_registrations(event, form, form.ids.data or []):
+        acted = act_on_registrations(event, form, form.ids.data or [])
+        if isinstance(acted, str):
+            return redirect(acted)
+        if acted:
             # Back to the same filters and page: a link built from the parsed filters, so always this site.
             return redirect(url_for("registration.manage_registrations", slug=event.slug, **filters.query_args(page=page if page > 1 else "")))
     pagination = search.registrations_page(event.id, filters, page)

@@ -62,19 +62,19 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     user = registration.user
     link = external_url("registration.show", registration_id=registration.id)
     badge_link = external_url("attendance.my_badge", registration_id=registration.id) if new is State.CONFIRMED else None
-    mail.send_after_commit(
-        db.session,
+    mail.queue(
         mail.compose(
             user.email, user.locale, "registration_notice", subject, registration=registration, message=message, reason=reason, link=link,
             badge_link=badge_link,
         ),
+        event_id=registration.event_id,
     )
 
 
 def send_message(registration: Registration, subject: str, text: str) -> None:
     """An organiser's own message to a participant."""
     user = registration.user
-    mail.send_after_commit(
-        db.session,
+    mail.queue(
         mail.compose(user.email, user.locale, "organiser_message", subject, registration=registration, text=text),
+        event_id=registration.event_id,
     )

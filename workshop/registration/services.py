@@ -19,6 +19,7 @@ from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..jobs import services as jobs
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from . import answers as answer_rules
@@ -392,7 +393,9 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
     return result
 
 
-def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> int:
+def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> jobs.Started:
+    """Queue the organiser's message to the chosen registrations; the worker writes one e-mail each,
+    in the recipient's language."""
     if not subject.strip():
         raise DomainError(_l("Write a subject."), field="subject")
     if not text.strip():
@@ -400,15 +403,37 @@ def message_participants(actor: User, event_id: int, registration_ids: list[int]
     event = db.session.get(Event, event_id)
     if event is None or not can_manage_event(actor, event):
         raise Forbidden(_l("You do not organise this event."))
-    registrations = list(
-        db.session.scalars(db.select(Registration).where(Registration.event_id == event_id, Registration.id.in_(registration_ids)))
+    chosen = sorted(
+        db.session.scalars(db.select(Registration.id).where(Registration.event_id == event_id, Registration.id.in_(registration_ids)))
     )
-    if not registrations:
+    if not chosen:
         raise DomainError(_l("Choose at least one registration."))
-    for registration in registrations:
-        send_message(registration, subject.strip(), text.strip())
+    job = jobs.add(MESSAGE_PARTICIPANTS, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip())
     db.session.commit()
-    return len(registrations)
+    return jobs.Started(job, already_running=False)
+
+
+def _chosen_registrations(job) -> list[int]:
+    return job.params["registrations"]
+
+
+def _message_one(job, registration_id: int) -> None:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise DomainError(_l("A registration was deleted before the message was written."))
+    params = job.params
+    send_message(registration, params["subject"], params["text"])
+
+
+MESSAGE_PARTICIPANTS = jobs.register(
+    jobs.JobKind(
+        name="message_participants",
+        label=_l("Sending a message to participants"),
+        items=_chosen_registrations,
+        process=_message_one,
+        page="registration.manage_registrations",
+    )
+)
 
 
 def counts_by_state(event_id: int) -> dict[State, int]:

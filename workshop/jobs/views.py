@@ -1,0 +1,27 @@
+"""The progress of a job: done / total, failures, and the result when it ends."""
+
+from flask import abort, render_template, url_for
+from flask_login import login_required
+
+from ..extensions import db
+from ..lookups import managed_event_or_error
+from . import bp, services
+from .models import Job
+
+
+@bp.get("/manage/events/<slug>/jobs/<int:job_id>", endpoint="show")
+@login_required
+def show(slug, job_id):
+    event = managed_event_or_error(slug)
+    job = db.session.get(Job, job_id)
+    if job is None or job.event_id != event.id or job.kind not in services.KINDS:
+        abort(404)
+    kind = services.KINDS[job.kind]
+    return render_template(
+        "jobs/show.html",
+        event=event,
+        job=job,
+        label=kind.label,
+        back=url_for(kind.page, slug=event.slug),
+        failures=services.failure_lines(job),
+    )

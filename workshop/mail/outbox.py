@@ -1,0 +1,77 @@
+"""E-mail into the outbox, in the transaction of the change that causes it.
+
+Services call :func:`queue`: the message is a row of the session's transaction, so it exists
+exactly when the change does. After the commit the worker is told there is mail; it sends it
+(``delivery.py``) and records the outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from .models import OutboxMessage
+
+KICK_KEY = "workshop_mail_queued"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def compose(to: str, locale: str, template: str, subject: str, **context) -> Mail:
+    """Render ``email/<template>.txt`` and ``.html`` in the recipient's language.
+
+    ``subject`` is a lazy string (``lazy_gettext``): it is translated here, in that language.
+    """
+    with force_locale(locale or "en"):
+        subject_text = " ".join(str(subject).split())  # a line break would end the header
+        text = render_template(f"email/{template}.txt", subject=subject_text, **context)
+        html = render_template(f"email/{template}.html", subject=subject_text, **context)
+    return Mail(to=to, subject=subject_text, text=text, html=html)
+
+
+def queue(mail: Mail, event_id: int | None = None) -> OutboxMessage:
+    """Add ``mail`` to the outbox in the current transaction; it leaves only if that commits."""
+    message = OutboxMessage(
+        event_id=event_id,
+        recipient=mail.to,
+        subject=mail.subject[:998],
+        text=mail.text,
+        html=mail.html,
+        message_id=make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]),
+    )
+    db.session.add(message)
+    db.session.info[KICK_KEY] = True
+    return message
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _kick_worker(session: Session, transaction) -> None:
+    if transaction.parent is not None:  # a savepoint, not the transaction: nothing is visible to others yet
+        return
+    if session.info.pop(KICK_KEY, False):
+        from .delivery import send_queued_mail
+
+        try:
+            send_queued_mail()  # queues the task: the worker runs it
+        except Exception:  # the queue is unreachable: the message is safe in the outbox, and the worker's
+            log.exception("could not tell the worker about new mail; it finds it within a minute")  # schedule finds it
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_kick(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(KICK_KEY, None)
