@@ -34,6 +34,7 @@ PAGE = re.compile(rb"/Type /Page\b")
 
 @dataclass
 class Result:
+    answer_seconds: float = 0.0  # what the organiser waits for: the job recorded
     issue_seconds: float = 0.0
     issued: int = 0
     pdf_seconds: float = 0.0
@@ -104,6 +105,7 @@ def run(app: Flask) -> Result:
         organiser = event.organisers[0]
         started = time.perf_counter()
         job = services.start_issuing_to_all_eligible(organiser, event).job
+        result.answer_seconds = time.perf_counter() - started
         jobs.run(job.id)  # what the worker does
         result.issued = db.session.get(Job, job.id).succeeded
         result.issue_seconds = time.perf_counter() - started
@@ -128,6 +130,8 @@ def run(app: Flask) -> Result:
     started = time.perf_counter()
     bare = bare_certificate.render(people)
     result.bare_seconds = time.perf_counter() - started
+    if result.answer_seconds > 2:
+        result.problems.append(f"the organiser waited {result.answer_seconds:.2f} s for “issue to all eligible” to answer")
     if result.issued != PARTICIPANTS:
         result.problems.append(f"{result.issued} certificates issued, expected {PARTICIPANTS}")
     if result.pdf_pages != PARTICIPANTS:
@@ -141,7 +145,8 @@ def report(result: Result) -> str:
     bare_rate = result.rate(result.bare_seconds)
     lines = [
         f"certificates: {PARTICIPANTS} eligible participants (half of them bilingual), A4 landscape with QR codes, in this process on one core",
-        f"  issue all eligible: {result.issued} in {result.issue_seconds:.2f} s ({result.rate(result.issue_seconds):.0f}/s, e-mails included)",
+        f"  issue all eligible: the organiser's answer in {result.answer_seconds * 1000:.0f} ms; the worker issued {result.issued} in "
+        f"{result.issue_seconds:.2f} s ({result.rate(result.issue_seconds):.0f}/s, e-mails written to the outbox)",
         f"  one combined PDF: {result.pdf_seconds:.2f} s, {result.rate(result.pdf_seconds):.0f} certificates/s;"
         f" {result.pdf_pages} pages, {result.pdf_bytes / 1_000_000:.1f} MB",
         f"  ZIP of {PARTICIPANTS} PDFs: {result.zip_seconds:.2f} s, {result.rate(result.zip_seconds):.0f} certificates/s; {result.zip_bytes / 1_000_000:.1f} MB",
