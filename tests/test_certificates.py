@@ -341,7 +341,7 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     event, _li, _bob = workshop
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
-    folder = Path(app.instance_path, "uploads")
+    folder = Path(app.config["UPLOAD_DIR"])
     uploads_before = sorted(p.name for p in folder.glob("*"))
 
     response = submit(organiser, url, {**SETTINGS, "logo_1": (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")}, content_type="multipart/form-data")

@@ -317,7 +317,7 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     event, _li = workshop
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
-    folder = Path(app.instance_path, "uploads")
+    folder = Path(app.config["UPLOAD_DIR"])
     before = sorted(p.name for p in folder.glob("*"))
     other = "signature" if slot == "logo" else "logo"
 

@@ -52,10 +52,10 @@ def pdf_of(size: int) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def uploads(app, tmp_path) -> Path:
-    """Each test keeps its uploads in its own instance folder (the app fixture puts it under tmp_path)."""
-    folder = Path(app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+def uploads(app) -> Path:
+    """The upload directory (UPLOAD_DIR, under the test's own folder)."""
+    folder = Path(app.config["UPLOAD_DIR"])
+    folder.mkdir(exist_ok=True)
     return folder
 
 

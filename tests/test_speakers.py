@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import event as sa_event
 
-from workshop import uploads
+from workshop.storage import upload_storage
 from workshop.agenda import speakers as speaker_services
 from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
 from workshop.events.models import EventStatus
@@ -72,7 +72,12 @@ def speakers_of(event) -> list[Speaker]:
 
 
 def photo_file(speaker):
-    return uploads.stored_path(speaker.photo_key)
+    return upload_storage().root / speaker.photo_key
+
+
+def stored_files() -> list:
+    folder = upload_storage().root
+    return list(folder.iterdir()) if folder.exists() else []
 
 
 def page_text(response) -> str:
@@ -170,7 +175,7 @@ def test_a_photo_that_is_really_a_web_page_is_refused(app, make_event, make_spea
     event = make_event()
     speaker = make_speaker(event)
     organiser = as_organiser(app, event)
-    files_before = set(uploads.upload_folder().iterdir())
+    files_before = set(stored_files())
     html = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
@@ -181,7 +186,7 @@ def test_a_photo_that_is_really_a_web_page_is_refused(app, make_event, make_spea
         assert "Accepted: JPEG, JPG, PNG, WEBP." in message or "should end in .png" in message
 
     assert fresh(speaker).photo_key == "" and fresh(speaker).affiliation == ""
-    assert set(uploads.upload_folder().iterdir()) == files_before
+    assert set(stored_files()) == files_before
 
 
 def test_a_photo_over_the_limit_is_refused_with_a_message(app, make_event, make_speaker):
@@ -198,7 +203,7 @@ def test_a_photo_over_the_limit_is_refused_with_a_message(app, make_event, make_
     assert errors_on(page_text(response)) == ["The file is larger than the limit of 2.0 KB."]
     assert "at most 2.0 KB" in page_text(response)
     assert fresh(speaker).photo_key == ""
-    assert not any(uploads.upload_folder().iterdir())
+    assert not any(stored_files())
 
 
 # --- organisers: roles in sessions ------------------------------------------------------------

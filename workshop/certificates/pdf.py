@@ -31,7 +31,6 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import uploads
 from ..attendance.statistics import hours_label
 from ..events.models import Event
 from ..extensions import db
@@ -39,6 +38,7 @@ from ..pdf.fonts import LATIN, LATIN_BOLD, NO_BREAK, font_for, needs_cjk_font
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
+from ..storage import FileMissing, upload_storage
 from ..urls import external_url
 from .models import Certificate, CertificateSettings
 
@@ -104,10 +104,9 @@ class Sheet:
 
 def _path(key: str) -> str:
     try:
-        path = uploads.stored_path(key)
-    except FileNotFoundError:
+        return str(upload_storage().path(key))
+    except FileMissing:
         return ""
-    return str(path) if path.exists() else ""
 
 
 def _place(event: Event, language: str) -> str:

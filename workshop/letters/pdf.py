@@ -21,9 +21,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .. import uploads
 from ..pdf.fonts import markup
 from ..pdf.styles import INK, MUTED, RULE, stylesheet
+from ..storage import FileMissing, upload_storage
 from ..timeutil import last_local_day, utcnow
 from .models import LetterRequest, LetterSettings
 from .services import organisation_of, purpose_of, settings_of
@@ -65,10 +65,9 @@ class Letter:
 
 def _path(key: str) -> str:
     try:
-        path = uploads.stored_path(key)
-    except FileNotFoundError:
+        return str(upload_storage().path(key))
+    except FileMissing:
         return ""
-    return str(path) if path.exists() else ""
 
 
 def _country(code: str) -> str:

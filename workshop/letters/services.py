@@ -350,10 +350,8 @@ def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, I
             if slot not in IMAGE_SLOTS or image is None or not image.filename:
                 continue
             stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"])
+                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
             )
-            if not _readable_image(uploads.stored_path(stored[slot].key)):
-                raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=slot)
     except DomainError:
         for kept in stored.values():
             uploads.delete_stored(kept.key)
@@ -383,14 +381,3 @@ def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, I
         if key:
             uploads.delete_stored(key)
     return row
-
-
-def _readable_image(path) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True

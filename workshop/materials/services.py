@@ -1,9 +1,9 @@
 """Materials: files (with versions) and links for an event or one of its sessions.
 
 Who may add, change and see a material is decided in ``security``; here the rules are applied.
-A file is written under ``instance/uploads/`` (``uploads.store_upload``) only after every other
-check has passed, and removed again if the database refuses the row; the files of a deleted
-material are removed once the deletion is committed.
+A file is kept in the upload storage (``uploads.store_upload``) only after every other check has
+passed, and removed again if the database refuses the row; the files of a deleted material are
+removed once the deletion is committed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
+from ..storage import FileMissing, upload_storage
 from ..timeutil import utc_to_local, utcnow
 from .models import Material, MaterialVersion, Visibility
 
@@ -369,10 +370,10 @@ def materials_zip(viewer, event: Event, event_folder: str, links_heading: str) -
                     if version is None:
                         continue
                     try:
-                        path = uploads.stored_path(version.storage_key)
+                        path = upload_storage().path(version.storage_key)
                         name = _unique(zip_name(version.filename), names)
                         archive.write(path, arcname=f"{folder}/{name}")
-                    except FileNotFoundError:
+                    except FileMissing:
                         log.error("material %s version %s: file %s is missing", material.id, version.number, version.storage_key)
                 if folder_links:
                     links.append(f"== {folder} ==\n\n" + "\n".join(folder_links))

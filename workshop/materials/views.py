@@ -18,6 +18,7 @@ from ..events.models import Event
 from ..extensions import csrf, db, login
 from ..formtools import show_domain_error
 from ..redirects import safe_next
+from ..storage import FileMissing, upload_storage
 from ..lookups import acting_user, managed_event_or_error, visible_event_or_404
 from . import bp, services
 from .forms import EVENT_TARGET, VISIBILITY_LABELS, EditMaterialForm, EventMaterialForm, MaterialForm, VersionForm
@@ -100,10 +101,8 @@ def download(material_id):
     if version is None:
         return redirect(material.url)
     try:
-        path = uploads.stored_path(version.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
+        path = upload_storage().path(version.storage_key)
+    except FileMissing:
         current_app.logger.error("material %s version %s: file %s is missing", material.id, version.number, version.storage_key)
         abort(404)
     response = send_file(
