@@ -216,6 +216,20 @@ def test_a_certificate_drawn_by_the_other_server_has_the_logo_uploaded_through_t
     assert count_images(PdfReader(io.BytesIO(response.data))) == 1
 
 
+def test_a_server_without_the_share_says_the_logo_is_missing_instead_of_drawing_without_it(app, second_server, certified, tmp_path, caplog):
+    event, registration, certificate = certified
+    other = second_server(tmp_path / "a-local-folder")
+
+    participant = as_user(other, registration.user).get(f"/certificates/{certificate.id}.pdf")
+    organiser = as_user(other, event.organisers[0])
+    redirected = organiser.get(f"/manage/events/{event.slug}/certificates.pdf")
+
+    assert participant.status_code == 503 and "an image on it is missing on the server" in participant.get_data(as_text=True)
+    assert redirected.status_code == 302
+    assert "the file of the first logo is missing on the server" in organiser.get(redirected.headers["Location"]).get_data(as_text=True)
+    assert f"the certificates' logo_1 (upload {db.session.scalar(db.select(CertificateSettings.logo_1))}) is missing from {tmp_path / 'a-local-folder'}" in caplog.text
+
+
 # --- an upload directory that cannot take files -----------------------------------------------
 
 

@@ -25,6 +25,7 @@ from ..extensions import db
 from ..registration.models import Registration
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
+from ..storage import upload_storage
 from ..timeutil import utcnow
 from ..urls import external_url
 from .models import LOGO_SLOTS, SIGNATURE_SLOTS, Certificate, CertificateSettings
@@ -126,6 +127,12 @@ def save_settings(
         if key:
             uploads.delete_stored(key)
     return row
+
+
+def missing_images(settings: CertificateSettings) -> list[str]:
+    """The slots whose image is set but whose file is missing from the upload directory."""
+    storage = upload_storage()
+    return [slot for slot in LOGO_SLOTS + SIGNATURE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
 
 
 # --- what organisers see ----------------------------------------------------------------------

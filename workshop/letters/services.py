@@ -24,6 +24,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
 from ..registration.states import State
+from ..storage import upload_storage
 from ..timeutil import last_local_day, utc_to_local, utcnow
 from ..urls import external_url
 from .models import LetterRequest, LetterSettings, LetterStatus
@@ -381,3 +382,9 @@ def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, I
         if key:
             uploads.delete_stored(key)
     return row
+
+
+def missing_images(settings: LetterSettings) -> list[str]:
+    """The slots (logo, signature) whose image is set but whose file is missing from the upload directory."""
+    storage = upload_storage()
+    return [slot for slot in IMAGE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
