@@ -141,6 +141,22 @@ def test_an_organiser_edits_a_speaker_and_a_new_photo_replaces_the_old_file(app,
     assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
 
 
+def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_uploaded_again(app, make_event, make_speaker):
+    event = make_event()
+    speaker = make_speaker(event)
+    organiser = as_organiser(app, event)
+    submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture()), "first.png")})
+    photo_file(fresh(speaker)).unlink()
+
+    assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == ["The file uploaded here is missing on the server: upload it again."]
+    assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
+
+    submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture("JPEG")), "again.jpg")})
+    assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == []
+    with app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo") as photo:
+        assert photo.status_code == 200 and photo.data == picture("JPEG")
+
+
 def test_an_organiser_removes_a_speaker_with_their_photo_and_roles(app, make_event, make_session, make_speaker):
     event = make_event()
     session = make_session(event)

@@ -18,7 +18,7 @@ from ..accounts.tokens import ExpiredToken, InvalidToken
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import csrf, db
-from ..formtools import show_domain_error
+from ..formtools import mark_missing_files, show_domain_error
 from ..storage import FileMissing, upload_storage
 from ..web import format_in_zone
 from ..lookups import acting_user, event_or_404, managed_event_or_error, visible_event_or_404
@@ -71,7 +71,7 @@ def speaker_photo(slug, speaker_id):
     try:
         path = upload_storage().path(profile.photo_key)
     except FileMissing:
-        abort(404)
+        abort(404)  # the profile pages tell its editors to upload it again
     response = send_file(path, mimetype=profile.photo_type, conditional=True, etag=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -151,6 +151,7 @@ def edit_speaker(slug, speaker_id):
         else:
             flash(_("The speaker's profile is saved."), "success")
             return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=profile.id))
+    mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
     return render_template(
         "agenda/speaker_form.html",
         event=event,
@@ -304,6 +305,7 @@ def my_speaker_profile(speaker_id):
         else:
             flash(_("Your speaker profile is saved."), "success")
             return redirect(url_for("agenda.my_speaker_profile", speaker_id=profile.id))
+    mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
     return render_template(
         "agenda/speaker_form.html",
         event=profile.event,
