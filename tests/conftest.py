@@ -101,13 +101,14 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def app(tmp_path, smtp_server, monkeypatch):
-    # Uploads, the outbox and the rest of the instance folder stay inside the test's own folder.
+    # The instance folder (the outbox...) and the upload directory stay inside the test's own folder.
     monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
             "SERVER_NAME": "workshops.test",

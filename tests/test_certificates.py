@@ -348,7 +348,7 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     event, _li, _bob = workshop
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
-    folder = Path(app.instance_path, "uploads")
+    folder = Path(app.config["UPLOAD_DIR"])
     uploads_before = sorted(p.name for p in folder.glob("*"))
 
     response = submit(organiser, url, {**SETTINGS, "logo_1": (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")}, content_type="multipart/form-data")
@@ -358,3 +358,69 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     assert 'value="Chang-Hee Lee"' in html  # what was typed comes back
     assert db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id)) is None
     assert sorted(p.name for p in folder.glob("*")) == uploads_before  # the good logo is not kept either
+
+
+# --- an image gone from the upload directory ----------------------------------------------------
+
+
+def with_images(app, event, *slots) -> CertificateSettings:
+    """SETTINGS and an image in each of ``slots``, saved through the settings page."""
+    organiser = as_user(app, event.organisers[0])
+    files = {slot: (png(), f"{slot}.png") for slot in slots}
+    response = submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**SETTINGS, **files}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.expire_all()
+    return db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+
+
+def remove_file(app, key: str) -> None:
+    (Path(app.config["UPLOAD_DIR"]) / key).unlink()
+
+
+@pytest.mark.parametrize("slot, named", [("logo_2", "the second logo"), ("signature_1", "the first signature")])
+def test_an_organiser_downloading_certificates_whose_image_is_gone_is_told_which_and_what_to_do(app, workshop, slot, named):
+    event, li, _bob = workshop
+    settings = with_images(app, event, "logo_1", "logo_2", "signature_1")
+    certificate = services.issue(event.organisers[0], event, li.id)
+    remove_file(app, getattr(settings, slot))
+    organiser = as_user(app, event.organisers[0])
+    message = f"The certificates cannot be drawn: the file of {named} is missing on the server. Upload it again in the certificate settings."
+
+    for url in (MANAGE.format(slug=event.slug) + ".pdf", MANAGE.format(slug=event.slug) + ".zip", f"/certificates/{certificate.id}.pdf"):
+        response = organiser.get(url)
+        assert response.status_code == 302 and response.headers["Location"] == MANAGE.format(slug=event.slug), url
+        shown = page(organiser, event)
+        assert message in shown and 'data-testid="missing-images"' in shown, url
+
+    settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
+    assert re.search(rf'<input[^>]*class="form-control is-invalid"[^>]*name="{slot}"', settings_page)
+    assert settings_page.count("The file uploaded here is missing on the server: upload it again.") == 1
+
+
+def test_uploading_the_missing_logo_again_lets_the_certificate_be_drawn_with_it(app, workshop):
+    event, li, _bob = workshop
+    settings = with_images(app, event, "logo_1")
+    certificate = services.issue(event.organisers[0], event, li.id)
+    remove_file(app, settings.logo_1)
+
+    with_images(app, event, "logo_1")
+
+    organiser = as_user(app, event.organisers[0])
+    assert 'data-testid="missing-images"' not in page(organiser, event)
+    document = PdfReader(io.BytesIO(as_user(app, li.user).get(f"/certificates/{certificate.id}.pdf").data))
+    assert count_images(document) == 1
+
+
+def test_a_participant_whose_certificate_logo_is_gone_gets_an_error_page_not_a_certificate_without_it(app, workshop):
+    event, li, bob = workshop
+    settings = with_images(app, event, "logo_1")
+    certificate = services.issue(event.organisers[0], event, li.id)
+    remove_file(app, settings.logo_1)
+
+    response = as_user(app, li.user).get(f"/certificates/{certificate.id}.pdf")
+
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "A file is missing" in html
+    assert "Your certificate cannot be drawn just now: an image on it is missing on the server." in html
+    assert as_user(app, bob.user).get(f"/certificates/{certificate.id}.pdf").status_code == 404  # nothing told to others

@@ -317,7 +317,7 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     event, _li = workshop
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
-    folder = Path(app.instance_path, "uploads")
+    folder = Path(app.config["UPLOAD_DIR"])
     before = sorted(p.name for p in folder.glob("*"))
     other = "signature" if slot == "logo" else "logo"
 
@@ -329,6 +329,36 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     assert 'value="Chang-Hee Lee"' in html  # what was typed comes back
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
     assert sorted(p.name for p in folder.glob("*")) == before
+
+
+@pytest.mark.parametrize("slot, named", [("logo", "the letterhead&#39;s logo"), ("signature", "the signature")])
+def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_the_letter_is_not_drawn_without_it(app, workshop, slot, named):
+    event, li = workshop
+    organiser = as_user(app, event.organisers[0])
+    images = {"logo": lambda: (png(), "ilo.png"), "signature": lambda: (png(200, 60, (0, 0, 0)), "sig.png")}
+    submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**LETTERHEAD, "logo": images["logo"](), "signature": images["signature"]()},
+           content_type="multipart/form-data")
+    enter(app, li)
+    letter = services.approve(event.organisers[0], event, letter_of(li).id)
+    settings = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
+    (Path(app.config["UPLOAD_DIR"]) / getattr(settings, slot)).unlink()
+
+    response = organiser.get(f"/visa-letters/{letter.id}.pdf")
+
+    assert response.status_code == 302 and response.headers["Location"] == MANAGE.format(slug=event.slug)
+    shown = organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
+    assert f"The letter cannot be drawn: the file of {named} is missing on the server. Upload it again in the letterhead settings." in shown
+    assert 'data-testid="missing-images"' in shown
+    settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
+    assert re.search(rf'<input[^>]*class="form-control is-invalid"[^>]*name="{slot}"', settings_page)
+
+    participant = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")
+    assert participant.status_code == 503 and participant.mimetype == "text/html"
+    assert "Your letter cannot be drawn just now: an image on it is missing on the server." in participant.get_data(as_text=True)
+
+    submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**LETTERHEAD, slot: images[slot]()}, content_type="multipart/form-data")
+    again = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")
+    assert again.mimetype == "application/pdf" and len(PdfReader(io.BytesIO(again.data)).pages[0].images) == 2
 
 
 def test_only_the_organisers_set_the_letterhead(app, workshop, make_user):

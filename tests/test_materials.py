@@ -52,10 +52,10 @@ def pdf_of(size: int) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def uploads(app, tmp_path) -> Path:
-    """Each test keeps its uploads in its own instance folder (the app fixture puts it under tmp_path)."""
-    folder = Path(app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+def uploads(app) -> Path:
+    """The upload directory (UPLOAD_DIR, under the test's own folder)."""
+    folder = Path(app.config["UPLOAD_DIR"])
+    folder.mkdir(exist_ok=True)
     return folder
 
 
@@ -596,6 +596,81 @@ def test_an_organiser_deletes_a_material_with_all_its_files(app, world, uploads)
     assert organiser.get(f"/materials/{material_id}/download").status_code == 404
 
 
+# --- a file gone from the upload directory ---------------------------------------------------
+
+
+def upload_new_version(client, world, material, content, filename):
+    return submit(
+        client, f"/events/{world.event.slug}/materials/{material.id}/versions", {"file": (io.BytesIO(content), filename)},
+        form_url=f"/events/{world.event.slug}/materials/{material.id}/edit", content_type="multipart/form-data",
+    )
+
+
+def test_a_participant_downloading_a_file_that_is_gone_gets_a_page_saying_it_is_missing(app, world, uploads):
+    add_material(client_of(app, world.organiser), world.event, title="Programme", file=(PDF, "programme.pdf"))
+    material = only_material()
+    (uploads / material.current.storage_key).unlink()
+
+    response = download(client_of(app, world.participant), material)
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "The file of “Programme” is missing on the server. The event&#39;s organisers need to upload it again." in response.get_data(as_text=True)
+
+
+def test_an_organiser_downloading_a_file_that_is_gone_is_told_which_and_what_to_do_on_the_materials_page(app, world, uploads):
+    organiser = client_of(app, world.organiser)
+    add_material(organiser, world.event, title="Programme", file=(PDF, "programme.pdf"))
+    material = only_material()
+    (uploads / material.current.storage_key).unlink()
+
+    response = download(organiser, material)
+
+    assert response.status_code == 302 and response.headers["Location"] == manage_url(world.event)
+    page = organiser.get(manage_url(world.event)).get_data(as_text=True)
+    assert "The file “programme.pdf” of “Programme” (version 1) is missing on the server. Upload it again as a new version: choose Change." in page
+    assert 'data-testid="missing-file"' in page  # marked in the list too, until it is uploaded again
+
+    assert upload_new_version(organiser, world, material, pdf_of(300), "programme.pdf").status_code == 302
+    assert download(client_of(app, world.participant), material).data == pdf_of(300)
+    assert 'data-testid="missing-file"' not in organiser.get(manage_url(world.event)).get_data(as_text=True)
+
+
+def test_an_old_version_that_is_gone_is_named_with_its_number(app, world, uploads):
+    organiser = client_of(app, world.organiser)
+    add_material(organiser, world.event, title="Slides", file=(PDF, "slides-v1.pdf"))
+    material = only_material()
+    upload_new_version(organiser, world, material, pdf_of(300), "slides-v2.pdf")
+    (uploads / only_material().versions[1].storage_key).unlink()
+
+    download(organiser, material, version=1)
+
+    assert "The file “slides-v1.pdf” of “Slides” (version 1) is missing on the server." in organiser.get(manage_url(world.event)).get_data(as_text=True)
+    assert download(organiser, material).data == pdf_of(300)  # the current version is still there
+
+
+def test_a_speaker_whose_own_file_is_gone_is_told_on_the_materials_page(app, world, uploads):
+    speaker = client_of(app, world.speaker_user)
+    upload_to_session(speaker, world.event, world.first, title="My slides", file=(PDF, "slides.pdf"))
+    material = only_material()
+    (uploads / material.current.storage_key).unlink()
+
+    response = download(speaker, material)
+
+    assert response.status_code == 302 and response.headers["Location"] == f"/events/{world.event.slug}/materials"
+    assert "The file “slides.pdf” of “My slides” (version 1) is missing on the server." in speaker.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_file_that_is_gone_tells_nothing_to_those_who_may_not_see_it(app, world, uploads):
+    add_material(client_of(app, world.organiser), world.event, title="Speaker notes", visibility="organisers", file=(PDF, "notes.pdf"))
+    material = only_material()
+    (uploads / material.current.storage_key).unlink()
+
+    assert download(client_of(app, world.participant), material).status_code == 403
+    anonymous = download(app.test_client(), material)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
 # --- everything as one ZIP ----------------------------------------------------------------
 
 
@@ -636,6 +711,24 @@ def test_a_participant_downloads_all_they_may_see_as_one_zip(app, world):
         assert sorted(archive.namelist()) == ["Event/welcome.pdf", "links.txt"]
     with zipfile.ZipFile(io.BytesIO(fetched(organiser.get(f"/events/{world.event.slug}/materials.zip")).data)) as archive:
         assert f"{first_folder}/notes.pdf" in archive.namelist()
+
+
+def test_a_zip_with_a_file_that_is_gone_is_refused_naming_it(app, world, uploads):
+    organiser = client_of(app, world.organiser)
+    add_material(organiser, world.event, title="Welcome", visibility="public", file=(PDF, "welcome.pdf"))
+    add_material(organiser, world.event, title="Programme", visibility="public", file=(pdf_of(300), "programme.pdf"))
+    gone = db.session.scalar(db.select(Material).where(Material.title == "Programme"))
+    (uploads / gone.current.storage_key).unlink()
+    zip_url = f"/events/{world.event.slug}/materials.zip"
+
+    response = fetched(client_of(app, world.participant).get(zip_url))
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "The ZIP cannot be made: the file of “Programme” is missing on the server." in response.get_data(as_text=True)
+
+    response = organiser.get(zip_url)
+    assert response.status_code == 302 and response.headers["Location"] == manage_url(world.event)
+    assert ("The ZIP cannot be made: the file of “Programme” is missing on the server. Upload it again as a new version: choose Change."
+            in organiser.get(manage_url(world.event)).get_data(as_text=True))
 
 
 def test_the_zip_of_an_event_without_materials_explains_instead(app, world):

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import event as sa_event
 
-from workshop import uploads
+from workshop.storage import upload_storage
 from workshop.agenda import speakers as speaker_services
 from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
 from workshop.events.models import EventStatus
@@ -72,7 +72,12 @@ def speakers_of(event) -> list[Speaker]:
 
 
 def photo_file(speaker):
-    return uploads.stored_path(speaker.photo_key)
+    return upload_storage().root / speaker.photo_key
+
+
+def stored_files() -> list:
+    folder = upload_storage().root
+    return list(folder.iterdir()) if folder.exists() else []
 
 
 def page_text(response) -> str:
@@ -136,6 +141,22 @@ def test_an_organiser_edits_a_speaker_and_a_new_photo_replaces_the_old_file(app,
     assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
 
 
+def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_uploaded_again(app, make_event, make_speaker):
+    event = make_event()
+    speaker = make_speaker(event)
+    organiser = as_organiser(app, event)
+    submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture()), "first.png")})
+    photo_file(fresh(speaker)).unlink()
+
+    assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == ["The file uploaded here is missing on the server: upload it again."]
+    assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
+
+    submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture("JPEG")), "again.jpg")})
+    assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == []
+    with app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo") as photo:
+        assert photo.status_code == 200 and photo.data == picture("JPEG")
+
+
 def test_an_organiser_removes_a_speaker_with_their_photo_and_roles(app, make_event, make_session, make_speaker):
     event = make_event()
     session = make_session(event)
@@ -170,7 +191,7 @@ def test_a_photo_that_is_really_a_web_page_is_refused(app, make_event, make_spea
     event = make_event()
     speaker = make_speaker(event)
     organiser = as_organiser(app, event)
-    files_before = set(uploads.upload_folder().iterdir())
+    files_before = set(stored_files())
     html = b"<!doctype html><html><script>alert(document.cookie)</script></html>"
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
@@ -181,7 +202,7 @@ def test_a_photo_that_is_really_a_web_page_is_refused(app, make_event, make_spea
         assert "Accepted: JPEG, JPG, PNG, WEBP." in message or "should end in .png" in message
 
     assert fresh(speaker).photo_key == "" and fresh(speaker).affiliation == ""
-    assert set(uploads.upload_folder().iterdir()) == files_before
+    assert set(stored_files()) == files_before
 
 
 def test_a_photo_over_the_limit_is_refused_with_a_message(app, make_event, make_speaker):
@@ -198,7 +219,7 @@ def test_a_photo_over_the_limit_is_refused_with_a_message(app, make_event, make_
     assert errors_on(page_text(response)) == ["The file is larger than the limit of 2.0 KB."]
     assert "at most 2.0 KB" in page_text(response)
     assert fresh(speaker).photo_key == ""
-    assert not any(uploads.upload_folder().iterdir())
+    assert not any(stored_files())
 
 
 # --- organisers: roles in sessions ------------------------------------------------------------

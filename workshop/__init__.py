@@ -39,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_MAX_BYTES"]) + 1024 * 1024
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # Created by the first upload, not here: a share that is not reachable yet must not stop the site.
+    app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / (app.config.get("UPLOAD_DIR") or "uploads"))
     configure_secret_key(app)
     configure_database(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -44,7 +44,11 @@ class Defaults:
     RESET_RATE_LIMIT = "5 per minute"
     VERIFY_RATE_LIMIT = "30 per minute"  # the public verification of certificates, per address
 
-    # Uploads (materials, speakers' photos): a larger file is refused with a message.
+    # Uploads (materials, speakers' photos, logos, signatures) are kept in this directory; when several
+    # servers serve the site it is one directory they all share (NFS or similar). A relative path is
+    # taken from the instance folder; None: instance/uploads.
+    UPLOAD_DIR = None
+    # A larger file is refused with a message.
     UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
 

@@ -15,3 +15,14 @@ class DomainError(Exception):
 
 class Forbidden(DomainError):
     """The actor may not do this; views answer 403."""
+
+
+class MissingFile(DomainError):
+    """A file the database refers to is gone from the upload directory (deleted there, or this
+    server does not see the shared directory). The message tells the organisers what to upload
+    again; everybody else gets ``public_message`` on an error page with ``status``."""
+
+    def __init__(self, message: str, public_message: str, status: int = 503):
+        super().__init__(message)
+        self.public_message = public_message
+        self.status = status

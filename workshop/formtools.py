@@ -1,6 +1,7 @@
 """Helpers shared by the views of every domain."""
 
 from flask import flash
+from flask_babel import gettext as _
 
 from .errors import DomainError
 
@@ -12,3 +13,9 @@ def show_domain_error(form, error: DomainError) -> None:
         field.errors = [*field.errors, str(error)] if isinstance(field.errors, list) else [str(error)]
     else:
         flash(str(error), "danger")
+
+
+def mark_missing_files(form, fields: list[str]) -> None:
+    """Say by each of ``fields`` (file fields) that the file uploaded there is missing."""
+    for name in fields:
+        form[name].errors = [*form[name].errors, _("The file uploaded here is missing on the server: upload it again.")]

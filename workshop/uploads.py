@@ -1,25 +1,29 @@
-"""Uploaded files: the type is read from the content, the size is capped, and each file is kept
-under ``instance/uploads/`` by a random name with its SHA-256, size and type recorded.
+"""Uploaded files: what is accepted, then kept in the storage (``storage.py``).
 
-A file is accepted only when its content is one of the kinds below *and* its name ends as that
-kind does, so an HTML or SVG page renamed ``.pdf`` is refused. Files are never served inline.
+The checks run on a private temporary copy before anything reaches the upload directory: the type is
+read from the content, the size is capped, and a file is accepted only when its content is one of the
+kinds below *and* its name ends as that kind does, so an HTML or SVG page renamed ``.pdf`` is refused.
+An accepted file is kept by a random key with its SHA-256, size and type recorded. Files are never
+served inline.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
+import logging
+import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .errors import DomainError
+from .storage import NotStored, upload_storage
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 
@@ -63,18 +67,6 @@ class StoredFile:
     sha256: str
 
 
-def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def stored_path(key: str) -> Path:
-    if not key or not all(c in "0123456789abcdef" for c in key):
-        raise FileNotFoundError(key)
-    return upload_folder() / key
-
-
 def max_upload_bytes() -> int:
     return int(current_app.config["UPLOAD_MAX_BYTES"])
 
@@ -101,10 +93,10 @@ def extension_of(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
-def sniff(path: Path) -> FileKind | None:
+def sniff(file: BinaryIO) -> FileKind | None:
     """What the content is, from its first bytes (and, for zip-based formats, its parts)."""
-    with path.open("rb") as f:
-        head = f.read(16)
+    file.seek(0)
+    head = file.read(16)
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -118,13 +110,14 @@ def sniff(path: Path) -> FileKind | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return MS_OFFICE
     if head.startswith(b"PK\x03\x04"):
-        return sniff_zip(path)
+        return sniff_zip(file)
     return None
 
 
-def sniff_zip(path: Path) -> FileKind | None:
+def sniff_zip(file: BinaryIO) -> FileKind | None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
             names = archive.namelist()
             if "mimetype" in names:
                 return _ODF_TYPES.get(archive.read("mimetype").decode("ascii", "replace").strip())
@@ -137,44 +130,72 @@ def sniff_zip(path: Path) -> FileKind | None:
     return None
 
 
+def readable_image(file: BinaryIO) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
 def allowed_names(kinds: tuple[FileKind, ...]) -> str:
     return ", ".join(sorted({ext.upper() for kind in kinds for ext in kind.extensions}))
 
 
-def store_upload(stream: BinaryIO, filename: str, kinds: tuple[FileKind, ...], field: str = "file", max_bytes: int | None = None) -> StoredFile:
-    """Copy ``stream`` into the upload folder, or raise DomainError (by ``field``) and keep nothing."""
-    limit = max_bytes or max_upload_bytes()
+@dataclass(frozen=True)
+class Accepted:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def check_upload(
+    stream: BinaryIO, copy: BinaryIO, filename: str, kinds: tuple[FileKind, ...], field: str, limit: int, image: bool = False
+) -> Accepted:
+    """Copy ``stream`` into ``copy`` and check it; DomainError (by ``field``) when it is not accepted.
+    ``image``: the file must also be an image that can be read, not only start like one."""
     name = safe_filename(filename)
-    folder = upload_folder()
-    key = secrets.token_hex(16)
-    partial = folder / f"{key}.part"
     digest, size = hashlib.sha256(), 0
-    try:
-        with partial.open("wb") as out:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise DomainError(_l("The file is larger than the limit of %(limit)s.", limit=size_label(limit)), field=field)
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise DomainError(_l("The file is empty."), field=field)
-        kind = sniff(partial)
-        if kind is None or kind not in kinds:
-            raise DomainError(_l("This type of file is not accepted here. Accepted: %(kinds)s.", kinds=allowed_names(kinds)), field=field)
-        if extension_of(name) not in kind.extensions:
-            raise DomainError(
-                _l("The file's name does not match its content: it should end in .%(extension)s.", extension=kind.extensions[0]), field=field
-            )
-        os.replace(partial, folder / key)
-    finally:
-        partial.unlink(missing_ok=True)
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise DomainError(_l("The file is larger than the limit of %(limit)s.", limit=size_label(limit)), field=field)
+        digest.update(chunk)
+        copy.write(chunk)
+    if size == 0:
+        raise DomainError(_l("The file is empty."), field=field)
+    kind = sniff(copy)
+    if kind is None or kind not in kinds:
+        raise DomainError(_l("This type of file is not accepted here. Accepted: %(kinds)s.", kinds=allowed_names(kinds)), field=field)
+    if extension_of(name) not in kind.extensions:
+        raise DomainError(
+            _l("The file's name does not match its content: it should end in .%(extension)s.", extension=kind.extensions[0]), field=field
+        )
+    if image and not readable_image(copy):
+        raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=field)
     content_type = _LEGACY_OFFICE_TYPES.get(extension_of(name), kind.content_type) if kind is MS_OFFICE else kind.content_type
-    return StoredFile(key=key, filename=name, content_type=content_type, size=size, sha256=digest.hexdigest())
+    return Accepted(filename=name, content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+def store_upload(
+    stream: BinaryIO, filename: str, kinds: tuple[FileKind, ...], field: str = "file", max_bytes: int | None = None, image: bool = False
+) -> StoredFile:
+    """Check ``stream`` and keep it in the upload storage, or raise DomainError (by ``field``) and keep nothing."""
+    with tempfile.TemporaryFile() as copy:
+        accepted = check_upload(stream, copy, filename, kinds, field, max_bytes or max_upload_bytes(), image)
+        copy.seek(0)
+        try:
+            key = upload_storage().save(copy)
+        except NotStored as error:
+            log.error("an upload (%s, %d bytes) could not be stored: %s", accepted.filename, accepted.size, error)
+            raise DomainError(_l("The file could not be stored; tell the site's administrator."), field=field) from error
+    return StoredFile(key=key, filename=accepted.filename, content_type=accepted.content_type, size=accepted.size, sha256=accepted.sha256)
 
 
 def delete_stored(key: str) -> None:
-    try:
-        stored_path(key).unlink(missing_ok=True)
-    except FileNotFoundError:
-        pass
+    upload_storage().delete(key)

@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from . import security
 from .accounts import services as accounts
 from .countries import country_names
-from .errors import Forbidden
+from .errors import Forbidden, MissingFile
 from .extensions import csrf, db
 from .i18n import SESSION_KEY
 from .redirects import safe_next
@@ -107,6 +107,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Forbidden)
     def forbidden(error):
         return render_template("errors/error.html", code=403, message=str(error)), 403
+
+    @app.errorhandler(MissingFile)
+    def missing_file(error):
+        return render_template("errors/error.html", code=error.status, title=_("A file is missing"), message=str(error.public_message)), error.status
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):

@@ -88,7 +88,7 @@ class Speaker(db.Model):
     biography: Mapped[str] = mapped_column(Text, default="")  # Markdown
     email: Mapped[str] = mapped_column(String(254), default="")  # where the invitation went
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    photo_key: Mapped[str] = mapped_column(String(64), default="")  # file name under instance/uploads/
+    photo_key: Mapped[str] = mapped_column(String(64), default="")  # its key in the upload storage
     photo_type: Mapped[str] = mapped_column(String(50), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

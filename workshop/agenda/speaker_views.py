@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from .. import security, uploads
+from .. import security
 from ..accounts.tokens import ExpiredToken, InvalidToken
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import csrf, db
-from ..formtools import show_domain_error
+from ..formtools import mark_missing_files, show_domain_error
+from ..storage import FileMissing, upload_storage
 from ..web import format_in_zone
 from ..lookups import acting_user, event_or_404, managed_event_or_error, visible_event_or_404
 from . import bp, speakers
@@ -68,11 +69,9 @@ def speaker_photo(slug, speaker_id):
     if not (security.can_view_event(current_user, event) or security.can_edit_speaker(current_user, profile)):
         abort(404)
     try:
-        path = uploads.stored_path(profile.photo_key)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
+        path = upload_storage().path(profile.photo_key)
+    except FileMissing:
+        abort(404)  # the profile pages tell its editors to upload it again
     response = send_file(path, mimetype=profile.photo_type, conditional=True, etag=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -152,6 +151,7 @@ def edit_speaker(slug, speaker_id):
         else:
             flash(_("The speaker's profile is saved."), "success")
             return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=profile.id))
+    mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
     return render_template(
         "agenda/speaker_form.html",
         event=event,
@@ -305,6 +305,7 @@ def my_speaker_profile(speaker_id):
         else:
             flash(_("Your speaker profile is saved."), "success")
             return redirect(url_for("agenda.my_speaker_profile", speaker_id=profile.id))
+    mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
     return render_template(
         "agenda/speaker_form.html",
         event=profile.event,

@@ -25,6 +25,7 @@ from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..security import can_edit_speaker, can_manage_event
+from ..storage import upload_storage
 from ..timeutil import utcnow
 from ..urls import external_url
 from .models import AgendaSession, SessionSpeaker, Speaker, SpeakerRole
@@ -150,6 +151,11 @@ def _managed_speaker(actor: User, speaker_id: int) -> Speaker:
     if not can_manage_event(actor, speaker.event):
         raise Forbidden(_l("You do not organise this event."))
     return speaker
+
+
+def photo_missing(speaker: Speaker) -> bool:
+    """The speaker has a photo whose file is missing from the upload storage."""
+    return bool(speaker.photo_key) and not upload_storage().exists(speaker.photo_key)
 
 
 def _store_photo(photo: PhotoUpload | None) -> uploads.StoredFile | None:

@@ -27,7 +27,7 @@ class CertificateSettings(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
     issuers: Mapped[str] = mapped_column(Text, default="")  # one organisation a line; empty: the event's partners
     bilingual: Mapped[bool] = mapped_column(default=False)  # English and Chinese for everybody
-    # Stored uploads (keys under instance/uploads/), "" when there is none
+    # Keys of uploaded images in the upload storage, "" when there is none
     logo_1: Mapped[str] = mapped_column(String(64), default="")
     logo_2: Mapped[str] = mapped_column(String(64), default="")
     logo_3: Mapped[str] = mapped_column(String(64), default="")

@@ -13,6 +13,7 @@ language of the person downloading it: a certificate reads the same for whoever 
 
 from __future__ import annotations
 
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_interval
+from flask_babel import lazy_gettext as _l
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -31,16 +33,19 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from .. import uploads
 from ..attendance.statistics import hours_label
+from ..errors import MissingFile
 from ..events.models import Event
 from ..extensions import db
 from ..pdf.fonts import LATIN, LATIN_BOLD, NO_BREAK, font_for, needs_cjk_font
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
+from ..storage import FileMissing, upload_storage
 from ..urls import external_url
-from .models import Certificate, CertificateSettings
+from .models import LOGO_SLOTS, Certificate, CertificateSettings
+
+log = logging.getLogger(__name__)
 
 PAGE = landscape(A4)
 ACCENT = (0.05, 0.23, 0.45)  # a dark blue frame
@@ -77,8 +82,8 @@ class EventSide:
     place_en: str
     place_zh: str
     issuers: tuple[str, ...]
-    logos: tuple[str, ...]  # paths of image files
-    signatories: tuple[tuple[str, str, str], ...]  # name, title, path of the signature ("" without)
+    logos: tuple[bytes, ...]  # image files
+    signatories: tuple[tuple[str, str, bytes], ...]  # name, title, the signature's image file (b"" without)
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,31 @@ class Sheet:
 # --- from the database ------------------------------------------------------------------------
 
 
-def _path(key: str) -> str:
+IMAGE_NAMES = {
+    "logo_1": _l("the first logo"),
+    "logo_2": _l("the second logo"),
+    "logo_3": _l("the third logo"),
+    "signature_1": _l("the first signature"),
+    "signature_2": _l("the second signature"),
+}
+
+
+def _image(event: Event, settings: CertificateSettings, slot: str) -> bytes:
+    """The image in ``slot`` (b"" when none is set); MissingFile when its file is gone: a certificate
+    is never drawn without a logo or signature its organisers set."""
+    key = getattr(settings, slot)
+    if not key:
+        return b""
+    storage = upload_storage()
     try:
-        path = uploads.stored_path(key)
-    except FileNotFoundError:
-        return ""
-    return str(path) if path.exists() else ""
+        with storage.open(key) as file:
+            return file.read()
+    except FileMissing:
+        log.error("event %s: the certificates' %s (upload %s) is missing from %s", event.id, slot, key, storage.root)
+        raise MissingFile(
+            _l("The certificates cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the certificate settings.", image=IMAGE_NAMES[slot]),
+            _l("Your certificate cannot be drawn just now: an image on it is missing on the server. The event's organisers need to upload it again; please try again later."),
+        ) from None
 
 
 def _place(event: Event, language: str) -> str:
@@ -119,10 +143,10 @@ def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) 
     zone = ZoneInfo(event.timezone)
     start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
     signatories = tuple(
-        (name, title, _path(key))
-        for name, title, key in (
-            (settings.signatory_1_name, settings.signatory_1_title, settings.signature_1),
-            (settings.signatory_2_name, settings.signatory_2_title, settings.signature_2),
+        (name, title, _image(event, settings, slot))
+        for name, title, slot in (
+            (settings.signatory_1_name, settings.signatory_1_title, "signature_1"),
+            (settings.signatory_2_name, settings.signatory_2_title, "signature_2"),
         )
         if name
     )
@@ -134,7 +158,7 @@ def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) 
         place_en=_place(event, "en"),
         place_zh=_place(event, "zh"),
         issuers=tuple(issuers),
-        logos=tuple(path for path in (_path(key) for key in settings.logos) if path),
+        logos=tuple(image for image in (_image(event, settings, slot) for slot in LOGO_SLOTS) if image),
         signatories=signatories,
     )
 
@@ -146,7 +170,8 @@ def registrations_of(certificates: list[Certificate]) -> dict[int, Registration]
 
 
 def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
-    """The sheets of these certificates (an app context is needed: upload paths, links)."""
+    """The sheets of these certificates (an app context is needed: uploaded images, links).
+    MissingFile when an image the certificates carry is missing."""
     from .services import issuers_of, settings_of
 
     registrations = registrations_of(certificates)
@@ -196,7 +221,7 @@ class CertificatePainter:
     def __init__(self, cjk: str | None = None):
         self.cjk = cjk  # the CJK font's name; None: the application's (an app context is needed)
         self.fonts: dict[tuple[str, bool], str] = {}
-        self.images: dict[str, ImageReader | None] = {}
+        self.images: dict[bytes, ImageReader] = {}
         self.canvas: Canvas | None = None
         self.forms: set[str] = set()  # the shared drawings on the canvas
 
@@ -221,13 +246,10 @@ class CertificatePainter:
                 self.fonts[key] = font_for(text, bold)
         return self.fonts[key]
 
-    def image(self, path: str) -> ImageReader | None:
-        if path not in self.images:
-            try:
-                self.images[path] = ImageReader(path)
-            except Exception:  # a file that went missing or cannot be read: the certificate goes without it
-                self.images[path] = None
-        return self.images[path]
+    def image(self, data: bytes) -> ImageReader:
+        if data not in self.images:
+            self.images[data] = ImageReader(BytesIO(data))
+        return self.images[data]
 
     def centred(self, text: str, y: float, size: float, width: float, bold: bool = False, colour=INK, x: float | None = None, smallest: float = 6) -> None:
         """``text`` centred on one line of ``width``: smaller down to ``smallest``, then shortened."""
@@ -286,8 +308,8 @@ class CertificatePainter:
             self.centred(" · ".join(part for part in (side.dates_zh, side.place_zh) if part), 63.5 * mm, 10, width - 60 * mm, colour=INK)
         self.signatories(side.signatories)
 
-    def logos(self, paths: tuple[str, ...], y: float, height: float) -> None:
-        readers = [reader for reader in (self.image(path) for path in paths) if reader is not None]
+    def logos(self, images: tuple[bytes, ...], y: float, height: float) -> None:
+        readers = [self.image(data) for data in images]
         if not readers:
             return
         gap = 10 * mm
@@ -300,13 +322,12 @@ class CertificatePainter:
             self.canvas.drawImage(reader, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
             x += width + gap
 
-    def signatories(self, people: tuple[tuple[str, str, str], ...]) -> None:
+    def signatories(self, people: tuple[tuple[str, str, bytes], ...]) -> None:
         centres = {1: (120 * mm,), 2: (75 * mm, 170 * mm)}.get(len(people), ())
         c = self.canvas
-        for (name, title, path), x in zip(people, centres):
-            reader = self.image(path) if path else None
-            if reader is not None:
-                c.drawImage(reader, x - 30 * mm, 29 * mm, 60 * mm, 14 * mm, preserveAspectRatio=True, anchor="c", mask="auto")
+        for (name, title, signature), x in zip(people, centres):
+            if signature:
+                c.drawImage(self.image(signature), x - 30 * mm, 29 * mm, 60 * mm, 14 * mm, preserveAspectRatio=True, anchor="c", mask="auto")
             c.setStrokeColor(RULE)
             c.setLineWidth(0.8)
             c.line(x - 32 * mm, 28 * mm, x + 32 * mm, 28 * mm)

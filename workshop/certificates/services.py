@@ -28,6 +28,7 @@ from ..jobs.models import Job
 from ..registration.models import Registration
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
+from ..storage import upload_storage
 from ..timeutil import utcnow
 from ..urls import external_url
 from .models import LOGO_SLOTS, SIGNATURE_SLOTS, Certificate, CertificateSettings
@@ -98,10 +99,8 @@ def save_settings(
             if slot not in LOGO_SLOTS + SIGNATURE_SLOTS or image is None or not image.filename:
                 continue
             stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"])
+                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
             )
-            if not _readable_image(uploads.stored_path(stored[slot].key)):
-                raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=slot)
     except DomainError:
         for kept in stored.values():
             uploads.delete_stored(kept.key)
@@ -133,15 +132,10 @@ def save_settings(
     return row
 
 
-def _readable_image(path) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True
+def missing_images(settings: CertificateSettings) -> list[str]:
+    """The slots whose image is set but whose file is missing from the upload directory."""
+    storage = upload_storage()
+    return [slot for slot in LOGO_SLOTS + SIGNATURE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
 
 
 # --- what organisers see ----------------------------------------------------------------------

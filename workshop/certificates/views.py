@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..errors import DomainError, Forbidden
+from .. import security
+from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import limiter
-from ..formtools import show_domain_error
+from ..formtools import mark_missing_files, show_domain_error
 from ..lookups import acting_user, managed_event_or_error
 from . import bp, pdf, services
 from .forms import ActionForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
@@ -61,6 +62,7 @@ def manage(slug):
         rows=rows,
         settings=settings,
         issuers=services.issuers_of(event, settings),
+        missing_images=services.missing_images(settings),
         eligible_waiting=sum(1 for row in rows if row.eligibility.eligible and row.current is None),
         issued_count=sum(1 for row in rows if row.current is not None),
         issuing=services.issuing_job(event),
@@ -86,6 +88,7 @@ def settings_page(slug):
         else:
             flash(_("The certificate settings are saved."), "success")
             return redirect(url_for("certificates.manage", slug=event.slug))
+    mark_missing_files(form, services.missing_images(settings))
     return render_template("certificates/settings.html", event=event, form=form, settings=settings)
 
 
@@ -155,7 +158,11 @@ def reissue(slug, certificate_id):
 @login_required
 def all_pdf(slug):
     event = managed_event_or_error(slug)
-    sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
+    try:
+        sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
+    except MissingFile as error:
+        flash(str(error), "danger")
+        return redirect(url_for("certificates.manage", slug=event.slug))
     if not sheets:
         flash(_("No certificate is issued yet."), "info")
         return redirect(url_for("certificates.manage", slug=event.slug))
@@ -166,7 +173,11 @@ def all_pdf(slug):
 @login_required
 def all_zip(slug):
     event = managed_event_or_error(slug)
-    sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
+    try:
+        sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
+    except MissingFile as error:
+        flash(str(error), "danger")
+        return redirect(url_for("certificates.manage", slug=event.slug))
     if not sheets:
         flash(_("No certificate is issued yet."), "info")
         return redirect(url_for("certificates.manage", slug=event.slug))
@@ -184,7 +195,14 @@ def download(certificate_id):
         certificate = services.certificate_to_download(acting_user(), certificate_id)
     except services.UnknownCertificate:
         abort(404)
-    [sheet] = pdf.sheets_for([certificate])
+    try:
+        [sheet] = pdf.sheets_for([certificate])
+    except MissingFile as error:
+        event = certificate.registration.event
+        if not security.can_issue_certificates(current_user, event):
+            raise  # the holder gets the error page
+        flash(str(error), "danger")
+        return redirect(url_for("certificates.manage", slug=event.slug))
     return file_response(pdf.render_certificate(sheet), "application/pdf", pdf.filename_of(sheet))
 
 

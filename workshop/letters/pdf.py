@@ -7,6 +7,7 @@ states who is invited, to what, when, where and why, and nothing about who pays.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from io import BytesIO
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
+from flask_babel import lazy_gettext as _l
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -21,12 +23,15 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .. import uploads
+from ..errors import MissingFile
 from ..pdf.fonts import markup
 from ..pdf.styles import INK, MUTED, RULE, stylesheet
+from ..storage import FileMissing, upload_storage
 from ..timeutil import last_local_day, utcnow
 from .models import LetterRequest, LetterSettings
 from .services import organisation_of, purpose_of, settings_of
+
+log = logging.getLogger(__name__)
 
 MARGIN = 22 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -38,7 +43,7 @@ class Letter:
 
     organisation: str
     address: tuple[str, ...]
-    logo: str  # path of an image file, "" without
+    logo: bytes  # an image file, b"" without
     place_and_date: str
     reference: str
     consulate: str
@@ -60,15 +65,28 @@ class Letter:
     contact_email: str
     signatory_name: str
     signatory_title: str
-    signature: str  # path of an image file, "" without
+    signature: bytes  # an image file, b"" without
 
 
-def _path(key: str) -> str:
+IMAGE_NAMES = {"logo": _l("the letterhead's logo"), "signature": _l("the signature")}
+
+
+def _image(settings: LetterSettings, slot: str) -> bytes:
+    """The image in ``slot`` (b"" when none is set); MissingFile when its file is gone: a letter is
+    never drawn without the logo or signature its organisers set."""
+    key = getattr(settings, slot)
+    if not key:
+        return b""
+    storage = upload_storage()
     try:
-        path = uploads.stored_path(key)
-    except FileNotFoundError:
-        return ""
-    return str(path) if path.exists() else ""
+        with storage.open(key) as file:
+            return file.read()
+    except FileMissing:
+        log.error("event %s: the letters' %s (upload %s) is missing from %s", settings.event_id, slot, key, storage.root)
+        raise MissingFile(
+            _l("The letter cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the letterhead settings.", image=IMAGE_NAMES[slot]),
+            _l("Your letter cannot be drawn just now: an image on it is missing on the server. The event's organisers need to upload it again; please try again later."),
+        ) from None
 
 
 def _country(code: str) -> str:
@@ -80,7 +98,8 @@ def _day(value) -> str:
 
 
 def letter_of(request: LetterRequest, settings: LetterSettings | None = None) -> Letter:
-    """The letter of an approved request (an app context is needed: upload paths)."""
+    """The letter of an approved request (an app context is needed: uploaded images). MissingFile
+    when the letterhead's logo or the signature is missing."""
     registration = request.registration
     event = registration.event
     settings = settings or settings_of(event)
@@ -91,7 +110,7 @@ def letter_of(request: LetterRequest, settings: LetterSettings | None = None) ->
     return Letter(
         organisation=organisation_of(event, settings),
         address=tuple(line for line in (settings.address or "").splitlines() if line.strip()),
-        logo=_path(settings.logo),
+        logo=_image(settings, "logo"),
         place_and_date=", ".join(part for part in (event.city, _day(written)) if part),
         reference=request.reference,
         consulate=request.consulate,
@@ -113,25 +132,22 @@ def letter_of(request: LetterRequest, settings: LetterSettings | None = None) ->
         contact_email=event.contact_email,
         signatory_name=settings.signatory_name,
         signatory_title=settings.signatory_title,
-        signature=_path(settings.signature),
+        signature=_image(settings, "signature"),
     )
 
 
-def _image(path: str, max_width: float, max_height: float) -> Image | None:
-    if not path:
+def _flowable(data: bytes, max_width: float, max_height: float) -> Image | None:
+    if not data:
         return None
-    try:
-        width, height = ImageReader(path).getSize()
-    except Exception:  # a file that went missing or cannot be read: the letter goes without it
-        return None
+    width, height = ImageReader(BytesIO(data)).getSize()
     scale = min(max_width / width, max_height / height)
-    return Image(path, width * scale, height * scale, hAlign="LEFT")
+    return Image(BytesIO(data), width * scale, height * scale, hAlign="LEFT")
 
 
 def _letterhead(letter: Letter, styles) -> Table:
     name = ParagraphStyle("organisation", parent=styles["heading"], fontSize=14, leading=18, spaceBefore=0, spaceAfter=2)
     text = [Paragraph(markup(letter.organisation), name), *(Paragraph(markup(line), styles["small"]) for line in letter.address)]
-    logo = _image(letter.logo, 40 * mm, 22 * mm)
+    logo = _flowable(letter.logo, 40 * mm, 22 * mm)
     cells = [[logo, text]] if logo is not None else [[text]]
     widths = [45 * mm, WIDTH - 45 * mm] if logo is not None else [WIDTH]
     table = Table(cells, colWidths=widths)
@@ -187,7 +203,7 @@ def render_letter(letter: Letter) -> bytes:
     ]
     story += [Paragraph(text, body) for text in _body(letter)]
     signature = [Spacer(1, 2 * mm)]
-    image = _image(letter.signature, 55 * mm, 18 * mm)
+    image = _flowable(letter.signature, 55 * mm, 18 * mm)
     signature.append(image if image is not None else Spacer(1, 14 * mm))
     signature.append(HRFlowable(width=65 * mm, thickness=0.6, color=INK, hAlign="LEFT", spaceBefore=1, spaceAfter=3))
     if letter.signatory_name:

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..jobs.queue import periodic
 from ..registration.models import Registration
 from ..registration.states import State
+from ..storage import upload_storage
 from ..timeutil import last_local_day, utc_to_local, utcnow
 from ..urls import external_url
 from .models import LetterRequest, LetterSettings, LetterStatus
@@ -358,10 +359,8 @@ def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, I
             if slot not in IMAGE_SLOTS or image is None or not image.filename:
                 continue
             stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"])
+                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
             )
-            if not _readable_image(uploads.stored_path(stored[slot].key)):
-                raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=slot)
     except DomainError:
         for kept in stored.values():
             uploads.delete_stored(kept.key)
@@ -393,12 +392,7 @@ def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, I
     return row
 
 
-def _readable_image(path) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True
+def missing_images(settings: LetterSettings) -> list[str]:
+    """The slots (logo, signature) whose image is set but whose file is missing from the upload directory."""
+    storage = upload_storage()
+    return [slot for slot in IMAGE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import security
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import db
-from ..formtools import show_domain_error
+from ..formtools import mark_missing_files, show_domain_error
 from ..lookups import acting_user, event_or_404
 from ..registration.models import Registration
 from . import bp, pdf, services
@@ -95,7 +95,14 @@ def download(letter_id):
         if security.can_decide_letters(current_user, stored.registration.event):
             return redirect(url_for("letters.manage", slug=stored.registration.event.slug))
         return redirect(url_for("letters.request", registration_id=stored.registration_id))
-    drawn = pdf.letter_of(letter)
+    try:
+        drawn = pdf.letter_of(letter)
+    except MissingFile as error:
+        event = letter.registration.event
+        if not security.can_decide_letters(current_user, event):
+            raise  # the participant gets the error page
+        flash(str(error), "danger")
+        return redirect(url_for("letters.manage", slug=event.slug))
     return pdf_response(pdf.render_letter(drawn), pdf.filename_of(drawn))
 
 
@@ -122,6 +129,7 @@ def manage(slug):
         letters=letters,
         settings=settings,
         organisation=services.organisation_of(event, settings),
+        missing_images=services.missing_images(settings),
         missing=services.missing_details,
         waiting=sum(1 for letter in letters if letter.status is LetterStatus.REQUESTED),
         action_form=ActionForm(),
@@ -145,6 +153,7 @@ def settings_page(slug):
         else:
             flash(_("The letterhead is saved."), "success")
             return redirect(url_for("letters.manage", slug=event.slug))
+    mark_missing_files(form, services.missing_images(settings))
     return render_template("letters/settings.html", event=event, form=form, settings=settings)
 
 

@@ -50,7 +50,7 @@ class Material(db.Model):
 
 
 class MaterialVersion(db.Model):
-    """One uploaded file. Stored under instance/uploads/ by a random name; never overwritten."""
+    """One uploaded file, kept in the upload storage by a random key; never overwritten."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)

@@ -1,9 +1,10 @@
 """Materials: files (with versions) and links for an event or one of its sessions.
 
 Who may add, change and see a material is decided in ``security``; here the rules are applied.
-A file is written under ``instance/uploads/`` (``uploads.store_upload``) only after every other
-check has passed, and removed again if the database refuses the row; the files of a deleted
-material are removed once the deletion is committed.
+A file is kept in the upload storage (``uploads.store_upload``) only after every other check has
+passed, and removed again if the database refuses the row; the files of a deleted material are
+removed once the deletion is committed. A file that has gone missing from the storage is an error
+(``MissingFile``) that names the material, never a download or ZIP without it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, BinaryIO
 from urllib.parse import urlsplit
 
@@ -24,9 +26,10 @@ from .. import security, uploads
 from ..accounts.models import User
 from ..agenda.models import AgendaSession, SessionSpeaker, Speaker
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
 from ..extensions import db
+from ..storage import FileMissing, upload_storage
 from ..timeutil import utc_to_local, utcnow
 from .models import Material, MaterialVersion, Visibility
 
@@ -143,6 +146,30 @@ def file_to_download(viewer, material_id: int, number: int | None = None) -> tup
     if version is None:
         raise MaterialNotFound()
     return material, version
+
+
+def stored_file(material: Material, version: MaterialVersion) -> Path:
+    """Where the version's file is, to send it; MissingFile when it is gone from the upload storage."""
+    try:
+        return upload_storage().path(version.storage_key)
+    except FileMissing:
+        _log_missing(material, version)
+        raise MissingFile(
+            _l("The file “%(filename)s” of “%(title)s” (version %(number)d) is missing on the server. Upload it again as a new version: choose Change.",
+               filename=version.filename, title=material.title, number=version.number),
+            _l("The file of “%(title)s” is missing on the server. The event's organisers need to upload it again.", title=material.title),
+            status=404,
+        ) from None
+
+
+def materials_with_missing_files(materials: list[Material]) -> set[int]:
+    """The ids of those whose current file is missing from the upload storage (for the organisers' list)."""
+    storage = upload_storage()
+    return {m.id for m in materials if m.current is not None and not storage.exists(m.current.storage_key)}
+
+
+def _log_missing(material: Material, version: MaterialVersion) -> None:
+    log.error("material %s version %s: upload %s is missing from %s", material.id, version.number, version.storage_key, upload_storage().root)
 
 
 # --- checks -------------------------------------------------------------------------
@@ -348,14 +375,17 @@ def materials_zip(viewer, event: Event, event_folder: str, links_heading: str) -
     and the links in ``links.txt``; None when there is nothing to put in it.
 
     The ZIP is written to a temporary file (gone once it is closed) and returned with its size.
+    MissingFile, naming them, when files are missing from the upload storage.
     """
     groups = by_session(visible_materials(viewer, event))
     if not groups:
         return None
+    storage = upload_storage()
     out = tempfile.TemporaryFile()
     try:
         folders: set[str] = set()
         links: list[str] = []
+        missing: list[Material] = []
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
             for session, materials in groups:
                 folder = _unique(zip_name(event_folder) if session is None else session_folder(session, event.timezone), folders)
@@ -369,15 +399,23 @@ def materials_zip(viewer, event: Event, event_folder: str, links_heading: str) -
                     if version is None:
                         continue
                     try:
-                        path = uploads.stored_path(version.storage_key)
-                        name = _unique(zip_name(version.filename), names)
-                        archive.write(path, arcname=f"{folder}/{name}")
-                    except FileNotFoundError:
-                        log.error("material %s version %s: file %s is missing", material.id, version.number, version.storage_key)
+                        path = storage.path(version.storage_key)
+                    except FileMissing:
+                        _log_missing(material, version)
+                        missing.append(material)
+                        continue
+                    archive.write(path, arcname=f"{folder}/{_unique(zip_name(version.filename), names)}")
                 if folder_links:
                     links.append(f"== {folder} ==\n\n" + "\n".join(folder_links))
             if links:
                 archive.writestr("links.txt", f"{links_heading}\n\n" + "\n".join(links), compress_type=zipfile.ZIP_DEFLATED)
+        if missing:
+            titles = "”, “".join(material.title for material in missing)
+            raise MissingFile(
+                _l("The ZIP cannot be made: the file of “%(titles)s” is missing on the server. Upload it again as a new version: choose Change.", titles=titles),
+                _l("The ZIP cannot be made: the file of “%(titles)s” is missing on the server. The event's organisers need to upload it again; the other materials can be downloaded one by one.", titles=titles),
+                status=404,
+            )
         size = out.tell()
         out.seek(0)
     except BaseException:

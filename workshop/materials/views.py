@@ -7,13 +7,13 @@ sessions (``materials.upload_to_session``). Every file leaves as an attachment, 
 import unicodedata
 from urllib.parse import quote
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security, uploads
 from ..agenda.models import AgendaSession
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
 from ..extensions import csrf, db, login
 from ..formtools import show_domain_error
@@ -100,12 +100,13 @@ def download(material_id):
     if version is None:
         return redirect(material.url)
     try:
-        path = uploads.stored_path(version.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        current_app.logger.error("material %s version %s: file %s is missing", material.id, version.number, version.storage_key)
-        abort(404)
+        path = services.stored_file(material, version)
+    except MissingFile as error:
+        if not security.can_change_material(current_user, material):
+            raise  # the 404 page says the file is missing
+        flash(str(error), "danger")
+        organiser = security.can_manage_event(current_user, material.event)
+        return redirect(url_for("materials.manage" if organiser else "materials.event_materials", slug=material.event.slug))
     response = send_file(
         path, mimetype=version.content_type, as_attachment=True, download_name=version.filename, etag=version.sha256, conditional=True
     )
@@ -135,9 +136,15 @@ def attachment_headers(response, filename: str, fallback_stem: str):
 @bp.get("/events/<slug>/materials.zip", endpoint="zip")
 def zip_download(slug):
     event = visible_event_or_404(slug)
-    result = services.materials_zip(
-        acting_user(), event, event_folder=_("Event"), links_heading=_("Links among the materials of %(event)s", event=event.title)
-    )
+    try:
+        result = services.materials_zip(
+            acting_user(), event, event_folder=_("Event"), links_heading=_("Links among the materials of %(event)s", event=event.title)
+        )
+    except MissingFile as error:
+        if not security.can_manage_event(current_user, event):
+            raise  # the 404 page names what is missing
+        flash(str(error), "danger")
+        return redirect(url_for("materials.manage", slug=event.slug))
     if result is None:
         flash(_("There are no materials for you to download yet."), "info")
         return redirect(url_for("materials.event_materials", slug=event.slug))
@@ -199,8 +206,10 @@ def manage(slug):
         elif add_from_form(form, event, form.target_session_id()) is not None:
             flash(_("The material is added."), "success")
             return redirect(url_for("materials.manage", slug=event.slug))
+    materials = services.event_materials(event.id)
     return render_template(
-        "materials/manage.html", event=event, form=form, groups=services.by_session(services.event_materials(event.id))
+        "materials/manage.html", event=event, form=form, groups=services.by_session(materials),
+        missing=services.materials_with_missing_files(materials),
     )
 
 
