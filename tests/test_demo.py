@@ -246,6 +246,7 @@ def test_the_past_conference_has_attendance_an_evaluation_and_a_report_to_read(a
     assert "100%" in statistics  # everyone came to the opening
     results = organiser.get(f"/manage/events/{event.slug}/evaluation/results").get_data(as_text=True)
     assert "More time for questions after the panel." in results
+    submit(organiser, f"/manage/events/{event.slug}/report/compile", {}, form_url=f"/manage/events/{event.slug}/report")
     report = organiser.get(f"/manage/events/{event.slug}/report/download")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages)
     assert "Executive summary" in text and "Rapporteur: Claire Dubois" in text

@@ -26,9 +26,17 @@ SUMMARIES = "/manage/events/{slug}/report/summaries"
 SUMMARY = "/events/{slug}/sessions/{session_id}/summary"
 PREVIEW_PDF = "/manage/events/{slug}/report.pdf"
 DOWNLOAD_PDF = "/manage/events/{slug}/report/download"
+COMPILE = "/manage/events/{slug}/report/compile"
 
 TEN_MB = "a" * (10 * 1024 * 1024)
 SCRIPT = '<script>alert("stolen")</script>The panel agreed on **three** points.'
+
+
+def compiled_report(client, event, url=DOWNLOAD_PDF):
+    """Press "Compile the report", then fetch the result (the worker's job runs at once in tests)."""
+    response = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug))
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    return client.get(url.format(slug=event.slug))
 
 
 def as_user(app, user):
@@ -205,7 +213,7 @@ def test_a_script_tag_is_kept_as_typed_but_never_reaches_a_page_or_the_pdf_as_ht
     edit = page(client, SECTION.format(slug=event.slug, key="executive_summary"))
     assert "<script>alert" not in edit and "&lt;script&gt;alert" in edit  # shown as typed, in the text box
     assert sections_of(event)[0].body == SCRIPT
-    text = pdf_text(client.get(DOWNLOAD_PDF.format(slug=event.slug)).data)
+    text = pdf_text(compiled_report(client, event).data)
     assert "The panel agreed on" in text
     assert "script" not in text and "alert" not in text
 
@@ -310,27 +318,49 @@ def test_the_report_downloads_as_a_pdf_named_after_the_event_with_the_current_te
     client = as_user(app, organiser)
     save_section(client, event, "executive_summary", "Participants agreed on better pre-departure information.")
 
-    response = client.get(DOWNLOAD_PDF.format(slug=event.slug))
+    response = compiled_report(client, event)
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="labour-migration-2027-report.pdf"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename=labour-migration-2027-report.pdf'
     assert "Participants agreed on better pre-departure information." in pdf_text(response.data)
+    assert "Last compiled" in page(client, REPORT.format(slug=event.slug))
 
     save_section(client, event, "executive_summary", "A corrected summary.")
-    assert "A corrected summary." in pdf_text(client.get(DOWNLOAD_PDF.format(slug=event.slug)).data)  # compiled again, not cached
+    assert "A corrected summary." in pdf_text(compiled_report(client, event).data)  # compiled again from the data as it is now
 
 
-def test_the_preview_opens_the_pdf_in_the_browser(app, event, organiser):
+def test_the_compiled_report_opens_in_the_browser(app, event, organiser):
     client = as_user(app, organiser)
 
-    response = client.get(PREVIEW_PDF.format(slug=event.slug))
+    response = compiled_report(client, event, PREVIEW_PDF)
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'inline; filename="labour-migration-2027-report.pdf"'
+    assert response.headers["Content-Disposition"] == 'inline; filename=labour-migration-2027-report.pdf'
     assert response.headers["Cache-Control"] == "private, no-store"
     PdfReader(io.BytesIO(response.data))
+
+
+def test_compiling_answers_at_once_and_the_worker_makes_the_pdf(app, event, organiser, worker_queue):
+    from workshop.jobs.models import Job
+
+    client = as_user(app, organiser)
+    assert "Compile the report first" in client.get(DOWNLOAD_PDF.format(slug=event.slug), follow_redirects=True).get_data(as_text=True)
+
+    progress = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug)).headers["Location"]
+    again = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug)).headers["Location"]
+
+    assert again == progress  # a second click while it is being compiled
+    assert "Waiting to start." in page(client, progress)
+    db.session.commit()
+    while (task := worker_queue.dequeue()) is not None:
+        worker_queue.execute(task)
+    finished = page(client, progress)
+    assert "Finished: 1 of 1 done." in finished and 'data-testid="result"' in finished
+    assert client.get(DOWNLOAD_PDF.format(slug=event.slug)).data.startswith(b"%PDF")
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 1
 
 
 # --- who gets in ------------------------------------------------------------------------------
@@ -345,6 +375,13 @@ def organiser_pages(event) -> list[str]:
         PREVIEW_PDF.format(slug=event.slug),
         DOWNLOAD_PDF.format(slug=event.slug),
     ]
+
+
+def test_participants_cannot_compile_the_report(app, event, make_user):
+    participant = make_user()
+    make_registration(event, participant, State.CONFIRMED)
+    client = as_user(app, participant)
+    assert client.post(COMPILE.format(slug=event.slug), data={}).status_code in (400, 403)
 
 
 def test_participants_speakers_and_organisers_of_other_events_get_403_from_the_report(app, event, programme, make_user, make_event):

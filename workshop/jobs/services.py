@@ -41,6 +41,7 @@ class JobKind:
     items: Callable[[Job], list[int]]  # the ids to work through, in order
     process: Callable[[Job, int], None]  # one item; a DomainError is that item's failure
     page: str  # the endpoint (taking the event's slug) the organiser started the job from
+    result: str | None = None  # the endpoint (taking the slug) of the file a finished job made, when it makes one
 
 
 KINDS: dict[str, JobKind] = {}

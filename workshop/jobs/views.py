@@ -24,4 +24,5 @@ def show(slug, job_id):
         label=kind.label,
         back=url_for(kind.page, slug=event.slug),
         failures=services.failure_lines(job),
+        result=url_for(kind.result, slug=event.slug) if kind.result and job.result_file else None,
     )

@@ -1,5 +1,5 @@
 """The workshop report: the organisers' page with its sections, the session summaries, and the
-compiled PDF (shown in the browser or downloaded, compiled from current data every time).
+compiled PDF (compiled by the worker when asked, then shown in the browser or downloaded).
 
 The organisers' pages answer 403 to anybody else (404 for a draft); a session's summary is for
 its rapporteurs too.
@@ -7,7 +7,9 @@ its rapporteurs too.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,9 +18,9 @@ from ..errors import DomainError, Forbidden
 from ..formtools import show_domain_error
 from ..lookups import acting_user, event_or_404
 from ..text import render_markdown
-from . import bp, services
+from ..storage import FileMissing, upload_storage
+from . import bp, compiling, services
 from .forms import ActionForm, MoveForm, SectionForm, StandardSectionForm, SummaryForm
-from .pdf import render_report
 from .titles import SECTION_TITLES
 
 
@@ -28,13 +30,6 @@ def report_event_or_error(slug: str):
     if not security.can_edit_report(current_user, event):
         abort(404 if not event.is_public else 403)
     return event
-
-
-def pdf_response(data: bytes, filename: str, inline: bool) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"  # compiled afresh every time
-    return response
 
 
 def preview_of(form, field: str = "body"):
@@ -69,6 +64,9 @@ def manage(slug):
         summaries_written=sum(1 for row in rows if row.written),
         summaries_total=len(rows),
         move_form=MoveForm(),
+        action_form=ActionForm(),
+        compiled=compiling.latest_compiled(event),
+        compiling_now=compiling.compiling_now(event),
     )
 
 
@@ -184,21 +182,46 @@ def delete_section(slug, section_id):
     return render_template("reports/delete_section.html", event=event, section=section, form=form)
 
 
-# --- the compiled report: compiled from the current data on every request (nothing cached) -----
+# --- the compiled report: drawn by the worker from the data as it is then ----------------------
 
 
-@bp.get("/manage/events/<slug>/report.pdf", endpoint="preview_pdf")
+@bp.post("/manage/events/<slug>/report/compile", endpoint="compile")
 @login_required
-def preview_pdf(slug):
+def compile_report(slug):
     event = report_event_or_error(slug)
-    return pdf_response(render_report(event), f"{event.slug}-report.pdf", inline=True)
+    posted_or_400(ActionForm())
+    started = compiling.start_compiling(acting_user(), event)
+    if started.already_running:
+        flash(_("The report is being compiled already: this is how far it got."), "info")
+    return redirect(url_for("jobs.show", slug=event.slug, job_id=started.job.id))
+
+
+@bp.get("/manage/events/<slug>/report.pdf", endpoint="compiled")
+@login_required
+def compiled(slug):
+    return compiled_response(report_event_or_error(slug), as_attachment=bool(request.args.get("download")))
 
 
 @bp.get("/manage/events/<slug>/report/download", endpoint="download_pdf")
 @login_required
 def download_pdf(slug):
-    event = report_event_or_error(slug)
-    return pdf_response(render_report(event), f"{event.slug}-report.pdf", inline=False)
+    return compiled_response(report_event_or_error(slug), as_attachment=True)
+
+
+def compiled_response(event, as_attachment: bool):
+    job = compiling.latest_compiled(event)
+    if job is None:
+        flash(_("Compile the report first: it is then ready to open and download."), "info")
+        return redirect(url_for("reports.manage", slug=event.slug))
+    try:
+        with upload_storage().open(job.result_file) as file:
+            data = file.read()
+    except FileMissing:
+        flash(_("The compiled report is missing from the server: compile it again."), "danger")
+        return redirect(url_for("reports.manage", slug=event.slug))
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=as_attachment, download_name=f"{event.slug}-report.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- session summaries ------------------------------------------------------------------------
