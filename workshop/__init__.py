@@ -15,7 +15,8 @@ os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")
 from flask import Flask  # noqa: E402
 
 from . import config as config_module  # noqa: E402
-from .extensions import babel, csrf, db, limiter, login, migrate
+from . import rate_limits  # noqa: E402
+from .extensions import babel, csrf, db, login, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -52,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
