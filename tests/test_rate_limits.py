@@ -20,7 +20,7 @@ from workshop import create_app, rate_limit_storage
 from workshop.extensions import db, limiter
 from workshop.rate_limit_storage import SQLiteStorage
 
-from .conftest import database_url, free_port, submit
+from .conftest import PASSWORD, database_url, free_port, submit
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WRONG_PASSWORD = "not the password at all"
@@ -125,6 +125,53 @@ def test_two_worker_processes_on_one_machine_together_let_exactly_the_limit_thro
     assert (instance / "ratelimits.sqlite").is_file()
 
 
+def from_address(number: int) -> dict:
+    return {"environ_base": {"REMOTE_ADDR": f"198.51.100.{number}"}}
+
+
+def test_wrong_passwords_spread_over_many_addresses_are_stopped_at_the_account(client, make_user):
+    user, other = make_user(email="li.wei@example.org"), make_user()
+    typed = ["li.wei@example.org", " Li.Wei@Example.org", "LI.WEI@EXAMPLE.ORG "]  # one account, however it is typed
+
+    statuses = [
+        submit(client, "/login", {"email": typed[n % 3], "password": WRONG_PASSWORD}, **from_address(n)).status_code for n in range(11)
+    ]
+
+    assert statuses == [200] * 10 + [429]
+    refused = submit(client, "/login", {"email": user.email, "password": PASSWORD}, **from_address(99))
+    assert refused.status_code == 429 and "Too many attempts" in refused.get_data(as_text=True)
+    assert submit(client, "/login", {"email": other.email, "password": PASSWORD}, **from_address(1)).status_code == 302
+
+
+def test_an_unknown_address_is_limited_exactly_as_an_account_with_a_wrong_password(client, make_user):
+    user = make_user()
+
+    def attempts(email: str, first_address: int) -> list[tuple]:
+        answers = [submit(client, "/login", {"email": email, "password": WRONG_PASSWORD}, **from_address(first_address + n)) for n in range(11)]
+        return [(answer.status_code, answer.headers.get("X-RateLimit-Remaining")) for answer in answers]
+
+    assert attempts("nobody@example.org", 0) == attempts(user.email, 100) == [(200, str(9 - n)) for n in range(10)] + [(429, "0")]
+
+
+def test_a_crowd_behind_one_address_is_stopped_at_the_address(client, make_user):
+    users = [make_user() for _ in range(11)]
+
+    statuses = [submit(client, "/login", {"email": user.email, "password": WRONG_PASSWORD}).status_code for user in users]
+
+    assert statuses == [200] * 10 + [429]
+
+
+def test_reset_requests_for_one_account_from_many_addresses_are_stopped_at_the_account(client, make_user, mailbox):
+    user = make_user()
+
+    known = [submit(client, "/password/forgot", {"email": user.email}, **from_address(n)).status_code for n in range(6)]
+    unknown = [submit(client, "/password/forgot", {"email": "nobody@example.org"}, **from_address(n)).status_code for n in range(6)]
+    again = [submit(client, "/verify/resend", {"email": user.email}, **from_address(n)).status_code for n in range(6)]
+
+    assert known == unknown == again == [302] * 5 + [429]
+    assert len(mailbox.to(user.email)) == 5
+
+
 def test_someone_refused_may_try_again_when_the_minute_is_over(make_site, make_user, monkeypatch):
     user = make_user()
     client = make_site().test_client()  # the embedded default: the SQLite file
@@ -156,7 +203,7 @@ def test_two_worker_processes_sharing_redis_together_let_exactly_the_limit_throu
     statuses = wrong_passwords_from_two_processes(settings, instance, user.email)
 
     assert (statuses.count(200), statuses.count(429)) == (10, 20)
-    assert list(redis_for_test.counters().values()) == [30]  # every attempt, under one address
+    assert {key.split("/")[1] for key in redis_for_test.counters()} == {"127.0.0.1", f"account:{user.email}"}
     assert not (instance / "ratelimits.sqlite").exists()
 
 
@@ -228,7 +275,7 @@ def test_when_redis_goes_away_the_site_stays_up_with_limits_per_process(make_sit
     client = site.test_client()
     try:
         assert [wrong_password(client, user.email) for _ in range(4)] == [200] * 4
-        assert sorted(redis_for_test.counters().values()) == [4]
+        assert set(redis_for_test.counters().values()) == {4}  # the address's and the account's
 
         redis_server.stop()
         with caplog.at_level(logging.WARNING, logger="flask-limiter"):
@@ -238,4 +285,4 @@ def test_when_redis_goes_away_the_site_stays_up_with_limits_per_process(make_sit
 
     assert statuses == [200] * 10 + [429]  # this process counts afresh in its own memory
     assert FALLING_BACK in caplog.text
-    assert sorted(redis_for_test.counters().values()) == [4]
+    assert set(redis_for_test.counters().values()) == {4}
