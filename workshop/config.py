@@ -6,7 +6,9 @@ from datetime import timedelta
 
 
 class Defaults:
-    SECRET_KEY = None  # from instance/config.py or WORKSHOP_SECRET_KEY; a dev key is generated otherwise
+    # From instance/config.py, WORKSHOP_SECRET_KEY or the file instance/secret_key; without one,
+    # development gets a key for as long as the process runs, and production refuses to start
+    SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # DATABASE_URL, else SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
