@@ -1,5 +1,5 @@
-"""Production starts only with an explicit secret key; development, the flask commands and the
-tests start without one."""
+"""Production starts only with an explicit secret key and with the Redis its settings name
+answering; development, the flask commands and the tests start without either."""
 
 import os
 import subprocess
@@ -51,6 +51,19 @@ def test_production_refuses_to_start_without_a_secret_key_and_names_the_three_wa
     assert not (instance / "secret_key").exists()
 
 
+def test_production_refuses_to_start_when_redis_does_not_answer_and_names_it(instance):
+    url = f"redis://workshop:s3cret@127.0.0.1:{free_port()}/2"  # nothing listens there
+
+    server = gunicorn(instance, SECRET_KEY=KEY, REDIS_URL=url)
+
+    assert server.returncode != 0
+    assert f"Redis at redis://workshop:***@127.0.0.1:{url.split(':')[-1]} does not answer" in server.stderr
+    assert "WORKSHOP_REDIS_URL" in server.stderr
+    assert "s3cret" not in server.stderr
+    assert "Traceback" not in server.stderr
+    assert "No secret key" not in server.stderr
+
+
 def test_the_worker_refuses_to_start_without_a_secret_key(instance, capsys):
     assert worker_main([]) == 2
     assert "No secret key is set" in capsys.readouterr().err
@@ -76,6 +89,14 @@ def test_production_accepts_a_secret_key_set_in_any_of_the_three_ways_and_keeps_
 
     check_production_settings(first)
     assert first.secret_key == after_a_restart.secret_key == KEY
+
+
+def test_production_starts_when_redis_answers(instance, monkeypatch, redis_for_test):
+    monkeypatch.setenv("WORKSHOP_SECRET_KEY", KEY)
+    monkeypatch.setenv("WORKSHOP_REDIS_URL", redis_for_test.url)
+    monkeypatch.setenv("WORKSHOP_JOBS_IMMEDIATE", "true")  # no job queue in this test's Redis
+
+    check_production_settings(create_app())
 
 
 def test_development_the_flask_commands_and_the_tests_work_without_a_key(instance):

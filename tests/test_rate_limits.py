@@ -9,8 +9,6 @@ import socket
 import threading
 import time
 import traceback
-import uuid
-from dataclasses import dataclass
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -22,41 +20,8 @@ from workshop.rate_limit_storage import SQLiteStorage
 
 from .conftest import PASSWORD, database_url, free_port, submit
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WRONG_PASSWORD = "not the password at all"
 FALLING_BACK = "Rate limit storage unreachable - falling back to in-memory storage"
-
-
-@dataclass
-class RedisForTest:
-    url: str
-    prefix: str  # every key this test writes starts with it, and only those are deleted after
-    client: object
-
-    def settings(self, url: str | None = None) -> dict:
-        return {"REDIS_URL": url or self.url, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": self.prefix}}
-
-    def counters(self) -> dict[str, int]:
-        return {key.decode(): int(self.client.get(key)) for key in self.client.scan_iter(match=f"{self.prefix}:*")}
-
-
-@pytest.fixture
-def redis_for_test():
-    import redis
-
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        client.close()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({error}): in CI it must")
-        pytest.skip(f"Redis at {TEST_REDIS_URL} does not answer; tests of rate limits in Redis skipped")
-    server = RedisForTest(TEST_REDIS_URL, f"workshop-test-{uuid.uuid4().hex}", client)
-    yield server
-    for key in client.scan_iter(match=f"{server.prefix}:*"):
-        client.delete(key)
-    client.close()
 
 
 @pytest.fixture
