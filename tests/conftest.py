@@ -5,6 +5,8 @@ import itertools
 import os
 import re
 import socket
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -317,3 +319,39 @@ def playwright_driver():
 
     with sync_playwright() as driver:
         yield driver
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@dataclass
+class RedisForTest:
+    url: str
+    prefix: str  # every key this test writes starts with it, and only those are deleted after
+    client: object
+
+    def settings(self, url: str | None = None) -> dict:
+        return {"REDIS_URL": url or self.url, "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": self.prefix}}
+
+    def counters(self) -> dict[str, int]:
+        return {key.decode(): int(self.client.get(key)) for key in self.client.scan_iter(match=f"{self.prefix}:*")}
+
+
+@pytest.fixture
+def redis_for_test():
+    """Redis at TEST_REDIS_URL, for the tests that need one: skipped without it, except in CI."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        client.close()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis at {TEST_REDIS_URL} does not answer ({error}): in CI it must")
+        pytest.skip(f"Redis at {TEST_REDIS_URL} does not answer; the tests that need Redis are skipped")
+    server = RedisForTest(TEST_REDIS_URL, f"workshop-test-{uuid.uuid4().hex}", client)
+    yield server
+    for key in client.scan_iter(match=f"{server.prefix}:*"):
+        client.delete(key)
+    client.close()

@@ -1,12 +1,7 @@
-"""What protects every page at once: CSRF on every POST, the secret key, the host names served."""
+"""What protects every page at once: CSRF on every POST, signed links, the host names served."""
 
-import os
-import stat
-import threading
+from flask import url_for
 
-from flask import Flask, url_for
-
-from workshop import configure_secret_key
 from workshop.accounts.models import User
 from workshop.accounts.services import reset_token
 from workshop.events.models import Event, EventStatus
@@ -79,29 +74,6 @@ def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user,
     assert (event.title, event.status) == ("Workshop that stays as it is", EventStatus.PUBLISHED)
     assert [u.id for u in event.organisers] == organisers_before
     assert as_admin.get("/account").status_code == 200  # still logged in
-
-
-def test_workers_starting_together_share_one_secret_key_that_only_its_owner_reads(tmp_path):
-    for round_ in range(10):
-        instance = tmp_path / str(round_)
-        instance.mkdir()
-        apps = [Flask(__name__, instance_path=str(instance)) for _ in range(8)]
-        start = threading.Barrier(len(apps))
-
-        def boot(app):
-            start.wait()
-            configure_secret_key(app)
-
-        workers = [threading.Thread(target=boot, args=(app,)) for app in apps]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-
-        keys = {app.config["SECRET_KEY"] for app in apps}
-        assert keys == {(instance / "secret_key").read_text()}, f"the workers disagree: {len(keys)} keys"
-        assert len(keys.pop()) == 64
-        assert stat.S_IMODE(os.stat(instance / "secret_key").st_mode) == 0o600
 
 
 def test_requests_for_another_host_are_refused_when_trusted_hosts_are_set(app, client):

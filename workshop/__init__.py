@@ -3,7 +3,6 @@
 import logging
 import os
 import secrets
-import time
 from pathlib import Path
 
 # Under load, CPython 3.11.7 can free memory still in use when a garbage-collector pass runs
@@ -15,7 +14,8 @@ os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")
 from flask import Flask  # noqa: E402
 
 from . import config as config_module  # noqa: E402
-from .extensions import babel, csrf, db, limiter, login, migrate
+from . import rate_limits  # noqa: E402
+from .extensions import babel, csrf, db, login, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    rate_limits.init_app(app)
     from .i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
@@ -87,29 +87,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def configure_secret_key(app: Flask) -> None:
-    """Keep a generated key in the instance folder so sessions survive restarts of a fresh install."""
+    """The key from the settings (instance/config.py, WORKSHOP_SECRET_KEY) or from the file
+    instance/secret_key. Without one, a key that lasts as long as the process: enough for the
+    development server, the flask commands and the tests; production refuses to start without an
+    explicit key (workshop.production)."""
     if app.config.get("SECRET_KEY"):
         return
     key_file = Path(app.instance_path) / "secret_key"
-    try:  # created only if absent, readable only by its owner: workers starting together agree on one key
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        app.config["SECRET_KEY"] = read_secret_key(key_file)
+    key = key_file.read_text().strip() if key_file.is_file() else ""
+    if key:
+        app.config["SECRET_KEY"] = key
         return
-    key = secrets.token_hex(32)
-    with os.fdopen(descriptor, "w") as f:
-        f.write(key)
-    app.config["SECRET_KEY"] = key
-
-
-def read_secret_key(key_file: Path) -> str:
-    """The key another worker wrote; it may have created the file a moment before writing to it."""
-    for _attempt in range(50):
-        key = key_file.read_text().strip()
-        if key:
-            return key
-        time.sleep(0.1)
-    raise RuntimeError(f"{key_file} is empty: delete it, or set SECRET_KEY")
+    app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.extensions["ephemeral_secret_key"] = True
 
 
 def configure_database(app: Flask) -> None:

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 
 class Defaults:
-    SECRET_KEY = None  # from instance/config.py or WORKSHOP_SECRET_KEY; a dev key is generated otherwise
+    # From instance/config.py, WORKSHOP_SECRET_KEY or the file instance/secret_key; without one,
+    # development gets a key for as long as the process runs, and production refuses to start
+    SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # DATABASE_URL, else SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
@@ -25,10 +27,12 @@ class Defaults:
     MAIL_RETRY_MAX_SECONDS = 3600  # ... up to this: twelve attempts span about seven hours
     MAIL_MESSAGE_ID_DOMAIN = "workshops.example.org"
 
+    # What every process of the site shares, the job queue and the rate limits, is kept in Redis
+    # when this is set (e.g. "redis://127.0.0.1:6379/0"), otherwise in SQLite files in the instance folder.
+    REDIS_URL = ""
     # Background jobs (e-mail, bulk work, scheduled erasure): Huey on Redis when REDIS_URL is set,
     # otherwise on instance/jobs.sqlite. JOBS_IMMEDIATE runs each job at once, in the process that
     # queues it (tests; the development server), so that no worker is needed.
-    REDIS_URL = ""
     JOBS_IMMEDIATE = False
     JOB_STALL_SECONDS = 120  # a job without progress for this long is taken up again (its worker died)
 
@@ -36,9 +40,12 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = {"en": "English", "zh": "简体中文"}
 
-    # Several workers on several machines share the limits through Redis in production:
-    # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Empty: Redis at REDIS_URL when it is set, else a SQLite file in the instance folder, which
+    # the workers of one machine share. A URL here wins over both, e.g. "memory://" in tests.
+    RATELIMIT_STORAGE_URI = ""
+    # When the storage stops answering, each process counts in its own memory (and logs it) until
+    # the storage answers again: the site stays up, with limits per process meanwhile.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     RESET_RATE_LIMIT = "5 per minute"

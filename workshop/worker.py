@@ -13,6 +13,7 @@ import sys
 
 from . import create_app
 from .jobs.queue import huey
+from .production import ProductionSettingsError, check_production_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=int(os.environ.get("WORKSHOP_WORKER_THREADS", "4")), help="jobs run at once (default 4)")
     options = parser.parse_args(argv)
     app = create_app()
+    try:
+        check_production_settings(app)
+    except ProductionSettingsError as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     if app.config["JOBS_IMMEDIATE"]:
         print("JOBS_IMMEDIATE is set: jobs run in the web process and this worker has nothing to do.", file=sys.stderr)
         return 2

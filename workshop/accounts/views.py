@@ -20,6 +20,13 @@ def reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def account_key() -> str:
+    """The account a form names, for limits per account besides those per address: the e-mail
+    address as typed, normalised, whether an account has it or not, so that being limited tells
+    nothing about which addresses have accounts."""
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
@@ -50,6 +57,7 @@ def verify_email(token):
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
 @limiter.limit(reset_limit, methods=["POST"])
+@limiter.limit(reset_limit, key_func=account_key, methods=["POST"])
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -61,6 +69,7 @@ def resend_verification():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, key_func=account_key, methods=["POST"])
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -93,6 +102,7 @@ def logout():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(reset_limit, methods=["POST"])
+@limiter.limit(reset_limit, key_func=account_key, methods=["POST"])
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
