@@ -12,7 +12,6 @@ import os
 import sys
 
 from . import create_app
-from .jobs.queue import huey
 from .production import ProductionSettingsError, check_production_settings
 
 
@@ -29,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     if app.config["JOBS_IMMEDIATE"]:
         print("JOBS_IMMEDIATE is set: jobs run in the web process and this worker has nothing to do.", file=sys.stderr)
         return 2
+    from .jobs.queue import huey  # configured by create_app
+
     logging.getLogger("huey").setLevel(logging.INFO)
     consumer = huey.create_consumer(workers=options.threads, worker_type="thread", periodic=True, check_worker_health=True)
     consumer.run()
