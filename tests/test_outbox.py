@@ -294,3 +294,24 @@ def test_an_organisers_message_reaches_a_chinese_participant_in_chinese(app, mak
     db.session.commit()
 
     assert "尊敬的 Chen Jing：" in text_part(mailbox.last_to("chen.jing@example.org"))
+
+
+def test_with_the_job_queue_unreachable_a_registration_succeeds_and_its_e_mail_waits_in_the_outbox(app, make_event, make_user, caplog):
+    from workshop.jobs import queue
+
+    app.config.update(JOBS_IMMEDIATE=False, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # Redis went away after the start
+    queue.configure(app)
+    try:
+        client = app.test_client()
+        login(client, make_user(email="li.wei@example.org"))
+        response = register(client, make_event())
+    finally:
+        app.config.update(JOBS_IMMEDIATE=True, REDIS_URL="")
+        queue.configure(app)
+
+    assert response.status_code == 302
+    [message] = outbox()
+    assert message.state is Delivery.QUEUED  # the worker's schedule sends it once the queue is back
+    assert "could not tell the worker about new mail" in caplog.text
+    deliver()
+    assert outbox()[0].state is Delivery.SENT
