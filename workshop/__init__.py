@@ -64,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, agenda, attendance, certificates, events, feedback, letters, materials, registration, reports, web
+    from . import accounts, admin, agenda, attendance, certificates, events, feedback, letters, materials, registration, reports, static_files, web
 
     app.register_blueprint(accounts.bp)
     app.register_blueprint(events.bp)
@@ -78,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
     web.init_app(app)
+    static_files.init_app(app)
 
     from . import cli
 
