@@ -11,9 +11,10 @@ endif
 VENV := .venv
 BIN := $(VENV)/bin
 VERSION_OF = $(1) -c 'import platform; print(platform.python_version())' 2>/dev/null
+INSTANCE := $(or $(WORKSHOP_INSTANCE_PATH),instance)
 export FLASK_APP := app
 
-.PHONY: venv run dev test bench translations extract-messages clean
+.PHONY: venv run dev test bench translations static extract-messages clean
 
 # A .venv of another Python than PYTHON (an older one, say) is made anew.
 venv:
@@ -26,10 +27,26 @@ venv:
 translations: venv
 	$(BIN)/pybabel compile --statistics -d workshop/translations
 
-run: translations
+# The site's secret key, made once: 64 hex characters that only the file's owner may read
+$(INSTANCE)/secret_key: | venv
+	mkdir -p $(INSTANCE)
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_hex(32), end="")' > $@.new && mv $@.new $@
+
+# gzip copies beside the static files, which WhiteNoise sends to browsers that accept them
+static: venv
+	$(BIN)/python -m whitenoise.compress --quiet --no-brotli static
+
+# gunicorn on http://127.0.0.1:5000 and the job worker (workshop/serve.py); Ctrl-C stops both
+run: translations static $(INSTANCE)/secret_key
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/python -m workshop.serve
+
+# Flask's development server, which reloads the code when it changes
+dev: translations $(INSTANCE)/secret_key
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
