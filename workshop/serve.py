@@ -89,18 +89,22 @@ def supervise(children: list[Child], wake_up: int) -> int:
     requested = None
     while all(child.running for child in children):
         select.select([wake_up], [], [])
-        for signum in os.read(wake_up, 256):
+        try:
+            arrived = os.read(wake_up, 256)
+        except BlockingIOError:
+            continue
+        for signum in arrived:
             if signum in (signal.SIGINT, signal.SIGTERM) and requested is None:
                 requested = signal.Signals(signum)
                 say(f"{requested.name}: stopping the web server and the job worker")
                 for child in children:
-                    send(child, requested)
+                    child.process.send_signal(requested)
 
     if requested is None:
         ended = next(child for child in children if not child.running)
         say(f"the {ended.name} ended ({ending(ended.process.returncode)}); stopping the rest")
         for child in children:
-            send(child, signal.SIGTERM)
+            child.process.send_signal(signal.SIGTERM)  # nothing for a child that has ended
         wait_or_kill(children)
         return ended.process.returncode if ended.process.returncode > 0 else 1
     killed = wait_or_kill(children)
@@ -119,14 +123,6 @@ def wait_or_kill(children: list[Child]) -> bool:
             child.process.wait()
             killed = True
     return killed
-
-
-def send(child: Child, signum: int) -> None:
-    if child.running:
-        try:
-            child.process.send_signal(signum)
-        except ProcessLookupError:
-            pass
 
 
 def ending(returncode: int) -> str:
