@@ -235,9 +235,14 @@ def format_statuses(statuses: Counter) -> str:
     return ", ".join(f"{status or 'no response'} x{count}" for status, count in sorted(statuses.items()))
 
 
+ACCESS_LOG_LINE = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "')
+
+
 def log_errors(log_file: Path, limit: int = 60) -> str:
-    """The gunicorn log's lines about errors (tracebacks included), without the mail log lines."""
-    lines = [line for line in log_file.read_text(errors="replace").splitlines() if " INFO " not in line]
+    """The gunicorn log's lines about errors (tracebacks included), without the mail log lines
+    and the access log."""
+    lines = [line for line in log_file.read_text(errors="replace").splitlines()
+             if " INFO " not in line and not ACCESS_LOG_LINE.match(line)]
     return "\n".join(lines[:limit])
 
 

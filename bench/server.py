@@ -32,10 +32,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(app_spec: str, workers: int, env: dict[str, str], log_file: Path, ready_path: str = "/") -> Iterator[Server]:
-    """Starts gunicorn, waits until ``ready_path`` answers 200, and always stops it afterwards."""
+    """Starts gunicorn with the production settings (gunicorn.conf.py: timeouts, the access log)
+    but the given workers, a free port and only warnings in its own log; waits until ``ready_path``
+    answers 200, and always stops it afterwards."""
     server = Server(HOST, free_port())
     command = [
         sys.executable, "-m", "gunicorn",
+        "--config", str(ROOT / "gunicorn.conf.py"),
         "--workers", str(workers),
         "--bind", f"{server.host}:{server.port}",
         "--chdir", str(ROOT),
