@@ -198,7 +198,7 @@ def assert_all_gone(pids: list[int]) -> None:
     assert not [pid for pid in pids if running(pid)], "processes still running"
 
 
-def test_make_run_serves_through_gunicorn_beside_the_worker_and_stops_both_on_sigterm(launch):
+def test_the_site_is_served_by_gunicorn_beside_the_worker_and_sigterm_stops_both(launch):
     launcher = launch()
     master, worker = launcher.pids()
     launcher.wait_until_the_site_answers()
