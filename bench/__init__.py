@@ -7,5 +7,7 @@ one event with 50 places through the HTTP form (bench/registration.py) and the f
 checked: exactly 50 confirmed, 150 on the waiting list at positions 1..150. Last, 10 desks scan
 the badges of an event of 1,000 participants through the check-in API, each badge twice
 (bench/check_in.py): exactly one attendance row per badge must remain; and the 1,000 badges are
-made as one PDF, timed.
+made as one PDF, timed. Every gunicorn run counts the requests that failed (no answer, or neither
+2xx nor 3xx) and the workers it lost (its log: killed by a signal, timed out, exited with an
+error); the run fails unless both are zero.
 """

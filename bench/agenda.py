@@ -15,7 +15,7 @@ from .seed import NAMES
 SMALL_SESSIONS, LARGE_SESSIONS = 30, 300
 TRACKS = ("Labour migration", "Forced labour", "Social protection")
 ROLES = (SpeakerRole.SPEAKER, SpeakerRole.CHAIR, SpeakerRole.DISCUSSANT, SpeakerRole.MODERATOR)
-COLUMNS = f"{'page':<22}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}  {'queries(30 s.)':<16}{'queries(300 s.)':<15}"
+COLUMNS = f"{'page':<22}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}  {'queries(30 s.)':<16}{'queries(300 s.)':<15}"
 
 
 @dataclass(frozen=True)

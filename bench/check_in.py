@@ -41,9 +41,10 @@ from workshop.extensions import db
 from workshop.registration.models import OrganisationType, Registration, Sex
 from workshop.registration.states import State
 
-from .load import percentile
+from .load import failed, percentile
+from .report import failures_line
 from .seed import NAMES
-from .server import Server, gunicorn
+from .server import Server, dead_workers, gunicorn
 
 PARTICIPANTS = 1000
 SESSIONS = 6
@@ -98,10 +99,15 @@ class Result:
     badge_timings: list[BadgeTiming]
     problems: list[str] = field(default_factory=list)
     log_excerpt: str = ""
+    dead_workers: int = 0
 
     @property
     def per_second(self) -> float:
         return len(self.outcomes) / self.wall_seconds
+
+    @property
+    def failed(self) -> int:
+        return sum(failed(o.status) for o in self.outcomes)
 
 
 # --- seeding ----------------------------------------------------------------------------------
@@ -259,6 +265,7 @@ def run(app: Flask, app_env: dict[str, str], log_file: Path, workers: int) -> Re
     with gunicorn("workshop:create_app()", workers, app_env, log_file) as server:
         wall_seconds, outcomes = scan_together(server, seeded)
     result = check(app, seeded, workers, wall_seconds, outcomes)
+    result.dead_workers = dead_workers(log_file)
     try:
         result.badge_timings = time_badges(app, seeded.event_id)
     except Exception as error:  # report it with the rest, not as a traceback that hides the figures
@@ -343,6 +350,7 @@ def report(result: Result) -> str:
         f"  answers: {format_counts(answers)}; HTTP: {format_counts(Counter(o.status for o in result.outcomes))}",
         f"  database: {result.rows} attendance rows ({result.present_rows} present), {result.changes} history entries,"
         f" for {PARTICIPANTS} badges",
+        f"  {failures_line(result.failed, len(result.outcomes), result.dead_workers)}",
     ]
     for timing in result.badge_timings:
         layout = "A6, one a page" if timing.layout == "a6" else "A4, eight a sheet"

@@ -32,8 +32,9 @@ from workshop.registration import services
 from workshop.registration.models import Registration
 from workshop.registration.states import State
 
-from .load import percentile
-from .server import Server, gunicorn
+from .load import failed, percentile
+from .report import failures_line
+from .server import Server, dead_workers, gunicorn
 
 PARTICIPANTS = 200
 CAPACITY = 50
@@ -77,10 +78,15 @@ class Result:
     mails: int
     log_excerpt: str
     problems: list[str] = field(default_factory=list)
+    dead_workers: int = 0
 
     @property
     def per_second(self) -> float:
         return len(self.outcomes) / self.wall_seconds
+
+    @property
+    def failed(self) -> int:
+        return sum(failed(o.status) for o in self.outcomes)
 
 
 def seed_event(app: Flask) -> int:
@@ -118,7 +124,9 @@ def run(app: Flask, app_env: dict[str, str], instance_path: Path, log_file: Path
     with gunicorn("workshop:create_app()", workers, app_env, log_file) as server:
         participants = prepare(server)
         wall_seconds, outcomes = release_together(participants)
-    return check(app, event_id, workers, wall_seconds, outcomes, instance_path, log_file)
+    result = check(app, event_id, workers, wall_seconds, outcomes, instance_path, log_file)
+    result.dead_workers = dead_workers(log_file)
+    return result
 
 
 # --- the participants -----------------------------------------------------------
@@ -227,9 +235,14 @@ def format_statuses(statuses: Counter) -> str:
     return ", ".join(f"{status or 'no response'} x{count}" for status, count in sorted(statuses.items()))
 
 
+ACCESS_LOG_LINE = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "')
+
+
 def log_errors(log_file: Path, limit: int = 60) -> str:
-    """The gunicorn log's lines about errors (tracebacks included), without the mail log lines."""
-    lines = [line for line in log_file.read_text(errors="replace").splitlines() if " INFO " not in line]
+    """The gunicorn log's lines about errors (tracebacks included), without the mail log lines
+    and the access log."""
+    lines = [line for line in log_file.read_text(errors="replace").splitlines()
+             if " INFO " not in line and not ACCESS_LOG_LINE.match(line)]
     return "\n".join(lines[:limit])
 
 
@@ -247,6 +260,7 @@ def report(result: Result) -> str:
         f"  statuses: {format_statuses(Counter(o.status for o in result.outcomes))}",
         f"  database: confirmed {counts[State.CONFIRMED]}, waitlisted {counts[State.WAITLISTED]}, total {total}"
         f" ({result.users_created} accounts); waiting-list positions {positions}; {result.mails} e-mails in the outbox",
+        f"  {failures_line(result.failed, len(result.outcomes), result.dead_workers)}",
     ]
     if result.problems:
         lines += [f"FAILED (registration): {problem}" for problem in result.problems]

@@ -19,7 +19,7 @@ from . import agenda, certificates, check_in, database, registration, report, wo
 from .load import Result, measure
 from .queries import count_queries
 from .seed import USER_COUNT, seed
-from .server import app_environment, gunicorn
+from .server import app_environment, dead_workers, gunicorn
 
 SMALL, LARGE = 20, 200  # events in the database when queries are counted
 WORKERS = 4
@@ -53,7 +53,9 @@ def run(workdir: Path) -> int:
         with app.app_context():
             db.engine.dispose()
         app_env = app_environment(instance_path, url, secret_key)
-        bare, results = load_both_servers(workdir, app_env, pages + agenda_pages)
+        bare = load_pages(workdir / "bare.log", "bench.bare_app:app", dict(os.environ), [Page("bare Flask route", "/")])
+        listed = load_pages(workdir / "app.log", "workshop:create_app()", app_env, pages)
+        programme = load_pages(workdir / "agenda.log", "workshop:create_app()", app_env, agenda_pages)
         rush = registration.run(app, app_env, instance_path, workdir / "registration.log", WORKERS)
         scans = check_in.run(app, app_env, workdir / "check_in.log", WORKERS)
         bulk_certificates = certificates.run(app)
@@ -66,18 +68,19 @@ def run(workdir: Path) -> int:
     print(f"database: {database.describe(url)}; {LARGE} published events, {USER_COUNT} users")
     print(f"gunicorn: {WORKERS} sync workers on {os.cpu_count()} CPUs; {CLIENTS} concurrent clients;"
           f" {WARMUP_SECONDS:g} s warm-up, then {SECONDS:g} s per page")
-    rows = [("bare Flask route", bare, None, None)]
-    rows += [(page.label, results[page.label], small_counts[page.label], large_counts[page.label]) for page in pages]
+    results = bare.results | listed.results
+    rows = [(label, results[label], small_counts.get(label), large_counts.get(label)) for label in results]
     print(report.table(rows))
-    print(f"ratio app/bare (event list): {results[pages[0].label].requests_per_second / bare.requests_per_second:.2f}")
+    print(f"ratio app/bare (event list): {listed.results[pages[0].label].requests_per_second / bare.results['bare Flask route'].requests_per_second:.2f}")
+    print(report.failures_line(bare.failed + listed.failed, bare.sent + listed.sent, bare.dead_workers + listed.dead_workers))
     growing = [page.label for page in pages if large_counts[page.label] > small_counts[page.label]]
-    failures = [failure for result in [bare, *results.values()] for failure in result.failures]
-    pages_verdict = verdict(growing, failures)
+    pages_verdict = verdict(growing)
     print()
     print(f"agenda: an event of {agenda.LARGE_SESSIONS} sessions and {agenda.LARGE_SESSIONS // 2} speakers"
           f" (queries also counted at {agenda.SMALL_SESSIONS} sessions)")
-    agenda_rows = [(page.label, results[page.label], agenda_small[page.label], agenda_large[page.label]) for page in agenda_pages]
+    agenda_rows = [(page.label, programme.results[page.label], agenda_small[page.label], agenda_large[page.label]) for page in agenda_pages]
     print(report.table(agenda_rows, agenda.COLUMNS))
+    print(report.failures_line(programme.failed, programme.sent, programme.dead_workers))
     agenda_growing = [page.label for page in agenda_pages if agenda_large[page.label] > agenda_small[page.label]]
     if agenda_growing:
         print(f"FAILED: more queries with {agenda.LARGE_SESSIONS} sessions than with {agenda.SMALL_SESSIONS}: {', '.join(agenda_growing)}")
@@ -92,7 +95,17 @@ def run(workdir: Path) -> int:
     print(certificates.report(bulk_certificates))
     print()
     print(workshop_report.report(report_pdf))
-    return 1 if pages_verdict or rush.problems or scans.problems or bulk_certificates.problems or report_pdf.problems else 0
+    print()
+    served = [(bare.failed, bare.sent, bare.dead_workers), (listed.failed, listed.sent, listed.dead_workers),
+              (programme.failed, programme.sent, programme.dead_workers),
+              (rush.failed, len(rush.outcomes), rush.dead_workers), (scans.failed, len(scans.outcomes), scans.dead_workers)]
+    failed, sent, dead = (sum(column) for column in zip(*served))
+    print(f"all sections under gunicorn: {report.failures_line(failed, sent, dead)}")
+    if failed or dead:
+        examples = sorted({f for served_pages in (bare, listed, programme) for r in served_pages.results.values() for f in r.failures})
+        print(f"FAILED: every request must be answered and no worker may die{'; e.g. ' + '; '.join(examples[:3]) if examples else ''}")
+    problems = pages_verdict or rush.problems or scans.problems or bulk_certificates.problems or report_pdf.problems
+    return 1 if problems or failed or dead else 0
 
 
 def in_process_app(instance_path: Path, url: str, secret_key: str) -> Flask:
@@ -123,20 +136,31 @@ def seed_and_count_agenda(app: Flask) -> tuple[list[Page], dict[str, int], dict[
     return [Page(p.label, p.large_path) for p in agenda_pages], small, large
 
 
-def load_both_servers(workdir: Path, app_env: dict[str, str], pages: list[Page]) -> tuple[Result, dict[str, Result]]:
-    with gunicorn("bench.bare_app:app", WORKERS, dict(os.environ), workdir / "bare.log") as server:
-        bare = measure(server, "/", CLIENTS, WARMUP_SECONDS, SECONDS)
-    with gunicorn("workshop:create_app()", WORKERS, app_env, workdir / "app.log") as server:
+@dataclass(frozen=True)
+class Served:
+    """Pages loaded from one gunicorn, and what its log tells of its workers."""
+
+    results: dict[str, Result]
+    dead_workers: int
+
+    @property
+    def failed(self) -> int:
+        return sum(result.failed for result in self.results.values())
+
+    @property
+    def sent(self) -> int:
+        return sum(result.sent for result in self.results.values())
+
+
+def load_pages(log_file: Path, app_spec: str, env: dict[str, str], pages: list[Page]) -> Served:
+    with gunicorn(app_spec, WORKERS, env, log_file) as server:
         results = {page.label: measure(server, page.path, CLIENTS, WARMUP_SECONDS, SECONDS) for page in pages}
-    return bare, results
+    return Served(results, dead_workers(log_file))
 
 
-def verdict(growing: list[str], failures: list[str]) -> int:
-    if failures:
-        print(f"FAILED: {len(failures)} requests did not answer 200, e.g. {'; '.join(sorted(set(failures))[:3])}")
+def verdict(growing: list[str]) -> int:
     if growing:
         print(f"FAILED: more queries per page with {LARGE} events than with {SMALL}: {', '.join(growing)}")
-    if failures or growing:
         return 1
     print(f"queries per page do not grow with the number of events ({SMALL} -> {LARGE} events).")
     return 0

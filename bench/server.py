@@ -3,6 +3,7 @@
 import contextlib
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -31,10 +32,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(app_spec: str, workers: int, env: dict[str, str], log_file: Path, ready_path: str = "/") -> Iterator[Server]:
-    """Starts gunicorn, waits until ``ready_path`` answers 200, and always stops it afterwards."""
+    """Starts gunicorn with the production settings (gunicorn.conf.py: timeouts, the access log)
+    but the given workers, a free port and only warnings in its own log; waits until ``ready_path``
+    answers 200, and always stops it afterwards."""
     server = Server(HOST, free_port())
     command = [
         sys.executable, "-m", "gunicorn",
+        "--config", str(ROOT / "gunicorn.conf.py"),
         "--workers", str(workers),
         "--bind", f"{server.host}:{server.port}",
         "--chdir", str(ROOT),
@@ -81,6 +85,18 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+# What gunicorn's arbiter logs when it loses a worker: a signal other than its own SIGTERM (SIGSEGV,
+# SIGKILL from the out-of-memory killer, SIGABRT after a timeout), a timeout, an exit with an error.
+LOST_WORKER = re.compile(r"WORKER TIMEOUT \(pid:(\d+)\)|Worker \(pid:(\d+)\) (?:was sent (?!SIGTERM\b)|exited with code)")
+
+
+def dead_workers(log_file: Path) -> int:
+    """Workers that died while gunicorn served, from its log; each counted once (a timed-out
+    worker is logged as such, then as killed)."""
+    pids = {match.group(1) or match.group(2) for match in LOST_WORKER.finditer(log_file.read_text(errors="replace"))}
+    return len(pids)
 
 
 def app_environment(instance_path: Path, database_url: str, secret_key: str) -> dict[str, str]:

@@ -3,19 +3,25 @@
 import logging
 import os
 import secrets
+import sys
 from pathlib import Path
 
-# Under load, CPython 3.11.7 can free memory still in use when a garbage-collector pass runs
-# SQLAlchemy's weakref clean-up (workers died with SIGSEGV on a 300-session agenda in `make bench`;
-# never on CPython 3.12). Without SQLAlchemy's compiled extensions it happened less often, so they
-# stay off until production runs on 3.12. Set before SQLAlchemy is first imported; the Makefile too.
-os.environ.setdefault("DISABLE_SQLALCHEMY_CEXT_RUNTIME", "1")
+
+def require_python(version: tuple[int, ...] = tuple(sys.version_info)) -> None:
+    if version < (3, 12):
+        raise RuntimeError(
+            f"The workshop manager needs Python 3.12 or newer; this is Python {'.'.join(map(str, version[:3]))}."
+            " Under load, CPython 3.11.7 crashed gunicorn's workers in its garbage collector."
+        )
+
+
+require_python()
 
 from flask import Flask  # noqa: E402
 
 from . import config as config_module  # noqa: E402
 from . import rate_limits  # noqa: E402
-from .extensions import babel, csrf, db, login, migrate
+from .extensions import babel, csrf, db, login, migrate  # noqa: E402
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -60,7 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
     configure_login(app)
 
-    from . import accounts, admin, agenda, attendance, certificates, events, feedback, jobs, letters, mail, materials, registration, reports, web
+    from . import accounts, admin, agenda, attendance, certificates, events, feedback, jobs, letters, mail, materials, registration, reports, static_files, web
     from .jobs import queue
 
     queue.configure(app)
@@ -79,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(mail.bp)
     app.register_blueprint(jobs.bp)
     web.init_app(app)
+    static_files.init_app(app)
 
     from . import cli
 

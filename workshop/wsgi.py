@@ -1,4 +1,4 @@
-"""The production entry point: ``gunicorn workshop.wsgi:app``. It refuses to start with settings
+"""The production entry point: ``gunicorn --config gunicorn.conf.py workshop.wsgi:app``. It refuses to start with settings
 that are only fit for development (see workshop.production)."""
 
 import sys

@@ -1,0 +1,42 @@
+"""Static files: served by WhiteNoise (gzip copies where `python -m whitenoise.compress static` made
+them) and kept by browsers for a year. Each link carries a digest of the file's content, so a
+changed file is fetched anew."""
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask
+from flask.helpers import get_debug_flag
+from werkzeug.security import safe_join
+from whitenoise import WhiteNoise
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def init_app(app: Flask) -> None:
+    folder = app.static_folder
+    # `flask run --debug` sets the flag before the app is made, app.debug only after
+    if not (app.debug or get_debug_flag()):  # in development Flask serves each file as it is edited
+        app.wsgi_app = WhiteNoise(app.wsgi_app, root=folder, prefix=app.static_url_path, max_age=ONE_YEAR)
+
+    @app.url_defaults
+    def add_content_digest(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "v" not in values:
+            path = safe_join(folder, values.get("filename", ""))
+            digest = content_digest(Path(path)) if path else None
+            if digest:
+                values["v"] = digest
+
+
+def content_digest(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return digest_of(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def digest_of(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
