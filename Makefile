@@ -42,11 +42,11 @@ run: translations static $(INSTANCE)/secret_key
 	$(BIN)/flask seed-demo
 	$(BIN)/python -m workshop.serve
 
-# Flask's development server, which reloads the code when it changes
+# Flask's development server, which reloads the code when it changes; jobs and e-mail run in it, without a worker
 dev: translations $(INSTANCE)/secret_key
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask run --debug --host 127.0.0.1 --port 5000
+	WORKSHOP_JOBS_IMMEDIATE=true $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -57,7 +57,7 @@ bench: translations
 # After changing UI strings: refresh the catalogue, then translate the new entries in messages.po.
 extract-messages: venv
 	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__' --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o workshop/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i workshop/translations/messages.pot -d workshop/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i workshop/translations/messages.pot -d workshop/translations
 
 clean:
 	rm -rf $(VENV)

@@ -22,6 +22,7 @@ _app: Flask | None = None
 def configure(app: Flask) -> None:
     global _app
     _app = app
+    huey.storage.close()  # the queue of an app made before in this process, e.g. by a test
     huey.immediate = bool(app.config["JOBS_IMMEDIATE"])
     if huey.immediate:
         return
