@@ -118,7 +118,7 @@ def run(app: Flask) -> Result:
         event = db.session.get(Event, event_id)
         everyone = list(db.session.scalars(db.select(Registration.id).where(Registration.event_id == event_id)))
         started = time.perf_counter()
-        job = message_participants(event.organisers[0], event_id, everyone, "Programme update", "The opening moves to 9:30.").job
+        job = message_participants(event.organisers[0], event_id, everyone, "Programme update", "The opening moves to 9:30.")
         result.message_answer_seconds = time.perf_counter() - started
         jobs.run(job.id)
         result.messaged = db.session.get(Job, job.id).succeeded

@@ -146,6 +146,16 @@ def worker_queue(app):
     queue.configure(app)
 
 
+def run_worker(huey) -> int:
+    """Run what is queued, as the worker would; how many tasks ran."""
+    db.session.commit()  # the test's own reads end here, as a request's would
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        ran += 1
+    return ran
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

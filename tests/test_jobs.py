@@ -18,19 +18,9 @@ from workshop.jobs.models import Job, JobState
 from workshop.mail.models import OutboxMessage
 from workshop.timeutil import utcnow
 
-from .conftest import login, make_registration, submit
+from .conftest import login, make_registration, run_worker, submit
 
 MANAGE = "/manage/events/{slug}/certificates"
-
-
-def run_worker(huey) -> int:
-    """Run what is queued, as the worker would; how many tasks ran."""
-    db.session.commit()  # the test's own reads end here, as a request's would
-    ran = 0
-    while (task := huey.dequeue()) is not None:
-        huey.execute(task)
-        ran += 1
-    return ran
 
 
 @pytest.fixture

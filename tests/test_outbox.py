@@ -17,7 +17,7 @@ from workshop.mail.models import Delivery, OutboxMessage
 from workshop.registration.models import Registration
 from workshop.timeutil import utcnow
 
-from .conftest import Mailbox, free_port, login, make_registration, register, submit, text_part
+from .conftest import Mailbox, free_port, login, make_registration, register, submit
 
 
 def outbox() -> list[OutboxMessage]:
@@ -281,19 +281,6 @@ def test_only_the_events_organisers_see_its_e_mails(app, make_event, make_user, 
         page = client.get(emails_url(event))
         assert page.status_code == 403 and "participant0@example.org" not in page.get_data(as_text=True)
         assert client.post(f"/manage/events/{event.slug}/emails/resend", data={}).status_code in (400, 403)
-
-
-def test_an_organisers_message_reaches_a_chinese_participant_in_chinese(app, make_event, make_user, mailbox):
-    event = make_event()
-    user = make_user(email="chen.jing@example.org", full_name="Chen Jing", locale="zh")
-    registration = make_registration(event, user)
-    from workshop.registration.notices import send_message
-
-    with app.test_request_context():
-        send_message(registration, "会议通知", "请携带护照。")
-    db.session.commit()
-
-    assert "尊敬的 Chen Jing：" in text_part(mailbox.last_to("chen.jing@example.org"))
 
 
 def test_with_the_job_queue_unreachable_a_registration_succeeds_and_its_e_mail_waits_in_the_outbox(app, make_event, make_user, caplog):

@@ -17,7 +17,7 @@ from workshop.registration.states import State
 from workshop.reports.demo import seed_demo_report
 from workshop.reports.models import ReportSection, SectionKind, SessionSummary
 
-from .conftest import login, make_registration, submit
+from .conftest import login, make_registration, run_worker, submit
 
 REPORT = "/manage/events/{slug}/report"
 SECTION = "/manage/events/{slug}/report/sections/{key}"
@@ -353,9 +353,7 @@ def test_compiling_answers_at_once_and_the_worker_makes_the_pdf(app, event, orga
 
     assert again == progress  # a second click while it is being compiled
     assert "Waiting to start." in page(client, progress)
-    db.session.commit()
-    while (task := worker_queue.dequeue()) is not None:
-        worker_queue.execute(task)
+    run_worker(worker_queue)
     finished = page(client, progress)
     assert "Finished: 1 of 1 done." in finished and 'data-testid="result"' in finished
     assert client.get(DOWNLOAD_PDF.format(slug=event.slug)).data.startswith(b"%PDF")

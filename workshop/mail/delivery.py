@@ -109,7 +109,7 @@ def lease_seconds() -> int:
 def send_batch(message_ids: list[int], now: datetime | None) -> tuple[int, bool]:
     """Send the claimed messages over one connection; (how many were sent, whether the connection was lost)."""
     sent = 0
-    with Transport.open() as transport:
+    with Transport() as transport:
         for position, message_id in enumerate(message_ids):
             email = build_message(db.session.get(OutboxMessage, message_id))
             db.session.commit()  # no transaction stays open while the mail server takes its time
@@ -196,10 +196,6 @@ class Transport:
     """Where messages go: an SMTP connection opened at the first message, or the outbox folder."""
 
     smtp: smtplib.SMTP | None = None
-
-    @classmethod
-    def open(cls) -> "Transport":
-        return cls()
 
     def __enter__(self) -> "Transport":
         return self

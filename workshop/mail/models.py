@@ -41,7 +41,3 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_outbox_message_state_next_attempt_at", "state", "next_attempt_at"),)
-
-    @property
-    def waiting(self) -> bool:
-        return self.state in WAITING

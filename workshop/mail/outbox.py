@@ -54,8 +54,13 @@ def queue(mail: Mail, event_id: int | None = None) -> OutboxMessage:
         message_id=make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]),
     )
     db.session.add(message)
-    db.session.info[KICK_KEY] = True
+    tell_worker_after_commit()
     return message
+
+
+def tell_worker_after_commit() -> None:
+    """Once the current transaction commits, the worker is told there is mail to send."""
+    db.session.info[KICK_KEY] = True
 
 
 @event.listens_for(Session, "after_transaction_end")

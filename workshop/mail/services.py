@@ -11,6 +11,7 @@ from ..extensions import db
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from .models import Delivery, OutboxMessage
+from .outbox import tell_worker_after_commit
 
 PER_PAGE = 50
 
@@ -56,9 +57,7 @@ def resend(actor, event: Event, message_ids: list[int]) -> int:
         raise DomainError(_l("Only failed messages can be sent again."))
     for message in failed:
         message.state, message.attempts, message.next_attempt_at, message.claimed_until = Delivery.QUEUED, 0, utcnow(), None
-    from .outbox import KICK_KEY
-
-    db.session.info[KICK_KEY] = True
+    tell_worker_after_commit()
     db.session.commit()
     return len(failed)
 

@@ -22,11 +22,13 @@ def event_emails(slug):
     event = managed_event_or_error(slug)
     state = next((s for s in Delivery if s.value == request.args.get("state")), None)
     page = request.args.get("page", 1, type=int)
+    counts = services.counts_of(event)
     return render_template(
         "mail/event_emails.html",
         event=event,
         pagination=services.messages_of(acting_user(), event, state, page),
-        counts=services.counts_of(event),
+        counts=counts,
+        failed=counts[Delivery.FAILED],
         state=state,
         states=list(Delivery),
         labels=services.STATE_LABELS,

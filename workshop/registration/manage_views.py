@@ -145,8 +145,7 @@ def perform(action: str, event: Event, form: RegistrationsActionForm, registrati
         return services.promote(user, event.id, registration_ids)
     if action == CANCEL:
         return services.cancel(user, event.id, registration_ids, form.reason.data or "")
-    started = services.message_participants(user, event.id, registration_ids, form.subject.data or "", form.text.data or "")
-    return started.job, []
+    return services.message_participants(user, event.id, registration_ids, form.subject.data or "", form.text.data or ""), []
 
 
 def done_message(action: str, count: int) -> str:

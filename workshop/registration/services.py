@@ -20,6 +20,7 @@ from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..jobs import services as jobs
+from ..jobs.models import Job
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from . import answers as answer_rules
@@ -393,7 +394,7 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
     return result
 
 
-def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> jobs.Started:
+def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> Job:
     """Queue the organiser's message to the chosen registrations; the worker writes one e-mail each,
     in the recipient's language."""
     if not subject.strip():
@@ -410,7 +411,7 @@ def message_participants(actor: User, event_id: int, registration_ids: list[int]
         raise DomainError(_l("Choose at least one registration."))
     job = jobs.add(MESSAGE_PARTICIPANTS, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip())
     db.session.commit()
-    return jobs.Started(job, already_running=False)
+    return job
 
 
 def _chosen_registrations(job) -> list[int]:
