@@ -14,7 +14,7 @@ VERSION_OF = $(1) -c 'import platform; print(platform.python_version())' 2>/dev/
 INSTANCE := $(or $(WORKSHOP_INSTANCE_PATH),instance)
 export FLASK_APP := app
 
-.PHONY: venv venv-dev run dev test bench translations static extract-messages clean
+.PHONY: venv venv-dev run dev test bench lint translations static extract-messages clean
 
 # A .venv of another Python than PYTHON (an older one, say) is made anew. venv installs what the
 # application needs to run (requirements.txt); venv-dev adds the tests, benchmarks and linter
@@ -60,6 +60,10 @@ test: venv-dev translations
 
 bench: venv-dev translations
 	$(BIN)/python -m bench
+
+# Ruff's checks and its formatting, as configured in pyproject.toml; changes nothing
+lint: venv-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 # After changing UI strings: refresh the catalogue, then translate the new entries in messages.po.
 extract-messages: venv
