@@ -28,14 +28,18 @@ class Builder:
     nav: tuple[str, str, str]  # the template, its macro and the tab: the pages' navigation
     answered_note: str  # on the edit page of a question people have answered
     back_label: str
-    list_anchor: str | None = None
+    list_anchor: str | None = None  # where the list starts on that page
     heading: str = "h1"  # of the edit page, under the navigation
     options_rows: int = 5
     flags: dict = field(default_factory=lambda: {"required": _l("Required")})  # yes/no columns of the list
     remove_labels: tuple = (_l("Remove"), _l("Remove"))  # the button for a question with answers, without
 
     def list_url(self, event) -> str:
+        """Where a question added or saved is seen: the list of questions."""
         return url_for(self.list_endpoint, slug=event.slug, _anchor=self.list_anchor)
+
+    def page_url(self, event) -> str:
+        return url_for(self.list_endpoint, slug=event.slug)
 
     def endpoint(self, name: str) -> str:
         return f"{self.blueprint}.{name}"
@@ -108,7 +112,7 @@ def builder_button(builder: Builder, event, action, success_message=""):
         message = success_message(result) if callable(success_message) else success_message
         if message:
             flash(message, "success")
-    return redirect(builder.list_url(event))
+    return redirect(builder.page_url(event))
 
 
 def move_question(builder: Builder, event, move):
