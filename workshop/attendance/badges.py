@@ -29,12 +29,12 @@ from ..countries import country_names
 from ..errors import Forbidden
 from ..events.models import Event
 from ..extensions import db
+from ..formatting import date_range_in_zone
 from ..pdf.fonts import NO_BREAK, font_for
 from ..pdf.qr import draw_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
 from ..registration.states import State
-from ..web import date_range_in_zone
 from . import recording
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import csrf, limiter
+from ..formatting import format_in_zone
 from ..formtools import show_domain_error
 from ..registration.manage_views import managed_event_or_error
 from ..urls import external_url
@@ -158,8 +159,6 @@ def self_check_in_page(form: SelfCheckInForm):
 
 
 def format_time(moment, session) -> str:
-    from ..web import format_in_zone
-
     return format_in_zone(moment, session.event.timezone)
 
 

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..formatting import format_in_zone
 from ..registration.forms import CheckboxesField
-from ..web import format_in_zone
 from .answers import TEXT_MAX, field_name
 from .models import EvaluationQuestion, EvaluationQuestionKind as Kind
 from .questions import HELP_TEXT_MAX, LABEL_MAX, QuestionData

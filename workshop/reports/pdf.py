@@ -25,9 +25,9 @@ from reportlab.platypus import KeepTogether, LongTable, NextPageTemplate, PageBr
 from ..agenda.forms import SESSION_KIND_LABELS
 from ..agenda.speakers import ROLE_LABELS
 from ..events.models import Event
+from ..formatting import date_range_in_zone, format_in_zone, zone_label
 from ..pdf import styles
 from ..uploads import size_label
-from ..web import date_range_in_zone, format_in_zone, zone_label
 from . import pdf_figures
 from .compile import ReportData, Role, compile_report
 from .markdown_pdf import markdown_flowables

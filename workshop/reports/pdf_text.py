@@ -7,12 +7,13 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from ..countries import country_names
+from ..formatting import time_span
 from ..pdf import fonts
 from ..timeutil import utc_to_local
 
@@ -34,10 +35,7 @@ class Formats:
 
     def times(self, starts: datetime, ends: datetime) -> str:
         """9:00 AM – 10:30 AM; an end on a later day is marked (+1)."""
-        start, end = utc_to_local(starts, self.zone), utc_to_local(ends, self.zone)
-        later = (end.date() - start.date()).days
-        span = f"{format_time(start.time(), 'short', locale=self.locale)} – {format_time(end.time(), 'short', locale=self.locale)}"
-        return f"{span} (+{later})" if later > 0 else span
+        return time_span(utc_to_local(starts, self.zone), utc_to_local(ends, self.zone), self.locale)
 
     def country(self, code: str) -> str:
         return self.countries.get(code, code) if code else ""
