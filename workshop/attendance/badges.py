@@ -30,7 +30,7 @@ from ..errors import Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..formatting import date_range_in_zone
-from ..pdf.fonts import NO_BREAK, font_for
+from ..pdf.fonts import font_for, plain
 from ..pdf.qr import draw_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
@@ -128,10 +128,6 @@ def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
 
 
 # --- drawing ----------------------------------------------------------------------------------
-
-
-def plain(text: str) -> str:
-    return " ".join((text or "").translate(NO_BREAK).split())
 
 
 def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[str]:

@@ -19,9 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN_BOLD
+from ..pdf.fonts import LATIN_BOLD, markup
 from ..text import render_markdown
-from .pdf_text import markup
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr"}
 INLINE_TAGS = {"strong": "b", "b": "b", "em": "i", "i": "i"}

@@ -21,8 +21,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN, font_for, needs_cjk_font
-from .pdf_text import markup, para
+from ..pdf.fonts import LATIN, font_for, markup, needs_cjk_font
+from ..pdf.styles import para
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 HEADER_GAP = 8 * mm  # between the running header's rule and the text
