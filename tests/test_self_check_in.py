@@ -13,6 +13,7 @@ from workshop.extensions import db
 from workshop.registration.states import State
 
 from .conftest import login, make_registration, submit
+from .qr_codes import decoded, svg_qr
 
 
 def now() -> datetime:
@@ -80,7 +81,8 @@ def test_an_organiser_shows_a_short_code_and_its_qr_code_for_a_session(app, runn
     code = session_code(session)
     assert len(code) == 6 and set(code) <= set(CODE_ALPHABET)
     assert f'data-testid="session-code">{code}<' in page
-    assert "<svg" in page and "session-qr" in page
+    svg = re.search(r'data-testid="session-qr">(<svg .*?</svg>)', page, re.S).group(1)
+    assert decoded(svg_qr(svg)).text == f"http://workshops.test/check-in/{code}"
     assert f"http://workshops.test/check-in/{code}" in page
     assert "Asia/Shanghai (UTC+08:00)" in page
 
