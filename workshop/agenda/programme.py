@@ -65,13 +65,7 @@ def day_table(day: Day, sheet, locale: Locale) -> LongTable:
             ]
         )
     table = LongTable(rows, colWidths=COLUMN_WIDTHS, repeatRows=1)
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), styles.SHADE),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, styles.RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
+    commands = styles.table_commands(padding=4)
     for row, slot in enumerate(day.slots, start=1):
         if slot.session.cancelled:
             commands.append(("TEXTCOLOR", (0, row), (-1, row), styles.MUTED))

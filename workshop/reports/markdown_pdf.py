@@ -172,15 +172,7 @@ class Converter:
             row += [Paragraph("", self.cell)] * (columns - len(row))
         width = self.width - indent * INDENT
         table = Table(rows, colWidths=[width / columns] * columns, repeatRows=header_rows, hAlign="LEFT")
-        commands = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("GRID", (0, 0), (-1, -1), 0.5, styles.RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-        if header_rows:
-            commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), styles.SHADE))
-        table.setStyle(TableStyle(commands))
+        table.setStyle(TableStyle(styles.table_commands(header_rows, rules="GRID")))
         table.spaceAfter = 6
         return table
 

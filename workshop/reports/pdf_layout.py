@@ -57,7 +57,7 @@ class Heading(Paragraph):
 
     @property
     def bookmark_top(self) -> float:
-        """Where a reader who follows the bookmark sees the page begin: just above the heading."""
+        """Where a reader who follows the bookmark sees the page begin: about the heading's top."""
         return self.bottom + self.height + 6 - self.getSpaceAfter()
 
 
@@ -241,16 +241,9 @@ def cell(text: str, style: ParagraphStyle, width: float):
     return para(text, style)
 
 
-def table_style(header: bool = True, cell_style: ParagraphStyle | None = None) -> TableStyle:
+def table_style(cell_style: ParagraphStyle | None = None) -> TableStyle:
     """Rules between rows, a shaded header; plain strings in cells drawn like ``cell_style``."""
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, styles.RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), styles.SHADE))
+    commands = styles.table_commands()
     if cell_style is not None:
         commands += [
             ("FONT", (0, 0), (-1, -1), cell_style.fontName, cell_style.fontSize, cell_style.leading),
