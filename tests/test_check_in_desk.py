@@ -20,6 +20,7 @@ from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
 from .conftest import PASSWORD, login, make_registration, submit
+from .qr_codes import qr_modules
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -427,9 +428,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def camera_showing(path: Path, text: str, width: int = 640, height: int = 480) -> Path:
     """A Y4M video (Chromium's fake camera) of ``text``'s QR code, black on white, in the middle."""
-    import segno
-
-    matrix = segno.make_qr(text, error="q").matrix
+    matrix = qr_modules(text, "q")
     scale, quiet = 12, 4
     side = (len(matrix) + 2 * quiet) * scale
     left, top = (width - side) // 2, (height - side) // 2

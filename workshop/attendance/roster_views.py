@@ -1,7 +1,6 @@
 """Rosters and session codes (organisers and check-in staff), self check-in (participants), and the
 scanner tokens of an event (organisers)."""
 
-import segno
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +8,9 @@ from flask_login import current_user, login_required
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import csrf, limiter
+from ..formatting import format_in_zone
 from ..formtools import show_domain_error
+from ..pdf import qr
 from ..registration.manage_views import managed_event_or_error
 from ..urls import external_url
 from ..lookups import acting_user, check_in_event_or_error
@@ -98,7 +99,7 @@ def session_code(slug, session_id):
     link = qr_svg = None
     if code is not None:
         link = external_url("attendance.self_check_in_code", code=code.code)
-        qr_svg = segno.make(link, error="m").svg_inline(scale=8, border=2, omitsize=True, svgclass="session-qr")
+        qr_svg = qr.svg(link, error="m", css_class="session-qr")
     return render_template(
         "attendance/session_code.html",
         event=event,
@@ -158,8 +159,6 @@ def self_check_in_page(form: SelfCheckInForm):
 
 
 def format_time(moment, session) -> str:
-    from ..web import format_in_zone
-
     return format_in_zone(moment, session.event.timezone)
 
 

@@ -18,12 +18,12 @@ from ..agenda.models import AgendaSession
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import csrf
+from ..formatting import country_name, format_in_zone
 from ..formtools import show_domain_error
 from ..registration.manage_views import managed_event_or_error
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
 from ..timeutil import utc_to_local, utcnow
-from ..web import country_name, format_in_zone
 from ..lookups import acting_user, check_in_event_or_error
 from . import badges as badge_printing
 from . import bp, desk

@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, SubmitField, TextAr
 from wtforms.validators import Length, Optional
 
 from ..questions.forms import QuestionForm as BaseQuestionForm, kind_field, options_field
-from ..web import format_in_zone
+from ..formatting import format_in_zone
 from .models import EvaluationQuestion, EvaluationQuestionKind as Kind
 from .questions import QuestionData
 from .services import INTRODUCTION_MAX
