@@ -37,7 +37,9 @@ def qr_path(text: str) -> tuple[str, int]:
     return "\n".join(rectangles), width - 2 * QUIET
 
 
-def render(people: list[tuple[str, str, str]], url: str = "https://workshops.example.org/certificates/verify/") -> bytes:
+def render(
+    people: list[tuple[str, str, str]], url: str = "https://workshops.example.org/certificates/verify/"
+) -> bytes:
     """``people``: (name, name in own script, code); one page each, as one PDF."""
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
@@ -85,7 +87,10 @@ def draw_pages(c: Canvas, people: list[tuple[str, str, str]], url: str) -> None:
             c.drawCentredString(x, 18.5 * mm, "Director")
         path, count = qr_path(url + code)
         module = 30 * mm / (count + 4)
-        c.addLiteral(f"q 0 g {module:.4f} 0 0 {-module:.4f} {width - 47 * mm + 2 * module:.2f} {48 * mm - 2 * module:.2f} cm\n{path}\nf Q")
+        c.addLiteral(
+            f"q 0 g {module:.4f} 0 0 {-module:.4f} {width - 47 * mm + 2 * module:.2f} {48 * mm - 2 * module:.2f} "
+            f"cm\n{path}\nf Q"
+        )
         c.setFont("Helvetica", 8)
         c.drawCentredString(width - 32 * mm, 15 * mm, "-".join(code[i : i + 4] for i in range(0, len(code), 4)))
         c.drawString(20 * mm, 15 * mm, "Issued on March 15, 2027")

@@ -25,7 +25,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -116,20 +116,39 @@ class Result:
 def seed(app: Flask) -> Seeded:
     """One published event under way, SESSIONS sessions, PARTICIPANTS confirmed registrations with
     tickets, DESKS API tokens; inserted in bulk."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     password_hash = generate_password_hash("bench check-in participants cannot log in by guessing this")
     with app.app_context():
-        organiser = User(email="bench.check-in.organiser@example.org", password_hash=password_hash, full_name="Check-in Organiser",
-                         can_create_events=True, email_verified_at=now)
+        organiser = User(
+            email="bench.check-in.organiser@example.org",
+            password_hash=password_hash,
+            full_name="Check-in Organiser",
+            can_create_events=True,
+            email_verified_at=now,
+        )
         event = Event(
-            slug=SLUG, kind=EventKind.TRAINING, status=EventStatus.PUBLISHED, title="Check-in rush: labour inspection training",
-            summary="The check-in benchmark's event.", venue="ITCILO campus", city="Turin", country="IT", timezone="Europe/Rome",
-            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=2), contact_email="events@example.org",
+            slug=SLUG,
+            kind=EventKind.TRAINING,
+            status=EventStatus.PUBLISHED,
+            title="Check-in rush: labour inspection training",
+            summary="The check-in benchmark's event.",
+            venue="ITCILO campus",
+            city="Turin",
+            country="IT",
+            timezone="Europe/Rome",
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(days=2),
+            contact_email="events@example.org",
         )
         event.organisers = [organiser]
         sessions = [
-            AgendaSession(event=event, title=f"Module {n + 1}: inspection practice", kind=SessionKind.TRAINING,
-                          starts_at=event.starts_at + timedelta(hours=2 * n), ends_at=event.starts_at + timedelta(hours=2 * n, minutes=90))
+            AgendaSession(
+                event=event,
+                title=f"Module {n + 1}: inspection practice",
+                kind=SessionKind.TRAINING,
+                starts_at=event.starts_at + timedelta(hours=2 * n),
+                ends_at=event.starts_at + timedelta(hours=2 * n, minutes=90),
+            )
             for n in range(SESSIONS)
         ]
         db.session.add_all([event, *sessions])
@@ -139,32 +158,58 @@ def seed(app: Flask) -> Seeded:
         user_ids = db.session.scalars(
             insert(User).returning(User.id, sort_by_parameter_order=True),
             [
-                {"email": f"bench.check-in{i}@example.org", "password_hash": password_hash, "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
-                 "native_name": NAMES[i % len(NAMES)][1], "locale": "en", "email_verified_at": now, "created_at": now}
+                {
+                    "email": f"bench.check-in{i}@example.org",
+                    "password_hash": password_hash,
+                    "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
+                    "native_name": NAMES[i % len(NAMES)][1],
+                    "locale": "en",
+                    "email_verified_at": now,
+                    "created_at": now,
+                }
                 for i in range(PARTICIPANTS)
             ],
         ).all()
         registration_ids = db.session.scalars(
             insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
             [
-                {"event_id": event_id, "user_id": user_id, "state": State.CONFIRMED, "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
-                 "native_name": NAMES[i % len(NAMES)][1], "organisation": "Ministry of Human Resources and Social Security",
-                 "organisation_type": OrganisationType.GOVERNMENT, "country": "CN", "sex": Sex.UNDISCLOSED, "privacy_accepted_at": now,
-                 "created_at": now, "updated_at": now}
+                {
+                    "event_id": event_id,
+                    "user_id": user_id,
+                    "state": State.CONFIRMED,
+                    "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
+                    "native_name": NAMES[i % len(NAMES)][1],
+                    "organisation": "Ministry of Human Resources and Social Security",
+                    "organisation_type": OrganisationType.GOVERNMENT,
+                    "country": "CN",
+                    "sex": Sex.UNDISCLOSED,
+                    "privacy_accepted_at": now,
+                    "created_at": now,
+                    "updated_at": now,
+                }
                 for i, user_id in enumerate(user_ids)
             ],
         ).all()
         codes = unique_codes(PARTICIPANTS)
-        db.session.execute(insert(Ticket), [{"registration_id": r, "code": c, "created_at": now} for r, c in zip(registration_ids, codes)])
+        db.session.execute(
+            insert(Ticket),
+            [
+                {"registration_id": r, "code": c, "created_at": now}
+                for r, c in zip(registration_ids, codes, strict=False)
+            ],
+        )
         tokens = [TOKEN_PREFIX + secrets.token_urlsafe(32) for _ in range(DESKS)]
         db.session.execute(
             insert(ApiToken),
-            [{"event_id": event_id, "name": f"Bench desk {d + 1}", "token_hash": token_hash(t), "created_at": now} for d, t in enumerate(tokens)],
+            [
+                {"event_id": event_id, "name": f"Bench desk {d + 1}", "token_hash": token_hash(t), "created_at": now}
+                for d, t in enumerate(tokens)
+            ],
         )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()  # hold no SQLite connection while gunicorn's workers write
-    badges = [(r, c, session_ids[i % SESSIONS]) for i, (r, c) in enumerate(zip(registration_ids, codes))]
+    badges = [(r, c, session_ids[i % SESSIONS]) for i, (r, c) in enumerate(zip(registration_ids, codes, strict=False))]
     return Seeded(event_id, session_ids, badges, tokens)
 
 
@@ -183,11 +228,11 @@ def desk_queues(seeded: Seeded) -> list[list[Scan]]:
     desk scans as its own at the same pace: every badge is scanned by two desks at about the same time."""
     scans = [Scan(r, c, s) for r, c, s in seeded.badges]
     size = len(scans) // DESKS
-    chunks = [scans[d * size:(d + 1) * size] for d in range(DESKS)]
+    chunks = [scans[d * size : (d + 1) * size] for d in range(DESKS)]
     queues = []
     for d in range(DESKS):
         own, next_desks = chunks[d], chunks[(d + 1) % DESKS]
-        queues.append([scan for pair in zip(own, next_desks) for scan in pair])
+        queues.append([scan for pair in zip(own, next_desks, strict=False) for scan in pair])
     return queues
 
 
@@ -285,10 +330,14 @@ def run(app: Flask, app_env: dict[str, str], log_file: Path, workers: int) -> Re
 def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcomes: list[Outcome]) -> Result:
     with app.app_context():
         marks = db.session.execute(
-            db.select(Attendance.registration_id, Attendance.slot, Attendance.present, Attendance.method).where(Attendance.event_id == seeded.event_id)
+            db.select(Attendance.registration_id, Attendance.slot, Attendance.present, Attendance.method).where(
+                Attendance.event_id == seeded.event_id
+            )
         ).all()
         changes = db.session.scalar(
-            db.select(func.count(AttendanceChange.id)).join(Attendance, Attendance.id == AttendanceChange.attendance_id).where(Attendance.event_id == seeded.event_id)
+            db.select(func.count(AttendanceChange.id))
+            .join(Attendance, Attendance.id == AttendanceChange.attendance_id)
+            .where(Attendance.event_id == seeded.event_id)
         )
         db.session.remove()
         db.engine.dispose()
@@ -311,8 +360,10 @@ def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcome
         desks_per_badge[o.scan.registration_id].add(o.desk)
     wrong_answers = [r for r, answers in answers_per_badge.items() if sorted(answers) != ["already", "checked_in"]]
     if wrong_answers:
-        problems.append(f"{len(wrong_answers)} badges did not get one 'checked_in' and one 'already',"
-                        f" e.g. {answers_per_badge[wrong_answers[0]]}")
+        problems.append(
+            f"{len(wrong_answers)} badges did not get one 'checked_in' and one 'already',"
+            f" e.g. {answers_per_badge[wrong_answers[0]]}"
+        )
     if any(len(desks) != SCANS_PER_BADGE for desks in desks_per_badge.values()):
         problems.append("some badges were not scanned by two different desks")
 
@@ -326,7 +377,9 @@ def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcome
     missing = set(expected) - set(rows_per_badge)
     if missing:
         problems.append(f"{len(missing)} badges have no attendance row")
-    wrong = [m for m in marks if expected.get(m.registration_id) != m.slot or not m.present or m.method is not Method.API]
+    wrong = [
+        m for m in marks if expected.get(m.registration_id) != m.slot or not m.present or m.method is not Method.API
+    ]
     if wrong:
         problems.append(f"{len(wrong)} attendance rows are not present by the API at the scanned session")
     if changes != PARTICIPANTS:
@@ -335,14 +388,17 @@ def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcome
 
 
 def format_counts(counts: Counter) -> str:
-    return ", ".join(f"{key or 'no response'} x{count}" for key, count in sorted(counts.items(), key=lambda item: str(item[0])))
+    return ", ".join(
+        f"{key or 'no response'} x{count}" for key, count in sorted(counts.items(), key=lambda item: str(item[0]))
+    )
 
 
 def report(result: Result) -> str:
     latencies = sorted(o.seconds for o in result.outcomes)
     answers = Counter(o.answer or "none" for o in result.outcomes)
     lines = [
-        f"check-in: {DESKS} desks scan in parallel through the API (one token each) for an event of {PARTICIPANTS} confirmed"
+        f"check-in: {DESKS} desks scan in parallel through the API (one token each) for an event of {PARTICIPANTS} "
+        "confirmed"
         f" participants and {SESSIONS} sessions; every badge scanned twice by two desks at about the same time;"
         f" gunicorn {result.workers} sync workers",
         f"  {result.per_second:.1f} scans/s ({len(result.outcomes)} in {result.wall_seconds:.1f} s);"

@@ -1,6 +1,7 @@
 """The database the benchmark runs against: a SQLite file in a temporary instance folder,
 or the PostgreSQL database named by ``BENCH_DATABASE_URL`` (created when missing)."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -38,10 +39,8 @@ def create_postgres_database_if_missing(url: str) -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
         if exists:
             return
-        try:
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):  # another run may have created it meanwhile
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(parsed.database)))
-        except psycopg.errors.DuplicateDatabase:  # another run created it meanwhile
-            pass
 
 
 def recreate_schema() -> None:

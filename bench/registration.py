@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -91,7 +91,7 @@ class Result:
 
 def seed_event(app: Flask) -> int:
     """One published event, open for registration now, with CAPACITY places and no approval step."""
-    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     with app.app_context():
         event = Event(
             slug=SLUG,
@@ -224,8 +224,10 @@ def check(app, event_id, workers, wall_seconds, outcomes, instance_path: Path, l
     if counts[State.WAITLISTED] != PARTICIPANTS - CAPACITY:
         result.problems.append(f"waitlisted {counts[State.WAITLISTED]}, expected {PARTICIPANTS - CAPACITY}")
     if positions != list(range(1, len(waiting) + 1)) or duplicate_seqs:
-        result.problems.append(f"waiting-list positions are not 1..{len(waiting)} without gaps or duplicates"
-                               f" ({duplicate_seqs} duplicate sequence numbers)")
+        result.problems.append(
+            f"waiting-list positions are not 1..{len(waiting)} without gaps or duplicates"
+            f" ({duplicate_seqs} duplicate sequence numbers)"
+        )
     if result.problems or any(o.status >= 500 for o in outcomes):
         result.log_excerpt = log_errors(log_file)
     return result
@@ -241,8 +243,11 @@ ACCESS_LOG_LINE = re.compile(r'^\S+ \S+ \S+ \[[^\]]+\] "')
 def log_errors(log_file: Path, limit: int = 60) -> str:
     """The gunicorn log's lines about errors (tracebacks included), without the mail log lines
     and the access log."""
-    lines = [line for line in log_file.read_text(errors="replace").splitlines()
-             if " INFO " not in line and not ACCESS_LOG_LINE.match(line)]
+    lines = [
+        line
+        for line in log_file.read_text(errors="replace").splitlines()
+        if " INFO " not in line and not ACCESS_LOG_LINE.match(line)
+    ]
     return "\n".join(lines[:limit])
 
 

@@ -2,7 +2,9 @@
 
 from .load import Result
 
-COLUMNS = f"{'page':<22}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}  {'queries(20 ev)':<16}{'queries(200 ev)':<15}"
+COLUMNS = (
+    f"{'page':<22}{'rps':>8}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}  {'queries(20 ev)':<16}{'queries(200 ev)':<15}"
+)
 
 
 def table(rows: list[tuple[str, Result, int | None, int | None]], columns: str = COLUMNS) -> str:

@@ -66,24 +66,39 @@ def run(workdir: Path) -> int:
                 database.drop_tables()
 
     print(f"database: {database.describe(url)}; {LARGE} published events, {USER_COUNT} users")
-    print(f"gunicorn: {WORKERS} sync workers on {os.cpu_count()} CPUs; {CLIENTS} concurrent clients;"
-          f" {WARMUP_SECONDS:g} s warm-up, then {SECONDS:g} s per page")
+    print(
+        f"gunicorn: {WORKERS} sync workers on {os.cpu_count()} CPUs; {CLIENTS} concurrent clients;"
+        f" {WARMUP_SECONDS:g} s warm-up, then {SECONDS:g} s per page"
+    )
     results = bare.results | listed.results
     rows = [(label, results[label], small_counts.get(label), large_counts.get(label)) for label in results]
     print(report.table(rows))
-    print(f"ratio app/bare (event list): {listed.results[pages[0].label].requests_per_second / bare.results['bare Flask route'].requests_per_second:.2f}")
-    print(report.failures_line(bare.failed + listed.failed, bare.sent + listed.sent, bare.dead_workers + listed.dead_workers))
+    ratio = listed.results[pages[0].label].requests_per_second / bare.results["bare Flask route"].requests_per_second
+    print(f"ratio app/bare (event list): {ratio:.2f}")
+    print(
+        report.failures_line(
+            bare.failed + listed.failed, bare.sent + listed.sent, bare.dead_workers + listed.dead_workers
+        )
+    )
     growing = [page.label for page in pages if large_counts[page.label] > small_counts[page.label]]
     pages_verdict = verdict(growing)
     print()
-    print(f"agenda: an event of {agenda.LARGE_SESSIONS} sessions and {agenda.LARGE_SESSIONS // 2} speakers"
-          f" (queries also counted at {agenda.SMALL_SESSIONS} sessions)")
-    agenda_rows = [(page.label, programme.results[page.label], agenda_small[page.label], agenda_large[page.label]) for page in agenda_pages]
+    print(
+        f"agenda: an event of {agenda.LARGE_SESSIONS} sessions and {agenda.LARGE_SESSIONS // 2} speakers"
+        f" (queries also counted at {agenda.SMALL_SESSIONS} sessions)"
+    )
+    agenda_rows = [
+        (page.label, programme.results[page.label], agenda_small[page.label], agenda_large[page.label])
+        for page in agenda_pages
+    ]
     print(report.table(agenda_rows, agenda.COLUMNS))
     print(report.failures_line(programme.failed, programme.sent, programme.dead_workers))
     agenda_growing = [page.label for page in agenda_pages if agenda_large[page.label] > agenda_small[page.label]]
     if agenda_growing:
-        print(f"FAILED: more queries with {agenda.LARGE_SESSIONS} sessions than with {agenda.SMALL_SESSIONS}: {', '.join(agenda_growing)}")
+        print(
+            f"FAILED: more queries with {agenda.LARGE_SESSIONS} sessions than with {agenda.SMALL_SESSIONS}: "
+            f"{', '.join(agenda_growing)}"
+        )
         pages_verdict = 1
     else:
         print("queries per page do not grow with the number of sessions and speakers.")
@@ -96,14 +111,23 @@ def run(workdir: Path) -> int:
     print()
     print(workshop_report.report(report_pdf))
     print()
-    served = [(bare.failed, bare.sent, bare.dead_workers), (listed.failed, listed.sent, listed.dead_workers),
-              (programme.failed, programme.sent, programme.dead_workers),
-              (rush.failed, len(rush.outcomes), rush.dead_workers), (scans.failed, len(scans.outcomes), scans.dead_workers)]
-    failed, sent, dead = (sum(column) for column in zip(*served))
+    served = [
+        (bare.failed, bare.sent, bare.dead_workers),
+        (listed.failed, listed.sent, listed.dead_workers),
+        (programme.failed, programme.sent, programme.dead_workers),
+        (rush.failed, len(rush.outcomes), rush.dead_workers),
+        (scans.failed, len(scans.outcomes), scans.dead_workers),
+    ]
+    failed, sent, dead = (sum(column) for column in zip(*served, strict=False))
     print(f"all sections under gunicorn: {report.failures_line(failed, sent, dead)}")
     if failed or dead:
-        examples = sorted({f for served_pages in (bare, listed, programme) for r in served_pages.results.values() for f in r.failures})
-        print(f"FAILED: every request must be answered and no worker may die{'; e.g. ' + '; '.join(examples[:3]) if examples else ''}")
+        examples = sorted(
+            {f for served_pages in (bare, listed, programme) for r in served_pages.results.values() for f in r.failures}
+        )
+        print(
+            "FAILED: every request must be answered and no worker may "
+            f"die{'; e.g. ' + '; '.join(examples[:3]) if examples else ''}"
+        )
     problems = pages_verdict or rush.problems or scans.problems or bulk_certificates.problems or report_pdf.problems
     return 1 if problems or failed or dead else 0
 

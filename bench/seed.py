@@ -1,7 +1,7 @@
 """A large, plausible data set: published events spread over past and upcoming dates, each with
 partner organisations and organisers, and a pool of user accounts."""
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
@@ -45,9 +45,18 @@ PARTNERS = [
     "China Enterprise Confederation (CEC)",
 ]
 NAMES = [
-    ("Zhang Min", "张敏"), ("Li Wei", "李伟"), ("Wang Fang", "王芳"), ("Chen Jing", "陈静"),
-    ("Liu Yang", "刘洋"), ("Zhao Lei", "赵磊"), ("Sarah Whitfield", ""), ("Marco Bellini", ""),
-    ("Claire Dubois", ""), ("Anna Kowalska", ""), ("Jan de Vries", ""), ("Ruth Ellison", ""),
+    ("Zhang Min", "张敏"),
+    ("Li Wei", "李伟"),
+    ("Wang Fang", "王芳"),
+    ("Chen Jing", "陈静"),
+    ("Liu Yang", "刘洋"),
+    ("Zhao Lei", "赵磊"),
+    ("Sarah Whitfield", ""),
+    ("Marco Bellini", ""),
+    ("Claire Dubois", ""),
+    ("Anna Kowalska", ""),
+    ("Jan de Vries", ""),
+    ("Ruth Ellison", ""),
 ]
 KINDS = list(EventKind)
 
@@ -76,7 +85,7 @@ def make_users(count: int) -> list[User]:
                 native_name=native_name,
                 locale="zh" if native_name else "en",
                 can_create_events=i < ORGANISER_COUNT,
-                email_verified_at=datetime.now(timezone.utc),
+                email_verified_at=datetime.now(UTC),
             )
         )
     return users
@@ -84,7 +93,7 @@ def make_users(count: int) -> list[User]:
 
 def event_start(i: int) -> datetime:
     """Even-numbered events lie in the past, odd-numbered ones ahead, DAYS_BETWEEN_EVENTS apart."""
-    today = datetime.combine(datetime.now(timezone.utc).date(), time(8, 0), tzinfo=timezone.utc)
+    today = datetime.combine(datetime.now(UTC).date(), time(8, 0), tzinfo=UTC)
     step = (i // 2 + 1) * DAYS_BETWEEN_EVENTS
     return today + timedelta(days=step if i % 2 else -step)
 

@@ -31,18 +31,27 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(app_spec: str, workers: int, env: dict[str, str], log_file: Path, ready_path: str = "/") -> Iterator[Server]:
+def gunicorn(
+    app_spec: str, workers: int, env: dict[str, str], log_file: Path, ready_path: str = "/"
+) -> Iterator[Server]:
     """Starts gunicorn with the production settings (gunicorn.conf.py: timeouts, the access log)
     but the given workers, a free port and only warnings in its own log; waits until ``ready_path``
     answers 200, and always stops it afterwards."""
     server = Server(HOST, free_port())
     command = [
-        sys.executable, "-m", "gunicorn",
-        "--config", str(ROOT / "gunicorn.conf.py"),
-        "--workers", str(workers),
-        "--bind", f"{server.host}:{server.port}",
-        "--chdir", str(ROOT),
-        "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{server.host}:{server.port}",
+        "--chdir",
+        str(ROOT),
+        "--log-level",
+        "warning",
         app_spec,
     ]
     with log_file.open("wb") as log:
@@ -89,7 +98,9 @@ def stop(process: subprocess.Popen) -> None:
 
 # What gunicorn's arbiter logs when it loses a worker: a signal other than its own SIGTERM (SIGSEGV,
 # SIGKILL from the out-of-memory killer, SIGABRT after a timeout), a timeout, an exit with an error.
-LOST_WORKER = re.compile(r"WORKER TIMEOUT \(pid:(\d+)\)|Worker \(pid:(\d+)\) (?:was sent (?!SIGTERM\b)|exited with code)")
+LOST_WORKER = re.compile(
+    r"WORKER TIMEOUT \(pid:(\d+)\)|Worker \(pid:(\d+)\) (?:was sent (?!SIGTERM\b)|exited with code)"
+)
 
 
 def dead_workers(log_file: Path) -> int:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -26,7 +26,13 @@ from workshop.agenda.models import AgendaSession, SessionKind, SessionSpeaker, S
 from workshop.attendance.models import Attendance, Method
 from workshop.events.models import Event, EventKind, EventPartner, EventStatus
 from workshop.extensions import db
-from workshop.feedback.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationQuestionKind, EvaluationResponse
+from workshop.feedback.models import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationQuestionKind,
+    EvaluationResponse,
+)
 from workshop.materials.models import Material, MaterialVersion, Visibility
 from workshop.registration.models import OrganisationType, Registration, Sex
 from workshop.registration.states import State
@@ -68,31 +74,55 @@ class Result:
 
 
 def seed(app: Flask) -> int:
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     starts = now - timedelta(days=5)
     password_hash = generate_password_hash("bench report participants cannot log in by guessing this")
     with app.app_context():
-        organiser = User(email="bench.report.organiser@example.org", password_hash=password_hash, full_name="Report Organiser",
-                         can_create_events=True, email_verified_at=now)
+        organiser = User(
+            email="bench.report.organiser@example.org",
+            password_hash=password_hash,
+            full_name="Report Organiser",
+            can_create_events=True,
+            email_verified_at=now,
+        )
         event = Event(
-            slug=SLUG, kind=EventKind.WORKSHOP, status=EventStatus.CLOSED, title="Labour Migration Governance in China and Europe",
-            summary="A five-day workshop for officials, social partners and researchers.", venue="China National Convention Center",
-            city="Beijing", country="CN", timezone="Asia/Shanghai", starts_at=starts, ends_at=starts + timedelta(days=5),
+            slug=SLUG,
+            kind=EventKind.WORKSHOP,
+            status=EventStatus.CLOSED,
+            title="Labour Migration Governance in China and Europe",
+            summary="A five-day workshop for officials, social partners and researchers.",
+            venue="China National Convention Center",
+            city="Beijing",
+            country="CN",
+            timezone="Asia/Shanghai",
+            starts_at=starts,
+            ends_at=starts + timedelta(days=5),
         )
         event.organisers = [organiser]
         event.partners = [EventPartner(name=name, position=n) for n, name in enumerate(PARTNERS[:4])]
         speakers = [
-            Speaker(event=event, full_name=f"{NAMES[i % len(NAMES)][0]} {i + 1}", native_name=NAMES[i % len(NAMES)][1],
-                    title="Senior Specialist", affiliation="International Labour Organization (ILO)",
-                    biography="Works on **labour migration** and social dialogue; previously at the Ministry of Labour.")
+            Speaker(
+                event=event,
+                full_name=f"{NAMES[i % len(NAMES)][0]} {i + 1}",
+                native_name=NAMES[i % len(NAMES)][1],
+                title="Senior Specialist",
+                affiliation="International Labour Organization (ILO)",
+                biography="Works on **labour migration** and social dialogue; previously at the Ministry of Labour.",
+            )
             for i in range(SPEAKERS)
         ]
         sessions = []
         for i in range(SESSIONS):
             day, slot = divmod(i, SESSIONS // 5)
             begins = starts + timedelta(days=day, minutes=45 * slot)
-            session = AgendaSession(event=event, title=f"Session {i + 1}: labour migration in practice", kind=SessionKind.PANEL,
-                                    starts_at=begins, ends_at=begins + timedelta(minutes=45), room=f"Room {i % 3 + 1}")
+            session = AgendaSession(
+                event=event,
+                title=f"Session {i + 1}: labour migration in practice",
+                kind=SessionKind.PANEL,
+                starts_at=begins,
+                ends_at=begins + timedelta(minutes=45),
+                room=f"Room {i % 3 + 1}",
+            )
             session.speakers = [
                 SessionSpeaker(speaker=speakers[(2 * i + n) % SPEAKERS], role=role, position=n)
                 for n, role in enumerate((SpeakerRole.CHAIR, SpeakerRole.SPEAKER, SpeakerRole.RAPPORTEUR))
@@ -101,22 +131,56 @@ def seed(app: Flask) -> int:
         db.session.add_all([event, *sessions])
         db.session.flush()
         db.session.add_all([SessionSummary(session_id=s.id, body=SUMMARY) for s in sessions])
-        db.session.add_all([
-            ReportSection(event_id=event.id, kind=kind, body=SECTION.format(n=PARTICIPANTS), position=n)
-            for n, kind in enumerate((SectionKind.EXECUTIVE_SUMMARY, SectionKind.BACKGROUND, SectionKind.OBJECTIVES,
-                                      SectionKind.CONCLUSIONS, SectionKind.RECOMMENDATIONS))
-        ])
+        db.session.add_all(
+            [
+                ReportSection(event_id=event.id, kind=kind, body=SECTION.format(n=PARTICIPANTS), position=n)
+                for n, kind in enumerate(
+                    (
+                        SectionKind.EXECUTIVE_SUMMARY,
+                        SectionKind.BACKGROUND,
+                        SectionKind.OBJECTIVES,
+                        SectionKind.CONCLUSIONS,
+                        SectionKind.RECOMMENDATIONS,
+                    )
+                )
+            ]
+        )
         for n, session in enumerate(sessions[:20]):
-            material = Material(event_id=event.id, session_id=session.id, title=f"Slides of session {n + 1}", visibility=Visibility.PARTICIPANTS)
-            material.versions = [MaterialVersion(number=1, storage_key=secrets.token_hex(16), filename=f"session-{n + 1}.pdf",
-                                                 content_type="application/pdf", size=1_500_000 + n, sha256="0" * 64)]
+            material = Material(
+                event_id=event.id,
+                session_id=session.id,
+                title=f"Slides of session {n + 1}",
+                visibility=Visibility.PARTICIPANTS,
+            )
+            material.versions = [
+                MaterialVersion(
+                    number=1,
+                    storage_key=secrets.token_hex(16),
+                    filename=f"session-{n + 1}.pdf",
+                    content_type="application/pdf",
+                    size=1_500_000 + n,
+                    sha256="0" * 64,
+                )
+            ]
             db.session.add(material)
         registration_ids = seed_participants(event.id, password_hash, now)
         session_ids = [s.id for s in sessions]
         db.session.execute(
             insert(Attendance),
-            [{"registration_id": r, "event_id": event.id, "session_id": s, "slot": s, "present": True, "method": Method.ROSTER, "recorded_at": now}
-             for n, r in enumerate(registration_ids) for k, s in enumerate(session_ids) if (n + k) % 10 < 7],
+            [
+                {
+                    "registration_id": r,
+                    "event_id": event.id,
+                    "session_id": s,
+                    "slot": s,
+                    "present": True,
+                    "method": Method.ROSTER,
+                    "recorded_at": now,
+                }
+                for n, r in enumerate(registration_ids)
+                for k, s in enumerate(session_ids)
+                if (n + k) % 10 < 7
+            ],
         )
         seed_evaluation(event.id)
         db.session.commit()
@@ -126,18 +190,40 @@ def seed(app: Flask) -> int:
 def seed_participants(event_id: int, password_hash: str, now: datetime) -> list[int]:
     user_ids = db.session.scalars(
         insert(User).returning(User.id, sort_by_parameter_order=True),
-        [{"email": f"bench.report{i}@example.org", "password_hash": password_hash, "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
-          "native_name": NAMES[i % len(NAMES)][1], "locale": "en", "email_verified_at": now, "created_at": now}
-         for i in range(PARTICIPANTS)],
+        [
+            {
+                "email": f"bench.report{i}@example.org",
+                "password_hash": password_hash,
+                "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
+                "native_name": NAMES[i % len(NAMES)][1],
+                "locale": "en",
+                "email_verified_at": now,
+                "created_at": now,
+            }
+            for i in range(PARTICIPANTS)
+        ],
     ).all()
     kinds, sexes = list(OrganisationType), list(Sex)
     return db.session.scalars(
         insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-        [{"event_id": event_id, "user_id": user_id, "state": State.CONFIRMED, "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
-          "native_name": NAMES[i % len(NAMES)][1], "organisation": "Ministry of Human Resources and Social Security",
-          "organisation_type": kinds[i % len(kinds)], "country": COUNTRIES[i % len(COUNTRIES)], "sex": sexes[i % len(sexes)],
-          "listed_publicly": i % 10 < 7, "privacy_accepted_at": now, "created_at": now, "updated_at": now}
-         for i, user_id in enumerate(user_ids)],
+        [
+            {
+                "event_id": event_id,
+                "user_id": user_id,
+                "state": State.CONFIRMED,
+                "full_name": f"{NAMES[i % len(NAMES)][0]} {i}",
+                "native_name": NAMES[i % len(NAMES)][1],
+                "organisation": "Ministry of Human Resources and Social Security",
+                "organisation_type": kinds[i % len(kinds)],
+                "country": COUNTRIES[i % len(COUNTRIES)],
+                "sex": sexes[i % len(sexes)],
+                "listed_publicly": i % 10 < 7,
+                "privacy_accepted_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for i, user_id in enumerate(user_ids)
+        ],
     ).all()
 
 
@@ -145,12 +231,29 @@ def seed_evaluation(event_id: int) -> None:
     db.session.add(Evaluation(event_id=event_id, anonymous=True))
     questions = [
         EvaluationQuestion(event_id=event_id, kind=EvaluationQuestionKind.RATING, label=label, position=n)
-        for n, label in enumerate(("Overall, how useful was the workshop?", "How relevant were the sessions to your work?",
-                                   "How good was the interpretation?", "How well was the workshop organised?"))
+        for n, label in enumerate(
+            (
+                "Overall, how useful was the workshop?",
+                "How relevant were the sessions to your work?",
+                "How good was the interpretation?",
+                "How well was the workshop organised?",
+            )
+        )
     ]
-    questions.append(EvaluationQuestion(event_id=event_id, kind=EvaluationQuestionKind.CHOICE, label="Which theme mattered most to you?",
-                                        options_json=json.dumps(["Migration", "Skills", "Social protection", "Inspection"]), position=4))
-    questions.append(EvaluationQuestion(event_id=event_id, kind=EvaluationQuestionKind.TEXT, label="What should we change next time?", position=5))
+    questions.append(
+        EvaluationQuestion(
+            event_id=event_id,
+            kind=EvaluationQuestionKind.CHOICE,
+            label="Which theme mattered most to you?",
+            options_json=json.dumps(["Migration", "Skills", "Social protection", "Inspection"]),
+            position=4,
+        )
+    )
+    questions.append(
+        EvaluationQuestion(
+            event_id=event_id, kind=EvaluationQuestionKind.TEXT, label="What should we change next time?", position=5
+        )
+    )
     db.session.add_all(questions)
     db.session.flush()
     options = ["Migration", "Skills", "Social protection", "Inspection"]
@@ -160,11 +263,29 @@ def seed_evaluation(event_id: int) -> None:
     ).all()
     answers = []
     for n, response_id in enumerate(response_ids):
-        answers += [{"response_id": response_id, "question_id": q.id, "rating": 1 + (n + k) % 5, "value_json": ""} for k, q in enumerate(questions[:4])]
-        answers.append({"response_id": response_id, "question_id": questions[4].id, "rating": None, "value_json": json.dumps([options[n % 4]])})
+        answers += [
+            {"response_id": response_id, "question_id": q.id, "rating": 1 + (n + k) % 5, "value_json": ""}
+            for k, q in enumerate(questions[:4])
+        ]
+        answers.append(
+            {
+                "response_id": response_id,
+                "question_id": questions[4].id,
+                "rating": None,
+                "value_json": json.dumps([options[n % 4]]),
+            }
+        )
         if n % 3 == 0:
-            answers.append({"response_id": response_id, "question_id": questions[5].id, "rating": None,
-                            "value_json": json.dumps(f"More time for discussion in the working groups ({n}). 希望有更多讨论时间。")})
+            answers.append(
+                {
+                    "response_id": response_id,
+                    "question_id": questions[5].id,
+                    "rating": None,
+                    "value_json": json.dumps(
+                        f"More time for discussion in the working groups ({n}). 希望有更多讨论时间。"
+                    ),
+                }
+            )
     db.session.execute(insert(EvaluationAnswer), answers)
 
 
@@ -191,7 +312,8 @@ def run(app: Flask) -> Result:
 
 def report(result: Result) -> str:
     lines = [
-        f"workshop report: {PARTICIPANTS} confirmed participants, {SESSIONS} sessions with summaries, {SPEAKERS} speakers,"
+        f"workshop report: {PARTICIPANTS} confirmed participants, {SESSIONS} sessions with summaries, {SPEAKERS} "
+        "speakers,"
         f" {RESPONSES} evaluation answers; render_report in this process on one core",
         f"  first run {result.first_seconds:.2f} s, best of {RUNS} {result.best_seconds:.2f} s;"
         f" {result.pages} pages, {result.size / 1_000_000:.1f} MB",

@@ -7,7 +7,7 @@ import re
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -21,6 +21,9 @@ from workshop.accounts.models import User
 from workshop.events.models import Event, EventKind, EventPartner, EventStatus
 from workshop.extensions import db, limiter
 from workshop.jobs import queue
+from workshop.registration import services as registration_services
+from workshop.registration.models import Answer, OrganisationType, Registration, Sex
+from workshop.registration.states import State
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -163,7 +166,10 @@ def client(app):
 
 def csrf_token(client, url: str) -> str:
     page = client.get(url)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    match = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
+        page.get_data(as_text=True),
+    )
     assert match, f"no CSRF token on {url} ({page.status_code})"
     return match.group(1) or match.group(2)
 
@@ -180,7 +186,7 @@ def make_user(app):
         user = User(
             email=email or f"person{next(_counter)}@example.org",
             full_name=full_name,
-            email_verified_at=datetime.now(timezone.utc) if verified else None,
+            email_verified_at=datetime.now(UTC) if verified else None,
             **fields,
         )
         user.set_password(password)
@@ -195,7 +201,7 @@ def make_user(app):
 def make_event(app, make_user):
     def make(organiser=None, status=EventStatus.PUBLISHED, title=None, starts_in_days=30, days=2, **fields) -> Event:
         n = next(_counter)
-        starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days)
+        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=starts_in_days)
         values = dict(
             slug=f"event-{n}",
             kind=EventKind.WORKSHOP,
@@ -231,8 +237,25 @@ def logout(client):
 def make_question(app):
     from workshop.registration.models import Question, QuestionKind
 
-    def make(event, kind=QuestionKind.SHORT_TEXT, label="A question", options=(), required=False, sensitive=False, position=0, help_text=""):
-        question = Question(event_id=event.id, kind=kind, label=label, required=required, sensitive=sensitive, position=position, help_text=help_text)
+    def make(
+        event,
+        kind=QuestionKind.SHORT_TEXT,
+        label="A question",
+        options=(),
+        required=False,
+        sensitive=False,
+        position=0,
+        help_text="",
+    ):
+        question = Question(
+            event_id=event.id,
+            kind=kind,
+            label=label,
+            required=required,
+            sensitive=sensitive,
+            position=position,
+            help_text=help_text,
+        )
         question.options = list(options)
         db.session.add(question)
         db.session.commit()
@@ -282,9 +305,18 @@ def make_session(app):
     """An agenda session of ``event``; ``start`` is a UTC datetime (default: the event's start)."""
     from workshop.agenda.models import AgendaSession, SessionKind
 
-    def make(event, title="Opening plenary", kind=SessionKind.PLENARY, start=None, minutes=90, **fields) -> AgendaSession:
+    def make(
+        event, title="Opening plenary", kind=SessionKind.PLENARY, start=None, minutes=90, **fields
+    ) -> AgendaSession:
         starts = start or event.starts_at
-        session = AgendaSession(event_id=event.id, title=title, kind=kind, starts_at=starts, ends_at=starts + timedelta(minutes=minutes), **fields)
+        session = AgendaSession(
+            event_id=event.id,
+            title=title,
+            kind=kind,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=minutes),
+            **fields,
+        )
         db.session.add(session)
         db.session.commit()
         return session
@@ -297,8 +329,12 @@ def make_speaker(app):
     """A speaker of ``event``, optionally in ``sessions`` (with ``role``) and linked to ``user``."""
     from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
 
-    def make(event, full_name="Wang Fang", native_name="王芳", sessions=(), role=SpeakerRole.SPEAKER, user=None, **fields) -> Speaker:
-        speaker = Speaker(event_id=event.id, full_name=full_name, native_name=native_name, user_id=user.id if user else None, **fields)
+    def make(
+        event, full_name="Wang Fang", native_name="王芳", sessions=(), role=SpeakerRole.SPEAKER, user=None, **fields
+    ) -> Speaker:
+        speaker = Speaker(
+            event_id=event.id, full_name=full_name, native_name=native_name, user_id=user.id if user else None, **fields
+        )
         speaker.sessions = [SessionSpeaker(session_id=s.id, role=role, position=i) for i, s in enumerate(sessions)]
         db.session.add(speaker)
         db.session.commit()
@@ -309,13 +345,18 @@ def make_speaker(app):
 
 def make_registration(event, user, state=None):
     """A confirmed (or ``state``) registration of ``user`` at ``event``, written directly."""
-    from workshop.registration.models import OrganisationType, Registration, Sex
-    from workshop.registration.states import State
 
     registration = Registration(
-        event_id=event.id, user_id=user.id, state=state or State.CONFIRMED, full_name=user.full_name, native_name=user.native_name,
-        organisation="Ministry of Human Resources and Social Security", organisation_type=OrganisationType.GOVERNMENT,
-        country="CN", sex=Sex.UNDISCLOSED, privacy_accepted_at=datetime.now(timezone.utc),
+        event_id=event.id,
+        user_id=user.id,
+        state=state or State.CONFIRMED,
+        full_name=user.full_name,
+        native_name=user.native_name,
+        organisation="Ministry of Human Resources and Social Security",
+        organisation_type=OrganisationType.GOVERNMENT,
+        country="CN",
+        sex=Sex.UNDISCLOSED,
+        privacy_accepted_at=datetime.now(UTC),
     )
     db.session.add(registration)
     db.session.commit()
@@ -365,3 +406,40 @@ def redis_for_test():
     for key in client.scan_iter(match=f"{server.prefix}:*"):
         client.delete(key)
     client.close()
+
+
+_people = itertools.count(1)
+
+
+@pytest.fixture
+def add_registration(make_user):
+    """A registration put straight into the database (the participant side is tested elsewhere)."""
+
+    def add(
+        event, state=State.CONFIRMED, email=None, locale="en", answers=None, created_at=None, **fields
+    ) -> Registration:
+        n = next(_people)
+        values = dict(
+            full_name=f"Participant {n}",
+            organisation="Ministry of Labour",
+            organisation_type=OrganisationType.GOVERNMENT,
+            country="GB",
+            sex=Sex.FEMALE,
+            privacy_accepted_at=datetime.now(UTC),
+        )
+        values.update(fields)
+        user = make_user(email=email or f"participant{n}@example.org", locale=locale, full_name=values["full_name"])
+        registration = Registration(event_id=event.id, user_id=user.id, state=state, **values)
+        if created_at:
+            registration.created_at = created_at
+        if state is State.WAITLISTED:
+            registration.waitlist_seq = registration_services.next_waitlist_seq(event.id)
+        for question, value in (answers or {}).items():
+            answer = Answer(question_id=question.id)
+            answer.value = value
+            registration.answers.append(answer)
+        db.session.add(registration)
+        db.session.commit()
+        return registration
+
+    return add

@@ -49,7 +49,15 @@ def picture_of(matrix, scale=8, quiet=4) -> Image.Image:
     for row, modules in enumerate(matrix):
         for column, dark in enumerate(modules):
             if dark:
-                image.paste(0, ((column + quiet) * scale, (row + quiet) * scale, (column + quiet + 1) * scale, (row + quiet + 1) * scale))
+                image.paste(
+                    0,
+                    (
+                        (column + quiet) * scale,
+                        (row + quiet) * scale,
+                        (column + quiet + 1) * scale,
+                        (row + quiet + 1) * scale,
+                    ),
+                )
     return image
 
 

@@ -165,7 +165,14 @@ def test_logout_is_a_post_with_csrf(client, make_user):
 
 
 def test_a_post_without_csrf_token_explains_and_changes_nothing(client):
-    typed = {"email": "li.wei@example.org", "full_name": "Li Wei", "native_name": "李伟", "password": PASSWORD, "confirm": PASSWORD, "locale": "en"}
+    typed = {
+        "email": "li.wei@example.org",
+        "full_name": "Li Wei",
+        "native_name": "李伟",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "locale": "en",
+    }
 
     response = client.post("/signup", data=typed)  # e.g. the page was open all night and the token expired
 
@@ -181,7 +188,11 @@ def test_a_post_without_csrf_token_explains_and_changes_nothing(client):
 
 def test_next_redirects_only_within_the_site(client, make_user):
     user = make_user()
-    response = submit(client, "/login?next=https://elsewhere.example", {"email": user.email, "password": PASSWORD, "next": "https://elsewhere.example"})
+    response = submit(
+        client,
+        "/login?next=https://elsewhere.example",
+        {"email": user.email, "password": PASSWORD, "next": "https://elsewhere.example"},
+    )
     assert response.headers["Location"] == "/"
     logout(client)
     for target in ("//elsewhere.example", "/\\elsewhere.example", "javascript:alert(1)"):
@@ -212,7 +223,9 @@ def test_password_reset_by_a_single_use_link(client, make_user, mailbox):
 
 
 def test_password_reset_for_an_unknown_address_reveals_nothing(client, mailbox):
-    page = submit(client, "/password/forgot", {"email": "nobody@example.org"}, follow_redirects=True).get_data(as_text=True)
+    page = submit(client, "/password/forgot", {"email": "nobody@example.org"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "If that address has an account" in page
     assert mailbox.messages == []
 
@@ -249,10 +262,15 @@ def test_a_common_password_is_refused_on_reset(client, make_user, mailbox):
 
 def test_login_attempts_are_rate_limited(client, make_user):
     user = make_user()
-    statuses = [submit(client, "/login", {"email": user.email, "password": "wrong password here"}).status_code for _ in range(11)]
+    statuses = [
+        submit(client, "/login", {"email": user.email, "password": "wrong password here"}).status_code
+        for _ in range(11)
+    ]
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
-    assert "Too many attempts" in submit(client, "/login", {"email": user.email, "password": PASSWORD}).get_data(as_text=True)
+    assert "Too many attempts" in submit(client, "/login", {"email": user.email, "password": PASSWORD}).get_data(
+        as_text=True
+    )
 
 
 def test_reset_requests_are_rate_limited(client, make_user, mailbox):
@@ -283,7 +301,13 @@ def test_changing_the_password_needs_the_current_one(client, make_user):
     user = make_user()
     login(client, user)
     page = submit(
-        client, "/account/password", {"current_password": "not my password", "new_password": "another good passphrase", "confirm": "another good passphrase"}
+        client,
+        "/account/password",
+        {
+            "current_password": "not my password",
+            "new_password": "another good passphrase",
+            "confirm": "another good passphrase",
+        },
     ).get_data(as_text=True)
     assert "Your current password is not right." in page
     db.session.expire_all()
@@ -352,7 +376,9 @@ def test_logging_in_takes_as_long_for_an_unknown_address_as_for_a_known_one(app,
 
     known, unknown = answer_time(user.email), answer_time("nobody@example.org")
 
-    assert unknown > 0.5 * known, f"known address {known:.3f} s, unknown {unknown:.3f} s: the time tells which addresses have accounts"
+    assert unknown > 0.5 * known, (
+        f"known address {known:.3f} s, unknown {unknown:.3f} s: the time tells which addresses have accounts"
+    )
 
 
 def log_in_remembered(client, user: User):
@@ -375,7 +401,11 @@ def test_a_password_change_ends_the_remembered_log_ins_of_other_devices(app, mak
     assert phone.get("/account").status_code == 200  # remembered
     close_the_browser(phone)
 
-    submit(laptop, "/account/password", {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"})
+    submit(
+        laptop,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"},
+    )
 
     response = phone.get("/account")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
@@ -386,7 +416,11 @@ def test_the_device_that_changes_the_password_stays_remembered(app, make_user):
     laptop = app.test_client()
     log_in_remembered(laptop, user)
 
-    submit(laptop, "/account/password", {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"})
+    submit(
+        laptop,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "another good passphrase", "confirm": "another good passphrase"},
+    )
     close_the_browser(laptop)
 
     assert laptop.get("/account").status_code == 200
@@ -418,4 +452,8 @@ def test_users_are_found_by_either_name_or_e_mail(client, make_user):
     for search in ("王芳", "wang", "WANG.FANG@"):
         page = client.get("/admin/users", query_string={"q": search}).get_data(as_text=True)
         assert "wang.fang@example.org" in page and "maria.rossi@example.org" not in page, search
-    assert [u.email for u in services.search_users("", 1, 50).items] == ["admin@example.org", "maria.rossi@example.org", "wang.fang@example.org"]
+    assert [u.email for u in services.search_users("", 1, 50).items] == [
+        "admin@example.org",
+        "maria.rossi@example.org",
+        "wang.fang@example.org",
+    ]

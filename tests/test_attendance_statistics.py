@@ -45,12 +45,12 @@ def mark(event, registration, session=None):
 
 def row_of(page: str, registration) -> str:
     start = page.index(f'data-registration="{registration.id}"')
-    return page[start:page.index("</tr>", start)]
+    return page[start : page.index("</tr>", start)]
 
 
 def session_row(page: str, session) -> str:
     start = page.index(f'data-session="{session.id}"')
-    return page[start:page.index("</tr>", start)]
+    return page[start : page.index("</tr>", start)]
 
 
 def workbook_of(response):
@@ -64,10 +64,27 @@ def programme(event, make_session):
     start = event.starts_at
     return {
         "opening": make_session(event, "Opening plenary", start=start, minutes=90),
-        "panel": make_session(event, "Panel on labour migration", kind=SessionKind.PANEL, start=start + timedelta(hours=2), minutes=60),
-        "lunch": make_session(event, "Lunch", kind=SessionKind.MEAL, start=start + timedelta(hours=3), minutes=60, counts_for_attendance=False),
-        "training": make_session(event, "Training: labour inspection", kind=SessionKind.TRAINING, start=start + timedelta(hours=4), minutes=120),
-        "cancelled": make_session(event, "Cancelled panel", start=start + timedelta(hours=7), minutes=60, cancelled=True),
+        "panel": make_session(
+            event, "Panel on labour migration", kind=SessionKind.PANEL, start=start + timedelta(hours=2), minutes=60
+        ),
+        "lunch": make_session(
+            event,
+            "Lunch",
+            kind=SessionKind.MEAL,
+            start=start + timedelta(hours=3),
+            minutes=60,
+            counts_for_attendance=False,
+        ),
+        "training": make_session(
+            event,
+            "Training: labour inspection",
+            kind=SessionKind.TRAINING,
+            start=start + timedelta(hours=4),
+            minutes=120,
+        ),
+        "cancelled": make_session(
+            event, "Cancelled panel", start=start + timedelta(hours=7), minutes=60, cancelled=True
+        ),
     }
 
 
@@ -77,7 +94,9 @@ def programme(event, make_session):
 def test_each_counting_session_shows_present_of_confirmed_and_the_rate(app, make_user, make_event, make_session):
     event = make_event(starts_in_days=-1)
     s = programme(event, make_session)
-    li, anna, chen, wang = (participant(make_user, event, name) for name in ("Li Wei", "Anna Schmidt", "Chen Jing", "Wang Fang"))
+    li, anna, chen, wang = (
+        participant(make_user, event, name) for name in ("Li Wei", "Anna Schmidt", "Chen Jing", "Wang Fang")
+    )
     mark(event, li, s["opening"]), mark(event, anna, s["opening"]), mark(event, li, s["panel"])
     mark(event, chen)  # arrival only
     mark(event, wang, s["lunch"])  # a session that does not count
@@ -105,7 +124,12 @@ def test_each_participant_shows_sessions_and_hours_attended_ordered_by_name(app,
     s = programme(event, make_session)
     zhang = participant(make_user, event, "Zhang Min", "张敏")
     anna = participant(make_user, event, "Anna Schmidt", "")
-    mark(event, zhang, s["opening"]), mark(event, zhang, s["training"]), mark(event, zhang, s["lunch"]), mark(event, zhang)
+    (
+        mark(event, zhang, s["opening"]),
+        mark(event, zhang, s["training"]),
+        mark(event, zhang, s["lunch"]),
+        mark(event, zhang),
+    )
     mark(event, anna, s["panel"])
     client = as_user(app, event.organisers[0])
 
@@ -168,8 +192,30 @@ def test_the_matrix_has_participants_by_sessions_with_both_names_and_totals(app,
     assert header[8:] == ["Sessions attended (of 3)", "Hours attended (of 4.5)"]
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "C2"
-    assert rows[1] == ["Anna Schmidt", None, "Ministry of Human Resources and Social Security", "China", None, 1, None, None, 1, 1.5]
-    assert rows[2] == ["Zhang Min", "张敏", "Ministry of Human Resources and Social Security", "China", 1, 1, None, 1, 2, 3.5]
+    assert rows[1] == [
+        "Anna Schmidt",
+        None,
+        "Ministry of Human Resources and Social Security",
+        "China",
+        None,
+        1,
+        None,
+        None,
+        1,
+        1.5,
+    ]
+    assert rows[2] == [
+        "Zhang Min",
+        "张敏",
+        "Ministry of Human Resources and Social Security",
+        "China",
+        1,
+        1,
+        None,
+        1,
+        2,
+        3.5,
+    ]
     assert rows[3][:8] == ["Present", None, None, None, 1, 2, 0, 1]
     assert all(cell.font.bold for cell in sheet[4])
 
@@ -236,7 +282,9 @@ def test_only_the_events_organisers_see_statistics_and_the_matrix(app, client, m
         anonymous = client.get(url)
         assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
         assert as_user(app, confirmed.user).get(url).status_code == 403
-        assert as_user(app, staff).get(url).status_code == 403  # check-in staff record attendance, they do not see statistics
+        assert (
+            as_user(app, staff).get(url).status_code == 403
+        )  # check-in staff record attendance, they do not see statistics
         assert as_user(app, other_organiser).get(url).status_code == 403
         assert as_user(app, event.organisers[0]).get(url).status_code == 200
     admin = make_user(is_admin=True)
@@ -270,7 +318,9 @@ def statements_for(client, url: str) -> int:
     return len(counted)
 
 
-def test_the_statistics_need_as_many_queries_for_40_participants_and_12_sessions_as_for_5_and_3(app, make_user, make_event, make_session):
+def test_the_statistics_need_as_many_queries_for_40_participants_and_12_sessions_as_for_5_and_3(
+    app, make_user, make_event, make_session
+):
     from workshop.attendance.models import CertificateRule
 
     organiser = make_user(can_create_events=True)
@@ -278,7 +328,10 @@ def test_the_statistics_need_as_many_queries_for_40_participants_and_12_sessions
     counts = {}
     for participants, sessions in ((5, 3), (40, 12)):
         event = make_event(organiser=organiser, starts_in_days=-1)
-        agenda = [make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=n), minutes=45) for n in range(sessions)]
+        agenda = [
+            make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=n), minutes=45)
+            for n in range(sessions)
+        ]
         db.session.add(CertificateRule(event_id=event.id, min_percent=50, min_hours=1))
         db.session.commit()
         for n in range(participants):

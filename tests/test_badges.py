@@ -8,7 +8,7 @@ import re
 from pypdf import PdfReader
 from sqlalchemy import event as sa_event
 
-from workshop.attendance import badges, recording
+from workshop.attendance import recording
 from workshop.attendance.models import Ticket, check_in_staff
 from workshop.events.models import EventStatus
 from workshop.extensions import db
@@ -25,7 +25,11 @@ def as_user(app, user):
 
 
 def badges_url(event, **query) -> str:
-    pairs = [f"{key}={value}" for key, values in query.items() for value in (values if isinstance(values, list) else [values])]
+    pairs = [
+        f"{key}={value}"
+        for key, values in query.items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
     return f"/manage/events/{event.slug}/badges.pdf" + ("?" + "&".join(pairs) if pairs else "")
 
 
@@ -67,7 +71,14 @@ def readable(code: str) -> str:
 def test_a6_badges_show_both_names_organisation_country_role_event_and_the_ticket_code(app, make_user, make_event):
     event = make_event(title="Labour migration workshop", timezone="Asia/Shanghai")
     li = person(make_user, event, "Li Wei", "李伟")
-    anna = person(make_user, event, "Anna Schmidt", "", organisation="Federal Institute for Vocational Education and Training", country="DE")
+    anna = person(
+        make_user,
+        event,
+        "Anna Schmidt",
+        "",
+        organisation="Federal Institute for Vocational Education and Training",
+        country="DE",
+    )
     person(make_user, event, "Gone Person", "", State.CANCELLED)
     person(make_user, event, "Waiting Person", "", State.WAITLISTED, waitlist_seq=1)
 
@@ -76,8 +87,17 @@ def test_a6_badges_show_both_names_organisation_country_role_event_and_the_ticke
     assert len(reader.pages) == 2  # the confirmed ones, one a page
     assert reader.metadata.title == "Badges: Labour migration workshop"
     first, second = (text_of(page) for page in reader.pages)
-    assert "Anna Schmidt" in first and "Federal Institute for Vocational Education and Training" in first and "Germany" in first
-    assert "Li Wei" in second and "李伟" in second and "Ministry of Human Resources and Social Security" in second and "China" in second
+    assert (
+        "Anna Schmidt" in first
+        and "Federal Institute for Vocational Education and Training" in first
+        and "Germany" in first
+    )
+    assert (
+        "Li Wei" in second
+        and "李伟" in second
+        and "Ministry of Human Resources and Social Security" in second
+        and "China" in second
+    )
     assert "Labour migration workshop" in second and "PARTICIPANT" in second
     codes = tickets()
     assert set(codes) == {li.id, anna.id}  # tickets for the confirmed only
@@ -96,7 +116,9 @@ def test_ticket_codes_are_long_random_and_stay_the_same_from_one_print_to_the_ne
 
     assert tickets() == first
     assert len(set(first.values())) == len(people)
-    assert all(re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{16}", code) for code in first.values())  # 31^16, about 2^79
+    assert all(
+        re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{16}", code) for code in first.values()
+    )  # 31^16, about 2^79
     assert recording.ticket_for(people[0]).code == first[people[0].id]
 
 
@@ -112,7 +134,9 @@ def test_the_qr_code_on_the_badge_holds_the_ticket_code(app, make_user, make_eve
     assert code.extra["Version"] == "1"  # the smallest code: large modules for the desk's camera
 
 
-def test_the_role_is_speaker_for_a_linked_speaker_and_organiser_for_an_organiser(app, make_user, make_event, make_speaker):
+def test_the_role_is_speaker_for_a_linked_speaker_and_organiser_for_an_organiser(
+    app, make_user, make_event, make_speaker
+):
     organiser = make_user(full_name="Olga Organiser", can_create_events=True)
     event = make_event(organiser=organiser)
     speaker_user = make_user(full_name="Wang Fang", native_name="王芳")
@@ -125,7 +149,12 @@ def test_the_role_is_speaker_for_a_linked_speaker_and_organiser_for_an_organiser
 
     reader = pdf_of(as_user(app, organiser).get(badges_url(event, layout="a6")))
 
-    roles = {next(name for name in ("Olga Organiser", "Wang Fang", "Paula Participant") if name in text_of(page)): text_of(page) for page in reader.pages}
+    roles = {
+        next(name for name in ("Olga Organiser", "Wang Fang", "Paula Participant") if name in text_of(page)): text_of(
+            page
+        )
+        for page in reader.pages
+    }
     assert "ORGANISER" in roles["Olga Organiser"]
     assert "SPEAKER" in roles["Wang Fang"] and "王芳" in roles["Wang Fang"]
     assert "PARTICIPANT" in roles["Paula Participant"]
@@ -157,7 +186,14 @@ def test_an_organiser_prints_the_badges_chosen_by_id_or_ticked_on_the_badges_pag
 
     by_id = all_text(pdf_of(client.get(badges_url(event, id=[li.id, maria.id, cancelled.id, elsewhere.id]))))
     page = client.get(f"/manage/events/{event.slug}/badges").get_data(as_text=True)
-    ticked = pdf_of(submit(client, badges_url(event), {"id": [str(anna.id)], "layout": "a6"}, form_url=f"/manage/events/{event.slug}/badges"))
+    ticked = pdf_of(
+        submit(
+            client,
+            badges_url(event),
+            {"id": [str(anna.id)], "layout": "a6"},
+            form_url=f"/manage/events/{event.slug}/badges",
+        )
+    )
 
     assert "Li Wei" in by_id and "Maria Rossi" in by_id
     assert "Anna Schmidt" not in by_id and "Gone Person" not in by_id and "Other Event Person" not in by_id
@@ -167,7 +203,13 @@ def test_an_organiser_prints_the_badges_chosen_by_id_or_ticked_on_the_badges_pag
 
 def test_long_names_and_organisations_in_any_script_fit_on_the_badge(app, make_user, make_event):
     event = make_event(title="A very long title " * 10)
-    person(make_user, event, "Anna-Maria Schmidt-Gonzalez de la Fuente y Ortega " * 4, "欧阳" * 40, organisation="中华全国总工会国际联络部" * 8)
+    person(
+        make_user,
+        event,
+        "Anna-Maria Schmidt-Gonzalez de la Fuente y Ortega " * 4,
+        "欧阳" * 40,
+        organisation="中华全国总工会国际联络部" * 8,
+    )
     person(make_user, event, "X" * 200, "", organisation="Y" * 200)
     client = as_user(app, event.organisers[0])
 
@@ -275,7 +317,9 @@ def test_a_confirmed_participant_downloads_their_own_badge_from_my_registrations
     assert readable(tickets()[registration.id]) in text
 
 
-def test_nobody_downloads_someone_elses_badge_and_an_unconfirmed_registration_has_none(app, make_user, make_event, client):
+def test_nobody_downloads_someone_elses_badge_and_an_unconfirmed_registration_has_none(
+    app, make_user, make_event, client
+):
     event = make_event()
     mine = person(make_user, event, "Li Wei")
     waiting = person(make_user, event, "Waiting Person", state=State.WAITLISTED, waitlist_seq=1)
@@ -283,11 +327,15 @@ def test_nobody_downloads_someone_elses_badge_and_an_unconfirmed_registration_ha
 
     assert client.get(f"/registrations/{mine.id}/badge.pdf").status_code == 302  # to the login page
     assert other.get(f"/registrations/{mine.id}/badge.pdf").status_code == 404
-    assert as_user(app, event.organisers[0]).get(f"/registrations/{mine.id}/badge.pdf").status_code == 404  # organisers print from the badges page
+    assert (
+        as_user(app, event.organisers[0]).get(f"/registrations/{mine.id}/badge.pdf").status_code == 404
+    )  # organisers print from the badges page
     assert other.get("/registrations/999999/badge.pdf").status_code == 404
     as_waiting = as_user(app, waiting.user)
     refused = as_waiting.get(f"/registrations/{waiting.id}/badge.pdf")
-    assert refused.status_code == 403 and "A badge is ready once your registration is confirmed." in refused.get_data(as_text=True)
+    assert refused.status_code == 403 and "A badge is ready once your registration is confirmed." in refused.get_data(
+        as_text=True
+    )
     assert f"/registrations/{waiting.id}/badge.pdf" not in as_waiting.get("/registrations").get_data(as_text=True)
     assert tickets() == {}
 

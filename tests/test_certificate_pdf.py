@@ -33,9 +33,18 @@ WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 @pytest.fixture
 def issued(make_event, make_session, make_user):
     """A certificate of Wang Fang (王芳), who uses the site in Chinese, at a workshop in Beijing."""
-    event = make_event(title="Skills for Green Jobs", timezone="Asia/Shanghai", venue="Friendship Hotel", city="Beijing", country="CN",
-                       partners=["International Labour Organization"])
-    sessions = [make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=2 * n), minutes=90) for n in range(3)]
+    event = make_event(
+        title="Skills for Green Jobs",
+        timezone="Asia/Shanghai",
+        venue="Friendship Hotel",
+        city="Beijing",
+        country="CN",
+        partners=["International Labour Organization"],
+    )
+    sessions = [
+        make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=2 * n), minutes=90)
+        for n in range(3)
+    ]
     db.session.add(CertificateRule(event_id=event.id, min_percent=60))
     db.session.commit()
     registration = make_registration(event, make_user(full_name="Wang Fang", native_name="王芳", locale="zh"))
@@ -55,8 +64,16 @@ def test_the_certificate_is_a_landscape_a4_page_with_names_event_figures_and_cod
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
     text = page.extract_text()
-    for expected in ("CERTIFICATE OF ATTENDANCE", "Wang Fang", "王芳", "Skills for Green Jobs", "Friendship Hotel, Beijing, China",
-                     "International Labour Organization", "present at 2 of 3 sessions, 3 hours in all", issued.code_for_reading):
+    for expected in (
+        "CERTIFICATE OF ATTENDANCE",
+        "Wang Fang",
+        "王芳",
+        "Skills for Green Jobs",
+        "Friendship Hotel, Beijing, China",
+        "International Labour Organization",
+        "present at 2 of 3 sessions, 3 hours in all",
+        issued.code_for_reading,
+    ):
         assert expected in text, expected
 
 
@@ -77,7 +94,9 @@ def test_without_a_font_file_chinese_is_in_stsong_light(app, issued):
     assert "/STSong-Light" in font_names(rendered(issued).pages[0])
 
 
-@pytest.mark.skipif(not WQY.exists() and not os.environ.get("CI"), reason="needs Debian's fonts-wqy-microhei (CI installs it)")
+@pytest.mark.skipif(
+    not WQY.exists() and not os.environ.get("CI"), reason="needs Debian's fonts-wqy-microhei (CI installs it)"
+)
 def test_with_a_truetype_font_configured_chinese_is_embedded_and_extractable(app, issued):
     app.config["CJK_FONT_PATH"] = str(WQY)
 
@@ -137,7 +156,12 @@ def test_qr_codes_of_any_length_decode_at_every_error_correction_level(error):
 def test_every_pdf_in_the_zip_is_one_certificate_with_its_own_qr_code(app, issued, make_user):
     app.config["PUBLIC_URL"] = "https://workshops.example.org"
     event = issued.registration.event
-    others = [services.issue(event.organisers[0], event, make_registration(event, make_user(full_name=f"Person {n}")).id, "exception") for n in range(2)]
+    others = [
+        services.issue(
+            event.organisers[0], event, make_registration(event, make_user(full_name=f"Person {n}")).id, "exception"
+        )
+        for n in range(2)
+    ]
     certificates = [issued, *others]
 
     with zipfile.ZipFile(io.BytesIO(pdf.zip_of(pdf.sheets_for(certificates)))) as archive:
@@ -187,7 +211,9 @@ def test_the_pdf_of_all_certificates_takes_as_many_queries_for_many_as_for_few(a
     few = count_queries(pages)
     event = db.session.get(Event, event_id)
     for n in range(6):
-        services.issue(event.organisers[0], event, make_registration(event, make_user(full_name=f"Person {n}")).id, "exception")
+        services.issue(
+            event.organisers[0], event, make_registration(event, make_user(full_name=f"Person {n}")).id, "exception"
+        )
     many = count_queries(pages)
 
     assert many == few

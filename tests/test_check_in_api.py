@@ -33,7 +33,9 @@ def bearer(raw: str) -> dict:
 
 
 def scan(client, event, raw, code, session_id=None):
-    return client.post(f"/api/events/{event.slug}/attendance", json={"code": code, "session_id": session_id}, headers=bearer(raw))
+    return client.post(
+        f"/api/events/{event.slug}/attendance", json={"code": code, "session_id": session_id}, headers=bearer(raw)
+    )
 
 
 def look_up(client, event, raw, code):
@@ -149,7 +151,13 @@ def test_scanning_a_badge_records_arrival_once_and_the_second_scan_says_already(
     assert second.json["status"] == "already" and second.json["message"] == "Already checked in"
     assert second.json["recorded_at"] == first.json["recorded_at"] and first.json["recorded_at"].endswith("+00:00")
     [mark] = marks()
-    assert (mark.registration_id, mark.slot, mark.session_id, mark.method, mark.recorded_by_id) == (registration.id, ARRIVAL, None, Method.API, None)
+    assert (mark.registration_id, mark.slot, mark.session_id, mark.method, mark.recorded_by_id) == (
+        registration.id,
+        ARRIVAL,
+        None,
+        Method.API,
+        None,
+    )
     assert len(mark.changes) == 1
 
 
@@ -175,7 +183,11 @@ def test_an_earlier_mark_from_the_roster_is_reported_with_who_made_it(app, make_
 
     answer = scan(client, event, new_token(event), ticket_code(registration), session.id)
 
-    assert (answer.json["status"], answer.json["recorded_by"], answer.json["method"]) == ("already", "Desk Person", "roster")
+    assert (answer.json["status"], answer.json["recorded_by"], answer.json["method"]) == (
+        "already",
+        "Desk Person",
+        "roster",
+    )
 
 
 def test_the_lookup_says_who_it_is_and_where_they_are_checked_in(app, make_event, make_session, make_user, client):
@@ -190,7 +202,11 @@ def test_the_lookup_says_who_it_is_and_where_they_are_checked_in(app, make_event
     scan(client, event, raw, code, session.id)
     after = look_up(client, event, raw, code).json
 
-    assert before["status"] == "ok" and before["name"] == "Li Wei" and before["organisation"] == "Ministry of Human Resources and Social Security"
+    assert (
+        before["status"] == "ok"
+        and before["name"] == "Li Wei"
+        and before["organisation"] == "Ministry of Human Resources and Social Security"
+    )
     assert before["checked_in"] == {"arrival": None, "sessions": []}
     assert after["checked_in"]["arrival"]["method"] == "api"
     assert [s["session_id"] for s in after["checked_in"]["sessions"]] == [session.id]
@@ -216,7 +232,12 @@ def test_without_a_valid_bearer_token_the_api_answers_401(app, make_event, make_
     new_token(event)
     url = f"/api/events/{event.slug}/attendance"
 
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic dXNlcjpwYXNz"}, {"Authorization": "Bearer " + "x" * 5000}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer " + "x" * 5000},
+    ):
         response = client.post(url, json={"code": code, "session_id": None}, headers=headers)
         assert response.status_code == 401 and response.is_json, headers
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -274,7 +295,15 @@ def test_malformed_requests_answer_400_in_json(app, make_event, make_user, clien
     raw = new_token(event)
     url = f"/api/events/{event.slug}/attendance"
 
-    bodies = ["{not json", "[1, 2]", '"a string"', '{"session_id": null}', '{"code": 12}', f'{{"code": "{code}", "session_id": "12"}}', f'{{"code": "{code}", "session_id": true}}']
+    bodies = [
+        "{not json",
+        "[1, 2]",
+        '"a string"',
+        '{"session_id": null}',
+        '{"code": 12}',
+        f'{{"code": "{code}", "session_id": "12"}}',
+        f'{{"code": "{code}", "session_id": true}}',
+    ]
     for body in bodies:
         response = client.post(url, data=body, headers={**bearer(raw), "Content-Type": "application/json"})
         assert response.status_code == 400 and response.json["error"] == "bad_request", body
@@ -289,7 +318,11 @@ def test_a_code_of_another_event_an_unknown_and_a_very_long_code_change_nothing(
     elsewhere = scan(client, event, raw, other_code).json
     assert elsewhere["status"] == "not_this_event" and elsewhere["ok"] is False
     assert "name" not in elsewhere and "Someone Elsewhere" not in str(elsewhere)
-    assert look_up(client, event, raw, other_code).json == {"status": "not_this_event", "ok": False, "message": "Not registered for this event"}
+    assert look_up(client, event, raw, other_code).json == {
+        "status": "not_this_event",
+        "ok": False,
+        "message": "Not registered for this event",
+    }
     assert scan(client, event, raw, "NOSUCHCODE").json["status"] == "unknown"
     assert scan(client, event, raw, "A" * 10000).json["status"] == "unknown"
     assert look_up(client, event, raw, "%00<script>").json["status"] == "unknown"
@@ -303,7 +336,11 @@ def test_a_cancelled_registration_is_not_checked_in(app, make_event, make_user, 
 
     answer = scan(client, event, raw, ticket_code(registration)).json
 
-    assert (answer["status"], answer["state"], answer["message"]) == ("not_confirmed", "cancelled", "Registration not confirmed")
+    assert (answer["status"], answer["state"], answer["message"]) == (
+        "not_confirmed",
+        "cancelled",
+        "Registration not confirmed",
+    )
     assert look_up(client, event, raw, ticket_code(registration)).json["status"] == "not_confirmed"
     assert marks() == []
 

@@ -30,7 +30,12 @@ def csrf_token_of(session: requests.Session, url: str) -> str:
 def logged_in(base: str, user) -> requests.Session:
     session = requests.Session()
     login = f"{base}/login"
-    response = session.post(login, data={"csrf_token": csrf_token_of(session, login), "email": user.email, "password": PASSWORD}, allow_redirects=False, timeout=30)
+    response = session.post(
+        login,
+        data={"csrf_token": csrf_token_of(session, login), "email": user.email, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert response.status_code == 302
     return session
 
@@ -76,7 +81,9 @@ def attendance_rows(event) -> list[Attendance]:
     return db.session.scalars(db.select(Attendance).where(Attendance.event_id == event.id)).all()
 
 
-def test_two_desks_scanning_the_same_badge_at_once_record_it_once_and_both_get_an_answer(app, live_url, make_event, make_session, make_user):
+def test_two_desks_scanning_the_same_badge_at_once_record_it_once_and_both_get_an_answer(
+    app, live_url, make_event, make_session, make_user
+):
     event = make_event()
     session = make_session(event, title="Opening plenary")
     registrations = [make_registration(event, make_user(full_name=f"Participant {n}")) for n in range(REGISTRATIONS)]
@@ -86,7 +93,11 @@ def test_two_desks_scanning_the_same_badge_at_once_record_it_once_and_both_get_a
 
     answers = []
     for code in codes:  # each badge shown to both desks at the same moment
-        answers.append(send_together([prepared_scan(desk, live_url, event, code, session.id) for desk in (first_desk, second_desk)]))
+        answers.append(
+            send_together(
+                [prepared_scan(desk, live_url, event, code, session.id) for desk in (first_desk, second_desk)]
+            )
+        )
 
     for pair in answers:
         assert [status for status, _outcome in pair] == [200, 200]  # no 5xx, no error page

@@ -77,7 +77,11 @@ def answer(response) -> dict:
     """The desk's answer panel: its outcome and its text, as a person reads it."""
     assert response.status_code == 200, response.status_code
     page = response.get_data(as_text=True)
-    match = re.search(r'<div class="desk-answer desk-answer-(\w+)" data-testid="desk-answer" data-outcome="(\w+)">(.*?)</div>', page, re.S)
+    match = re.search(
+        r'<div class="desk-answer desk-answer-(\w+)" data-testid="desk-answer" data-outcome="(\w+)">(.*?)</div>',
+        page,
+        re.S,
+    )
     assert match, page
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(3))).split())
     return {"tone": match.group(1), "outcome": match.group(2), "text": text, "page": page}
@@ -92,7 +96,9 @@ def marks() -> list[Attendance]:
 # --- checking in -------------------------------------------------------------------------------
 
 
-def test_staff_check_in_a_typed_code_and_see_a_green_answer_with_both_names_and_organisation(app, make_user, make_event):
+def test_staff_check_in_a_typed_code_and_see_a_green_answer_with_both_names_and_organisation(
+    app, make_user, make_event
+):
     event = make_event()
     staff = staff_of(event, make_user)
     registration = participant(make_user, event)
@@ -106,7 +112,12 @@ def test_staff_check_in_a_typed_code_and_see_a_green_answer_with_both_names_and_
     assert 'role="status" aria-live="assertive"' in shown["page"]
     [mark] = marks()
     assert (mark.registration_id, mark.slot, mark.session_id, mark.method, mark.recorded_by_id, mark.present) == (
-        registration.id, ARRIVAL, None, Method.SCAN, staff.id, True,
+        registration.id,
+        ARRIVAL,
+        None,
+        Method.SCAN,
+        staff.id,
+        True,
     )
 
 
@@ -201,13 +212,19 @@ def test_staff_find_a_person_by_name_in_either_script_and_check_them_in(app, mak
     shown = answer(check_in(client, event, registration_id=li.id, url=f"{desk_url(event)}?q=李"))
 
     listed = re.search(r'data-testid="desk-results">(.*?)</ul>', results, re.S).group(1)
-    assert "Li Wei" in listed and "Li Gone" in listed and "Anna Schmidt" not in listed and "Li Other Event" not in listed
+    assert (
+        "Li Wei" in listed and "Li Gone" in listed and "Anna Schmidt" not in listed and "Li Other Event" not in listed
+    )
     gone_row = re.search(r'data-registration="\d+">((?:(?!</li>).)*Li Gone.*?)</li>', listed, re.S).group(1)
     assert "Cancelled" in gone_row and "Check in" not in gone_row  # no button: the state says why
     assert shown["outcome"] == "checked_in" and "Li Wei" in shown["text"]
-    assert "Checked in at" in re.search(r'data-testid="desk-results">(.*?)</ul>', shown["page"], re.S).group(1)  # the list, again, with the mark
+    assert "Checked in at" in re.search(r'data-testid="desk-results">(.*?)</ul>', shown["page"], re.S).group(
+        1
+    )  # the list, again, with the mark
     assert [m.registration_id for m in marks()] == [li.id]
-    assert "Nobody registered for this event matches “Nobody”." in client.get(f"{desk_url(event)}?q=Nobody").get_data(as_text=True)
+    assert "Nobody registered for this event matches “Nobody”." in client.get(f"{desk_url(event)}?q=Nobody").get_data(
+        as_text=True
+    )
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -233,11 +250,19 @@ def test_a_malformed_or_very_long_code_is_unknown_and_records_nothing(app, make_
     participant(make_user, event)
     client = as_user(app, staff_of(event, make_user))
 
-    for typed in ("<script>alert(1)</script>", "'; DROP TABLE attendance; --", "%00\x00é漢", "ABCDEFGHJKMNPQRS", "Z" * 10_000):
+    for typed in (
+        "<script>alert(1)</script>",
+        "'; DROP TABLE attendance; --",
+        "%00\x00é漢",
+        "ABCDEFGHJKMNPQRS",
+        "Z" * 10_000,
+    ):
         shown = answer(check_in(client, event, typed))
         assert (shown["tone"], shown["outcome"]) == ("danger", "unknown"), typed
         assert "Unknown code" in shown["text"]
-        assert re.search(r'<input[^>]* name="code"[^>]* value=""', shown["page"])  # the field is empty for the next badge
+        assert re.search(
+            r'<input[^>]* name="code"[^>]* value=""', shown["page"]
+        )  # the field is empty for the next badge
     assert "Z" * 100 not in shown["page"]
     assert marks() == []
 
@@ -316,9 +341,19 @@ def test_staff_of_one_event_cannot_use_another_events_desk(app, make_user, make_
     assert client.get(desk_url(draft)).status_code == 404
     # with event A's form token, to event B's desk
     assert check_in(client, event_b, code_b, url=desk_url(event_b)).status_code == 403
-    assert submit(client, desk_url(event_b), {"slot": "0", "code": code_b}, form_url=desk_url(event_a)).status_code == 403
-    assert submit(client, desk_url(draft), {"slot": "0", "code": code_draft}, form_url=desk_url(event_a)).status_code == 404
-    assert submit(client, desk_url(event_b), {"slot": "0", "registration_id": str(in_b.id)}, form_url=desk_url(event_a)).status_code == 403
+    assert (
+        submit(client, desk_url(event_b), {"slot": "0", "code": code_b}, form_url=desk_url(event_a)).status_code == 403
+    )
+    assert (
+        submit(client, desk_url(draft), {"slot": "0", "code": code_draft}, form_url=desk_url(event_a)).status_code
+        == 404
+    )
+    assert (
+        submit(
+            client, desk_url(event_b), {"slot": "0", "registration_id": str(in_b.id)}, form_url=desk_url(event_a)
+        ).status_code
+        == 403
+    )
     assert marks() == []
 
 
@@ -381,14 +416,20 @@ def test_an_organiser_names_check_in_staff_by_email_and_removes_them(app, make_u
     person = make_user(email="zhou.min@example.org", full_name="Zhou Min")
     organiser = as_user(app, event.organisers[0])
 
-    added = submit(organiser, staff_url(event), {"email": "  Zhou.Min@Example.org "}, follow_redirects=True).get_data(as_text=True)
-    again = submit(organiser, staff_url(event), {"email": "zhou.min@example.org"}, follow_redirects=True).get_data(as_text=True)
+    added = submit(organiser, staff_url(event), {"email": "  Zhou.Min@Example.org "}, follow_redirects=True).get_data(
+        as_text=True
+    )
+    again = submit(organiser, staff_url(event), {"email": "zhou.min@example.org"}, follow_redirects=True).get_data(
+        as_text=True
+    )
     desk_as_staff = as_user(app, person).get(desk_url(event)).status_code
 
     assert "Zhou Min is now check-in staff of this event." in added and "zhou.min@example.org" in added
     assert "Zhou Min is check-in staff of this event already." in again
     assert desk_as_staff == 200
-    removed = submit(organiser, f"{staff_url(event)}/{person.id}/remove", {}, form_url=staff_url(event), follow_redirects=True).get_data(as_text=True)
+    removed = submit(
+        organiser, f"{staff_url(event)}/{person.id}/remove", {}, form_url=staff_url(event), follow_redirects=True
+    ).get_data(as_text=True)
     assert "The person is no longer check-in staff of this event." in removed and "No check-in staff yet." in removed
     assert as_user(app, person).get(desk_url(event)).status_code == 403
 
@@ -401,7 +442,10 @@ def test_an_unknown_email_or_an_organiser_is_not_added(app, make_user, make_even
     themselves = submit(organiser, staff_url(event), {"email": event.organisers[0].email}).get_data(as_text=True)
     malformed = submit(organiser, staff_url(event), {"email": "not an address"}).get_data(as_text=True)
 
-    assert "No account has this e-mail address. Ask the person to sign up first." in unknown and 'value="nobody@example.org"' in unknown
+    assert (
+        "No account has this e-mail address. Ask the person to sign up first." in unknown
+        and 'value="nobody@example.org"' in unknown
+    )
     assert "organises this event and can check people in already." in themselves
     assert "Invalid email address." in malformed
     assert db.session.execute(db.select(check_in_staff)).all() == []
@@ -414,7 +458,10 @@ def test_only_organisers_name_check_in_staff(app, make_user, make_event, client)
 
     assert client.get(staff_url(event)).status_code == 302
     assert as_staff.get(staff_url(event)).status_code == 403
-    assert submit(as_staff, staff_url(event), {"email": "someone@example.org"}, form_url=desk_url(event)).status_code == 403
+    assert (
+        submit(as_staff, staff_url(event), {"email": "someone@example.org"}, form_url=desk_url(event)).status_code
+        == 403
+    )
     assert submit(as_staff, f"{staff_url(event)}/{staff.id}/remove", {}, form_url=desk_url(event)).status_code == 403
     assert as_user(app, make_user()).get(staff_url(make_event(status=EventStatus.DRAFT))).status_code == 404
     rows = db.session.execute(db.select(check_in_staff.c.user_id)).scalars().all()
@@ -448,7 +495,9 @@ def camera_showing(path: Path, text: str, width: int = 640, height: int = 480) -
 
 
 @pytest.mark.browser
-def test_the_camera_reads_the_badge_fills_the_code_and_the_desk_answers(app, live_url, make_user, make_event, tmp_path, request):
+def test_the_camera_reads_the_badge_fills_the_code_and_the_desk_answers(
+    app, live_url, make_user, make_event, tmp_path, request
+):
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium is not installed at {CHROMIUM}")
@@ -464,7 +513,10 @@ def test_the_camera_reads_the_badge_fills_the_code_and_the_desk_answers(app, liv
         executable_path=str(CHROMIUM),
         headless=True,
         args=[
-            "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={camera}",
         ],
     )

@@ -214,16 +214,21 @@ def test_the_demo_events_have_programmes_speakers_and_registrations(demo):
     tour = event_of_kind(EventKind.STUDY_TOUR)
     cities = {s.city for s in db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == tour.id))}
     assert {"London", "Birmingham", "Nottingham", "Manchester"} <= cities
-    travel = db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == tour.id, AgendaSession.kind == SessionKind.TRAVEL)).all()
+    travel = db.session.scalars(
+        db.select(AgendaSession).where(AgendaSession.event_id == tour.id, AgendaSession.kind == SessionKind.TRAVEL)
+    ).all()
     assert travel and all(leg.directions for leg in travel)
 
     zhang = user("zhang.min@example.org")
-    states = {r.event.kind: r.state for r in db.session.scalars(db.select(Registration).where(Registration.user_id == zhang.id))}
+    states = {
+        r.event.kind: r.state
+        for r in db.session.scalars(db.select(Registration).where(Registration.user_id == zhang.id))
+    }
     assert states[EventKind.WORKSHOP] is State.CONFIRMED
 
 
 def test_every_programme_page_of_the_demo_opens(client, demo):
-    for event in upcoming() + [past_event()]:
+    for event in [*upcoming(), past_event()]:
         for path in ("agenda", "speakers", "materials", "programme.pdf", "agenda.ics"):
             response = client.get(f"/events/{event.slug}/{path}")
             assert response.status_code == 200, (event.slug, path)

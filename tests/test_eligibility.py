@@ -57,8 +57,17 @@ def stored_rule(event):
 def ten_sessions(event, make_session):
     """Ten one-hour sessions that count, a lunch that does not, and a cancelled session."""
     start = event.starts_at
-    sessions = [make_session(event, f"Session {n + 1}", start=start + timedelta(hours=n), minutes=60) for n in range(10)]
-    make_session(event, "Lunch", kind=SessionKind.MEAL, start=start + timedelta(hours=11), minutes=60, counts_for_attendance=False)
+    sessions = [
+        make_session(event, f"Session {n + 1}", start=start + timedelta(hours=n), minutes=60) for n in range(10)
+    ]
+    make_session(
+        event,
+        "Lunch",
+        kind=SessionKind.MEAL,
+        start=start + timedelta(hours=11),
+        minutes=60,
+        counts_for_attendance=False,
+    )
     make_session(event, "Cancelled session", start=start + timedelta(hours=12), minutes=60, cancelled=True)
     return sessions
 
@@ -66,19 +75,23 @@ def ten_sessions(event, make_session):
 def session_titled(event, title):
     from workshop.agenda.models import AgendaSession
 
-    return db.session.scalar(db.select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.title == title))
+    return db.session.scalar(
+        db.select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.title == title)
+    )
 
 
 def reason_of(page: str, registration) -> str:
     start = page.index(f'data-registration="{registration.id}"')
-    row = page[start:page.index("</tr>", start)]
-    return row[row.index('data-testid="eligibility"'):]
+    row = page[start : page.index("</tr>", start)]
+    return row[row.index('data-testid="eligibility"') :]
 
 
 # --- the verdict and its reason ------------------------------------------------------------------
 
 
-def test_a_share_of_sessions_makes_eligible_and_the_others_are_told_what_is_missing(app, make_user, make_event, make_session):
+def test_a_share_of_sessions_makes_eligible_and_the_others_are_told_what_is_missing(
+    app, make_user, make_event, make_session
+):
     event = make_event(starts_in_days=-1)
     sessions = ten_sessions(event, make_session)
     set_rule(event, min_percent=80)
@@ -90,8 +103,12 @@ def test_a_share_of_sessions_makes_eligible_and_the_others_are_told_what_is_miss
 
     page = as_user(app, event.organisers[0]).get(statistics_url(event)).get_data(as_text=True)
 
-    assert "Eligible</span>" in reason_of(page, good) and "8 of 10 sessions (80 %); 80 % needed" in reason_of(page, good)
-    assert "Not eligible</span>" in reason_of(page, short) and "7 of 10 sessions (70 %); 80 % needed" in reason_of(page, short)
+    assert "Eligible</span>" in reason_of(page, good) and "8 of 10 sessions (80 %); 80 % needed" in reason_of(
+        page, good
+    )
+    assert "Not eligible</span>" in reason_of(page, short) and "7 of 10 sessions (70 %); 80 % needed" in reason_of(
+        page, short
+    )
     assert "Eligible: 1 of 2." in page
     verdicts = eligibility(event)
     assert set(verdicts) == {good.id, short.id}
@@ -120,7 +137,9 @@ def test_hours_make_eligible_and_the_reason_gives_hours(app, make_user, make_eve
 def test_with_both_a_share_and_hours_both_must_hold(app, make_user, make_event, make_session):
     event = make_event(starts_in_days=-1)
     long_one = make_session(event, "Long", start=event.starts_at, minutes=240)
-    shorts = [make_session(event, f"Short {n}", start=event.starts_at + timedelta(hours=5 + n), minutes=30) for n in range(3)]
+    shorts = [
+        make_session(event, f"Short {n}", start=event.starts_at + timedelta(hours=5 + n), minutes=30) for n in range(3)
+    ]
     set_rule(event, min_percent=50, min_hours=3)
     many_short = participant(make_user, event, "Many Short", "")
     one_long = participant(make_user, event, "One Long", "")
@@ -132,7 +151,10 @@ def test_with_both_a_share_and_hours_both_must_hold(app, make_user, make_event, 
     verdicts = eligibility(event)
 
     assert [verdicts[r.id].eligible for r in (many_short, one_long, both)] == [False, False, True]
-    assert [str(reason) for reason in verdicts[many_short.id].reasons] == ["3 of 4 sessions (75 %); 50 % needed", "1.5 h of 3 h needed"]
+    assert [str(reason) for reason in verdicts[many_short.id].reasons] == [
+        "3 of 4 sessions (75 %); 50 % needed",
+        "1.5 h of 3 h needed",
+    ]
     assert verdicts[one_long.id].reason == "1 of 4 sessions (25 %); 50 % needed · 4 h attended; 3 h needed"
 
 
@@ -150,7 +172,9 @@ def test_without_a_rule_nobody_is_eligible_and_the_page_says_so(app, make_user, 
     assert eligibility_of(registration).rule is None
 
 
-def test_cancelled_sessions_and_sessions_that_do_not_count_are_left_out_of_both_sides(app, make_user, make_event, make_session):
+def test_cancelled_sessions_and_sessions_that_do_not_count_are_left_out_of_both_sides(
+    app, make_user, make_event, make_session
+):
     event = make_event(starts_in_days=-1)
     counting = make_session(event, "Counts", start=event.starts_at)
     lunch = make_session(event, "Lunch", start=event.starts_at + timedelta(hours=2), counts_for_attendance=False)
@@ -163,7 +187,12 @@ def test_cancelled_sessions_and_sessions_that_do_not_count_are_left_out_of_both_
 
     verdict = eligibility_of(registration)
 
-    assert (verdict.sessions_attended, verdict.sessions_counted, verdict.hours_attended, verdict.hours_counted) == (1, 1, 1.5, 1.5)
+    assert (verdict.sessions_attended, verdict.sessions_counted, verdict.hours_attended, verdict.hours_counted) == (
+        1,
+        1,
+        1.5,
+        1.5,
+    )
     assert verdict.eligible
 
 
@@ -327,7 +356,13 @@ def test_the_service_checks_the_values_itself(app, make_event, make_session):
     event = make_event()
     make_session(event, minutes=120)
     organiser = event.organisers[0]
-    for percent, hours, field in ((0, None, "min_percent"), (101, None, "min_percent"), (None, 0, "min_hours"), (None, -2, "min_hours"), (None, 2.01, "min_hours")):
+    for percent, hours, field in (
+        (0, None, "min_percent"),
+        (101, None, "min_percent"),
+        (None, 0, "min_hours"),
+        (None, -2, "min_hours"),
+        (None, 2.01, "min_hours"),
+    ):
         with pytest.raises(DomainError) as error:
             set_event_rule(organiser, event, percent, hours)
         assert error.value.field == field
@@ -386,7 +421,9 @@ def test_after_the_event_a_participant_who_missed_the_rule_is_told_so(app, make_
     assert "0 h of 1 h needed" in page
 
 
-def test_nothing_is_shown_before_the_event_without_a_rule_or_when_not_confirmed(app, make_user, make_event, make_session):
+def test_nothing_is_shown_before_the_event_without_a_rule_or_when_not_confirmed(
+    app, make_user, make_event, make_session
+):
     upcoming = make_event(starts_in_days=10)
     make_session(upcoming)
     set_rule(upcoming, min_percent=50)

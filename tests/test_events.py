@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 
@@ -11,7 +11,9 @@ EVENT_FORM = {
     "kind": "workshop",
     "title": "Chinese migration to Europe: survey findings and policy dialogue",
     "summary": "Two days on the working conditions of Chinese migrants in Europe.",
-    "description": "## Programme\n\n**Day one**: survey findings.\n\n<script>alert('x')</script>[link](javascript:alert(1))",
+    "description": (
+        "## Programme\n\n**Day one**: survey findings.\n\n<script>alert('x')</script>[link](javascript:alert(1))"
+    ),
     "venue": "Jubilee Campus",
     "city": "Nottingham",
     "country": "GB",
@@ -46,8 +48,12 @@ def test_an_organiser_creates_a_draft_and_publishes_it(client, make_user):
     assert response.headers["Location"] == f"/events/{event.slug}"
     assert event.slug == "chinese-migration-to-europe-survey-findings-and-policy-dialogue-2027"
     assert event.status is EventStatus.DRAFT
-    assert event.starts_at == datetime(2027, 3, 15, 9, 0, tzinfo=timezone.utc)  # London is on GMT in March
-    assert [p.name for p in event.partners] == ["China Policy Institute", "International Labour Organization", "International Organization for Migration"]
+    assert event.starts_at == datetime(2027, 3, 15, 9, 0, tzinfo=UTC)  # London is on GMT in March
+    assert [p.name for p in event.partners] == [
+        "China Policy Institute",
+        "International Labour Organization",
+        "International Organization for Migration",
+    ]
     assert event.organisers == [organiser]
     assert client.get(f"/events/{event.slug}").status_code == 200
 
@@ -60,12 +66,17 @@ def test_an_organiser_creates_a_draft_and_publishes_it(client, make_user):
 def test_times_are_stored_in_utc_and_shown_in_the_event_zone(client, make_user):
     organiser = make_user(can_create_events=True)
     login(client, organiser)
-    form = EVENT_FORM | {"timezone": "Asia/Shanghai", "status": "published", "starts_at": "2027-03-15T09:00", "ends_at": "2027-03-15T23:30"}
+    form = EVENT_FORM | {
+        "timezone": "Asia/Shanghai",
+        "status": "published",
+        "starts_at": "2027-03-15T09:00",
+        "ends_at": "2027-03-15T23:30",
+    }
 
     submit(client, "/manage/events/new", form)
 
     event = only_event()
-    assert event.starts_at == datetime(2027, 3, 15, 1, 0, tzinfo=timezone.utc)
+    assert event.starts_at == datetime(2027, 3, 15, 1, 0, tzinfo=UTC)
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "9:00" in page and "11:30" in page
     assert "Asia/Shanghai (UTC+08:00)" in page
@@ -80,7 +91,11 @@ def test_the_edit_form_shows_local_times_and_saves_changes(client, make_user):
     page = client.get(f"/manage/events/{event.slug}/edit").get_data(as_text=True)
     assert 'value="2027-03-15T09:00"' in page
 
-    submit(client, f"/manage/events/{event.slug}/edit", EVENT_FORM | {"timezone": "Asia/Shanghai", "city": "Beijing", "capacity": "80"})
+    submit(
+        client,
+        f"/manage/events/{event.slug}/edit",
+        EVENT_FORM | {"timezone": "Asia/Shanghai", "city": "Beijing", "capacity": "80"},
+    )
     event = only_event()
     assert (event.city, event.capacity, event.slug) == ("Beijing", 80, event.slug)
 
@@ -104,7 +119,11 @@ def test_an_event_ending_before_it_starts_is_refused(client, make_user):
 
 def test_a_time_the_clocks_skip_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
-    form = EVENT_FORM | {"starts_at": "2027-03-28T01:30", "ends_at": "2027-03-28T17:00", "registration_closes_at": "2027-03-20T12:00"}
+    form = EVENT_FORM | {
+        "starts_at": "2027-03-28T01:30",
+        "ends_at": "2027-03-28T17:00",
+        "registration_closes_at": "2027-03-20T12:00",
+    }
 
     page = submit(client, "/manage/events/new", form).get_data(as_text=True)
 
@@ -115,20 +134,28 @@ def test_a_time_the_clocks_skip_is_refused(client, make_user):
 
 def test_registration_closing_at_a_time_the_clocks_skip_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
-    page = submit(client, "/manage/events/new", EVENT_FORM | {"registration_closes_at": "2027-03-28T01:15", "ends_at": "2027-03-30T17:00"}).get_data(as_text=True)
+    page = submit(
+        client,
+        "/manage/events/new",
+        EVENT_FORM | {"registration_closes_at": "2027-03-28T01:15", "ends_at": "2027-03-30T17:00"},
+    ).get_data(as_text=True)
     assert "This time does not exist in Europe/London" in page
     assert event_count() == 0
 
 
 def test_an_event_in_the_hour_the_clocks_go_back_takes_the_first_of_the_two(client, make_user):
     login(client, make_user(can_create_events=True))
-    form = EVENT_FORM | {"starts_at": "2027-10-31T01:30", "ends_at": "2027-10-31T01:45", "registration_closes_at": "2027-10-30T12:00"}
+    form = EVENT_FORM | {
+        "starts_at": "2027-10-31T01:30",
+        "ends_at": "2027-10-31T01:45",
+        "registration_closes_at": "2027-10-30T12:00",
+    }
 
     submit(client, "/manage/events/new", form)
 
     event = only_event()
-    assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=timezone.utc)  # 01:30 summer time, before the clocks go back
-    assert event.ends_at == datetime(2027, 10, 31, 0, 45, tzinfo=timezone.utc)
+    assert event.starts_at == datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 01:30 summer time, before the clocks go back
+    assert event.ends_at == datetime(2027, 10, 31, 0, 45, tzinfo=UTC)
     assert event.ends_at > event.starts_at
 
 
@@ -141,7 +168,9 @@ def test_an_unknown_time_zone_is_refused(client, make_user):
 
 def test_registration_closing_before_it_opens_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
-    page = submit(client, "/manage/events/new", EVENT_FORM | {"registration_closes_at": "2027-01-01T09:00"}).get_data(as_text=True)
+    page = submit(client, "/manage/events/new", EVENT_FORM | {"registration_closes_at": "2027-01-01T09:00"}).get_data(
+        as_text=True
+    )
     assert "Registration must close after it opens." in page
     assert event_count() == 0
 
@@ -221,7 +250,9 @@ def test_an_admin_names_the_organisers_of_an_event(client, make_event, make_user
 def test_naming_an_unknown_organiser_says_so(client, make_event, make_user):
     event = make_event()
     login(client, make_user(is_admin=True))
-    page = submit(client, f"/manage/events/{event.slug}/organisers", {"email": "nobody@example.org"}).get_data(as_text=True)
+    page = submit(client, f"/manage/events/{event.slug}/organisers", {"email": "nobody@example.org"}).get_data(
+        as_text=True
+    )
     assert "No account has this e-mail address" in page
     assert len(db.session.get(Event, event.id).organisers) == 1
 
@@ -257,7 +288,10 @@ def test_past_events_are_listed_apart(client, make_event):
 
 def test_the_event_page_shows_partners_venue_and_zone(client, make_event):
     event = make_event(
-        venue="Jubilee Campus", city="Nottingham", country="GB", partners=["International Labour Organization", "International Organization for Migration"]
+        venue="Jubilee Campus",
+        city="Nottingham",
+        country="GB",
+        partners=["International Labour Organization", "International Organization for Migration"],
     )
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "Jubilee Campus" in page and "United Kingdom" in page

@@ -3,6 +3,7 @@ XLSX, no formula ever runs, and only the event's organisers get the file."""
 
 import csv
 import io
+from datetime import UTC
 from urllib.parse import urlencode
 
 import pytest
@@ -14,11 +15,12 @@ from workshop.registration.models import QuestionKind, Registration, Sex
 from workshop.registration.states import State
 
 from .conftest import login, register, text_part
-from .test_registration_manage import add_registration  # noqa: F401  (a fixture)
 
 
 def export_url(event, columns, file_format="csv", **filters) -> str:
-    return f"/manage/events/{event.slug}/registrations/export?" + urlencode({"col": columns, "format": file_format, **filters}, doseq=True)
+    return f"/manage/events/{event.slug}/registrations/export?" + urlencode(
+        {"col": columns, "format": file_format, **filters}, doseq=True
+    )
 
 
 def as_organiser(app, event):
@@ -38,23 +40,51 @@ def read_xlsx(response):
 
 
 def xlsx_rows(response) -> list[list]:
-    return [[cell if cell is not None else "" for cell in row] for row in read_xlsx(response).iter_rows(values_only=True)]
+    return [
+        [cell if cell is not None else "" for cell in row] for row in read_xlsx(response).iter_rows(values_only=True)
+    ]
 
 
 def test_a_csv_export_has_the_chosen_columns_in_utf_8_with_a_bom(app, make_event, add_registration):
     event = make_event(capacity=1, timezone="Asia/Shanghai")
-    add_registration(event, State.CONFIRMED, full_name="Li Wei", native_name="李伟", country="CN", email="li.wei@example.org", sex=Sex.MALE)
-    add_registration(event, State.WAITLISTED, full_name="Anna Schmidt", country="DE", dietary_needs="Vegetarian", email="anna@example.org")
+    add_registration(
+        event,
+        State.CONFIRMED,
+        full_name="Li Wei",
+        native_name="李伟",
+        country="CN",
+        email="li.wei@example.org",
+        sex=Sex.MALE,
+    )
+    add_registration(
+        event,
+        State.WAITLISTED,
+        full_name="Anna Schmidt",
+        country="DE",
+        dietary_needs="Vegetarian",
+        email="anna@example.org",
+    )
     client = as_organiser(app, event)
 
-    response = client.get(export_url(event, ["full_name", "native_name", "email", "country", "sex", "dietary_needs", "state", "position"]))
+    response = client.get(
+        export_url(event, ["full_name", "native_name", "email", "country", "sex", "dietary_needs", "state", "position"])
+    )
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == f"attachment; filename={event.slug}-registrations.csv"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert read_csv(response) == [
-        ["Full name", "Name in own script", "E-mail", "Country", "Sex", "Dietary needs", "State", "Waiting list position"],
+        [
+            "Full name",
+            "Name in own script",
+            "E-mail",
+            "Country",
+            "Sex",
+            "Dietary needs",
+            "State",
+            "Waiting list position",
+        ],
         ["Li Wei", "李伟", "li.wei@example.org", "China", "Male", "", "Confirmed", ""],
         ["Anna Schmidt", "", "anna@example.org", "Germany", "Female", "Vegetarian", "On the waiting list", "1"],
     ]
@@ -75,9 +105,11 @@ def test_the_export_follows_the_filters_of_the_list(app, make_event, add_registr
 
 def test_an_xlsx_export_has_a_bold_frozen_header(app, make_event, add_registration):
     event = make_event(timezone="Asia/Shanghai")
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    add_registration(event, full_name="Li Wei", created_at=datetime(2030, 3, 1, 23, 30, tzinfo=timezone.utc), visa_letter_needed=True)
+    add_registration(
+        event, full_name="Li Wei", created_at=datetime(2030, 3, 1, 23, 30, tzinfo=UTC), visa_letter_needed=True
+    )
     client = as_organiser(app, event)
 
     response = client.get(export_url(event, ["full_name", "visa_letter_needed", "registered_at"], "xlsx"))
@@ -88,7 +120,10 @@ def test_an_xlsx_export_has_a_bold_frozen_header(app, make_event, add_registrati
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     assert not any(cell.font.bold for cell in sheet[2])
-    assert xlsx_rows(response) == [["Full name", "Visa letter needed", "Registered at (Asia/Shanghai)"], ["Li Wei", "Yes", "2030-03-02 07:30"]]
+    assert xlsx_rows(response) == [
+        ["Full name", "Visa letter needed", "Registered at (Asia/Shanghai)"],
+        ["Li Wei", "Yes", "2030-03-02 07:30"],
+    ]
 
 
 def test_answers_to_the_events_questions_are_exported_by_label(app, make_event, add_registration, make_question):
@@ -144,7 +179,15 @@ def test_a_registration_in_chinese_round_trips_through_csv_and_xlsx(app, make_ev
     participant = make_user(locale="zh", email="zhou.min@example.org")
     client = app.test_client()
     login(client, participant)
-    register(client, event, full_name="Zhou Min", native_name="周敏", organisation="人力资源和社会保障部", job_title="副司长", **{f"q_{hotel.id}": "北京饭店"})
+    register(
+        client,
+        event,
+        full_name="Zhou Min",
+        native_name="周敏",
+        organisation="人力资源和社会保障部",
+        job_title="副司长",
+        **{f"q_{hotel.id}": "北京饭店"},
+    )
     assert "移民管理能力建设研讨会" in mailbox.last_to("zhou.min@example.org")["Subject"]
     assert "Zhou Min" in text_part(mailbox.last_to("zhou.min@example.org"))
     organiser = as_organiser(app, event)
@@ -186,4 +229,6 @@ def test_only_the_events_organisers_get_an_export(app, client, make_event, make_
             make_event(organiser=person)
         response = other.get(url)
         assert response.status_code == 403
-        assert b"Private Person" not in response.get_data() and "attachment" not in response.headers.get("Content-Disposition", "")
+        assert b"Private Person" not in response.get_data() and "attachment" not in response.headers.get(
+            "Content-Disposition", ""
+        )

@@ -4,7 +4,7 @@ participant answers once (anonymously if the event says so); organisers see the 
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
@@ -16,9 +16,11 @@ from workshop.feedback.models import (
     Evaluation,
     EvaluationAnswer,
     EvaluationQuestion,
-    EvaluationQuestionKind as Kind,
     EvaluationResponse,
     EvaluationSubmission,
+)
+from workshop.feedback.models import (
+    EvaluationQuestionKind as Kind,
 )
 from workshop.feedback.questions import set_options
 from workshop.feedback.results import evaluation_results
@@ -49,8 +51,17 @@ def url(template, event):
 
 
 def add_question(event, kind, label, options=(), required=False, session=None):
-    position = db.session.scalar(db.select(db.func.count(EvaluationQuestion.id)).where(EvaluationQuestion.event_id == event.id))
-    question = EvaluationQuestion(event_id=event.id, kind=kind, label=label, required=required, position=position, session_id=session.id if session else None)
+    position = db.session.scalar(
+        db.select(db.func.count(EvaluationQuestion.id)).where(EvaluationQuestion.event_id == event.id)
+    )
+    question = EvaluationQuestion(
+        event_id=event.id,
+        kind=kind,
+        label=label,
+        required=required,
+        position=position,
+        session_id=session.id if session else None,
+    )
     set_options(question, list(options))
     db.session.add(question)
     db.session.commit()
@@ -125,12 +136,17 @@ def test_an_organiser_builds_a_form_with_every_kind_of_question(app, make_event,
     assert "About the session: Panel on legal pathways" in page
     rows = db.session.scalars(db.select(EvaluationQuestion).order_by(EvaluationQuestion.position)).all()
     assert [(q.kind, q.required, q.options) for q in rows] == [
-        (Kind.RATING, True, []), (Kind.CHOICE, False, ["Yes", "No"]), (Kind.MULTIPLE_CHOICE, False, ["Slides", "Videos", "Notes"]), (Kind.TEXT, False, []),
+        (Kind.RATING, True, []),
+        (Kind.CHOICE, False, ["Yes", "No"]),
+        (Kind.MULTIPLE_CHOICE, False, ["Slides", "Videos", "Notes"]),
+        (Kind.TEXT, False, []),
     ]
     assert rows[0].session_id == panel.id
 
 
-def test_a_choice_with_one_option_or_a_session_of_another_event_is_refused_and_nothing_is_added(app, make_event, make_user, make_session):
+def test_a_choice_with_one_option_or_a_session_of_another_event_is_refused_and_nothing_is_added(
+    app, make_event, make_user, make_session
+):
     organiser = make_user(can_create_events=True)
     event, other = make_event(organiser=organiser), make_event()
     elsewhere = make_session(other, "Not ours")
@@ -140,7 +156,9 @@ def test_a_choice_with_one_option_or_a_session_of_another_event_is_refused_and_n
     assert response.status_code == 400
     assert "Give at least two options, one per line." in response.get_data(as_text=True)
     assert 'value="Pick one"' in response.get_data(as_text=True)  # what was typed stays
-    response = submit(client, url(MANAGE, event), {"kind": "rating", "label": "How was it?", "session_id": str(elsewhere.id)})
+    response = submit(
+        client, url(MANAGE, event), {"kind": "rating", "label": "How was it?", "session_id": str(elsewhere.id)}
+    )
     assert "Choose a session of this event" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(EvaluationQuestion.id))) == 0
 
@@ -181,7 +199,12 @@ def test_an_unanswered_question_is_deleted_and_an_answered_one_archived_with_its
 
     topics_id, recommend_id = topics.id, recommend.id
     for question_id in (topics_id, recommend_id):
-        submit(client, f"/manage/events/{event.slug}/evaluation/questions/{question_id}/remove", {}, form_url=url(MANAGE, event))
+        submit(
+            client,
+            f"/manage/events/{event.slug}/evaluation/questions/{question_id}/remove",
+            {},
+            form_url=url(MANAGE, event),
+        )
 
     archived = dict(db.session.execute(db.select(EvaluationQuestion.id, EvaluationQuestion.archived)).all())
     assert topics_id not in archived  # nobody had answered it: deleted
@@ -210,9 +233,15 @@ def test_an_answered_question_keeps_its_options_and_kind(app, past, make_user):
     response = submit(client, edit, {"kind": "text", "label": "Recommend?", "options": "Yes\nNo"})
     assert "its kind cannot change" in response.get_data(as_text=True)
     db.session.expire_all()
-    assert (recommend.label, recommend.kind, recommend.options) == ("Would you recommend it?", Kind.CHOICE, ["Yes", "No"])
+    assert (recommend.label, recommend.kind, recommend.options) == (
+        "Would you recommend it?",
+        Kind.CHOICE,
+        ["Yes", "No"],
+    )
 
-    assert submit(client, edit, {"label": "Recommend?", "options": "Yes\nNo\nMaybe"}).status_code == 302  # kind disabled: not sent
+    assert (
+        submit(client, edit, {"label": "Recommend?", "options": "Yes\nNo\nMaybe"}).status_code == 302
+    )  # kind disabled: not sent
     db.session.expire_all()
     assert (recommend.label, recommend.kind, recommend.options) == ("Recommend?", Kind.CHOICE, ["Yes", "No", "Maybe"])
 
@@ -221,7 +250,12 @@ def test_the_introduction_is_markdown_without_scripts(app, past, make_user):
     event, organiser, questions = past
     open_now(event)
     client = as_user(app, organiser)
-    submit(client, f"/manage/events/{event.slug}/evaluation/settings", {"introduction": "Thank you for **coming**.<script>alert(1)</script>", "anonymous": "y"}, form_url=url(MANAGE, event))
+    submit(
+        client,
+        f"/manage/events/{event.slug}/evaluation/settings",
+        {"introduction": "Thank you for **coming**.<script>alert(1)</script>", "anonymous": "y"},
+        form_url=url(MANAGE, event),
+    )
 
     user, _ = participant(event, make_user)
     page = as_user(app, user).get(url(ANSWER, event)).get_data(as_text=True)
@@ -257,7 +291,9 @@ def test_anonymity_cannot_change_once_someone_answered(app, past, make_user):
 # --- opening and closing ---------------------------------------------------------------------
 
 
-def test_opening_before_the_last_day_is_disabled_with_the_reason_and_the_post_is_refused(app, make_event, make_user, mailbox):
+def test_opening_before_the_last_day_is_disabled_with_the_reason_and_the_post_is_refused(
+    app, make_event, make_user, mailbox
+):
     organiser = make_user(can_create_events=True)
     event = make_event(organiser=organiser, starts_in_days=-1, days=3)  # on now, ends in two days
     add_question(event, Kind.RATING, "Overall?")
@@ -269,7 +305,9 @@ def test_opening_before_the_last_day_is_disabled_with_the_reason_and_the_post_is
     assert "can be opened from the start of the event&#39;s last day" in page
     submit(client, f"/manage/events/{event.slug}/evaluation/open", {}, form_url=url(MANAGE, event))
 
-    assert "can be opened from the start of the event&#39;s last day" in client.get(url(MANAGE, event)).get_data(as_text=True)
+    assert "can be opened from the start of the event&#39;s last day" in client.get(url(MANAGE, event)).get_data(
+        as_text=True
+    )
     assert not services.evaluation_of(event).is_open
     assert mailbox.messages == []
 
@@ -278,11 +316,13 @@ def test_the_last_day_starts_at_midnight_in_the_events_time_zone(app, make_event
     organiser = make_user(can_create_events=True)
     # Beijing, 10-12 March 2027, ending 17:00 local (09:00 UTC): the last day starts at 16:00 UTC on the 11th.
     event = make_event(
-        organiser=organiser, timezone="Asia/Shanghai",
-        starts_at=datetime(2027, 3, 10, 1, 0, tzinfo=timezone.utc), ends_at=datetime(2027, 3, 12, 9, 0, tzinfo=timezone.utc),
+        organiser=organiser,
+        timezone="Asia/Shanghai",
+        starts_at=datetime(2027, 3, 10, 1, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 3, 12, 9, 0, tzinfo=UTC),
     )
     add_question(event, Kind.RATING, "Overall?")
-    midnight = datetime(2027, 3, 11, 16, 0, tzinfo=timezone.utc)
+    midnight = datetime(2027, 3, 11, 16, 0, tzinfo=UTC)
     assert services.opens_from(event) == midnight
 
     with pytest.raises(DomainError, match="2027-03-12 \\(Asia/Shanghai\\)"):
@@ -293,7 +333,9 @@ def test_the_last_day_starts_at_midnight_in_the_events_time_zone(app, make_event
 
 def test_an_event_ending_at_midnight_has_its_last_day_before(app, make_event):
     event = make_event(
-        timezone="Europe/London", starts_at=datetime(2027, 6, 1, 8, 0, tzinfo=timezone.utc), ends_at=datetime(2027, 6, 2, 23, 0, tzinfo=timezone.utc),
+        timezone="Europe/London",
+        starts_at=datetime(2027, 6, 1, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2027, 6, 2, 23, 0, tzinfo=UTC),
     )  # 00:00 on 3 June in London (BST)
     assert services.last_day(event) == date(2027, 6, 2)
 
@@ -306,7 +348,9 @@ def test_opening_invites_the_confirmed_participants_by_email(app, past, make_use
 
     submit(client, f"/manage/events/{event.slug}/evaluation/open", {}, form_url=url(MANAGE, event))
 
-    assert "1 participant who has not answered yet is invited by e-mail" in client.get(url(MANAGE, event)).get_data(as_text=True)
+    assert "1 participant who has not answered yet is invited by e-mail" in client.get(url(MANAGE, event)).get_data(
+        as_text=True
+    )
     assert [m["To"] for m in mailbox.messages] == [li.email]
     invitation = mailbox.last_to(li.email)
     assert invitation["Subject"] == "Your opinion on Safe Migration Workshop"
@@ -362,7 +406,11 @@ def test_a_participant_answers_from_my_registrations_and_then_sees_thank_you(app
 
     assert response.status_code == 302
     mine = client.get(MINE).get_data(as_text=True)
-    assert "Thank you: your answers are saved." in mine and "thank you, answered" in mine and "Answer the evaluation" not in mine
+    assert (
+        "Thank you: your answers are saved." in mine
+        and "thank you, answered" in mine
+        and "Answer the evaluation" not in mine
+    )
     response_row = db.session.scalars(db.select(EvaluationResponse)).one()
     assert response_row.registration_id == registration.id  # not anonymous
     by_question = {a.question_id: a for a in response_row.answers}
@@ -414,7 +462,11 @@ def test_only_confirmed_participants_answer(app, past, make_user, state):
 
     page = client.get(url(ANSWER, event))
     assert page.status_code == 403
-    assert "not confirmed" in page.get_data(as_text=True) if state in (State.PENDING, State.WAITLISTED) else "not registered" in page.get_data(as_text=True)
+    assert (
+        "not confirmed" in page.get_data(as_text=True)
+        if state in (State.PENDING, State.WAITLISTED)
+        else "not registered" in page.get_data(as_text=True)
+    )
     assert answer(client, event, answers(questions)).status_code == 403
     assert stored() == (0, 0, 0)
     assert "Answer the evaluation" not in client.get(MINE).get_data(as_text=True)
@@ -487,7 +539,11 @@ def test_two_simultaneous_answers_of_one_participant_leave_one_response(app, liv
     for _ in range(2):  # two devices of the same person
         session = requests.Session()
         login_page = f"{live_url}/login"
-        session.post(login_page, data={"csrf_token": csrf_token_of(session, login_page), "email": li.email, "password": PASSWORD}, timeout=30)
+        session.post(
+            login_page,
+            data={"csrf_token": csrf_token_of(session, login_page), "email": li.email, "password": PASSWORD},
+            timeout=30,
+        )
         token = csrf_token_of(session, f"{live_url}{url(ANSWER, event)}")
         sessions.append((session, {**answers(questions), "csrf_token": token}))
     barrier = threading.Barrier(2)
@@ -531,7 +587,12 @@ def test_another_events_organiser_gets_403_and_a_draft_404(app, past, make_event
     client = as_user(app, stranger)
     assert client.get(url(MANAGE, event)).status_code == 403
     assert client.get(url(RESULTS, event)).status_code == 403
-    response = submit(client, f"/manage/events/{event.slug}/evaluation/questions/{questions[0].id}/remove", {}, form_url=f"/events/{event.slug}")
+    response = submit(
+        client,
+        f"/manage/events/{event.slug}/evaluation/questions/{questions[0].id}/remove",
+        {},
+        form_url=f"/events/{event.slug}",
+    )
     assert response.status_code == 403
     assert db.session.get(EvaluationQuestion, questions[0].id) is not None
     assert client.get(url(MANAGE, draft)).status_code == 404
@@ -552,8 +613,16 @@ def test_the_results_show_rates_charts_averages_and_comments_without_names(app, 
     event, organiser, questions = past
     open_now(event, anonymous=False)
     people = [participant(event, make_user, name)[0] for name in ("Li Wei", "Wang Fang", "Zhao Lei", "Sun Li")]
-    answer(as_user(app, people[0]), event, answers(questions, rating="5", choice="Yes", topics=("Law", "Data"), text="Zebra crossing"))
-    answer(as_user(app, people[1]), event, answers(questions, rating="4", choice="No", topics=("Law",), text="apples first"))
+    answer(
+        as_user(app, people[0]),
+        event,
+        answers(questions, rating="5", choice="Yes", topics=("Law", "Data"), text="Zebra crossing"),
+    )
+    answer(
+        as_user(app, people[1]),
+        event,
+        answers(questions, rating="4", choice="No", topics=("Law",), text="apples first"),
+    )
     answer(as_user(app, people[2]), event, answers(questions, rating="4", choice="Yes", topics=(), text=""))
 
     page = as_user(app, organiser).get(url(RESULTS, event)).get_data(as_text=True)

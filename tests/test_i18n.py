@@ -40,11 +40,18 @@ def is_translated(message) -> bool:
 def test_every_string_in_the_templates_and_code_has_a_chinese_translation():
     with CATALOGUE.open("rb") as f:
         catalogue = read_po(f)
-    translated = {message.id if isinstance(message.id, str) else message.id[0] for message in catalogue if message.id and is_translated(message)}
+    translated = {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalogue
+        if message.id and is_translated(message)
+    }
     missing = sorted(strings_in_the_code() - translated)
-    assert not missing, f"{len(missing)} strings without a Chinese translation (run `make extract-messages`): {missing[:20]}"
+    assert not missing, (
+        f"{len(missing)} strings without a Chinese translation (run `make extract-messages`): {missing[:20]}"
+    )
     assert COMPILED.exists() and COMPILED.stat().st_mtime >= CATALOGUE.stat().st_mtime, (
-        f"{COMPILED.relative_to(ROOT)} is older than messages.po, so the site shows old translations: run `make translations`"
+        f"{COMPILED.relative_to(ROOT)} is older than messages.po, so the site shows old translations: run `make "
+        "translations`"
     )
 
 
@@ -84,10 +91,12 @@ def test_switching_language_saves_the_user_preference(client, make_user):
 
 
 def test_form_errors_are_translated(client):
-    page = submit(client, "/signup", {"email": "bad", "locale": "zh"}, form_url="/signup", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    page = submit(
+        client, "/signup", {"email": "bad", "locale": "zh"}, form_url="/signup", headers={"Accept-Language": "zh-CN"}
+    ).get_data(as_text=True)
     assert "Enter an e-mail address such as name@example.org." not in page
     assert "请输入电子邮件地址，例如 name@example.org。" in page
-    assert "<html lang=\"zh-Hans\">" in page
+    assert '<html lang="zh-Hans">' in page
 
 
 def test_a_command_outside_a_request_speaks_the_default_language(app):

@@ -4,7 +4,7 @@ certificates or two e-mails; a second click while the work runs starts nothing n
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -31,7 +31,9 @@ def eligible_event(make_event, make_user, make_session):
     db.session.add(CertificateRule(event_id=event.id, min_percent=50))
     db.session.commit()
     for n in range(30):
-        registration = make_registration(event, make_user(email=f"participant{n}@example.org", full_name=f"Participant {n}"))
+        registration = make_registration(
+            event, make_user(email=f"participant{n}@example.org", full_name=f"Participant {n}")
+        )
         recording.mark_present(event, registration, session, Method.ROSTER, event.organisers[0])
     return event
 
@@ -53,7 +55,9 @@ def certificates_per_holder() -> Counter:
 
 
 def certificate_mails() -> Counter:
-    return Counter(db.session.scalars(db.select(OutboxMessage.recipient).where(OutboxMessage.subject.like("Your certificate%"))))
+    return Counter(
+        db.session.scalars(db.select(OutboxMessage.recipient).where(OutboxMessage.subject.like("Your certificate%")))
+    )
 
 
 def test_issuing_to_all_answers_at_once_and_the_page_follows_the_worker(app, eligible_event, worker_queue):
@@ -62,7 +66,9 @@ def test_issuing_to_all_answers_at_once_and_the_page_follows_the_worker(app, eli
     response = issue_all(client, eligible_event)
 
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
-    assert certificates_per_holder() == Counter() and certificate_mails() == Counter()  # the request did none of the work
+    assert (
+        certificates_per_holder() == Counter() and certificate_mails() == Counter()
+    )  # the request did none of the work
     waiting = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Waiting to start." in waiting and '<meta http-equiv="refresh"' in waiting
 
@@ -72,7 +78,9 @@ def test_issuing_to_all_answers_at_once_and_the_page_follows_the_worker(app, eli
     assert "Finished: 30 of 30 done." in done and "Failures: 0." in done and 'http-equiv="refresh"' not in done
     assert len(certificates_per_holder()) == 30 and set(certificates_per_holder().values()) == {1}
     assert len(certificate_mails()) == 30
-    assert "Last issued to everyone eligible: 30 issued, 0 not." in client.get(MANAGE.format(slug=eligible_event.slug)).get_data(as_text=True)
+    assert "Last issued to everyone eligible: 30 issued, 0 not." in client.get(
+        MANAGE.format(slug=eligible_event.slug)
+    ).get_data(as_text=True)
 
 
 def test_a_second_click_while_issuing_shows_the_same_work_and_starts_nothing(app, eligible_event, worker_queue):
@@ -92,7 +100,9 @@ class WorkerKilled(BaseException):
     """What the worker's process sees of a SIGKILL: nothing after it runs, not even ``except Exception``."""
 
 
-def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or_two_mails(app, eligible_event, worker_queue, monkeypatch):
+def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or_two_mails(
+    app, eligible_event, worker_queue, monkeypatch
+):
     client = organiser_client(app, eligible_event)
     progress = issue_all(client, eligible_event).headers["Location"]
     issue_one = certificates.ISSUE_TO_ALL_ELIGIBLE.process
@@ -104,7 +114,11 @@ def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or
         handled.append(registration_id)
         issue_one(job, registration_id)
 
-    monkeypatch.setitem(jobs.KINDS, "issue_certificates", jobs.JobKind(**{**certificates.ISSUE_TO_ALL_ELIGIBLE.__dict__, "process": dies_at_the_eleventh}))
+    monkeypatch.setitem(
+        jobs.KINDS,
+        "issue_certificates",
+        jobs.JobKind(**{**certificates.ISSUE_TO_ALL_ELIGIBLE.__dict__, "process": dies_at_the_eleventh}),
+    )
     with pytest.raises(WorkerKilled):
         run_worker(worker_queue)
     db.session.rollback()
@@ -113,7 +127,9 @@ def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or
 
     monkeypatch.setitem(jobs.KINDS, "issue_certificates", certificates.ISSUE_TO_ALL_ELIGIBLE)
     assert jobs.resume_stalled() == 0  # it might only be slow
-    db.session.execute(db.update(Job).values(heartbeat_at=utcnow() - timedelta(minutes=5)))  # five minutes without a sign of life
+    db.session.execute(
+        db.update(Job).values(heartbeat_at=utcnow() - timedelta(minutes=5))
+    )  # five minutes without a sign of life
     db.session.commit()
     assert jobs.resume_stalled() == 1
     run_worker(worker_queue)
@@ -175,21 +191,27 @@ def test_only_the_events_organisers_see_its_jobs(app, eligible_event, make_user,
 
 
 def test_opening_the_evaluation_invites_through_the_worker(app, make_event, make_user, worker_queue):
-    from datetime import timezone
 
     from workshop.feedback import services as feedback
     from workshop.feedback.models import EvaluationQuestion, EvaluationQuestionKind
 
     event = make_event(starts_in_days=-3, days=1)
-    db.session.add(EvaluationQuestion(event_id=event.id, kind=EvaluationQuestionKind.RATING, label="Overall?", position=0))
+    db.session.add(
+        EvaluationQuestion(event_id=event.id, kind=EvaluationQuestionKind.RATING, label="Overall?", position=0)
+    )
     db.session.commit()
     for n in range(5):
         make_registration(event, make_user(email=f"p{n}@example.org"))
 
-    job = feedback.open_evaluation(event.organisers[0], event, now=utcnow().astimezone(timezone.utc))
+    job = feedback.open_evaluation(event.organisers[0], event, now=utcnow().astimezone(UTC))
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 0
     run_worker(worker_queue)
 
     db.session.expire_all()
     assert db.session.get(Job, job.id).succeeded == 5
-    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.subject.like("Your opinion%"))) == 5
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(OutboxMessage).where(OutboxMessage.subject.like("Your opinion%"))
+        )
+        == 5
+    )

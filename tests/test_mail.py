@@ -18,7 +18,15 @@ from .conftest import Mailbox, free_port, html_part, text_part
 
 def welcome(to="li.wei@example.org", locale="en"):
     user = User(email=to, full_name="Li Wei", native_name="李伟", locale=locale)
-    return mail.compose(to, locale, "verify_email", lazy_gettext("Confirm your e-mail address"), user=user, link=url_for("events.index", _external=True), hours=72)
+    return mail.compose(
+        to,
+        locale,
+        "verify_email",
+        lazy_gettext("Confirm your e-mail address"),
+        user=user,
+        link=url_for("events.index", _external=True),
+        hours=72,
+    )
 
 
 def test_mail_leaves_only_after_the_commit(app, mailbox):
@@ -73,8 +81,26 @@ def certificate(tmp_path_factory) -> tuple[str, str]:
     folder = tmp_path_factory.mktemp("tls")
     cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            key,
+            "-out",
+            cert,
+        ],
         check=True,
         capture_output=True,
     )
@@ -88,7 +114,9 @@ def tls_mail_server(certificate, starttls: bool):
     context.load_cert_chain(*certificate)
     handler = Mailbox()
     if starttls:
-        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True)
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True
+        )
     else:
         controller = Controller(handler, hostname="127.0.0.1", port=free_port(), ssl_context=context)
     controller.start()

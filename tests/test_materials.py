@@ -38,7 +38,8 @@ def docx_bytes(text: str = "Labour inspection") -> bytes:
         archive.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+            '<Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
         archive.writestr(
             "word/document.xml",
@@ -85,14 +86,31 @@ def session_upload_url(event, session) -> str:
     return f"/events/{event.slug}/agenda/{session.id}/materials/new"
 
 
-def add_material(client, event, title="Slides", file=(PDF, "slides.pdf"), visibility="participants", session=None, url="", description=""):
-    data = {"title": title, "description": description, "visibility": visibility, "session_id": str(session.id) if session else "", "url": url}
+def add_material(
+    client,
+    event,
+    title="Slides",
+    file=(PDF, "slides.pdf"),
+    visibility="participants",
+    session=None,
+    url="",
+    description="",
+):
+    data = {
+        "title": title,
+        "description": description,
+        "visibility": visibility,
+        "session_id": str(session.id) if session else "",
+        "url": url,
+    }
     if file is not None:
         data["file"] = (io.BytesIO(file[0]), file[1])
     return submit(client, manage_url(event), data, content_type="multipart/form-data")
 
 
-def upload_to_session(client, event, session, title="My slides", file=(PDF, "slides.pdf"), visibility="participants", url=""):
+def upload_to_session(
+    client, event, session, title="My slides", file=(PDF, "slides.pdf"), visibility="participants", url=""
+):
     data = {"title": title, "visibility": visibility, "url": url}
     if file is not None:
         data["file"] = (io.BytesIO(file[0]), file[1])
@@ -150,9 +168,17 @@ def test_an_organiser_uploads_a_pdf_and_a_participant_downloads_it_as_an_attachm
     material = only_material()
     version = material.current
     assert (material.title, material.visibility, material.session_id, material.created_by_id) == (
-        "Programme and logistics", Visibility.PARTICIPANTS, None, world.organiser.id,
+        "Programme and logistics",
+        Visibility.PARTICIPANTS,
+        None,
+        world.organiser.id,
     )
-    assert (version.number, version.filename, version.content_type, version.size) == (1, "programme.pdf", "application/pdf", len(PDF))
+    assert (version.number, version.filename, version.content_type, version.size) == (
+        1,
+        "programme.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     assert version.sha256 == hashlib.sha256(PDF).hexdigest()
     assert stored(uploads) == [version.storage_key]  # a random name, not the uploader's
     assert re.fullmatch(r"[0-9a-f]{32}", version.storage_key)
@@ -199,12 +225,21 @@ def test_documents_spreadsheets_and_images_are_accepted_with_their_real_type(app
 def test_an_organiser_adds_a_link_for_a_session(app, world, uploads):
     organiser = client_of(app, world.organiser)
     response = add_material(
-        organiser, world.event, title="Recording", file=None, url="https://video.example.org/watch?v=42", session=world.second, visibility="public"
+        organiser,
+        world.event,
+        title="Recording",
+        file=None,
+        url="https://video.example.org/watch?v=42",
+        session=world.second,
+        visibility="public",
     )
     assert response.status_code == 302
     material = only_material()
     assert (material.url, material.session_id, material.versions, material.visibility) == (
-        "https://video.example.org/watch?v=42", world.second.id, [], Visibility.PUBLIC,
+        "https://video.example.org/watch?v=42",
+        world.second.id,
+        [],
+        Visibility.PUBLIC,
     )
     assert stored(uploads) == []
 
@@ -214,8 +249,16 @@ def test_an_organiser_adds_a_link_for_a_session(app, world, uploads):
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(document.cookie)", "JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://files.example.org/a.pdf",
-            "//example.org/x", "https://", "https://exa mple.org/"],
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://files.example.org/a.pdf",
+        "//example.org/x",
+        "https://",
+        "https://exa mple.org/",
+    ],
 )
 def test_a_link_that_is_not_a_web_address_is_refused(app, world, url):
     organiser = client_of(app, world.organiser)
@@ -265,17 +308,23 @@ def test_a_session_of_another_event_cannot_be_chosen(app, world, make_session, u
     ],
 )
 def test_a_bad_file_gets_a_message_by_the_field_and_nothing_is_kept(app, world, uploads, content, filename, message):
-    response = add_material(client_of(app, world.organiser), world.event, title="Day one slides", file=(content, filename))
+    response = add_material(
+        client_of(app, world.organiser), world.event, title="Day one slides", file=(content, filename)
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert message in page
-    assert re.search(r'<input[^>]*class="form-control is-invalid"[^>]*name="file"', page)  # the message is by the file field
+    assert re.search(
+        r'<input[^>]*class="form-control is-invalid"[^>]*name="file"', page
+    )  # the message is by the file field
     assert 'value="Day one slides"' in page  # what was typed stays
     assert counts() == (0, 0)
     assert stored(uploads) == []
 
 
-def test_a_path_in_the_file_name_is_dropped_and_nothing_is_written_outside_the_upload_folder(app, world, uploads, tmp_path):
+def test_a_path_in_the_file_name_is_dropped_and_nothing_is_written_outside_the_upload_folder(
+    app, world, uploads, tmp_path
+):
     add_material(client_of(app, world.organiser), world.event, file=(PDF, "../../evil.pdf"))
     add_material(client_of(app, world.organiser), world.event, file=(PDF, "/tmp/report.pdf"))
     names = sorted(db.session.scalars(db.select(MaterialVersion.filename)))
@@ -293,7 +342,13 @@ def test_a_very_long_file_name_is_shortened_but_keeps_its_ending(app, world):
 
 def test_a_file_just_over_the_limit_gets_a_message_and_the_form_keeps_what_was_typed(app, world, uploads):
     app.config.update(UPLOAD_MAX_BYTES=4096, MAX_CONTENT_LENGTH=64 * 1024)
-    response = add_material(client_of(app, world.organiser), world.event, title="Big deck", description="All the slides", file=(pdf_of(5000), "deck.pdf"))
+    response = add_material(
+        client_of(app, world.organiser),
+        world.event,
+        title="Big deck",
+        description="All the slides",
+        file=(pdf_of(5000), "deck.pdf"),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "The file is larger than the limit of 4 KB." in page
@@ -301,7 +356,9 @@ def test_a_file_just_over_the_limit_gets_a_message_and_the_form_keeps_what_was_t
     assert counts() == (0, 0) and stored(uploads) == []
 
     # exactly at the limit is fine
-    assert add_material(client_of(app, world.organiser), world.event, file=(pdf_of(4096), "deck.pdf")).status_code == 302
+    assert (
+        add_material(client_of(app, world.organiser), world.event, file=(pdf_of(4096), "deck.pdf")).status_code == 302
+    )
 
 
 def test_a_file_far_over_the_limit_gets_the_413_page_with_the_limit(app, world, uploads):
@@ -331,7 +388,11 @@ def test_a_speaker_uploads_to_their_own_session(app, world, uploads):
     response = upload_to_session(speaker, world.event, world.first, title="Wang Fang's slides", visibility="organisers")
     assert response.status_code == 302
     material = only_material()
-    assert (material.session_id, material.created_by_id, material.current.uploaded_by_id) == (world.first.id, world.speaker_user.id, world.speaker_user.id)
+    assert (material.session_id, material.created_by_id, material.current.uploaded_by_id) == (
+        world.first.id,
+        world.speaker_user.id,
+        world.speaker_user.id,
+    )
     assert download(speaker, material).status_code == 200  # the uploader sees their own, even organisers-only
     assert download(client_of(app, world.participant), material).status_code == 403
 
@@ -340,14 +401,22 @@ def test_a_speaker_uploading_to_someone_elses_session_is_refused_and_nothing_is_
     speaker = client_of(app, world.speaker_user)
     token_page = session_upload_url(world.event, world.first)
     response = submit(
-        speaker, session_upload_url(world.event, world.second), {"title": "Not mine", "visibility": "public", "file": (io.BytesIO(PDF), "x.pdf")},
-        form_url=token_page, content_type="multipart/form-data",
+        speaker,
+        session_upload_url(world.event, world.second),
+        {"title": "Not mine", "visibility": "public", "file": (io.BytesIO(PDF), "x.pdf")},
+        form_url=token_page,
+        content_type="multipart/form-data",
     )
     assert response.status_code == 403
     assert speaker.get(session_upload_url(world.event, world.second)).status_code == 403
     assert speaker.get(manage_url(world.event)).status_code == 403
-    response = submit(speaker, manage_url(world.event), {"title": "Not mine", "session_id": str(world.first.id), "file": (io.BytesIO(PDF), "x.pdf")},
-                      form_url=token_page, content_type="multipart/form-data")
+    response = submit(
+        speaker,
+        manage_url(world.event),
+        {"title": "Not mine", "session_id": str(world.first.id), "file": (io.BytesIO(PDF), "x.pdf")},
+        form_url=token_page,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 403
     assert counts() == (0, 0) and stored(uploads) == []
 
@@ -357,8 +426,16 @@ def test_only_speakers_and_organisers_reach_the_upload_page(app, world, make_use
     assert app.test_client().get(url).status_code == 302  # to the login page
     assert client_of(app, world.participant).get(url).status_code == 403
     assert client_of(app, world.organiser).get(url).status_code == 200
-    assert client_of(app, world.organiser).get(f"/events/{world.event.slug}/agenda/999999/materials/new").status_code == 404
-    assert client_of(app, world.organiser).get(f"/events/{world.other_event.slug}/agenda/{world.first.id}/materials/new").status_code == 404
+    assert (
+        client_of(app, world.organiser).get(f"/events/{world.event.slug}/agenda/999999/materials/new").status_code
+        == 404
+    )
+    assert (
+        client_of(app, world.organiser)
+        .get(f"/events/{world.other_event.slug}/agenda/{world.first.id}/materials/new")
+        .status_code
+        == 404
+    )
 
 
 def test_a_speaker_changes_their_own_material_but_not_the_organisers(app, world):
@@ -368,15 +445,25 @@ def test_a_speaker_changes_their_own_material_but_not_the_organisers(app, world)
     theirs = db.session.scalar(db.select(Material).where(Material.title == "Theirs"))
     speaker = client_of(app, world.speaker_user)
 
-    response = submit(speaker, f"/events/{world.event.slug}/materials/{mine.id}/edit", {"title": "Mine, corrected", "visibility": "public"})
+    response = submit(
+        speaker,
+        f"/events/{world.event.slug}/materials/{mine.id}/edit",
+        {"title": "Mine, corrected", "visibility": "public"},
+    )
     assert response.status_code == 302
     assert speaker.get(f"/events/{world.event.slug}/materials/{theirs.id}/edit").status_code == 403
     response = submit(
-        speaker, f"/events/{world.event.slug}/materials/{theirs.id}/delete", {}, form_url=f"/events/{world.event.slug}/materials/{mine.id}/edit"
+        speaker,
+        f"/events/{world.event.slug}/materials/{theirs.id}/delete",
+        {},
+        form_url=f"/events/{world.event.slug}/materials/{mine.id}/edit",
     )
     assert response.status_code == 403
     db.session.expire_all()
-    assert (db.session.get(Material, mine.id).title, db.session.get(Material, theirs.id).title) == ("Mine, corrected", "Theirs")
+    assert (db.session.get(Material, mine.id).title, db.session.get(Material, theirs.id).title) == (
+        "Mine, corrected",
+        "Theirs",
+    )
 
 
 def test_a_speaker_of_a_draft_event_finds_nothing(app, world, make_event, make_session, make_speaker):
@@ -392,7 +479,9 @@ def test_a_speaker_of_a_draft_event_finds_nothing(app, world, make_event, make_s
 def materials_of_each_visibility(app, world) -> dict[str, Material]:
     organiser = client_of(app, world.organiser)
     for visibility in ("public", "participants", "organisers"):
-        add_material(organiser, world.event, title=f"For {visibility}", visibility=visibility, file=(PDF, f"{visibility}.pdf"))
+        add_material(
+            organiser, world.event, title=f"For {visibility}", visibility=visibility, file=(PDF, f"{visibility}.pdf")
+        )
     return {m.visibility.value: m for m in db.session.scalars(db.select(Material))}
 
 
@@ -508,8 +597,11 @@ def test_a_new_version_keeps_the_old_ones(app, world, uploads):
     second = pdf_of(300)
     edit_url = f"/events/{world.event.slug}/materials/{material.id}/edit"
     response = submit(
-        organiser, f"/events/{world.event.slug}/materials/{material.id}/versions", {"file": (io.BytesIO(second), "slides-v2.pdf")},
-        form_url=edit_url, content_type="multipart/form-data",
+        organiser,
+        f"/events/{world.event.slug}/materials/{material.id}/versions",
+        {"file": (io.BytesIO(second), "slides-v2.pdf")},
+        form_url=edit_url,
+        content_type="multipart/form-data",
     )
     assert response.status_code == 302
 
@@ -523,7 +615,11 @@ def test_a_new_version_keeps_the_old_ones(app, world, uploads):
     assert download(client_of(app, world.pending), material, version=1).status_code == 403
 
     page = participant.get(f"/events/{world.event.slug}/materials").get_data(as_text=True)
-    assert "version 2" in page and "Earlier versions (1)" in page and f"/materials/{material.id}/download?version=1" in page
+    assert (
+        "version 2" in page
+        and "Earlier versions (1)" in page
+        and f"/materials/{material.id}/download?version=1" in page
+    )
     history = organiser.get(edit_url).get_data(as_text=True)
     assert "slides-v1.pdf" in history and "slides-v2.pdf" in history and material.versions[1].sha256[:12] in history
 
@@ -534,8 +630,11 @@ def test_a_bad_new_version_changes_nothing(app, world, uploads):
     material = only_material()
     edit_url = f"/events/{world.event.slug}/materials/{material.id}/edit"
     response = submit(
-        organiser, f"/events/{world.event.slug}/materials/{material.id}/versions", {"file": (io.BytesIO(HTML_PAGE), "slides.pdf")},
-        form_url=edit_url, content_type="multipart/form-data",
+        organiser,
+        f"/events/{world.event.slug}/materials/{material.id}/versions",
+        {"file": (io.BytesIO(HTML_PAGE), "slides.pdf")},
+        form_url=edit_url,
+        content_type="multipart/form-data",
     )
     assert response.status_code == 200
     assert "This type of file is not accepted here." in response.get_data(as_text=True)
@@ -547,8 +646,11 @@ def test_only_those_who_may_change_it_upload_a_new_version(app, world, uploads):
     material = only_material()
     speaker = client_of(app, world.speaker_user)  # speaks in the session, but did not upload this
     response = submit(
-        speaker, f"/events/{world.event.slug}/materials/{material.id}/versions", {"file": (io.BytesIO(PDF), "mine.pdf")},
-        form_url=session_upload_url(world.event, world.first), content_type="multipart/form-data",
+        speaker,
+        f"/events/{world.event.slug}/materials/{material.id}/versions",
+        {"file": (io.BytesIO(PDF), "mine.pdf")},
+        form_url=session_upload_url(world.event, world.first),
+        content_type="multipart/form-data",
     )
     assert response.status_code == 403
     assert counts() == (1, 1) and len(stored(uploads)) == 1
@@ -562,10 +664,16 @@ def test_an_organiser_changes_the_title_and_visibility(app, world):
     add_material(organiser, world.event, title="Draft agenda", visibility="organisers")
     material = only_material()
     url = f"/events/{world.event.slug}/materials/{material.id}/edit"
-    response = submit(organiser, url, {"title": "Final agenda", "description": "Version for print", "visibility": "public"})
+    response = submit(
+        organiser, url, {"title": "Final agenda", "description": "Version for print", "visibility": "public"}
+    )
     assert response.status_code == 302 and response.headers["Location"] == manage_url(world.event)
     material = only_material()
-    assert (material.title, material.description, material.visibility) == ("Final agenda", "Version for print", Visibility.PUBLIC)
+    assert (material.title, material.description, material.visibility) == (
+        "Final agenda",
+        "Version for print",
+        Visibility.PUBLIC,
+    )
     assert download(app.test_client(), material).status_code == 200
 
     page = submit(organiser, url, {"title": "", "visibility": "public"}).get_data(as_text=True)
@@ -579,13 +687,23 @@ def test_an_organiser_deletes_a_material_with_all_its_files(app, world, uploads)
     add_material(organiser, world.event, title="Slides")
     material = only_material()
     edit_url = f"/events/{world.event.slug}/materials/{material.id}/edit"
-    submit(organiser, f"/events/{world.event.slug}/materials/{material.id}/versions", {"file": (io.BytesIO(pdf_of(200)), "v2.pdf")},
-           form_url=edit_url, content_type="multipart/form-data")
+    submit(
+        organiser,
+        f"/events/{world.event.slug}/materials/{material.id}/versions",
+        {"file": (io.BytesIO(pdf_of(200)), "v2.pdf")},
+        form_url=edit_url,
+        content_type="multipart/form-data",
+    )
     assert counts() == (1, 2) and len(stored(uploads)) == 2
 
     delete_url = f"/events/{world.event.slug}/materials/{material.id}/delete"
     assert organiser.post(delete_url).status_code == 400  # no CSRF token
-    assert submit(client_of(app, world.participant), delete_url, {}, form_url=f"/events/{world.event.slug}/materials").status_code == 403
+    assert (
+        submit(
+            client_of(app, world.participant), delete_url, {}, form_url=f"/events/{world.event.slug}/materials"
+        ).status_code
+        == 403
+    )
     assert counts() == (1, 2) and len(stored(uploads)) == 2
 
     material_id = material.id
@@ -601,8 +719,11 @@ def test_an_organiser_deletes_a_material_with_all_its_files(app, world, uploads)
 
 def upload_new_version(client, world, material, content, filename):
     return submit(
-        client, f"/events/{world.event.slug}/materials/{material.id}/versions", {"file": (io.BytesIO(content), filename)},
-        form_url=f"/events/{world.event.slug}/materials/{material.id}/edit", content_type="multipart/form-data",
+        client,
+        f"/events/{world.event.slug}/materials/{material.id}/versions",
+        {"file": (io.BytesIO(content), filename)},
+        form_url=f"/events/{world.event.slug}/materials/{material.id}/edit",
+        content_type="multipart/form-data",
     )
 
 
@@ -615,10 +736,15 @@ def test_a_participant_downloading_a_file_that_is_gone_gets_a_page_saying_it_is_
 
     assert response.status_code == 404
     assert response.mimetype == "text/html"
-    assert "The file of “Programme” is missing on the server. The event&#39;s organisers need to upload it again." in response.get_data(as_text=True)
+    assert (
+        "The file of “Programme” is missing on the server. The event&#39;s organisers need to upload it again."
+        in response.get_data(as_text=True)
+    )
 
 
-def test_an_organiser_downloading_a_file_that_is_gone_is_told_which_and_what_to_do_on_the_materials_page(app, world, uploads):
+def test_an_organiser_downloading_a_file_that_is_gone_is_told_which_and_what_to_do_on_the_materials_page(
+    app, world, uploads
+):
     organiser = client_of(app, world.organiser)
     add_material(organiser, world.event, title="Programme", file=(PDF, "programme.pdf"))
     material = only_material()
@@ -628,7 +754,10 @@ def test_an_organiser_downloading_a_file_that_is_gone_is_told_which_and_what_to_
 
     assert response.status_code == 302 and response.headers["Location"] == manage_url(world.event)
     page = organiser.get(manage_url(world.event)).get_data(as_text=True)
-    assert "The file “programme.pdf” of “Programme” (version 1) is missing on the server. Upload it again as a new version: choose Change." in page
+    assert (
+        "The file “programme.pdf” of “Programme” (version 1) is missing on the server. Upload it again as a new "
+        "version: choose Change." in page
+    )
     assert 'data-testid="missing-file"' in page  # marked in the list too, until it is uploaded again
 
     assert upload_new_version(organiser, world, material, pdf_of(300), "programme.pdf").status_code == 302
@@ -645,7 +774,9 @@ def test_an_old_version_that_is_gone_is_named_with_its_number(app, world, upload
 
     download(organiser, material, version=1)
 
-    assert "The file “slides-v1.pdf” of “Slides” (version 1) is missing on the server." in organiser.get(manage_url(world.event)).get_data(as_text=True)
+    assert "The file “slides-v1.pdf” of “Slides” (version 1) is missing on the server." in organiser.get(
+        manage_url(world.event)
+    ).get_data(as_text=True)
     assert download(organiser, material).data == pdf_of(300)  # the current version is still there
 
 
@@ -658,11 +789,19 @@ def test_a_speaker_whose_own_file_is_gone_is_told_on_the_materials_page(app, wor
     response = download(speaker, material)
 
     assert response.status_code == 302 and response.headers["Location"] == f"/events/{world.event.slug}/materials"
-    assert "The file “slides.pdf” of “My slides” (version 1) is missing on the server." in speaker.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The file “slides.pdf” of “My slides” (version 1) is missing on the server." in speaker.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
 
 
 def test_a_file_that_is_gone_tells_nothing_to_those_who_may_not_see_it(app, world, uploads):
-    add_material(client_of(app, world.organiser), world.event, title="Speaker notes", visibility="organisers", file=(PDF, "notes.pdf"))
+    add_material(
+        client_of(app, world.organiser),
+        world.event,
+        title="Speaker notes",
+        visibility="organisers",
+        file=(PDF, "notes.pdf"),
+    )
     material = only_material()
     (uploads / material.current.storage_key).unlink()
 
@@ -677,15 +816,49 @@ def test_a_file_that_is_gone_tells_nothing_to_those_who_may_not_see_it(app, worl
 def test_a_participant_downloads_all_they_may_see_as_one_zip(app, world):
     organiser = client_of(app, world.organiser)
     add_material(organiser, world.event, title="Welcome", visibility="public", file=(PDF, "welcome.pdf"))
-    add_material(organiser, world.event, title="Map", visibility="public", file=None, url="https://maps.example.org/venue")
+    add_material(
+        organiser, world.event, title="Map", visibility="public", file=None, url="https://maps.example.org/venue"
+    )
     report = docx_bytes()
-    add_material(organiser, world.event, title="Report", visibility="participants", session=world.first, file=(report, "report.docx"))
-    add_material(organiser, world.event, title="讲义", visibility="participants", session=world.first, file=(PDF, "讲义.pdf"))
-    add_material(organiser, world.event, title="Speaker notes", visibility="organisers", session=world.first, file=(pdf_of(400), "notes.pdf"))
-    add_material(organiser, world.event, title="Slides A", visibility="participants", session=world.second, file=(PDF, "slides.pdf"))
-    add_material(organiser, world.event, title="Slides B", visibility="participants", session=world.second, file=(pdf_of(200), "Slides.pdf"))
+    add_material(
+        organiser,
+        world.event,
+        title="Report",
+        visibility="participants",
+        session=world.first,
+        file=(report, "report.docx"),
+    )
+    add_material(
+        organiser, world.event, title="讲义", visibility="participants", session=world.first, file=(PDF, "讲义.pdf")
+    )
+    add_material(
+        organiser,
+        world.event,
+        title="Speaker notes",
+        visibility="organisers",
+        session=world.first,
+        file=(pdf_of(400), "notes.pdf"),
+    )
+    add_material(
+        organiser,
+        world.event,
+        title="Slides A",
+        visibility="participants",
+        session=world.second,
+        file=(PDF, "slides.pdf"),
+    )
+    add_material(
+        organiser,
+        world.event,
+        title="Slides B",
+        visibility="participants",
+        session=world.second,
+        file=(pdf_of(200), "Slides.pdf"),
+    )
     first_folder = f"{world.first.starts_at.astimezone(ZoneInfo(world.event.timezone)):%Y-%m-%d %H.%M} Opening plenary"
-    second_folder = f"{world.second.starts_at.astimezone(ZoneInfo(world.event.timezone)):%Y-%m-%d %H.%M} Inspection tools"
+    second_folder = (
+        f"{world.second.starts_at.astimezone(ZoneInfo(world.event.timezone)):%Y-%m-%d %H.%M} Inspection tools"
+    )
 
     response = fetched(client_of(app, world.participant).get(f"/events/{world.event.slug}/materials.zip"))
     assert response.status_code == 200
@@ -694,22 +867,28 @@ def test_a_participant_downloads_all_they_may_see_as_one_zip(app, world):
     assert int(response.headers["Content-Length"]) == len(response.data)
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert archive.testzip() is None
-        assert sorted(archive.namelist()) == sorted([
-            "Event/welcome.pdf",
-            f"{first_folder}/report.docx",
-            f"{first_folder}/讲义.pdf",
-            f"{second_folder}/slides.pdf",
-            f"{second_folder}/Slides (2).pdf",
-            "links.txt",
-        ])
+        assert sorted(archive.namelist()) == sorted(
+            [
+                "Event/welcome.pdf",
+                f"{first_folder}/report.docx",
+                f"{first_folder}/讲义.pdf",
+                f"{second_folder}/slides.pdf",
+                f"{second_folder}/Slides (2).pdf",
+                "links.txt",
+            ]
+        )
         assert archive.read(f"{first_folder}/report.docx") == report
         assert archive.read(f"{second_folder}/Slides (2).pdf") == pdf_of(200)
         links = archive.read("links.txt").decode("utf-8")
         assert "Map\nhttps://maps.example.org/venue" in links and "== Event ==" in links
 
-    with zipfile.ZipFile(io.BytesIO(fetched(app.test_client().get(f"/events/{world.event.slug}/materials.zip")).data)) as archive:
+    with zipfile.ZipFile(
+        io.BytesIO(fetched(app.test_client().get(f"/events/{world.event.slug}/materials.zip")).data)
+    ) as archive:
         assert sorted(archive.namelist()) == ["Event/welcome.pdf", "links.txt"]
-    with zipfile.ZipFile(io.BytesIO(fetched(organiser.get(f"/events/{world.event.slug}/materials.zip")).data)) as archive:
+    with zipfile.ZipFile(
+        io.BytesIO(fetched(organiser.get(f"/events/{world.event.slug}/materials.zip")).data)
+    ) as archive:
         assert f"{first_folder}/notes.pdf" in archive.namelist()
 
 
@@ -723,12 +902,16 @@ def test_a_zip_with_a_file_that_is_gone_is_refused_naming_it(app, world, uploads
 
     response = fetched(client_of(app, world.participant).get(zip_url))
     assert response.status_code == 404 and response.mimetype == "text/html"
-    assert "The ZIP cannot be made: the file of “Programme” is missing on the server." in response.get_data(as_text=True)
+    assert "The ZIP cannot be made: the file of “Programme” is missing on the server." in response.get_data(
+        as_text=True
+    )
 
     response = organiser.get(zip_url)
     assert response.status_code == 302 and response.headers["Location"] == manage_url(world.event)
-    assert ("The ZIP cannot be made: the file of “Programme” is missing on the server. Upload it again as a new version: choose Change."
-            in organiser.get(manage_url(world.event)).get_data(as_text=True))
+    assert (
+        "The ZIP cannot be made: the file of “Programme” is missing on the server. Upload it again as a new version: "
+        "choose Change." in organiser.get(manage_url(world.event)).get_data(as_text=True)
+    )
 
 
 def test_the_zip_of_an_event_without_materials_explains_instead(app, world):
@@ -741,5 +924,11 @@ def test_requests_are_capped_a_little_above_the_upload_limit_by_default(tmp_path
     from workshop import create_app
 
     monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}", "UPLOAD_MAX_BYTES": 10 * 1024 * 1024})
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
+        }
+    )
     assert app.config["MAX_CONTENT_LENGTH"] == 11 * 1024 * 1024

@@ -8,7 +8,6 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pytest
 from aiosmtpd.controller import Controller
 
 from workshop.extensions import db
@@ -112,7 +111,9 @@ def queue_messages(app, event, make_user, count: int) -> list[str]:
 # --- the outbox is part of the transaction ------------------------------------------------------
 
 
-def test_a_registration_writes_its_e_mail_to_the_outbox_and_the_request_never_touches_smtp(app, make_event, make_user, worker_queue):
+def test_a_registration_writes_its_e_mail_to_the_outbox_and_the_request_never_touches_smtp(
+    app, make_event, make_user, worker_queue
+):
     event = make_event(title="Decent work in global supply chains")
     client = app.test_client()
     login(client, make_user(email="li.wei@example.org"))
@@ -184,7 +185,9 @@ def test_try_later_is_tried_later_and_the_message_arrives_once(app, make_event, 
     assert [m["To"] for m in received.messages] == [address]
 
 
-def test_a_refused_recipient_fails_for_good_and_the_others_are_sent_over_one_connection(app, make_event, make_user, worker_queue):
+def test_a_refused_recipient_fails_for_good_and_the_others_are_sent_over_one_connection(
+    app, make_event, make_user, worker_queue
+):
     with mail_server(app, FlakyMailbox(unknown=("participant1@example.org",))) as received:
         queue_messages(app, make_event(), make_user, 5)
         deliver()
@@ -248,7 +251,13 @@ def test_organisers_see_each_message_with_its_state_and_send_a_failed_one_again(
         assert "Sent: 1" in page and "Failed: 1" in page
 
         handler.unknown = ()  # the participant's address was mended at their end
-        response = submit(organiser, f"/manage/events/{event.slug}/emails/resend", {}, form_url=emails_url(event), follow_redirects=True)
+        response = submit(
+            organiser,
+            f"/manage/events/{event.slug}/emails/resend",
+            {},
+            form_url=emails_url(event),
+            follow_redirects=True,
+        )
 
         assert "Messages queued to be sent again: 1." in response.get_data(as_text=True)
     assert {m.state for m in outbox()} == {Delivery.SENT}
@@ -262,7 +271,13 @@ def test_sending_again_a_message_that_was_sent_is_refused(app, make_event, make_
     organiser = app.test_client()
     login(organiser, event.organisers[0])
 
-    response = submit(organiser, f"/manage/events/{event.slug}/emails/resend", {"message_id": message.id}, form_url=emails_url(event), follow_redirects=True)
+    response = submit(
+        organiser,
+        f"/manage/events/{event.slug}/emails/resend",
+        {"message_id": message.id},
+        form_url=emails_url(event),
+        follow_redirects=True,
+    )
 
     assert "Only failed messages can be sent again." in response.get_data(as_text=True)
     assert len(mailbox.messages) == 1
@@ -283,10 +298,14 @@ def test_only_the_events_organisers_see_its_e_mails(app, make_event, make_user, 
         assert client.post(f"/manage/events/{event.slug}/emails/resend", data={}).status_code in (400, 403)
 
 
-def test_with_the_job_queue_unreachable_a_registration_succeeds_and_its_e_mail_waits_in_the_outbox(app, make_event, make_user, caplog):
+def test_with_the_job_queue_unreachable_a_registration_succeeds_and_its_e_mail_waits_in_the_outbox(
+    app, make_event, make_user, caplog
+):
     from workshop.jobs import queue
 
-    app.config.update(JOBS_IMMEDIATE=False, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # Redis went away after the start
+    app.config.update(
+        JOBS_IMMEDIATE=False, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"
+    )  # Redis went away after the start
     queue.configure(app)
     try:
         client = app.test_client()

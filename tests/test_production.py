@@ -32,9 +32,21 @@ def instance(tmp_path, monkeypatch):
 
 def gunicorn(instance: Path, **settings: str) -> subprocess.CompletedProcess:
     """``gunicorn workshop.wsgi:app``, as production runs it, with these WORKSHOP_* settings only."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("WORKSHOP_") and name != "DATABASE_URL"}
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith("WORKSHOP_") and name != "DATABASE_URL"
+    }
     env.update({f"WORKSHOP_{name}": value for name, value in settings.items()}, WORKSHOP_INSTANCE_PATH=str(instance))
-    command = [sys.executable, "-m", "gunicorn", "--no-control-socket", "--workers", "1", "--bind", f"127.0.0.1:{free_port()}", "workshop.wsgi:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--no-control-socket",
+        "--workers",
+        "1",
+        "--bind",
+        f"127.0.0.1:{free_port()}",
+        "workshop.wsgi:app",
+    ]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -82,7 +94,9 @@ def set_key_in_environment(instance: Path, monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("set_key", [set_key_in_environment, write_key_into_config, write_key_file])
-def test_production_accepts_a_secret_key_set_in_any_of_the_three_ways_and_keeps_it_across_restarts(instance, monkeypatch, set_key):
+def test_production_accepts_a_secret_key_set_in_any_of_the_three_ways_and_keeps_it_across_restarts(
+    instance, monkeypatch, set_key
+):
     set_key(instance, monkeypatch)
 
     first, after_a_restart = create_app(), create_app()
@@ -108,7 +122,9 @@ def test_development_the_flask_commands_and_the_tests_work_without_a_key(instanc
     assert upgrade.exit_code == 0, upgrade.output
     client = app.test_client()
     answer = submit(client, "/login", {"email": "nobody@example.org", "password": "not the password at all"})
-    assert "The e-mail address or the password is not right." in answer.get_data(as_text=True)  # the form's token was signed and checked
+    assert "The e-mail address or the password is not right." in answer.get_data(
+        as_text=True
+    )  # the form's token was signed and checked
     assert app.secret_key != create_app().secret_key  # a key for as long as the process runs...
     assert not (instance / "secret_key").exists()  # ...written nowhere
     with app.app_context():

@@ -28,7 +28,9 @@ def add(client, event, **fields):
 def questions_of(event, archived=False) -> list[Question]:
     return list(
         db.session.scalars(
-            db.select(Question).where(Question.event_id == event.id, Question.archived.is_(archived)).order_by(Question.position, Question.id)
+            db.select(Question)
+            .where(Question.event_id == event.id, Question.archived.is_(archived))
+            .order_by(Question.position, Question.id)
         )
     )
 
@@ -46,7 +48,10 @@ def question_rows(page: str) -> list[list[str]]:
     """The table of questions as text: number, question (and options), kind, required, sensitive, answers."""
     table = page.split('data-testid="questions"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][:6] for row in rows]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][:6]
+        for row in rows
+    ]
 
 
 def as_organiser(app, event):
@@ -56,7 +61,9 @@ def as_organiser(app, event):
 
 
 def registration_of(user, event) -> Registration | None:
-    return db.session.scalar(db.select(Registration).where(Registration.user_id == user.id, Registration.event_id == event.id))
+    return db.session.scalar(
+        db.select(Registration).where(Registration.user_id == user.id, Registration.event_id == event.id)
+    )
 
 
 # --- organisers -------------------------------------------------------------------------
@@ -66,9 +73,23 @@ def test_an_organiser_adds_questions_and_participants_answer_them_in_order(app, 
     event = make_event()
     organiser = as_organiser(app, event)
 
-    response = add(organiser, event, kind="single_choice", label="Which session will you join?", options="Labour inspection\nSocial protection\n\n", required="y")
+    response = add(
+        organiser,
+        event,
+        kind="single_choice",
+        label="Which session will you join?",
+        options="Labour inspection\nSocial protection\n\n",
+        required="y",
+    )
     add(organiser, event, kind="yes_no", label="Will you attend the dinner?")
-    add(organiser, event, kind="long_text", label="Health conditions we should know about", help_text="Only the organisers see it.", sensitive="y")
+    add(
+        organiser,
+        event,
+        kind="long_text",
+        label="Health conditions we should know about",
+        help_text="Only the organisers see it.",
+        sensitive="y",
+    )
 
     assert response.status_code == 302
     page = organiser.get(questions_url(event)).get_data(as_text=True)
@@ -92,7 +113,11 @@ def test_an_organiser_adds_questions_and_participants_answer_them_in_order(app, 
     ids = [q.id for q in questions_of(event)]
     register(participant, event, **{f"q_{ids[0]}": "Social protection", f"q_{ids[1]}": "yes", f"q_{ids[2]}": "Asthma"})
     answers = {a.question.label: a.value for a in registration_of(user, event).answers}
-    assert answers == {"Which session will you join?": "Social protection", "Will you attend the dinner?": True, "Health conditions we should know about": "Asthma"}
+    assert answers == {
+        "Which session will you join?": "Social protection",
+        "Will you attend the dinner?": True,
+        "Health conditions we should know about": "Asthma",
+    }
 
 
 def test_every_kind_of_question_can_be_added(app, make_event):
@@ -123,7 +148,9 @@ def test_questions_move_up_and_down(app, make_event, make_user, make_question):
     assert [q.label for q in questions_of(event)] == ["First", "Third", "Second"]
     submit(organiser, f"{question_url(event, first)}/move", {"direction": "down"}, form_url=questions_url(event))
     assert [q.label for q in questions_of(event)] == ["Third", "First", "Second"]
-    submit(organiser, f"{question_url(event, third)}/move", {"direction": "up"}, form_url=questions_url(event))  # at the top already
+    submit(
+        organiser, f"{question_url(event, third)}/move", {"direction": "up"}, form_url=questions_url(event)
+    )  # at the top already
     assert [q.label for q in questions_of(event)] == ["Third", "First", "Second"]
 
     participant = app.test_client()
@@ -143,14 +170,22 @@ def test_a_removed_question_leaves_the_form_but_its_answers_stay(app, make_event
     response = submit(organiser, f"{question_url(event, dinner)}/remove", {}, form_url=questions_url(event))
 
     assert response.headers["Location"] == questions_url(event)
-    assert questions_of(event) == [] and [q.label for q in questions_of(event, archived=True)] == ["Will you attend the dinner?"]
+    assert questions_of(event) == [] and [q.label for q in questions_of(event, archived=True)] == [
+        "Will you attend the dinner?"
+    ]
     page = organiser.get(questions_url(event)).get_data(as_text=True)
     assert "The question is removed from the form." in page and "Removed questions" in page
     assert labels_on_form(app.test_client(), event) == []
     registration = registration_of(user, event)
-    organiser_page = organiser.get(f"/manage/events/{event.slug}/registrations/{registration.id}").get_data(as_text=True)
-    assert re.search(r"Will you attend the dinner\?\s*<span[^>]*>Removed question</span>\s*</dt>\s*<dd[^>]*>Yes<", organiser_page)
-    csv = organiser.get(f"/manage/events/{event.slug}/registrations/export?col=full_name&col=q{dinner.id}&format=csv").get_data(as_text=True)
+    organiser_page = organiser.get(f"/manage/events/{event.slug}/registrations/{registration.id}").get_data(
+        as_text=True
+    )
+    assert re.search(
+        r"Will you attend the dinner\?\s*<span[^>]*>Removed question</span>\s*</dt>\s*<dd[^>]*>Yes<", organiser_page
+    )
+    csv = organiser.get(
+        f"/manage/events/{event.slug}/registrations/export?col=full_name&col=q{dinner.id}&format=csv"
+    ).get_data(as_text=True)
     assert csv.splitlines()[:2] == ["\ufeffFull name,Will you attend the dinner? (removed question)", "Li Wei,Yes"]
     # the participant changes their answers later: the removed question's answer is kept
     submit(participant, f"/registrations/{registration.id}", {**REGISTRATION_FORM, "dietary_needs": "Vegan"})
@@ -169,24 +204,39 @@ def test_editing_the_options_keeps_the_answers_already_given(app, make_event, ma
     page = organiser.get(question_url(event, hotel)).get_data(as_text=True)
     assert "People have answered this question already, so its kind cannot change." in page
     assert re.search(r'<select[^>]*disabled[^>]*name="kind"|<select[^>]*name="kind"[^>]*disabled', page)
-    response = submit(organiser, question_url(event, hotel), {"label": "Hotel in Beijing", "options": "Jianguo Hotel\nOwn arrangement", "required": "y"})
+    response = submit(
+        organiser,
+        question_url(event, hotel),
+        {"label": "Hotel in Beijing", "options": "Jianguo Hotel\nOwn arrangement", "required": "y"},
+    )
 
     assert response.status_code == 302
     question = db.session.get(Question, hotel.id)
     assert (question.kind, question.label, question.options, question.required) == (
-        QuestionKind.SINGLE_CHOICE, "Hotel in Beijing", ["Jianguo Hotel", "Own arrangement"], True
+        QuestionKind.SINGLE_CHOICE,
+        "Hotel in Beijing",
+        ["Jianguo Hotel", "Own arrangement"],
+        True,
     )
     registration = registration_of(user, event)
     assert [a.value for a in registration.answers] == ["Beijing Hotel"]
-    organiser_page = organiser.get(f"/manage/events/{event.slug}/registrations/{registration.id}").get_data(as_text=True)
+    organiser_page = organiser.get(f"/manage/events/{event.slug}/registrations/{registration.id}").get_data(
+        as_text=True
+    )
     assert "Beijing Hotel" in organiser_page
     csv = organiser.get(f"/manage/events/{event.slug}/registrations/export?col=q{hotel.id}").get_data(as_text=True)
     assert csv.splitlines() == ["\ufeffHotel in Beijing", "Beijing Hotel"]
 
     # the participant's own form still offers their answer, and saving other changes keeps it
     own_page = participant.get(f"/registrations/{registration.id}").get_data(as_text=True)
-    assert re.search(r'<input[^>]*checked[^>]*value="Beijing Hotel"|<input[^>]*value="Beijing Hotel"[^>]*checked', own_page)
-    response = submit(participant, f"/registrations/{registration.id}", {**REGISTRATION_FORM, f"q_{hotel.id}": "Beijing Hotel", "dietary_needs": "Halal"})
+    assert re.search(
+        r'<input[^>]*checked[^>]*value="Beijing Hotel"|<input[^>]*value="Beijing Hotel"[^>]*checked', own_page
+    )
+    response = submit(
+        participant,
+        f"/registrations/{registration.id}",
+        {**REGISTRATION_FORM, f"q_{hotel.id}": "Beijing Hotel", "dietary_needs": "Halal"},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     registration = registration_of(user, event)
     assert ([a.value for a in registration.answers], registration.dietary_needs) == (["Beijing Hotel"], "Halal")
@@ -208,7 +258,10 @@ def test_the_kind_of_an_answered_question_cannot_change(app, make_event, make_us
     page = submit(organiser, question_url(event, answered), {"kind": "date", "label": "Changed"}).get_data(as_text=True)
     assert "People have answered this question already, so its kind cannot change. Add a new question instead." in page
     assert 'value="Changed"' in page  # what was typed stays
-    assert (db.session.get(Question, answered.id).kind, db.session.get(Question, answered.id).label) == (QuestionKind.SHORT_TEXT, "Your ministry")
+    assert (db.session.get(Question, answered.id).kind, db.session.get(Question, answered.id).label) == (
+        QuestionKind.SHORT_TEXT,
+        "Your ministry",
+    )
 
     submit(organiser, question_url(event, unanswered), {"kind": "yes_no", "label": "Do you work in a department?"})
     assert db.session.get(Question, unanswered.id).kind is QuestionKind.YES_NO
@@ -218,10 +271,19 @@ def test_bad_questions_are_refused_with_a_message_by_the_field(app, make_event):
     event = make_event()
     organiser = as_organiser(app, event)
     cases = [
-        ({"kind": "single_choice", "label": "Session", "options": "Only one"}, "Give at least two options, one per line."),
+        (
+            {"kind": "single_choice", "label": "Session", "options": "Only one"},
+            "Give at least two options, one per line.",
+        ),
         ({"kind": "multiple_choice", "label": "Topics", "options": ""}, "Give at least two options, one per line."),
-        ({"kind": "single_choice", "label": "Session", "options": "Plenary\nplenary "}, "Each option must be different: “plenary” appears twice."),
-        ({"kind": "single_choice", "label": "Session", "options": "Short\n" + "x" * 201}, "An option can have at most 200 characters."),
+        (
+            {"kind": "single_choice", "label": "Session", "options": "Plenary\nplenary "},
+            "Each option must be different: “plenary” appears twice.",
+        ),
+        (
+            {"kind": "single_choice", "label": "Session", "options": "Short\n" + "x" * 201},
+            "An option can have at most 200 characters.",
+        ),
         ({"kind": "short_text", "label": "   "}, "Write the question."),
         ({"kind": "spreadsheet", "label": "What?"}, "Choose a kind of question from the list."),
     ]
@@ -242,7 +304,12 @@ def test_a_question_of_another_event_is_not_found(app, make_event, make_user, ma
     login(client, organiser)
     assert client.get(question_url(mine, theirs)).status_code == 404
     assert submit(client, f"{question_url(mine, theirs)}/remove", {}, form_url=questions_url(mine)).status_code == 404
-    assert submit(client, f"{question_url(mine, theirs)}/move", {"direction": "up"}, form_url=questions_url(mine)).status_code == 404
+    assert (
+        submit(
+            client, f"{question_url(mine, theirs)}/move", {"direction": "up"}, form_url=questions_url(mine)
+        ).status_code
+        == 404
+    )
     assert not db.session.get(Question, theirs.id).archived
 
 
@@ -257,9 +324,19 @@ def test_only_the_events_organisers_manage_its_questions(app, make_event, make_u
         assert client.get(questions_url(event)).status_code == 403
         assert client.get(question_url(event, question)).status_code == 403
         token_page = f"/events/{event.slug}"
-        assert submit(client, questions_url(event), {"kind": "short_text", "label": "Sneaked in"}, form_url=token_page).status_code == 403
+        assert (
+            submit(
+                client, questions_url(event), {"kind": "short_text", "label": "Sneaked in"}, form_url=token_page
+            ).status_code
+            == 403
+        )
         assert submit(client, f"{question_url(event, question)}/remove", {}, form_url=token_page).status_code == 403
-        assert submit(client, question_url(event, question), {"kind": "short_text", "label": "Changed"}, form_url=token_page).status_code == 403
+        assert (
+            submit(
+                client, question_url(event, question), {"kind": "short_text", "label": "Changed"}, form_url=token_page
+            ).status_code
+            == 403
+        )
     assert [(q.label, q.archived) for q in db.session.scalars(db.select(Question))] == [("Kept as it is", False)]
     assert app.test_client().get(questions_url(event)).headers["Location"].startswith("/login")
 
@@ -295,14 +372,20 @@ def test_a_choice_that_is_not_among_the_options_is_refused(app, make_event, make
     single = make_question(event, QuestionKind.SINGLE_CHOICE, "Session", options=["Plenary", "Workshop"])
     multiple = make_question(event, QuestionKind.MULTIPLE_CHOICE, "Topics", options=["Skills", "Migration"], position=1)
     refused(app, make_user, event, "Choose one of the options.", **{f"q_{single.id}": "Site visit"})
-    refused(app, make_user, event, "Choose among the options.", **{f"q_{single.id}": "Plenary", f"q_{multiple.id}": ["Skills", "Wages"]})
+    refused(
+        app,
+        make_user,
+        event,
+        "Choose among the options.",
+        **{f"q_{single.id}": "Plenary", f"q_{multiple.id}": ["Skills", "Wages"]},
+    )
 
 
 def test_a_required_answer_missing_is_refused(app, make_event, make_user, make_question):
     event = make_event()
     question = make_question(event, QuestionKind.SHORT_TEXT, "Your ministry", required=True)
     page = refused(app, make_user, event, "This question needs an answer.", **{f"q_{question.id}": "  "})
-    assert re.search(r'id="q_%d"' % question.id, page)
+    assert re.search(rf'id="q_{question.id}"', page)
 
 
 def test_a_country_code_that_does_not_exist_is_refused(app, make_event, make_user, make_question):
@@ -315,7 +398,9 @@ def test_a_country_code_that_does_not_exist_is_refused(app, make_event, make_use
 def test_100_kb_in_a_short_field_is_refused(app, make_event, make_user, make_question):
     event = make_event()
     question = make_question(event, QuestionKind.SHORT_TEXT, "Your department")
-    refused(app, make_user, event, "Field cannot be longer than 300 characters.", **{f"q_{question.id}": "长" * 100_000})
+    refused(
+        app, make_user, event, "Field cannot be longer than 300 characters.", **{f"q_{question.id}": "长" * 100_000}
+    )
 
 
 def test_a_bad_date_is_refused_and_a_good_one_kept(app, make_event, make_user, make_question):

@@ -2,6 +2,7 @@
 in the instance folder by default, in Redis when one is configured, and in each process's memory
 only while that storage does not answer."""
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -31,7 +32,15 @@ def make_site(app, tmp_path):
     sites = []
 
     def make(**settings):
-        site = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "JOBS_IMMEDIATE": True, "SQLALCHEMY_DATABASE_URI": database_url(tmp_path), **settings})
+        site = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret-key",
+                "JOBS_IMMEDIATE": True,
+                "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+                **settings,
+            }
+        )
         sites.append(site)
         return site
 
@@ -63,7 +72,10 @@ def worker_process(settings: dict, instance: str, email: str, attempts: int, sta
 def wrong_passwords_from_two_processes(settings: dict, instance, email: str, attempts_each: int = 15) -> list[int]:
     context = multiprocessing.get_context("spawn")  # not fork: this process runs threads (the SMTP server)
     start, answers = context.Barrier(2), context.Queue()
-    processes = [context.Process(target=worker_process, args=(settings, str(instance), email, attempts_each, start, answers)) for _ in range(2)]
+    processes = [
+        context.Process(target=worker_process, args=(settings, str(instance), email, attempts_each, start, answers))
+        for _ in range(2)
+    ]
     for process in processes:
         process.start()
     try:
@@ -84,7 +96,9 @@ def test_two_worker_processes_on_one_machine_together_let_exactly_the_limit_thro
     instance = tmp_path / "instance"
 
     # No Redis and no storage set: the default, as `make run` serves the site with several workers
-    statuses = wrong_passwords_from_two_processes({"SQLALCHEMY_DATABASE_URI": database_url(tmp_path)}, instance, user.email)
+    statuses = wrong_passwords_from_two_processes(
+        {"SQLALCHEMY_DATABASE_URI": database_url(tmp_path)}, instance, user.email
+    )
 
     assert (statuses.count(200), statuses.count(429)) == (10, 20)
     assert (instance / "ratelimits.sqlite").is_file()
@@ -99,7 +113,8 @@ def test_wrong_passwords_spread_over_many_addresses_are_stopped_at_the_account(c
     typed = ["li.wei@example.org", " Li.Wei@Example.org", "LI.WEI@EXAMPLE.ORG "]  # one account, however it is typed
 
     statuses = [
-        submit(client, "/login", {"email": typed[n % 3], "password": WRONG_PASSWORD}, **from_address(n)).status_code for n in range(11)
+        submit(client, "/login", {"email": typed[n % 3], "password": WRONG_PASSWORD}, **from_address(n)).status_code
+        for n in range(11)
     ]
 
     assert statuses == [200] * 10 + [429]
@@ -112,16 +127,25 @@ def test_an_unknown_address_is_limited_exactly_as_an_account_with_a_wrong_passwo
     user = make_user()
 
     def attempts(email: str, first_address: int) -> list[tuple]:
-        answers = [submit(client, "/login", {"email": email, "password": WRONG_PASSWORD}, **from_address(first_address + n)) for n in range(11)]
+        answers = [
+            submit(client, "/login", {"email": email, "password": WRONG_PASSWORD}, **from_address(first_address + n))
+            for n in range(11)
+        ]
         return [(answer.status_code, answer.headers.get("X-RateLimit-Remaining")) for answer in answers]
 
-    assert attempts("nobody@example.org", 0) == attempts(user.email, 100) == [(200, str(9 - n)) for n in range(10)] + [(429, "0")]
+    assert (
+        attempts("nobody@example.org", 0)
+        == attempts(user.email, 100)
+        == [(200, str(9 - n)) for n in range(10)] + [(429, "0")]
+    )
 
 
 def test_a_crowd_behind_one_address_is_stopped_at_the_address(client, make_user):
     users = [make_user() for _ in range(11)]
 
-    statuses = [submit(client, "/login", {"email": user.email, "password": WRONG_PASSWORD}).status_code for user in users]
+    statuses = [
+        submit(client, "/login", {"email": user.email, "password": WRONG_PASSWORD}).status_code for user in users
+    ]
 
     assert statuses == [200] * 10 + [429]
 
@@ -130,7 +154,10 @@ def test_reset_requests_for_one_account_from_many_addresses_are_stopped_at_the_a
     user = make_user()
 
     known = [submit(client, "/password/forgot", {"email": user.email}, **from_address(n)).status_code for n in range(6)]
-    unknown = [submit(client, "/password/forgot", {"email": "nobody@example.org"}, **from_address(n)).status_code for n in range(6)]
+    unknown = [
+        submit(client, "/password/forgot", {"email": "nobody@example.org"}, **from_address(n)).status_code
+        for n in range(6)
+    ]
     again = [submit(client, "/verify/resend", {"email": user.email}, **from_address(n)).status_code for n in range(6)]
 
     assert known == unknown == again == [302] * 5 + [429]
@@ -160,7 +187,9 @@ def test_the_embedded_storage_clears_one_counter_or_all(tmp_path):
     assert storage.check()
 
 
-def test_two_worker_processes_sharing_redis_together_let_exactly_the_limit_through(app, make_user, tmp_path, redis_for_test):
+def test_two_worker_processes_sharing_redis_together_let_exactly_the_limit_through(
+    app, make_user, tmp_path, redis_for_test
+):
     user = make_user()
     instance = tmp_path / "instance"
 
@@ -224,10 +253,8 @@ class RedisThatGoesAway:
 
     def stop(self) -> None:
         for connection in [self.listener, *self.connections]:
-            try:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)  # wakes the threads blocked on it
-            except OSError:
-                pass
             connection.close()
         for thread in self.threads:
             thread.join(timeout=10)

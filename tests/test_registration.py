@@ -1,4 +1,5 @@
 import itertools
+from datetime import UTC
 
 import pytest
 
@@ -6,13 +7,15 @@ from workshop.extensions import db
 from workshop.registration.models import Registration
 from workshop.registration.states import State, is_allowed
 
-from .conftest import login, logout, register, submit, text_part
+from .conftest import login, register, submit, text_part
 
 _emails = itertools.count(1)
 
 
 def registration_of(user, event) -> Registration | None:
-    return db.session.scalar(db.select(Registration).where(Registration.user_id == user.id, Registration.event_id == event.id))
+    return db.session.scalar(
+        db.select(Registration).where(Registration.user_id == user.id, Registration.event_id == event.id)
+    )
 
 
 def state_of(user, event) -> State:
@@ -68,9 +71,14 @@ def test_a_cancellation_promotes_the_first_on_the_waiting_list(app, make_user, m
     assert response.status_code == 302
     assert [state_of(u, event) for u in (first, second, third)] == [State.CANCELLED, State.CONFIRMED, State.WAITLISTED]
     assert mailbox.last_to(second.email)["Subject"] == "You have a place at Study tour"
-    assert "You are number 1 on the waiting list." in third_client.get(f"/registrations/{registration_of(third, event).id}").get_data(as_text=True)
+    assert "You are number 1 on the waiting list." in third_client.get(
+        f"/registrations/{registration_of(third, event).id}"
+    ).get_data(as_text=True)
     history = registration_of(second, event).changes
-    assert [(c.from_state, c.to_state, c.actor) for c in history] == [(None, State.WAITLISTED, second), (State.WAITLISTED, State.CONFIRMED, None)]
+    assert [(c.from_state, c.to_state, c.actor) for c in history] == [
+        (None, State.WAITLISTED, second),
+        (State.WAITLISTED, State.CONFIRMED, None),
+    ]
 
 
 def test_raising_the_capacity_promotes_the_waiting_list_at_once(app, make_user, make_event, mailbox):
@@ -84,13 +92,23 @@ def test_raising_the_capacity_promotes_the_waiting_list_at_once(app, make_user, 
     fourth, _ = register_as(app, make_user, event)
     organiser_client = app.test_client()
     login(organiser_client, organiser)
-    form = EVENT_FORM | {"status": "published", "capacity": "3", "registration_opens_at": "", "registration_closes_at": ""}
+    form = EVENT_FORM | {
+        "status": "published",
+        "capacity": "3",
+        "registration_opens_at": "",
+        "registration_closes_at": "",
+    }
     del form["approval_required"]
 
     response = submit(organiser_client, f"/manage/events/{event.slug}/edit", form)
 
     assert response.status_code == 302, response.get_data(as_text=True)
-    assert [state_of(u, event) for u in (first, second, third, fourth)] == [State.CONFIRMED, State.CONFIRMED, State.CONFIRMED, State.WAITLISTED]
+    assert [state_of(u, event) for u in (first, second, third, fourth)] == [
+        State.CONFIRMED,
+        State.CONFIRMED,
+        State.CONFIRMED,
+        State.WAITLISTED,
+    ]
     assert mailbox.last_to(third.email)["Subject"] == f"You have a place at {EVENT_FORM['title']}"
     assert registration_of(fourth, event).changes[-1].to_state is State.WAITLISTED
     assert "You are number 1 on the waiting list." in _page_of(app, fourth, event)
@@ -131,7 +149,12 @@ def test_a_second_registration_by_the_same_person_is_refused(app, make_user, mak
     from workshop.registration.services import Details
 
     with app.test_request_context(), pytest.raises(services.DomainError, match="registered for this event already"):
-        services.register(user, event.id, Details("Li Wei", "MOHRSS", services.OrganisationType.GOVERNMENT, "CN", services.Sex.MALE), True)
+        services.register(
+            user,
+            event.id,
+            Details("Li Wei", "MOHRSS", services.OrganisationType.GOVERNMENT, "CN", services.Sex.MALE),
+            True,
+        )
     assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 1
 
 
@@ -154,14 +177,17 @@ def test_registration_needs_the_privacy_agreement(client, make_user, make_event)
 
 
 def test_registration_is_refused_outside_the_window(client, make_user, make_event):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     closed = make_event(registration_closes_at=now - timedelta(days=1))
     not_yet = make_event(registration_opens_at=now + timedelta(days=1))
     user = make_user()
     login(client, user)
-    for event, message in ((closed, "Registration for this event has closed."), (not_yet, "Registration has not opened yet.")):
+    for event, message in (
+        (closed, "Registration for this event has closed."),
+        (not_yet, "Registration has not opened yet."),
+    ):
         page = register(client, event).get_data(as_text=True)
         assert message in page
         assert registration_of(user, event) is None
@@ -239,7 +265,12 @@ def test_the_states_as_stored():
 
 
 def visitor_fields(**overrides):
-    fields = {"email": "wang.fang@example.org", "password": "plum blossom 2027", "confirm": "plum blossom 2027", "locale": "zh"}
+    fields = {
+        "email": "wang.fang@example.org",
+        "password": "plum blossom 2027",
+        "confirm": "plum blossom 2027",
+        "locale": "zh",
+    }
     fields.update(overrides)
     return fields
 
@@ -265,7 +296,9 @@ def test_a_visitor_with_a_known_e_mail_is_asked_to_log_in(client, make_user, mak
     event = make_event()
     make_user(email="wang.fang@example.org")
 
-    page = register(client, event, full_name="Wang Fang", **visitor_fields(email="Wang.Fang@example.org")).get_data(as_text=True)
+    page = register(client, event, full_name="Wang Fang", **visitor_fields(email="Wang.Fang@example.org")).get_data(
+        as_text=True
+    )
 
     assert "Log in to register with it." in page
     assert 'value="Wang Fang"' in page  # what was typed is still there
@@ -282,7 +315,7 @@ def test_a_visitor_with_a_weak_password_changes_nothing(client, make_event):
 
 
 def test_answers_can_be_changed_until_registration_closes(app, make_user, make_event):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     event = make_event()
     user, client = register_as(app, make_user, event)
@@ -291,11 +324,16 @@ def test_answers_can_be_changed_until_registration_closes(app, make_user, make_e
     submit(client, f"/registrations/{registration.id}", {**REGISTRATION_FORM_CHANGED})
     assert registration_of(user, event).dietary_needs == "Vegetarian"
 
-    event.registration_closes_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    event.registration_closes_at = datetime.now(UTC) - timedelta(minutes=1)
     db.session.commit()
     page = client.get(f"/registrations/{registration.id}").get_data(as_text=True)
     assert "Save changes" not in page
-    response = submit(client, f"/registrations/{registration.id}", {**REGISTRATION_FORM_CHANGED, "dietary_needs": "Halal"}, form_url="/")
+    response = submit(
+        client,
+        f"/registrations/{registration.id}",
+        {**REGISTRATION_FORM_CHANGED, "dietary_needs": "Halal"},
+        form_url="/",
+    )
     assert registration_of(user, event).dietary_needs == "Vegetarian"
     assert response.status_code in (200, 302)
 
@@ -332,9 +370,15 @@ def test_a_registration_in_chinese_round_trips_to_the_page_and_the_e_mail(client
     event = make_event(title="移民管理能力建设研讨会")
     user = make_user(locale="zh", email="zhao.lei@example.org")
     login(client, user)
-    register(client, event, full_name="Zhao Lei", native_name="赵磊", organisation="人力资源和社会保障部", job_title="处长")
+    register(
+        client, event, full_name="Zhao Lei", native_name="赵磊", organisation="人力资源和社会保障部", job_title="处长"
+    )
     registration = registration_of(user, event)
-    assert (registration.native_name, registration.organisation, registration.job_title) == ("赵磊", "人力资源和社会保障部", "处长")
+    assert (registration.native_name, registration.organisation, registration.job_title) == (
+        "赵磊",
+        "人力资源和社会保障部",
+        "处长",
+    )
     page = client.get(f"/registrations/{registration.id}").get_data(as_text=True)
     assert "人力资源和社会保障部" in page and "赵磊" in page
     message = mailbox.last_to("zhao.lei@example.org")

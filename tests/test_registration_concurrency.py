@@ -8,13 +8,14 @@ with its own database connection.
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
 
 import requests
 
+from workshop.extensions import db
 from workshop.registration import services
 from workshop.registration.models import Registration
 from workshop.registration.states import State
-from workshop.extensions import db
 
 from .conftest import PASSWORD, REGISTRATION_FORM
 
@@ -98,7 +99,7 @@ def test_twenty_simultaneous_cancellations_promote_the_waiting_list_in_order(app
 
 
 def make_registration(event, user, state: State, seq: int | None = None) -> Registration:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     registration = Registration(
         event_id=event.id,
@@ -110,7 +111,7 @@ def make_registration(event, user, state: State, seq: int | None = None) -> Regi
         organisation_type=services.OrganisationType.GOVERNMENT,
         country="CN",
         sex=services.Sex.FEMALE,
-        privacy_accepted_at=datetime.now(timezone.utc),
+        privacy_accepted_at=datetime.now(UTC),
     )
     db.session.add(registration)
     db.session.commit()
@@ -121,7 +122,10 @@ def prepared_cancellation(base: str, registration: Registration):
     session = requests.Session()
     login = f"{base}/login"
     response = session.post(
-        login, data={"csrf_token": csrf_token_of(session, login), "email": registration.user.email, "password": PASSWORD}, allow_redirects=False, timeout=30
+        login,
+        data={"csrf_token": csrf_token_of(session, login), "email": registration.user.email, "password": PASSWORD},
+        allow_redirects=False,
+        timeout=30,
     )
     assert response.status_code == 302
     url = f"{base}/registrations/{registration.id}/cancel"

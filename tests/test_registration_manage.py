@@ -1,55 +1,19 @@
 """Organisers manage the registrations of their event: the list, decisions one by one or many
 at once, e-mails to participants, a registration's full page, and who may see any of it."""
 
-import itertools
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-import pytest
 from sqlalchemy import event as sa_event
 
 from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration import services
-from workshop.registration.models import Answer, OrganisationType, QuestionKind, Registration, Sex
+from workshop.registration.models import OrganisationType, QuestionKind, Registration, Sex
 from workshop.registration.states import State
 
 from .conftest import login, register, submit, text_part
-
-_people = itertools.count(1)
-
-
-@pytest.fixture
-def add_registration(make_user):
-    """A registration put straight into the database (the participant side is tested elsewhere)."""
-
-    def add(event, state=State.CONFIRMED, email=None, locale="en", answers=None, created_at=None, **fields) -> Registration:
-        n = next(_people)
-        values = dict(
-            full_name=f"Participant {n}",
-            organisation="Ministry of Labour",
-            organisation_type=OrganisationType.GOVERNMENT,
-            country="GB",
-            sex=Sex.FEMALE,
-            privacy_accepted_at=datetime.now(timezone.utc),
-        )
-        values.update(fields)
-        user = make_user(email=email or f"participant{n}@example.org", locale=locale, full_name=values["full_name"])
-        registration = Registration(event_id=event.id, user_id=user.id, state=state, **values)
-        if created_at:
-            registration.created_at = created_at
-        if state is State.WAITLISTED:
-            registration.waitlist_seq = services.next_waitlist_seq(event.id)
-        for question, value in (answers or {}).items():
-            answer = Answer(question_id=question.id)
-            answer.value = value
-            registration.answers.append(answer)
-        db.session.add(registration)
-        db.session.commit()
-        return registration
-
-    return add
 
 
 def list_url(event, **params) -> str:
@@ -87,7 +51,9 @@ def as_organiser(app, event):
 
 def test_the_list_shows_the_counts_per_state_and_each_registration(app, make_event, add_registration):
     event = make_event(title="Social dialogue workshop")
-    add_registration(event, State.CONFIRMED, full_name="Li Wei", native_name="李伟", organisation="MOHRSS", country="CN")
+    add_registration(
+        event, State.CONFIRMED, full_name="Li Wei", native_name="李伟", organisation="MOHRSS", country="CN"
+    )
     add_registration(event, State.CONFIRMED)
     add_registration(event, State.PENDING)
     waiting = add_registration(event, State.WAITLISTED, full_name="Anna Schmidt")
@@ -107,8 +73,21 @@ def test_the_list_shows_the_counts_per_state_and_each_registration(app, make_eve
 def test_the_list_filters_by_state_country_organisation_type_and_sex(app, make_event, add_registration):
     event = make_event()
     add_registration(event, State.PENDING, full_name="Pending Government China", country="CN")
-    add_registration(event, State.CONFIRMED, full_name="Confirmed Workers Kenya", country="KE", organisation_type=OrganisationType.WORKERS)
-    add_registration(event, State.CONFIRMED, full_name="Confirmed Employers China", country="CN", organisation_type=OrganisationType.EMPLOYERS, sex=Sex.MALE)
+    add_registration(
+        event,
+        State.CONFIRMED,
+        full_name="Confirmed Workers Kenya",
+        country="KE",
+        organisation_type=OrganisationType.WORKERS,
+    )
+    add_registration(
+        event,
+        State.CONFIRMED,
+        full_name="Confirmed Employers China",
+        country="CN",
+        organisation_type=OrganisationType.EMPLOYERS,
+        sex=Sex.MALE,
+    )
     client = as_organiser(app, event)
 
     def listed(**params):
@@ -125,8 +104,16 @@ def test_the_list_filters_by_state_country_organisation_type_and_sex(app, make_e
 
 def test_the_search_finds_chinese_names_organisations_and_e_mails_in_any_case(app, make_event, add_registration):
     event = make_event()
-    add_registration(event, full_name="Zhang Wei", native_name="张伟", organisation="All-China Federation of Trade Unions", email="zhang.wei@acftu.example.org")
-    add_registration(event, full_name="Maria Rossi", organisation="Università di Bologna", email="m.rossi@unibo.example.org")
+    add_registration(
+        event,
+        full_name="Zhang Wei",
+        native_name="张伟",
+        organisation="All-China Federation of Trade Unions",
+        email="zhang.wei@acftu.example.org",
+    )
+    add_registration(
+        event, full_name="Maria Rossi", organisation="Università di Bologna", email="m.rossi@unibo.example.org"
+    )
     add_registration(event, full_name="Percent 100%_", organisation="Other")
     client = as_organiser(app, event)
 
@@ -146,9 +133,11 @@ def test_the_search_finds_chinese_names_organisations_and_e_mails_in_any_case(ap
 
 def test_the_list_has_pages_of_50_and_the_links_keep_the_filters(app, make_event, add_registration):
     event = make_event()
-    start = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2030, 1, 1, tzinfo=UTC)
     for i in range(52):
-        add_registration(event, State.CONFIRMED, full_name=f"Person {i:03d}", country="FR", created_at=start + timedelta(minutes=i))
+        add_registration(
+            event, State.CONFIRMED, full_name=f"Person {i:03d}", country="FR", created_at=start + timedelta(minutes=i)
+        )
     add_registration(event, State.CONFIRMED, full_name="Not in France", country="DE")
     client = as_organiser(app, event)
 
@@ -186,7 +175,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows_shown(app, make_event
 
     few = count_queries(lambda: client.get(list_url(event)))
     for i in range(30):
-        add_registration(event, (State.CONFIRMED, State.WAITLISTED, State.PENDING)[i % 3], country=("CN", "GB", "KE")[i % 3])
+        add_registration(
+            event, (State.CONFIRMED, State.WAITLISTED, State.PENDING)[i % 3], country=("CN", "GB", "KE")[i % 3]
+        )
     many = count_queries(lambda: client.get(list_url(event)))
 
     assert many == few, f"{few} queries for 3 rows, {many} for 33"
@@ -195,7 +186,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows_shown(app, make_event
 # --- decisions on many at once --------------------------------------------------------
 
 
-def test_approving_three_with_two_places_confirms_two_and_waitlists_the_third(app, make_event, add_registration, mailbox):
+def test_approving_three_with_two_places_confirms_two_and_waitlists_the_third(
+    app, make_event, add_registration, mailbox
+):
     event = make_event(capacity=2, approval_required=True, title="Tripartite dialogue")
     first, second, third = (add_registration(event, State.PENDING) for _ in range(3))
     client = as_organiser(app, event)
@@ -252,7 +245,10 @@ def test_rejecting_with_a_reason_tells_the_participant_why(app, make_event, add_
 
     registration = db.session.get(Registration, pending.id)
     assert registration.state is State.REJECTED
-    assert (registration.changes[-1].reason, registration.changes[-1].actor_id) == ("The course is for labour inspectors only.", event.organisers[0].id)
+    assert (registration.changes[-1].reason, registration.changes[-1].actor_id) == (
+        "The course is for labour inspectors only.",
+        event.organisers[0].id,
+    )
     message = mailbox.last_to("applicant@example.org")
     assert message["Subject"] == "Your registration for Labour migration course"
     assert "The course is for labour inspectors only." in text_part(message)
@@ -312,12 +308,21 @@ def test_an_unknown_action_is_refused(app, make_event, add_registration):
 
 def test_organisers_e_mail_the_selected_participants_each_in_their_language(app, make_event, add_registration, mailbox):
     event = make_event(title="Skills for green jobs")
-    chinese = add_registration(event, full_name="Chen Jing", native_name="陈静", email="chen.jing@example.org", locale="zh")
+    chinese = add_registration(
+        event, full_name="Chen Jing", native_name="陈静", email="chen.jing@example.org", locale="zh"
+    )
     english = add_registration(event, full_name="John Smith", email="john.smith@example.org", locale="en")
-    not_chosen = add_registration(event, email="not.chosen@example.org")
+    add_registration(event, email="not.chosen@example.org")
     client = as_organiser(app, event)
 
-    response = act(client, event, "message", [chinese, english], subject="Visa letters / 签证邀请函", text="The letters are ready.\n\n邀请函已准备好。")
+    response = act(
+        client,
+        event,
+        "message",
+        [chinese, english],
+        subject="Visa letters / 签证邀请函",
+        text="The letters are ready.\n\n邀请函已准备好。",
+    )
 
     progress = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The message is being sent to 2 people." in progress and "Finished: 2 of 2 done." in progress
@@ -333,7 +338,9 @@ def test_an_e_mail_without_a_subject_is_not_sent_and_the_text_stays(app, make_ev
     chosen = add_registration(event)
     client = as_organiser(app, event)
 
-    page = act(client, event, "message", [chosen], subject="", text="Please bring your passport.").get_data(as_text=True)
+    page = act(client, event, "message", [chosen], subject="", text="Please bring your passport.").get_data(
+        as_text=True
+    )
 
     assert "Write a subject." in page
     assert "Please bring your passport." in page
@@ -345,7 +352,9 @@ def test_an_e_mail_without_a_subject_is_not_sent_and_the_text_stays(app, make_ev
 
 def test_a_registrations_page_shows_every_field_answer_and_change(app, make_event, add_registration, make_question):
     event = make_event(approval_required=True)
-    hotel = make_question(event, QuestionKind.SINGLE_CHOICE, "Hotel", options=["Beijing Hotel", "Own arrangement"], position=0)
+    hotel = make_question(
+        event, QuestionKind.SINGLE_CHOICE, "Hotel", options=["Beijing Hotel", "Own arrangement"], position=0
+    )
     health = make_question(event, QuestionKind.LONG_TEXT, "Health conditions", sensitive=True, position=1)
     old = make_question(event, QuestionKind.YES_NO, "Attends the dinner", position=2)
     registration = add_registration(
@@ -366,7 +375,17 @@ def test_a_registrations_page_shows_every_field_answer_and_change(app, make_even
 
     page = client.get(page_url(event, registration)).get_data(as_text=True)
 
-    for text in ("Liu Yang", "刘洋", registration.user.email, "Ministry of Labour", "Government", "United Kingdom", "Male", "Halal", "Wheelchair access"):
+    for text in (
+        "Liu Yang",
+        "刘洋",
+        registration.user.email,
+        "Ministry of Labour",
+        "Government",
+        "United Kingdom",
+        "Male",
+        "Halal",
+        "Wheelchair access",
+    ):
         assert text in page, text
     assert re.search(r"Visa letter needed</dt><dd[^>]*>Yes<", page)
     assert "Beijing Hotel" in page and "Asthma" in page
@@ -384,7 +403,9 @@ def test_single_decisions_on_a_registrations_page(app, make_event, add_registrat
     assert "Give the reason; the participant will read it." in refused.get_data(as_text=True)
     assert state_of(registration) is State.PENDING
 
-    response = submit(client, page_url(event, registration), {"action": "reject", "reason": "Places are for government officials."})
+    response = submit(
+        client, page_url(event, registration), {"action": "reject", "reason": "Places are for government officials."}
+    )
     assert response.headers["Location"] == page_url(event, registration)
     page = client.get(page_url(event, registration)).get_data(as_text=True)
     assert "Registrations rejected: 1." in page and "Places are for government officials." in page
@@ -393,7 +414,9 @@ def test_single_decisions_on_a_registrations_page(app, make_event, add_registrat
     assert "Places are for government officials." in text_part(mailbox.last_to("one@example.org"))
 
 
-def test_a_registration_of_another_event_is_not_found_on_this_events_pages(app, make_event, add_registration, make_user):
+def test_a_registration_of_another_event_is_not_found_on_this_events_pages(
+    app, make_event, add_registration, make_user
+):
     organiser = make_user(can_create_events=True)
     mine, other = make_event(organiser=organiser), make_event(organiser=organiser, approval_required=True)
     theirs = add_registration(other, State.PENDING)
@@ -422,9 +445,13 @@ def test_a_participant_gets_403_and_never_the_data(app, make_event, add_registra
     ):
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "Secret Person" not in response.get_data(as_text=True) and "Kosher" not in response.get_data(as_text=True)
+        assert "Secret Person" not in response.get_data(as_text=True) and "Kosher" not in response.get_data(
+            as_text=True
+        )
     token_page = f"/events/{event.slug}"
-    response = submit(client, list_url(event), {"action": "approve", "ids": [str(registration.id)]}, form_url=token_page)
+    response = submit(
+        client, list_url(event), {"action": "approve", "ids": [str(registration.id)]}, form_url=token_page
+    )
     assert response.status_code == 403
     assert state_of(registration) is State.PENDING
 
@@ -453,7 +480,9 @@ def test_an_organiser_of_one_event_cannot_act_on_another(app, make_event, add_re
     response = act(client, event_a, "reject", [theirs], reason="no")
     assert "Person of B" not in response.get_data(as_text=True)
     # posted to B's list with a token from A's page: refused
-    response = submit(client, list_url(event_b), {"action": "approve", "ids": [str(theirs.id)]}, form_url=list_url(event_a))
+    response = submit(
+        client, list_url(event_b), {"action": "approve", "ids": [str(theirs.id)]}, form_url=list_url(event_a)
+    )
     assert response.status_code == 403
     assert state_of(theirs) is State.PENDING
 
@@ -482,7 +511,15 @@ def test_a_registration_made_in_chinese_shows_on_the_organisers_pages(app, make_
     participant = make_user(locale="zh", email="sun.li@example.org")
     client = app.test_client()
     login(client, participant)
-    register(client, event, full_name="Sun Li", native_name="孙丽", organisation="国家移民管理局", job_title="处长", dietary_needs="清真")
+    register(
+        client,
+        event,
+        full_name="Sun Li",
+        native_name="孙丽",
+        organisation="国家移民管理局",
+        job_title="处长",
+        dietary_needs="清真",
+    )
     registration = db.session.scalar(db.select(Registration).where(Registration.user_id == participant.id))
     organiser = as_organiser(app, event)
 
@@ -493,7 +530,9 @@ def test_a_registration_made_in_chinese_shows_on_the_organisers_pages(app, make_
     assert names_listed(listed) == ["Sun Li"] and "国家移民管理局" in listed
     assert all(text in page for text in ("孙丽", "国家移民管理局", "处长", "清真"))
     message = mailbox.last_to("sun.li@example.org")
-    assert message["Subject"] == "会议通知" and "请携带护照。" in text_part(message) and "孙丽" not in message["Subject"]
+    assert (
+        message["Subject"] == "会议通知" and "请携带护照。" in text_part(message) and "孙丽" not in message["Subject"]
+    )
 
 
 def test_the_organisers_pages_are_in_chinese_for_a_chinese_organiser(app, make_event, make_user, add_registration):
@@ -503,19 +542,28 @@ def test_the_organisers_pages_are_in_chinese_for_a_chinese_organiser(app, make_e
     client = as_organiser(app, event)
     page = client.get(list_url(event)).get_data(as_text=True)
     questions = client.get(f"/manage/events/{event.slug}/questions").get_data(as_text=True)
-    for english in ("Registrations", "Decide on the selected registrations", "E-mail the selected participants", "Export", "Columns"):
+    for english in (
+        "Registrations",
+        "Decide on the selected registrations",
+        "E-mail the selected participants",
+        "Export",
+        "Columns",
+    ):
         assert english not in page, english
     for english in ("Add a question", "Kind of answer", "Short text"):
         assert english not in questions, english
 
 
-
-def test_an_action_without_a_csrf_token_changes_nothing_and_keeps_what_was_typed(app, make_event, add_registration, mailbox):
+def test_an_action_without_a_csrf_token_changes_nothing_and_keeps_what_was_typed(
+    app, make_event, add_registration, mailbox
+):
     event = make_event(approval_required=True)
     pending = add_registration(event, State.PENDING)
     client = as_organiser(app, event)
 
-    response = client.post(list_url(event), data={"action": "reject", "ids": [str(pending.id)], "reason": "Typed reason"})
+    response = client.post(
+        list_url(event), data={"action": "reject", "ids": [str(pending.id)], "reason": "Typed reason"}
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -15,7 +15,13 @@ from sqlalchemy import event as sa_event
 from workshop.agenda.models import SessionKind, SpeakerRole
 from workshop.attendance.models import Attendance, Method
 from workshop.extensions import db
-from workshop.feedback.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationQuestionKind, EvaluationResponse
+from workshop.feedback.models import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationQuestionKind,
+    EvaluationResponse,
+)
 from workshop.materials.models import Material, MaterialVersion, Visibility
 from workshop.registration.models import OrganisationType, Sex
 from workshop.registration.states import State
@@ -38,8 +44,17 @@ def text_of(data: bytes) -> str:
     return "\n".join(pages_of(data))
 
 
-def participant(make_user, event, name, native="", state=State.CONFIRMED, listed=False, country="CN", sex=Sex.FEMALE,
-                kind=OrganisationType.GOVERNMENT):
+def participant(
+    make_user,
+    event,
+    name,
+    native="",
+    state=State.CONFIRMED,
+    listed=False,
+    country="CN",
+    sex=Sex.FEMALE,
+    kind=OrganisationType.GOVERNMENT,
+):
     user = make_user(full_name=name, native_name=native)
     registration = make_registration(event, user, state)
     registration.listed_publicly = listed
@@ -50,16 +65,31 @@ def participant(make_user, event, name, native="", state=State.CONFIRMED, listed
 
 
 def mark(event, registration, session):
-    db.session.add(Attendance(registration_id=registration.id, event_id=event.id, session_id=session.id, slot=session.id,
-                              present=True, method=Method.ROSTER))
+    db.session.add(
+        Attendance(
+            registration_id=registration.id,
+            event_id=event.id,
+            session_id=session.id,
+            slot=session.id,
+            present=True,
+            method=Method.ROSTER,
+        )
+    )
     db.session.commit()
 
 
 def evaluation_of(event, ratings, comments, session=None):
     db.session.add(Evaluation(event_id=event.id, anonymous=True))
-    rating = EvaluationQuestion(event_id=event.id, kind=EvaluationQuestionKind.RATING, label="How useful was the workshop?", position=0)
-    comment = EvaluationQuestion(event_id=event.id, kind=EvaluationQuestionKind.TEXT, label="What should change?", position=1,
-                                 session_id=session.id if session else None)
+    rating = EvaluationQuestion(
+        event_id=event.id, kind=EvaluationQuestionKind.RATING, label="How useful was the workshop?", position=0
+    )
+    comment = EvaluationQuestion(
+        event_id=event.id,
+        kind=EvaluationQuestionKind.TEXT,
+        label="What should change?",
+        position=1,
+        session_id=session.id if session else None,
+    )
     db.session.add_all([rating, comment])
     db.session.flush()
     for n, value in enumerate(ratings):
@@ -74,22 +104,59 @@ def evaluation_of(event, ratings, comments, session=None):
 def workshop(app, make_user, make_event, make_session, make_speaker):
     """A workshop in Beijing with everything a report shows; Hidden Person did not agree to be listed."""
     event = make_event(
-        title="Labour Migration Workshop", timezone="Asia/Shanghai", venue="Friendship Hotel", city="Beijing", country="CN",
-        partners=["International Labour Organization", "Tsinghua University"], summary="Officials and researchers compare practice.",
+        title="Labour Migration Workshop",
+        timezone="Asia/Shanghai",
+        venue="Friendship Hotel",
+        city="Beijing",
+        country="CN",
+        partners=["International Labour Organization", "Tsinghua University"],
+        summary="Officials and researchers compare practice.",
     )
     opening = make_session(event, "Opening plenary", minutes=60, room="Main hall")
-    make_session(event, "Coffee break", kind=SessionKind.BREAK, start=event.starts_at + timedelta(hours=1), minutes=30,
-                 counts_for_attendance=False)
-    panel = make_session(event, "Panel on fair recruitment", kind=SessionKind.PANEL, start=event.starts_at + timedelta(hours=2))
-    make_speaker(event, "Wang Fang", "王芳", sessions=[opening], role=SpeakerRole.CHAIR, affiliation="Renmin University of China",
-                 title="Professor", biography="Directs *labour migration* studies since 2012.")
-    make_speaker(event, "Zhao Lei", "赵磊", sessions=[panel], role=SpeakerRole.RAPPORTEUR, affiliation="ILO Office for China")
-    db.session.add_all([
-        ReportSection(event_id=event.id, kind=SectionKind.EXECUTIVE_SUMMARY, body="The workshop agreed on **fair recruitment**.", position=0),
-        ReportSection(event_id=event.id, kind=SectionKind.BACKGROUND, body="背景：劳动力迁移治理的经验交流。\n\n- first point\n- second point", position=1),
-        ReportSection(event_id=event.id, kind=SectionKind.OBJECTIVES, body="   ", position=2),  # nothing written: left out
-        SessionSummary(session_id=panel.id, body="Participants agreed on better pre-departure information."),
-    ])
+    make_session(
+        event,
+        "Coffee break",
+        kind=SessionKind.BREAK,
+        start=event.starts_at + timedelta(hours=1),
+        minutes=30,
+        counts_for_attendance=False,
+    )
+    panel = make_session(
+        event, "Panel on fair recruitment", kind=SessionKind.PANEL, start=event.starts_at + timedelta(hours=2)
+    )
+    make_speaker(
+        event,
+        "Wang Fang",
+        "王芳",
+        sessions=[opening],
+        role=SpeakerRole.CHAIR,
+        affiliation="Renmin University of China",
+        title="Professor",
+        biography="Directs *labour migration* studies since 2012.",
+    )
+    make_speaker(
+        event, "Zhao Lei", "赵磊", sessions=[panel], role=SpeakerRole.RAPPORTEUR, affiliation="ILO Office for China"
+    )
+    db.session.add_all(
+        [
+            ReportSection(
+                event_id=event.id,
+                kind=SectionKind.EXECUTIVE_SUMMARY,
+                body="The workshop agreed on **fair recruitment**.",
+                position=0,
+            ),
+            ReportSection(
+                event_id=event.id,
+                kind=SectionKind.BACKGROUND,
+                body="背景：劳动力迁移治理的经验交流。\n\n- first point\n- second point",
+                position=1,
+            ),
+            ReportSection(
+                event_id=event.id, kind=SectionKind.OBJECTIVES, body="   ", position=2
+            ),  # nothing written: left out
+            SessionSummary(session_id=panel.id, body="Participants agreed on better pre-departure information."),
+        ]
+    )
     listed = participant(make_user, event, "Listed Person", "李伟", listed=True)
     hidden = participant(make_user, event, "Hidden Person", country="GB", sex=Sex.MALE, kind=OrganisationType.WORKERS)
     participant(make_user, event, "Waiting Person", state=State.WAITLISTED, listed=True, country="FR")
@@ -97,10 +164,36 @@ def workshop(app, make_user, make_event, make_session, make_speaker):
     mark(event, hidden, opening)
     mark(event, listed, panel)
     evaluation_of(event, [5, 4], ["More time for questions.", "Translate the slides."])
-    db.session.add(Material(event_id=event.id, title="Recruitment fees study", url="https://www.ilo.org/fees", visibility=Visibility.PUBLIC))
+    db.session.add(
+        Material(
+            event_id=event.id,
+            title="Recruitment fees study",
+            url="https://www.ilo.org/fees",
+            visibility=Visibility.PUBLIC,
+        )
+    )
     slides = Material(event_id=event.id, session_id=panel.id, title="Panel slides", visibility=Visibility.PARTICIPANTS)
-    slides.versions = [MaterialVersion(number=1, storage_key="k" * 32, filename="slides.pdf", content_type="application/pdf", size=2_400_000, sha256="0" * 64)]
-    db.session.add_all([slides, Material(event_id=event.id, title="Budget notes", url="https://example.org/budget", visibility=Visibility.ORGANISERS)])
+    slides.versions = [
+        MaterialVersion(
+            number=1,
+            storage_key="k" * 32,
+            filename="slides.pdf",
+            content_type="application/pdf",
+            size=2_400_000,
+            sha256="0" * 64,
+        )
+    ]
+    db.session.add_all(
+        [
+            slides,
+            Material(
+                event_id=event.id,
+                title="Budget notes",
+                url="https://example.org/budget",
+                visibility=Visibility.ORGANISERS,
+            ),
+        ]
+    )
     db.session.commit()
     return event
 
@@ -143,8 +236,20 @@ def test_the_contents_give_each_heading_its_page_and_every_page_after_the_cover_
         assert f"Page {number} of {total}" in page
         assert "Labour Migration Workshop" in page  # the running header
     contents = pages[1]
-    expected = ["Executive summary", "Background", "Agenda", "Speakers", "Session summaries", "Panel on fair recruitment",
-                "Participation", "By country", "Attendance per session", "Evaluation", "List of participants", "Materials"]
+    expected = [
+        "Executive summary",
+        "Background",
+        "Agenda",
+        "Speakers",
+        "Session summaries",
+        "Panel on fair recruitment",
+        "Participation",
+        "By country",
+        "Attendance per session",
+        "Evaluation",
+        "List of participants",
+        "Materials",
+    ]
     for title in expected:
         match = re.search(rf"^\s*([0-9A-Z.]+)\s+{re.escape(title)}\s+(\d+)$", contents, re.MULTILINE)
         assert match, f"{title!r} is not in the contents:\n{contents}"
@@ -176,7 +281,9 @@ def test_evaluation_results_show_the_average_and_the_comments_without_names(app,
 def test_the_chinese_names_are_set_in_the_cjk_font_and_can_be_copied(app, workshop):
     data = render(app, workshop)
     reader = PdfReader(io.BytesIO(data))
-    used = {str(font["/BaseFont"]) for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()}
+    used = {
+        str(font["/BaseFont"]) for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()
+    }
 
     assert "/STSong-Light" in used
     assert "王芳" in text_of(data) and "赵磊" in text_of(data)
@@ -209,13 +316,27 @@ def test_an_event_without_participants_or_sessions_still_gives_a_report_that_say
 
 def test_a_script_tag_and_paragraph_markup_in_what_people_wrote_stay_text(app, make_event):
     event = make_event(title="Workshop with odd text")
-    db.session.add_all([
-        ReportSection(event_id=event.id, kind=SectionKind.EXECUTIVE_SUMMARY, position=0,
-                      body='<script>alert("stolen")</script>The panel agreed on **three** points.'),
-        ReportSection(event_id=event.id, kind=SectionKind.OTHER, title="Notes <b>bold</b> & more", position=1,
-                      body='Tags like <font size="40">this</font>, <para> and &lt;b&gt; are text: `<b>x</b>` and 1 < 2 & 3 > 2.\n\n'
-                           "| a | b |\n|---|---|\n| <i>one</i> | 二 |\n\n    <pre> kept </pre>\n\n> quoted <u>text</u>"),
-    ])
+    db.session.add_all(
+        [
+            ReportSection(
+                event_id=event.id,
+                kind=SectionKind.EXECUTIVE_SUMMARY,
+                position=0,
+                body='<script>alert("stolen")</script>The panel agreed on **three** points.',
+            ),
+            ReportSection(
+                event_id=event.id,
+                kind=SectionKind.OTHER,
+                title="Notes <b>bold</b> & more",
+                position=1,
+                body=(
+                    'Tags like <font size="40">this</font>, <para> and &lt;b&gt; are text: `<b>x</b>` and 1 < 2 & 3 '
+                    "> 2.\n\n"
+                    "| a | b |\n|---|---|\n| <i>one</i> | 二 |\n\n    <pre> kept </pre>\n\n> quoted <u>text</u>"
+                ),
+            ),
+        ]
+    )
     db.session.commit()
 
     text = text_of(render(app, event))
@@ -241,11 +362,15 @@ def count_statements(app, event) -> int:
     return len(statements)
 
 
-def test_the_number_of_queries_does_not_grow_with_participants_sessions_and_answers(app, make_user, make_event, make_session, make_speaker):
+def test_the_number_of_queries_does_not_grow_with_participants_sessions_and_answers(
+    app, make_user, make_event, make_session, make_speaker
+):
     counts = []
     for size in (2, 12):
         event = make_event(title=f"Workshop of {size}")
-        sessions = [make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=n)) for n in range(size)]
+        sessions = [
+            make_session(event, f"Session {n}", start=event.starts_at + timedelta(hours=n)) for n in range(size)
+        ]
         for n, session in enumerate(sessions):
             make_speaker(event, f"Speaker {size}-{n}", "", sessions=[session])
             db.session.add(SessionSummary(session_id=session.id, body=f"Summary {n}"))

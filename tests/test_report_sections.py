@@ -11,10 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from workshop.agenda.models import SessionKind, SessionSpeaker, SpeakerRole
+from workshop.demo.reports import seed_demo_report
 from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
-from workshop.demo.reports import seed_demo_report
 from workshop.reports.models import ReportSection, SectionKind, SessionSummary
 
 from .conftest import login, make_registration, run_worker, submit
@@ -52,7 +52,9 @@ def organiser(make_user):
 
 @pytest.fixture
 def event(make_event, organiser):
-    return make_event(organiser=organiser, title="Labour Migration Workshop", slug="labour-migration-2027", timezone="Asia/Shanghai")
+    return make_event(
+        organiser=organiser, title="Labour Migration Workshop", slug="labour-migration-2027", timezone="Asia/Shanghai"
+    )
 
 
 @pytest.fixture
@@ -61,8 +63,12 @@ def programme(event, make_session, make_speaker, make_user):
     session; Wang Fang speaks in the opening but reports on nothing."""
     opening = make_session(event, "Opening plenary", minutes=60)
     make_session(event, "Coffee break", kind=SessionKind.BREAK, start=event.starts_at + timedelta(hours=1), minutes=30)
-    panel = make_session(event, "Panel on recruitment", kind=SessionKind.PANEL, start=event.starts_at + timedelta(hours=2))
-    cancelled = make_session(event, "Site visit", kind=SessionKind.SITE_VISIT, start=event.starts_at + timedelta(hours=5), cancelled=True)
+    panel = make_session(
+        event, "Panel on recruitment", kind=SessionKind.PANEL, start=event.starts_at + timedelta(hours=2)
+    )
+    cancelled = make_session(
+        event, "Site visit", kind=SessionKind.SITE_VISIT, start=event.starts_at + timedelta(hours=5), cancelled=True
+    )
     claire = make_user(full_name="Claire Dubois")
     zhao = make_user(full_name="Zhao Lei", native_name="赵磊")
     wang = make_user(full_name="Wang Fang", native_name="王芳")
@@ -75,7 +81,9 @@ def programme(event, make_session, make_speaker, make_user):
 def sections_of(event) -> list[ReportSection]:
     db.session.commit()  # a fresh snapshot: other connections wrote meanwhile
     db.session.expire_all()
-    return db.session.scalars(db.select(ReportSection).where(ReportSection.event_id == event.id).order_by(ReportSection.id)).all()
+    return db.session.scalars(
+        db.select(ReportSection).where(ReportSection.event_id == event.id).order_by(ReportSection.id)
+    ).all()
 
 
 def summary_of(session) -> SessionSummary | None:
@@ -144,7 +152,9 @@ def test_a_standard_section_can_be_renamed_and_given_back_its_standard_title(app
 def test_preview_shows_the_text_as_it_will_read_without_saving_it(app, event, organiser):
     client = as_user(app, organiser)
 
-    response = save_section(client, event, "conclusions", "1. More *information* before departure", preview="Preview", submit="")
+    response = save_section(
+        client, event, "conclusions", "1. More *information* before departure", preview="Preview", submit=""
+    )
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -156,13 +166,17 @@ def test_preview_shows_the_text_as_it_will_read_without_saving_it(app, event, or
 def test_an_organiser_adds_moves_and_deletes_sections_of_their_own(app, event, organiser):
     client = as_user(app, organiser)
     for title in ("Acknowledgements", "Annex: field notes"):
-        response = submit(client, NEW_SECTION.format(slug=event.slug), {"title": title, "body": f"Text of {title}.", "submit": "Save"})
+        response = submit(
+            client, NEW_SECTION.format(slug=event.slug), {"title": title, "body": f"Text of {title}.", "submit": "Save"}
+        )
         assert response.status_code == 302
     report = REPORT.format(slug=event.slug)
     assert section_titles(page(client, report))[5:] == ["Acknowledgements", "Annex: field notes"]
 
     notes = next(s for s in sections_of(event) if s.title == "Annex: field notes")
-    response = submit(client, f"{SECTION.format(slug=event.slug, key=notes.id)}/move", {"direction": "up"}, form_url=report)
+    response = submit(
+        client, f"{SECTION.format(slug=event.slug, key=notes.id)}/move", {"direction": "up"}, form_url=report
+    )
     assert response.status_code == 302
     assert section_titles(page(client, report))[5:] == ["Annex: field notes", "Acknowledgements"]
 
@@ -174,7 +188,14 @@ def test_an_organiser_adds_moves_and_deletes_sections_of_their_own(app, event, o
     assert "Delete “Annex: notes from the field”?" in page(client, delete)
     response = submit(client, delete, {})
     assert response.status_code == 302
-    assert section_titles(page(client, report)) == ["Executive summary", "Background", "Objectives", "Conclusions", "Recommendations", "Acknowledgements"]
+    assert section_titles(page(client, report)) == [
+        "Executive summary",
+        "Background",
+        "Objectives",
+        "Conclusions",
+        "Recommendations",
+        "Acknowledgements",
+    ]
 
 
 def test_a_standard_section_cannot_be_deleted_or_moved(app, event, organiser):
@@ -184,8 +205,16 @@ def test_a_standard_section_cannot_be_deleted_or_moved(app, event, organiser):
     report = REPORT.format(slug=event.slug)
 
     assert client.get(f"{SECTION.format(slug=event.slug, key=section.id)}/delete").status_code == 404
-    assert submit(client, f"{SECTION.format(slug=event.slug, key=section.id)}/delete", {}, form_url=report).status_code == 404
-    assert submit(client, f"{SECTION.format(slug=event.slug, key=section.id)}/move", {"direction": "down"}, form_url=report).status_code == 404
+    assert (
+        submit(client, f"{SECTION.format(slug=event.slug, key=section.id)}/delete", {}, form_url=report).status_code
+        == 404
+    )
+    assert (
+        submit(
+            client, f"{SECTION.format(slug=event.slug, key=section.id)}/move", {"direction": "down"}, form_url=report
+        ).status_code
+        == 404
+    )
     assert client.get(SECTION.format(slug=event.slug, key="nonsense")).status_code == 404
     assert [s.body for s in sections_of(event)] == ["Text."]
 
@@ -193,7 +222,9 @@ def test_a_standard_section_cannot_be_deleted_or_moved(app, event, organiser):
 def test_an_added_section_without_a_title_is_refused_and_nothing_is_stored(app, event, organiser):
     client = as_user(app, organiser)
 
-    response = submit(client, NEW_SECTION.format(slug=event.slug), {"title": "  ", "body": "Some words I typed.", "submit": "Save"})
+    response = submit(
+        client, NEW_SECTION.format(slug=event.slug), {"title": "  ", "body": "Some words I typed.", "submit": "Save"}
+    )
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -244,7 +275,9 @@ def test_a_text_of_exactly_the_limit_is_accepted(app, event, organiser):
 # --- session summaries ------------------------------------------------------------------------
 
 
-def test_the_summaries_page_lists_the_sessions_in_agenda_order_with_rapporteurs_and_state(app, event, organiser, programme):
+def test_the_summaries_page_lists_the_sessions_in_agenda_order_with_rapporteurs_and_state(
+    app, event, organiser, programme
+):
     client = as_user(app, organiser)
     db.session.add(SessionSummary(session_id=programme["panel"].id, body="Done.", updated_by_id=programme["zhao"].id))
     db.session.commit()
@@ -262,7 +295,11 @@ def test_the_summaries_page_lists_the_sessions_in_agenda_order_with_rapporteurs_
 
 def test_a_rapporteur_writes_the_summary_of_their_session_from_their_speaker_profile(app, event, programme):
     client = as_user(app, programme["claire"])
-    profile = db.session.scalar(db.select(SessionSpeaker).where(SessionSpeaker.session_id == programme["opening"].id, SessionSpeaker.role == SpeakerRole.RAPPORTEUR)).speaker
+    profile = db.session.scalar(
+        db.select(SessionSpeaker).where(
+            SessionSpeaker.session_id == programme["opening"].id, SessionSpeaker.role == SpeakerRole.RAPPORTEUR
+        )
+    ).speaker
     url = SUMMARY.format(slug=event.slug, session_id=programme["opening"].id)
 
     assert f'href="{url}"' in page(client, f"/account/speaker-profiles/{profile.id}")
@@ -281,7 +318,9 @@ def test_saving_a_summary_twice_keeps_one_summary_with_the_last_text(app, event,
     submit(client, url, {"body": "First draft.", "submit": "Save"})
     response = submit(client, url, {"body": "Final text.", "submit": "Save"})
 
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/report/summaries#session-{programme['panel'].id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/report/summaries#session-{programme['panel'].id}"
+    )
     rows = db.session.scalars(db.select(SessionSummary).where(SessionSummary.session_id == programme["panel"].id)).all()
     assert [row.body for row in rows] == ["Final text."]
     assert rows[0].updated_by_id == organiser.id
@@ -322,12 +361,14 @@ def test_the_report_downloads_as_a_pdf_named_after_the_event_with_the_current_te
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename=labour-migration-2027-report.pdf'
+    assert response.headers["Content-Disposition"] == "attachment; filename=labour-migration-2027-report.pdf"
     assert "Participants agreed on better pre-departure information." in pdf_text(response.data)
     assert "Last compiled" in page(client, REPORT.format(slug=event.slug))
 
     save_section(client, event, "executive_summary", "A corrected summary.")
-    assert "A corrected summary." in pdf_text(compiled_report(client, event).data)  # compiled again from the data as it is now
+    assert "A corrected summary." in pdf_text(
+        compiled_report(client, event).data
+    )  # compiled again from the data as it is now
 
 
 def test_the_compiled_report_opens_in_the_browser(app, event, organiser):
@@ -337,7 +378,7 @@ def test_the_compiled_report_opens_in_the_browser(app, event, organiser):
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'inline; filename=labour-migration-2027-report.pdf'
+    assert response.headers["Content-Disposition"] == "inline; filename=labour-migration-2027-report.pdf"
     assert response.headers["Cache-Control"] == "private, no-store"
     PdfReader(io.BytesIO(response.data))
 
@@ -346,10 +387,16 @@ def test_compiling_answers_at_once_and_the_worker_makes_the_pdf(app, event, orga
     from workshop.jobs.models import Job
 
     client = as_user(app, organiser)
-    assert "Compile the report first" in client.get(DOWNLOAD_PDF.format(slug=event.slug), follow_redirects=True).get_data(as_text=True)
+    assert "Compile the report first" in client.get(
+        DOWNLOAD_PDF.format(slug=event.slug), follow_redirects=True
+    ).get_data(as_text=True)
 
-    progress = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug)).headers["Location"]
-    again = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug)).headers["Location"]
+    progress = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug)).headers[
+        "Location"
+    ]
+    again = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug)).headers[
+        "Location"
+    ]
 
     assert again == progress  # a second click while it is being compiled
     assert "Waiting to start." in page(client, progress)
@@ -382,7 +429,9 @@ def test_participants_cannot_compile_the_report(app, event, make_user):
     assert client.post(COMPILE.format(slug=event.slug), data={}).status_code in (400, 403)
 
 
-def test_participants_speakers_and_organisers_of_other_events_get_403_from_the_report(app, event, programme, make_user, make_event):
+def test_participants_speakers_and_organisers_of_other_events_get_403_from_the_report(
+    app, event, programme, make_user, make_event
+):
     participant = make_user(full_name="Zhang Min")
     make_registration(event, participant, State.CONFIRMED)
     other_organiser = make_user(can_create_events=True)
@@ -391,13 +440,19 @@ def test_participants_speakers_and_organisers_of_other_events_get_403_from_the_r
         client = as_user(app, person)
         for url in organiser_pages(event):
             assert client.get(url).status_code == 403, url
-        response = client.post(SECTION.format(slug=event.slug, key="background"), data={"body": "Mine now", "submit": "Save"})
+        response = client.post(
+            SECTION.format(slug=event.slug, key="background"), data={"body": "Mine now", "submit": "Save"}
+        )
         assert response.status_code in (400, 403)
     assert sections_of(event) == []
 
 
 def test_a_speaker_who_is_not_the_rapporteur_may_not_write_the_summary(app, event, programme):
-    attempts = ((programme["wang"], programme["opening"]), (programme["zhao"], programme["opening"]), (programme["claire"], programme["panel"]))
+    attempts = (
+        (programme["wang"], programme["opening"]),
+        (programme["zhao"], programme["opening"]),
+        (programme["claire"], programme["panel"]),
+    )
     for person, session in attempts:
         client = as_user(app, person)
         url = SUMMARY.format(slug=event.slug, session_id=session.id)
@@ -407,7 +462,9 @@ def test_a_speaker_who_is_not_the_rapporteur_may_not_write_the_summary(app, even
     assert summary_of(programme["opening"]) is None and summary_of(programme["panel"]) is None
 
 
-def test_a_summary_of_a_session_of_another_event_is_not_found(app, event, organiser, programme, make_event, make_session):
+def test_a_summary_of_a_session_of_another_event_is_not_found(
+    app, event, organiser, programme, make_event, make_session
+):
     other = make_event(organiser=organiser)
     elsewhere = make_session(other, "Elsewhere")
     client = as_user(app, programme["claire"])
@@ -416,19 +473,21 @@ def test_a_summary_of_a_session_of_another_event_is_not_found(app, event, organi
     assert client.get(SUMMARY.format(slug=event.slug, session_id=999999)).status_code == 404
 
 
-def test_a_drafts_report_is_not_found_for_anybody_but_its_organisers(app, make_event, make_user, organiser, make_session):
+def test_a_drafts_report_is_not_found_for_anybody_but_its_organisers(
+    app, make_event, make_user, organiser, make_session
+):
     draft = make_event(organiser=organiser, status=EventStatus.DRAFT)
     session = make_session(draft, "Draft session")
     stranger = make_user()
     client = as_user(app, stranger)
 
-    for url in organiser_pages(draft) + [SUMMARY.format(slug=draft.slug, session_id=session.id)]:
+    for url in [*organiser_pages(draft), SUMMARY.format(slug=draft.slug, session_id=session.id)]:
         assert client.get(url).status_code == 404, url
     assert as_user(app, organiser).get(REPORT.format(slug=draft.slug)).status_code == 200
 
 
 def test_anonymous_visitors_are_sent_to_log_in_and_change_nothing(client, event, programme):
-    for url in organiser_pages(event) + [SUMMARY.format(slug=event.slug, session_id=programme["opening"].id)]:
+    for url in [*organiser_pages(event), SUMMARY.format(slug=event.slug, session_id=programme["opening"].id)]:
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     client.post(SUMMARY.format(slug=event.slug, session_id=programme["opening"].id), data={"body": "Anonymous"})
@@ -444,7 +503,12 @@ def test_moving_a_section_without_the_forms_token_is_refused(app, event, organis
     response = client.post(f"{SECTION.format(slug=event.slug, key=second.id)}/move", data={"direction": "up"})
 
     assert response.status_code == 400
-    response = submit(client, f"{SECTION.format(slug=event.slug, key=second.id)}/move", {"direction": "sideways"}, form_url=REPORT.format(slug=event.slug))
+    response = submit(
+        client,
+        f"{SECTION.format(slug=event.slug, key=second.id)}/move",
+        {"direction": "sideways"},
+        form_url=REPORT.format(slug=event.slug),
+    )
     assert response.status_code == 400
     assert [s.title for s in sorted(sections_of(event), key=lambda s: s.position)] == ["First", "Second"]
 
@@ -457,7 +521,13 @@ def test_the_demo_report_has_every_section_and_a_summary_by_the_rapporteur(app, 
     db.session.commit()
 
     kinds = [s.kind for s in sections_of(event)]
-    assert kinds[:5] == [SectionKind.EXECUTIVE_SUMMARY, SectionKind.BACKGROUND, SectionKind.OBJECTIVES, SectionKind.CONCLUSIONS, SectionKind.RECOMMENDATIONS]
+    assert kinds[:5] == [
+        SectionKind.EXECUTIVE_SUMMARY,
+        SectionKind.BACKGROUND,
+        SectionKind.OBJECTIVES,
+        SectionKind.CONCLUSIONS,
+        SectionKind.RECOMMENDATIONS,
+    ]
     assert SectionKind.OTHER in kinds
     assert summary_of(programme["opening"]).updated_by_id == programme["claire"].id
     html = page(as_user(app, organiser), SUMMARIES.format(slug=event.slug))
@@ -467,7 +537,9 @@ def test_the_demo_report_has_every_section_and_a_summary_by_the_rapporteur(app, 
 # --- at the same moment -----------------------------------------------------------------------
 
 
-def test_two_people_saving_the_first_summary_and_section_at_once_leave_one_of_each(app, live_url, event, organiser, programme, make_user):
+def test_two_people_saving_the_first_summary_and_section_at_once_leave_one_of_each(
+    app, live_url, event, organiser, programme, make_user
+):
     """Each in their own HTTP session and thread, against a server with a connection per request."""
     from .test_check_in_concurrency import csrf_token_of, logged_in, send_together
 
@@ -485,9 +557,18 @@ def test_two_people_saving_the_first_summary_and_section_at_once_leave_one_of_ea
     answers = send_together([prepared(session, summary, {"body": f"Summary {n}"}) for n, session in enumerate(people)])
     assert answers == [302, 302, 302]
     db.session.commit()
-    assert len(db.session.scalars(db.select(SessionSummary).where(SessionSummary.session_id == programme["panel"].id)).all()) == 1
+    assert (
+        len(
+            db.session.scalars(
+                db.select(SessionSummary).where(SessionSummary.session_id == programme["panel"].id)
+            ).all()
+        )
+        == 1
+    )
 
     section = SECTION.format(slug=event.slug, key="conclusions")
-    answers = send_together([prepared(session, section, {"title": "", "body": f"Conclusions {n}"}) for n, session in enumerate(people[:2])])
+    answers = send_together(
+        [prepared(session, section, {"title": "", "body": f"Conclusions {n}"}) for n, session in enumerate(people[:2])]
+    )
     assert answers == [302, 302]
     assert [s.kind for s in sections_of(event)] == [SectionKind.CONCLUSIONS]

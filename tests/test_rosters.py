@@ -45,7 +45,9 @@ def participant(make_user, event, full_name="Li Wei", native_name="李伟", stat
 # --- what the roster shows ------------------------------------------------------------
 
 
-def test_the_roster_lists_the_confirmed_participants_with_both_names_organisation_and_country(app, make_user, make_event, make_session):
+def test_the_roster_lists_the_confirmed_participants_with_both_names_organisation_and_country(
+    app, make_user, make_event, make_session
+):
     event = make_event(timezone="Asia/Shanghai")
     session = make_session(event, title="Labour inspection in practice")
     participant(make_user, event, "Li Wei", "李伟")
@@ -78,7 +80,9 @@ def test_the_search_narrows_the_roster(app, make_user, make_event, make_session)
 # --- marking and undoing -------------------------------------------------------------
 
 
-def test_check_in_staff_mark_several_present_at_once_and_the_roster_says_who_and_when(app, make_user, make_event, make_session):
+def test_check_in_staff_mark_several_present_at_once_and_the_roster_says_who_and_when(
+    app, make_user, make_event, make_session
+):
     event = make_event(timezone="Europe/London")
     session = make_session(event)
     staff = make_user(full_name="Desk Person", native_name="前台")
@@ -92,7 +96,9 @@ def test_check_in_staff_mark_several_present_at_once_and_the_roster_says_who_and
     assert response.status_code == 302
     rows = marks()
     assert sorted(m.registration_id for m in rows) == sorted([first.id, second.id])
-    assert {(m.slot, m.session_id, m.present, m.method, m.recorded_by_id) for m in rows} == {(session.id, session.id, True, Method.ROSTER, staff.id)}
+    assert {(m.slot, m.session_id, m.present, m.method, m.recorded_by_id) for m in rows} == {
+        (session.id, session.id, True, Method.ROSTER, staff.id)
+    }
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Marked present: 2." in page
     assert "Present: 2 of 3 confirmed participants." in page
@@ -126,7 +132,10 @@ def test_an_undone_mark_stays_in_the_history_and_can_be_marked_again(app, make_u
 
     [mark] = marks()
     assert mark.present is False
-    assert [(c.present, c.method, c.actor_id) for c in mark.changes] == [(True, Method.ROSTER, organiser.id), (False, Method.ROSTER, organiser.id)]
+    assert [(c.present, c.method, c.actor_id) for c in mark.changes] == [
+        (True, Method.ROSTER, organiser.id),
+        (False, Method.ROSTER, organiser.id),
+    ]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The mark of Li Wei is undone." in page
     assert "Present: 0 of 1 confirmed participants." in page
@@ -146,7 +155,9 @@ def test_undoing_a_mark_that_is_not_there_changes_nothing(app, make_user, make_e
     response = submit(client, roster_url(event, session), {"undo": str(registration.id)})
 
     assert marks() == []
-    assert "not marked present, so there is nothing to undo" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "not marked present, so there is nothing to undo" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 def test_the_arrival_roster_is_session_zero(app, make_user, make_event):
@@ -222,7 +233,9 @@ def test_a_post_without_the_form_token_changes_nothing(app, make_user, make_even
 # --- who may see and change a roster ------------------------------------------------------------
 
 
-def test_only_organisers_and_the_events_check_in_staff_open_its_rosters(app, make_user, make_event, make_session, client):
+def test_only_organisers_and_the_events_check_in_staff_open_its_rosters(
+    app, make_user, make_event, make_session, client
+):
     event = make_event()
     session = make_session(event)
     staff, someone = make_user(), make_user()
@@ -250,7 +263,9 @@ def test_check_in_staff_of_one_event_cannot_see_or_mark_another_events_roster(ap
     assert client.get(roster_url(draft, session_draft)).status_code == 404
     assert client.post(roster_url(event_b, session_b), data={"ids": [str(registration_b.id)]}).status_code == 403
     # the form token of event A's roster does not help
-    response = submit(client, roster_url(event_b, session_b), {"ids": [str(registration_b.id)]}, form_url=roster_url(event_a))
+    response = submit(
+        client, roster_url(event_b, session_b), {"ids": [str(registration_b.id)]}, form_url=roster_url(event_a)
+    )
     assert response.status_code == 403
     assert marks() == []
 
@@ -294,7 +309,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows_shown(app, make_user,
             registration = participant(make_user, event, f"Participant {i}", "")
             recording.mark_present(event, registration, session, Method.ROSTER, staff if i % 2 else None)
             if i % 3 == 0:
-                recording.undo_mark(recording.attendance_of(registration.id, session.id), Method.ROSTER, event.organisers[0])
+                recording.undo_mark(
+                    recording.attendance_of(registration.id, session.id), Method.ROSTER, event.organisers[0]
+                )
 
     add_marked(3)
     client = as_user(app, event.organisers[0])

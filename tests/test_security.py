@@ -34,7 +34,10 @@ TYPED = {
 
 
 def post_rules(app):
-    return sorted((rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint != "static"), key=lambda rule: rule.rule)
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and rule.endpoint != "static"),
+        key=lambda rule: rule.rule,
+    )
 
 
 def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user, make_event):
@@ -51,7 +54,9 @@ def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user,
     for rule in rules:
         url = url_for(rule.endpoint, _external=False, **{name: values.get(name, 999999) for name in rule.arguments})
         client = as_visitor if rule.endpoint in VISITOR_ONLY else as_admin
-        typed = TYPED | ({"email": other.email} if rule.endpoint == "events.organisers" else {})  # would name them organiser
+        typed = TYPED | (
+            {"email": other.email} if rule.endpoint == "events.organisers" else {}
+        )  # would name them organiser
         response = client.post(url, data=typed)
 
         page = response.get_data(as_text=True)
@@ -65,10 +70,16 @@ def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user,
         if rule.endpoint == "accounts.signup":
             assert 'value="Dummy Person"' in page  # what was typed comes back
 
-    assert {"accounts.signup", "accounts.logout", "web.set_language", "events.edit"} <= {rule.endpoint for rule in rules}
+    assert {"accounts.signup", "accounts.logout", "web.set_language", "events.edit"} <= {
+        rule.endpoint for rule in rules
+    }
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == users_before
-    admin, other, event = db.session.get(User, admin.id), db.session.get(User, other.id), db.session.get(Event, event.id)
+    admin, other, event = (
+        db.session.get(User, admin.id),
+        db.session.get(User, other.id),
+        db.session.get(Event, event.id),
+    )
     assert (admin.full_name, admin.locale, admin.check_password(PASSWORD)) == ("Platform Admin", "en", True)
     assert not other.can_create_events
     assert (event.title, event.status) == ("Workshop that stays as it is", EventStatus.PUBLISHED)

@@ -2,7 +2,7 @@
 logged in, types it (or opens the QR link) during the session to mark themselves present."""
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -16,7 +16,7 @@ from .qr_codes import decoded, svg_qr
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def code_url(event, session) -> str:
@@ -59,7 +59,9 @@ def running(make_event, make_session):
 
     def make(**fields):
         event = make_event(timezone="Asia/Shanghai", **fields)
-        session = make_session(event, title="Social dialogue in practice", start=now() - timedelta(minutes=30), minutes=90)
+        session = make_session(
+            event, title="Social dialogue in practice", start=now() - timedelta(minutes=30), minutes=90
+        )
         return event, session
 
     return make
@@ -139,7 +141,13 @@ def test_a_confirmed_participant_marks_themselves_present_once(app, running, mak
     assert "You are marked present at “Social dialogue in practice”." in first
     assert "You were already marked present at “Social dialogue in practice”" in second
     [mark] = marks()
-    assert (mark.registration_id, mark.slot, mark.method, mark.recorded_by_id, mark.present) == (registration.id, session.id, Method.SELF, person.id, True)
+    assert (mark.registration_id, mark.slot, mark.method, mark.recorded_by_id, mark.present) == (
+        registration.id,
+        session.id,
+        Method.SELF,
+        person.id,
+        True,
+    )
     assert len(mark.changes) == 1
 
 
@@ -177,7 +185,9 @@ def test_the_margin_lets_a_participant_check_in_just_before_and_after(app, make_
 # --- refused, with the reason --------------------------------------------------------------------
 
 
-def test_a_code_after_the_window_is_refused_with_the_window_in_the_events_zone(app, make_event, make_session, make_user):
+def test_a_code_after_the_window_is_refused_with_the_window_in_the_events_zone(
+    app, make_event, make_session, make_user
+):
     event = make_event(timezone="Asia/Shanghai")
     start = (now() - timedelta(hours=3)).replace(second=0)
     session = make_session(event, title="Morning plenary", start=start, minutes=60)
@@ -244,7 +254,9 @@ def test_unknown_malformed_and_very_long_codes_get_a_message(app, running, make_
 
     for typed in ("ZZZZZZ", "12", "ÄÖÜ-漢字", "A" * 500):
         page = check_in(client, typed).get_data(as_text=True)
-        assert "There is no session with this code" in page or "Field cannot be longer than 32 characters" in page, typed
+        assert "There is no session with this code" in page or "Field cannot be longer than 32 characters" in page, (
+            typed
+        )
     assert "Type the code shown on the screen." in check_in(client, "").get_data(as_text=True)
     assert marks() == []
 
@@ -279,7 +291,9 @@ def test_self_check_in_needs_a_login_and_a_form_token(app, running, make_user, c
     anonymous = client.post("/check-in", data={"code": code})
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     without_token = as_user(app, person).post("/check-in", data={"code": code})
-    assert without_token.status_code == 200 and "for your safety it was not saved" in without_token.get_data(as_text=True)
+    assert without_token.status_code == 200 and "for your safety it was not saved" in without_token.get_data(
+        as_text=True
+    )
     assert marks() == []
 
 
@@ -288,7 +302,7 @@ def test_the_window_of_a_session_across_midnight_in_shanghai(app, make_event, ma
     from workshop.errors import DomainError
 
     event = make_event(timezone="Asia/Shanghai")
-    start = datetime(2030, 5, 1, 15, 30, tzinfo=timezone.utc)  # 23:30 in Shanghai, until 00:30 on 2 May
+    start = datetime(2030, 5, 1, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai, until 00:30 on 2 May
     session = make_session(event, title="Night train to Xi'an", start=start, minutes=60)
     late, later = make_user(), make_user()
     make_registration(event, late)

@@ -23,11 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 STARTED_WITHIN = 60.0  # seconds for gunicorn to boot its workers on a busy machine
 STOPPED_WITHIN = 30.0
 # Stands in for the job worker: runs until a signal ends it
-STAND_IN_WORKER = shlex.join([sys.executable, "-c", "import signal; print('stand-in worker running', flush=True); signal.pause()"])
+STAND_IN_WORKER = shlex.join(
+    [sys.executable, "-c", "import signal; print('stand-in worker running', flush=True); signal.pause()"]
+)
 
 
 def test_python_older_than_3_12_is_refused_with_the_reason():
-    with pytest.raises(RuntimeError, match=r"needs Python 3\.12 or newer; this is Python 3\.11\.7\. Under load, CPython 3\.11\.7 crashed"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"needs Python 3\.12 or newer; this is Python 3\.11\.7\. Under load, CPython 3\.11\.7 crashed",
+    ):
         require_python((3, 11, 7, "final", 0))
     require_python((3, 12, 0, "final", 0))
 
@@ -90,8 +95,11 @@ class Launcher:
         instance = tmp_path / "instance"
         instance.mkdir()
         self.port = free_port()
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("WORKSHOP_", "WEB_", "FLASK_")) and key not in ("DATABASE_URL", "WORKER_COMMAND")}
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("WORKSHOP_", "WEB_", "FLASK_")) and key not in ("DATABASE_URL", "WORKER_COMMAND")
+        }
         env.update(
             WORKSHOP_INSTANCE_PATH=str(instance),
             DATABASE_URL=f"sqlite:///{instance / 'workshop.sqlite'}",
@@ -100,9 +108,21 @@ class Launcher:
             WEB_CONCURRENCY="2",
             WORKER_COMMAND=worker_command,
         )
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-        self.process = subprocess.Popen([sys.executable, "-m", "workshop.serve"], env=env, cwd=ROOT, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workshop.serve"],
+            env=env,
+            cwd=ROOT,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         self.output = Output(self.process.stdout)
 
     def pids(self) -> tuple[int, int]:
@@ -113,7 +133,9 @@ class Launcher:
     def wait_until_the_site_answers(self) -> None:
         deadline = time.monotonic() + STARTED_WITHIN
         while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"the launcher exited with {self.process.returncode}:\n{self.output.text()}"
+            assert self.process.poll() is None, (
+                f"the launcher exited with {self.process.returncode}:\n{self.output.text()}"
+            )
             if get(self.port, "/") == 200:
                 return
             time.sleep(0.1)  # polling interval
@@ -233,5 +255,7 @@ def test_a_missing_worker_module_is_named_before_anything_starts(launch):
     launcher = launch(shlex.join([sys.executable, "-m", "workshop.no_such_worker"]))
 
     assert launcher.exit_code() == 2
-    assert launcher.output.wait_for(r"cannot start the job worker: there is no module workshop\.no_such_worker", STOPPED_WITHIN)
+    assert launcher.output.wait_for(
+        r"cannot start the job worker: there is no module workshop\.no_such_worker", STOPPED_WITHIN
+    )
     assert get(launcher.port, "/") == 0

@@ -6,17 +6,16 @@ import io
 import os
 import re
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-import pytest
 from PIL import Image
 from sqlalchemy import event as sa_event
 
-from workshop.storage import upload_storage
 from workshop.agenda import speakers as speaker_services
 from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
 from workshop.events.models import EventStatus
 from workshop.extensions import db
+from workshop.storage import upload_storage
 
 from .conftest import html_part, link_in, login, submit, text_part
 
@@ -32,7 +31,11 @@ PROFILE = {
 
 def picture(kind="PNG", size=(8, 8), noise=False) -> bytes:
     buffer = io.BytesIO()
-    image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)) if noise else Image.new("RGB", size, (200, 30, 30))
+    image = (
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+        if noise
+        else Image.new("RGB", size, (200, 30, 30))
+    )
     image.save(buffer, kind)
     return buffer.getvalue()
 
@@ -85,7 +88,10 @@ def page_text(response) -> str:
 
 
 def errors_on(page: str) -> list[str]:
-    return [html.unescape(re.sub(r"\s+", " ", e).strip()) for e in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', page, re.S)]
+    return [
+        html.unescape(re.sub(r"\s+", " ", e).strip())
+        for e in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', page, re.S)
+    ]
 
 
 # --- organisers: profiles ---------------------------------------------------------------------
@@ -127,7 +133,9 @@ def test_an_organiser_edits_a_speaker_and_a_new_photo_replaces_the_old_file(app,
     assert first.is_file()
 
     response = submit(
-        organiser, edit_url(event, speaker), {**PROFILE, "affiliation": "Shanghai Labour Bureau", "photo": (io.BytesIO(picture("JPEG")), "second.JPG")}
+        organiser,
+        edit_url(event, speaker),
+        {**PROFILE, "affiliation": "Shanghai Labour Bureau", "photo": (io.BytesIO(picture("JPEG")), "second.JPG")},
     )
 
     assert response.status_code == 302
@@ -141,14 +149,18 @@ def test_an_organiser_edits_a_speaker_and_a_new_photo_replaces_the_old_file(app,
     assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
 
 
-def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_uploaded_again(app, make_event, make_speaker):
+def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_uploaded_again(
+    app, make_event, make_speaker
+):
     event = make_event()
     speaker = make_speaker(event)
     organiser = as_organiser(app, event)
     submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture()), "first.png")})
     photo_file(fresh(speaker)).unlink()
 
-    assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == ["The file uploaded here is missing on the server: upload it again."]
+    assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == [
+        "The file uploaded here is missing on the server: upload it again."
+    ]
     assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
 
     submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture("JPEG")), "again.jpg")})
@@ -226,10 +238,12 @@ def test_a_photo_over_the_limit_is_refused_with_a_message(app, make_event, make_
 
 
 def test_a_speaker_has_roles_in_sessions_shown_in_the_events_time_zone(app, make_event, make_session, make_speaker):
-    start = datetime(2031, 3, 12, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
+    start = datetime(2031, 3, 12, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
     event = make_event(timezone="Asia/Shanghai", starts_at=start, ends_at=start + timedelta(days=2))
     opening = make_session(event, title="Opening plenary", start=start, minutes=90)
-    panel = make_session(event, title="Panel on platform work", start=start + timedelta(hours=14), minutes=120)  # 23:00–01:00 in Shanghai
+    panel = make_session(
+        event, title="Panel on platform work", start=start + timedelta(hours=14), minutes=120
+    )  # 23:00–01:00 in Shanghai
     speaker = make_speaker(event)
     organiser = as_organiser(app, event)
     link_url = f"{edit_url(event, speaker)}/sessions"
@@ -239,12 +253,20 @@ def test_a_speaker_has_roles_in_sessions_shown_in_the_events_time_zone(app, make
     assert "Wang Fang is added to “Opening plenary” as Chair." in page_text(organiser.get(chair.headers["Location"]))
     submit(organiser, link_url, {"session_id": panel.id, "role": "speaker"}, form_url=edit_url(event, speaker))
     submit(organiser, link_url, {"session_id": panel.id, "role": "discussant"}, form_url=edit_url(event, speaker))
-    twice = submit(organiser, link_url, {"session_id": opening.id, "role": "chair"}, form_url=edit_url(event, speaker), follow_redirects=True)
+    twice = submit(
+        organiser,
+        link_url,
+        {"session_id": opening.id, "role": "chair"},
+        form_url=edit_url(event, speaker),
+        follow_redirects=True,
+    )
 
     assert "Wang Fang already has the role “Chair” in “Opening plenary”." in page_text(twice)
     links = fresh(speaker).sessions
     assert sorted((link.session.title, link.role.value) for link in links) == [
-        ("Opening plenary", "chair"), ("Panel on platform work", "discussant"), ("Panel on platform work", "speaker"),
+        ("Opening plenary", "chair"),
+        ("Panel on platform work", "discussant"),
+        ("Panel on platform work", "speaker"),
     ]
 
     page = page_text(app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}"))
@@ -271,8 +293,20 @@ def test_a_role_in_another_events_session_or_an_unknown_role_is_refused(app, mak
     organiser = as_organiser(app, event)
     link_url = f"{edit_url(event, speaker)}/sessions"
 
-    foreign = submit(organiser, link_url, {"session_id": elsewhere.id, "role": "chair"}, form_url=edit_url(event, speaker), follow_redirects=True)
-    unknown = submit(organiser, link_url, {"session_id": here.id, "role": "keynote"}, form_url=edit_url(event, speaker), follow_redirects=True)
+    foreign = submit(
+        organiser,
+        link_url,
+        {"session_id": elsewhere.id, "role": "chair"},
+        form_url=edit_url(event, speaker),
+        follow_redirects=True,
+    )
+    unknown = submit(
+        organiser,
+        link_url,
+        {"session_id": here.id, "role": "keynote"},
+        form_url=edit_url(event, speaker),
+        follow_redirects=True,
+    )
 
     assert "Choose a session of this event." in page_text(foreign)
     assert "Choose a role from the list." in page_text(unknown)
@@ -287,7 +321,9 @@ def invite(app, event, speaker, client=None):
     return submit(client, f"{edit_url(event, speaker)}/invite", {}, form_url=edit_url(event, speaker))
 
 
-def test_an_invited_speaker_logs_in_through_the_link_and_the_profile_becomes_theirs(app, make_event, make_speaker, make_user, mailbox):
+def test_an_invited_speaker_logs_in_through_the_link_and_the_profile_becomes_theirs(
+    app, make_event, make_speaker, make_user, mailbox
+):
     event = make_event(title="Platform work and social protection")
     speaker = make_speaker(event, email="wang.fang@example.cn")
     person = make_user(email="wang.fang@example.cn", full_name="Wang Fang")
@@ -306,7 +342,9 @@ def test_an_invited_speaker_logs_in_through_the_link_and_the_profile_becomes_the
     page = page_text(visitor.get(link))
     assert "Wang Fang" in page and "王芳" in page and "log in first" in page
     login_link = re.search(r'href="(/login\?next=[^"]+)"', page).group(1).replace("&amp;", "&")
-    logged_in = submit(visitor, login_link, {"email": person.email, "password": "correct horse battery staple", "next": link})
+    logged_in = submit(
+        visitor, login_link, {"email": person.email, "password": "correct horse battery staple", "next": link}
+    )
     assert logged_in.headers["Location"] == link  # back to the invitation
     assert "Link this speaker profile to your account" in page_text(visitor.get(link))
 
@@ -321,8 +359,10 @@ def test_an_invited_speaker_logs_in_through_the_link_and_the_profile_becomes_the
     assert "Linked to the account of Wang Fang (wang.fang@example.cn)" in manage
 
 
-def test_the_invitation_is_in_the_language_of_the_account_or_else_the_organisers(app, make_event, make_speaker, make_user):
-    event = make_event()
+def test_the_invitation_is_in_the_language_of_the_account_or_else_the_organisers(
+    app, make_event, make_speaker, make_user
+):
+    make_event()
     make_user(email="li.na@example.cn", locale="zh")
     with app.test_request_context():
         assert speaker_services.invitation_locale("li.na@example.cn", "en") == "zh"
@@ -366,7 +406,9 @@ def test_a_new_invitation_replaces_the_old_link(app, make_event, make_speaker, m
     speaker = make_speaker(event, email="wang.fang@example.cn")
     client = as_user(app, make_user())
     invite(app, event, speaker)
-    db.session.execute(db.update(Speaker).where(Speaker.id == speaker.id).values(invited_at=datetime(2020, 1, 1, tzinfo=timezone.utc)))
+    db.session.execute(
+        db.update(Speaker).where(Speaker.id == speaker.id).values(invited_at=datetime(2020, 1, 1, tzinfo=UTC))
+    )
     db.session.commit()  # as if the first invitation went out long ago
     old = speaker_services.invitation_token(fresh(speaker))
 
@@ -382,7 +424,7 @@ def test_an_invitation_for_a_profile_linked_to_another_account_is_refused(app, m
     owner, somebody = make_user(), make_user()
     speaker = make_speaker(event, email="wang.fang@example.cn")
     with app.test_request_context():
-        speaker.invited_at = datetime.now(timezone.utc).replace(microsecond=0)
+        speaker.invited_at = datetime.now(UTC).replace(microsecond=0)
         db.session.commit()
         token = speaker_services.invitation_token(speaker)
     link = f"/speaker-invitation/{token}"
@@ -405,7 +447,7 @@ def test_an_account_links_only_one_speaker_profile_per_event(app, make_event, ma
     make_speaker(event, full_name="Li Na", user=person)
     second = make_speaker(event, email="li.na@example.cn")
     with app.test_request_context():
-        second.invited_at = datetime.now(timezone.utc).replace(microsecond=0)
+        second.invited_at = datetime.now(UTC).replace(microsecond=0)
         db.session.commit()
         token = speaker_services.invitation_token(second)
 
@@ -418,7 +460,9 @@ def test_an_account_links_only_one_speaker_profile_per_event(app, make_event, ma
 # --- the speaker's own profile ---------------------------------------------------------------
 
 
-def test_a_speaker_edits_their_own_profile_but_not_the_organisers_fields(app, make_event, make_session, make_speaker, make_user):
+def test_a_speaker_edits_their_own_profile_but_not_the_organisers_fields(
+    app, make_event, make_session, make_speaker, make_user
+):
     event = make_event()
     session = make_session(event, title="Opening plenary")
     person = make_user()
@@ -430,8 +474,14 @@ def test_a_speaker_edits_their_own_profile_but_not_the_organisers_fields(app, ma
     assert f"/manage/events/{event.slug}" not in page
 
     response = submit(
-        client, own_url(speaker),
-        {**PROFILE, "email": "changed@example.org", "native_name": "王芳芳", "photo": (io.BytesIO(picture()), "me.png")},
+        client,
+        own_url(speaker),
+        {
+            **PROFILE,
+            "email": "changed@example.org",
+            "native_name": "王芳芳",
+            "photo": (io.BytesIO(picture()), "me.png"),
+        },
     )
 
     assert response.status_code == 302
@@ -440,7 +490,15 @@ def test_a_speaker_edits_their_own_profile_but_not_the_organisers_fields(app, ma
     assert [(link.session_id, link.role) for link in speaker.sessions] == [(session.id, SpeakerRole.CHAIR)]
     assert "王芳芳" in page_text(app.test_client().get(f"/events/{event.slug}/speakers"))
     assert client.get(manage_url(event)).status_code == 403
-    assert submit(client, f"{edit_url(event, speaker)}/sessions", {"session_id": session.id, "role": "speaker"}, form_url=own_url(speaker)).status_code == 403
+    assert (
+        submit(
+            client,
+            f"{edit_url(event, speaker)}/sessions",
+            {"session_id": session.id, "role": "speaker"},
+            form_url=own_url(speaker),
+        ).status_code
+        == 403
+    )
     assert len(fresh(speaker).sessions) == 1
 
 
@@ -454,7 +512,9 @@ def test_a_speaker_cannot_edit_another_speakers_profile(app, make_event, make_sp
     client = as_user(app, person)
 
     assert client.get(own_url(colleague)).status_code == 403
-    assert submit(client, own_url(colleague), {**PROFILE, "full_name": "Hacked"}, form_url=own_url(own)).status_code == 403
+    assert (
+        submit(client, own_url(colleague), {**PROFILE, "full_name": "Hacked"}, form_url=own_url(own)).status_code == 403
+    )
     assert client.get(own_url(hidden)).status_code == 404
     assert client.get(edit_url(event, colleague)).status_code == 403
     assert fresh(colleague).full_name == "Li Na"
@@ -463,7 +523,9 @@ def test_a_speaker_cannot_edit_another_speakers_profile(app, make_event, make_sp
 # --- access -----------------------------------------------------------------------------
 
 
-def test_non_organisers_get_403_or_404_on_the_management_pages(app, make_event, make_session, make_speaker, make_user, mailbox):
+def test_non_organisers_get_403_or_404_on_the_management_pages(
+    app, make_event, make_session, make_speaker, make_user, mailbox
+):
     public, draft = make_event(), make_event(status=EventStatus.DRAFT)
     participant = make_user()
     client = as_user(app, participant)
@@ -475,8 +537,17 @@ def test_non_organisers_get_403_or_404_on_the_management_pages(app, make_event, 
         base = edit_url(event, speaker)
         assert client.get(manage_url(event)).status_code == code
         assert client.get(base).status_code == code
-        for url in (manage_url(event), base, f"{base}/sessions", f"{base}/sessions/{link.id}/remove", f"{base}/invite", f"{base}/remove"):
-            response = submit(client, url, {**PROFILE, "session_id": session.id, "role": "chair"}, form_url="/registrations")
+        for url in (
+            manage_url(event),
+            base,
+            f"{base}/sessions",
+            f"{base}/sessions/{link.id}/remove",
+            f"{base}/invite",
+            f"{base}/remove",
+        ):
+            response = submit(
+                client, url, {**PROFILE, "session_id": session.id, "role": "chair"}, form_url="/registrations"
+            )
             assert response.status_code == code, url
     assert len(speakers_of(public)) == 1 and fresh(speakers_of(public)[0]).full_name == "Wang Fang"
     assert [len(s.sessions) for s in speakers_of(public) + speakers_of(draft)] == [1, 1]
@@ -498,7 +569,11 @@ def test_a_draft_events_speaker_pages_are_404_to_the_public(app, make_event, mak
     organiser = as_organiser(app, event)
     speaker = make_speaker(event)
     submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture()), "me.png")})
-    urls = (f"/events/{event.slug}/speakers", f"/events/{event.slug}/speakers/{speaker.id}", f"/events/{event.slug}/speakers/{speaker.id}/photo")
+    urls = (
+        f"/events/{event.slug}/speakers",
+        f"/events/{event.slug}/speakers/{speaker.id}",
+        f"/events/{event.slug}/speakers/{speaker.id}/photo",
+    )
 
     for client in (app.test_client(), as_user(app, make_user())):
         for url in urls:
@@ -529,10 +604,18 @@ def counted_statements():
 
 def event_with_speakers(make_event, make_session, make_speaker, count: int):
     event = make_event()
-    sessions = [make_session(event, title=f"Session {n}", start=event.starts_at + timedelta(hours=n)) for n in range(count)]
+    sessions = [
+        make_session(event, title=f"Session {n}", start=event.starts_at + timedelta(hours=n)) for n in range(count)
+    ]
     first = None
     for n in range(count):
-        speaker = make_speaker(event, full_name=f"Speaker {n}", native_name=f"讲者{n}", sessions=sessions, photo_key="ab" * 16 if n % 2 else "")
+        speaker = make_speaker(
+            event,
+            full_name=f"Speaker {n}",
+            native_name=f"讲者{n}",
+            sessions=sessions,
+            photo_key="ab" * 16 if n % 2 else "",
+        )
         first = first or speaker
     return event, first
 

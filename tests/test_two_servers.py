@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,7 +65,13 @@ class Cluster:
         self.tmp = tmp
         self.processes: list[subprocess.Popen] = []
         self.logs: list[Path] = []
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=self.env("migrate"), check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT,
+            env=self.env("migrate"),
+            check=True,
+            capture_output=True,
+        )
         self.ports = [free_port(), free_port()]
         self.urls = [f"http://127.0.0.1:{port}" for port in self.ports]
 
@@ -89,7 +95,19 @@ class Cluster:
 
     def start(self) -> None:
         for n, port in enumerate(self.ports):
-            self.spawn(f"web-{n}", [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "workshop.wsgi:app"])
+            self.spawn(
+                f"web-{n}",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--workers",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "workshop.wsgi:app",
+                ],
+            )
         self.spawn("worker", [sys.executable, "-m", "workshop.worker", "--threads", "2"])
         deadline = time.monotonic() + 60
         for url in self.urls:
@@ -108,7 +126,9 @@ class Cluster:
         log = self.tmp / f"{name}.log"
         self.logs.append(log)
         with log.open("w") as output:  # the child keeps its own copy of the descriptor
-            self.processes.append(subprocess.Popen(command, cwd=ROOT, env=self.env(name), stdout=output, stderr=subprocess.STDOUT))
+            self.processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=self.env(name), stdout=output, stderr=subprocess.STDOUT)
+            )
 
     def check_alive(self) -> None:
         for process in self.processes:
@@ -147,20 +167,42 @@ def world(cluster):
     from workshop.events.models import Event, EventKind, EventStatus
     from workshop.extensions import db
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "two-servers-secret-key", "SQLALCHEMY_DATABASE_URI": cluster.database_url,
-                      "JOBS_IMMEDIATE": True, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "two-servers-secret-key",
+            "SQLALCHEMY_DATABASE_URI": cluster.database_url,
+            "JOBS_IMMEDIATE": True,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     with app.app_context():
+
         def user(email, **fields):
-            person = User(email=email, full_name=email.split("@")[0].title(), email_verified_at=datetime.now(timezone.utc), **fields)
+            person = User(
+                email=email,
+                full_name=email.split("@")[0].title(),
+                email_verified_at=datetime.now(UTC),
+                **fields,
+            )
             person.set_password(PASSWORD)
             db.session.add(person)
             return person
 
         organiser = user("organiser@example.org", can_create_events=True)
         people = [user(f"rush{n}@example.org") for n in range(RUSH)]
-        starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=20)
-        event = Event(slug="two-servers", kind=EventKind.WORKSHOP, title="Skills for decent work", timezone="Asia/Shanghai",
-                      starts_at=starts, ends_at=starts + timedelta(days=2), status=EventStatus.PUBLISHED, capacity=CAPACITY)
+        starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=20)
+        event = Event(
+            slug="two-servers",
+            kind=EventKind.WORKSHOP,
+            title="Skills for decent work",
+            timezone="Asia/Shanghai",
+            starts_at=starts,
+            ends_at=starts + timedelta(days=2),
+            status=EventStatus.PUBLISHED,
+            capacity=CAPACITY,
+        )
         event.organisers = [organiser]
         db.session.add(event)
         db.session.add(user("locked.out@example.org"))
@@ -187,7 +229,9 @@ def token_of(session: requests.Session, url: str) -> str:
 
 
 def post_form(session: requests.Session, url: str, data: dict, files=None) -> requests.Response:
-    return session.post(url, data={"csrf_token": token_of(session, url), **data}, files=files, allow_redirects=False, timeout=30)
+    return session.post(
+        url, data={"csrf_token": token_of(session, url), **data}, files=files, allow_redirects=False, timeout=30
+    )
 
 
 def log_in(session: requests.Session, base: str, email: str, password: str = PASSWORD) -> requests.Response:
@@ -211,8 +255,12 @@ def test_a_rush_split_across_both_servers_confirms_exactly_the_capacity(cluster,
         assert log_in(session, base, f"rush{n}@example.org").status_code == 302
         token = token_of(session, f"{base}/events/two-servers/register")
         barrier.wait()
-        response = session.post(f"{base}/events/two-servers/register", data={"csrf_token": token, **REGISTRATION_FORM},
-                                allow_redirects=False, timeout=60)
+        response = session.post(
+            f"{base}/events/two-servers/register",
+            data={"csrf_token": token, **REGISTRATION_FORM},
+            allow_redirects=False,
+            timeout=60,
+        )
         answers.append(response.status_code)
 
     threads = [threading.Thread(target=register, args=(n,)) for n in range(RUSH)]
@@ -222,7 +270,9 @@ def test_a_rush_split_across_both_servers_confirms_exactly_the_capacity(cluster,
         thread.join()
 
     assert answers == [302] * RUSH, cluster.output()
-    states = dict(query(cluster, "SELECT state, count(*) FROM registration WHERE event_id = %s GROUP BY state", world["event"]))
+    states = dict(
+        query(cluster, "SELECT state, count(*) FROM registration WHERE event_id = %s GROUP BY state", world["event"])
+    )
     assert states == {"confirmed": CAPACITY, "waitlisted": RUSH - CAPACITY}
 
 
@@ -244,9 +294,12 @@ def test_a_file_uploaded_on_one_server_downloads_from_the_other(cluster, world):
     organiser = browser(first, "192.0.2.10")
     assert log_in(organiser, first, "organiser@example.org").status_code == 302
 
-    response = post_form(organiser, f"{first}/manage/events/two-servers/materials",
-                         {"title": "Programme", "visibility": "participants", "session_id": "", "url": "", "description": ""},
-                         files={"file": ("programme.pdf", PDF, "application/pdf")})
+    response = post_form(
+        organiser,
+        f"{first}/manage/events/two-servers/materials",
+        {"title": "Programme", "visibility": "participants", "session_id": "", "url": "", "description": ""},
+        files={"file": ("programme.pdf", PDF, "application/pdf")},
+    )
 
     assert response.status_code == 302, response.text[:2000]
     [(material_id,)] = query(cluster, "SELECT id FROM material WHERE title = 'Programme'")
@@ -259,11 +312,15 @@ def test_the_log_in_limit_counts_attempts_on_both_servers(cluster, world):
     answers = []
     for n in range(6):
         base = cluster.urls[n % 2]
-        answers.append(log_in(browser(base, "203.0.113.7"), base, "locked.out@example.org", password="wrong password").status_code)
+        answers.append(
+            log_in(browser(base, "203.0.113.7"), base, "locked.out@example.org", password="wrong password").status_code
+        )
 
     assert answers[:5] == [200] * 5  # the form again, with its message
     assert answers[5] == 429
-    assert log_in(browser(second, "203.0.113.8"), second, "organiser@example.org").status_code == 302  # others are not locked out
+    assert (
+        log_in(browser(second, "203.0.113.8"), second, "organiser@example.org").status_code == 302
+    )  # others are not locked out
 
 
 def test_two_desks_on_two_servers_scanning_one_badge_leave_one_record(cluster, world):
@@ -275,12 +332,23 @@ def test_two_desks_on_two_servers_scanning_one_badge_leave_one_record(cluster, w
     from workshop.registration.models import Registration
     from workshop.registration.states import State
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": cluster.database_url, "JOBS_IMMEDIATE": True,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": cluster.database_url,
+            "JOBS_IMMEDIATE": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     with app.app_context(), app.test_request_context():
         event = db.session.get(Event, world["event"])
         _token, raw = tokens.create_token(db.session.get(User, world["organiser"]), event, "Desk")
-        registration = db.session.scalar(db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).limit(1))
+        registration = db.session.scalar(
+            db.select(Registration)
+            .where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+            .limit(1)
+        )
         code = recording.ticket_for(registration).code
         registration_id = registration.id
         db.session.commit()
@@ -292,8 +360,12 @@ def test_two_desks_on_two_servers_scanning_one_badge_leave_one_record(cluster, w
 
     def scan(base):
         barrier.wait()
-        response = requests.post(f"{base}/api/events/two-servers/attendance", json={"code": code, "session_id": None},
-                                 headers={"Authorization": f"Bearer {raw}"}, timeout=30)
+        response = requests.post(
+            f"{base}/api/events/two-servers/attendance",
+            json={"code": code, "session_id": None},
+            headers={"Authorization": f"Bearer {raw}"},
+            timeout=30,
+        )
         outcomes.append(response.json()["status"])
 
     threads = [threading.Thread(target=scan, args=(base,)) for base in cluster.urls]

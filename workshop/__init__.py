@@ -63,10 +63,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     rate_limits.init_app(app)
     from .i18n import select_locale
 
-    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
+    )
     configure_login(app)
 
-    from . import accounts, admin, agenda, attendance, certificates, events, feedback, jobs, letters, mail, materials, registration, reports, static_files, web
+    from . import (
+        accounts,
+        admin,
+        agenda,
+        attendance,
+        certificates,
+        events,
+        feedback,
+        jobs,
+        letters,
+        mail,
+        materials,
+        registration,
+        reports,
+        static_files,
+        web,
+    )
     from .jobs import queue
 
     queue.configure(app)

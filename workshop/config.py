@@ -3,6 +3,7 @@
 import json
 import os
 from datetime import timedelta
+from typing import ClassVar
 
 
 class Defaults:
@@ -10,7 +11,7 @@ class Defaults:
     # development gets a key for as long as the process runs, and production refuses to start
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # DATABASE_URL, else SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
 
     # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/
     MAIL_SERVER = ""
@@ -38,7 +39,7 @@ class Defaults:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = {"en": "English", "zh": "简体中文"}
+    LANGUAGES: ClassVar[dict[str, str]] = {"en": "English", "zh": "简体中文"}
 
     # Empty: Redis at REDIS_URL when it is set, else a SQLite file in the instance folder, which
     # the workers of one machine share. A URL here wins over both, e.g. "memory://" in tests.

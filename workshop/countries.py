@@ -9,7 +9,11 @@ NOT_COUNTRIES = {"ZZ", "XA", "XB", "EU", "EZ", "UN", "QO"}
 
 def country_names(locale: str | None = None) -> dict[str, str]:
     territories = Locale.parse(locale or str(get_locale())).territories
-    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES}
+    return {
+        code: name
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    }
 
 
 def is_country(code: str) -> bool:

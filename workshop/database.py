@@ -50,7 +50,9 @@ def lock_for_update(model, row_id: int):
             session.commit()
         token = _begin_immediate.set(True)
         try:
-            return session.execute(db.select(model).where(model.id == row_id).execution_options(populate_existing=True)).scalar_one_or_none()
+            return session.execute(
+                db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
+            ).scalar_one_or_none()
         finally:
             _begin_immediate.reset(token)
     statement = db.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)

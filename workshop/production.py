@@ -44,7 +44,9 @@ def unreachable_redis(app: Flask) -> list[str]:
         try:
             client.ping()
         except redis.RedisError as error:
-            problems.append(f"Redis at {without_password(url)} does not answer ({error}). Start it, or correct WORKSHOP_{name}.")
+            problems.append(
+                f"Redis at {without_password(url)} does not answer ({error}). Start it, or correct WORKSHOP_{name}."
+            )
         finally:
             client.close()
     return problems

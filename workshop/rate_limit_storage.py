@@ -10,6 +10,7 @@ shared between threads or across a fork.
 import sqlite3
 import time
 from contextlib import closing
+from typing import ClassVar
 
 from limits.errors import ConfigurationError
 from limits.storage import Storage
@@ -26,12 +27,14 @@ CREATE INDEX IF NOT EXISTS ix_counter_expires_at ON counter (expires_at);
 
 
 class SQLiteStorage(Storage):
-    STORAGE_SCHEME = ["sqlite"]
+    STORAGE_SCHEME: ClassVar[list[str]] = ["sqlite"]
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         if not uri.startswith(PREFIX) or uri == PREFIX:
-            raise ConfigurationError(f"a SQLite rate-limit storage needs a file: {PREFIX}path/to/ratelimits.sqlite, not {uri}")
+            raise ConfigurationError(
+                f"a SQLite rate-limit storage needs a file: {PREFIX}path/to/ratelimits.sqlite, not {uri}"
+            )
         self.path = uri.removeprefix(PREFIX)
         with self.connect() as connection:
             connection.execute("PRAGMA journal_mode = WAL")
@@ -63,13 +66,17 @@ class SQLiteStorage(Storage):
 
     def get(self, key: str) -> int:
         with self.connect() as connection:
-            row = connection.execute("SELECT hits FROM counter WHERE key = ? AND expires_at > ?", (key, time.time())).fetchone()
+            row = connection.execute(
+                "SELECT hits FROM counter WHERE key = ? AND expires_at > ?", (key, time.time())
+            ).fetchone()
         return row[0] if row else 0
 
     def get_expiry(self, key: str) -> float:
         now = time.time()
         with self.connect() as connection:
-            row = connection.execute("SELECT expires_at FROM counter WHERE key = ? AND expires_at > ?", (key, now)).fetchone()
+            row = connection.execute(
+                "SELECT expires_at FROM counter WHERE key = ? AND expires_at > ?", (key, now)
+            ).fetchone()
         return row[0] if row else now
 
     def check(self) -> bool:

@@ -15,7 +15,9 @@ REDIS_SCHEMES = {"redis", "rediss", "redis+unix"}
 def init_app(app: Flask) -> None:
     config = app.config
     if not config.get("RATELIMIT_STORAGE_URI"):
-        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or f"sqlite:///{Path(app.instance_path) / 'ratelimits.sqlite'}"
+        config["RATELIMIT_STORAGE_URI"] = (
+            config.get("REDIS_URL") or f"sqlite:///{Path(app.instance_path) / 'ratelimits.sqlite'}"
+        )
     if is_redis(config["RATELIMIT_STORAGE_URI"]):
         config["RATELIMIT_STORAGE_OPTIONS"] = {**redis_options(), **config.get("RATELIMIT_STORAGE_OPTIONS", {})}
     limiter.init_app(app)

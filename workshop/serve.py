@@ -53,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m workshop.serve", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--worker-command", default=os.environ.get("WORKER_COMMAND", ""),
-                        help="the job worker's command line (default: python -m workshop.worker)")
+    parser.add_argument(
+        "--worker-command",
+        default=os.environ.get("WORKER_COMMAND", ""),
+        help="the job worker's command line (default: python -m workshop.worker)",
+    )
     return parser.parse_args(argv)
 
 

@@ -1,6 +1,6 @@
 """Time: stored in UTC, shown in the event's time zone."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import DateTime
@@ -8,7 +8,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -22,12 +22,12 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes are ambiguous; give a time zone")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 def is_known_timezone(name: str) -> bool:
@@ -45,14 +45,20 @@ _TIMEZONES: list[str] = []
 
 def common_timezones() -> list[str]:
     if not _TIMEZONES:
-        _TIMEZONES.extend(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))))
+        _TIMEZONES.extend(
+            sorted(
+                z
+                for z in available_timezones()
+                if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+            )
+        )
         _TIMEZONES.append("UTC")
     return _TIMEZONES
 
 
 def local_to_utc(local: datetime, zone: str) -> datetime:
     """A wall-clock time in ``zone`` (as typed into a form) as an aware UTC datetime."""
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def utc_to_local(moment: datetime, zone: str) -> datetime:
@@ -64,7 +70,7 @@ def nonexistent_local_time(local: datetime, zone: str) -> bool:
     forward in Europe/London: it does not come back unchanged from a round trip through UTC."""
     wall = local.replace(tzinfo=None, fold=0)
     tz = ZoneInfo(zone)
-    return wall.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != wall
+    return wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall
 
 
 def last_local_day(starts_at: datetime, ends_at: datetime, zone: str) -> date:

@@ -53,7 +53,11 @@ PHOTOS = (PNG, JPEG, WEBP)
 DOCUMENTS = (PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, MS_OFFICE, *IMAGES)
 
 # The old binary Office formats share one container: the name says which it is.
-_LEGACY_OFFICE_TYPES = {"doc": "application/msword", "xls": "application/vnd.ms-excel", "ppt": "application/vnd.ms-powerpoint"}
+_LEGACY_OFFICE_TYPES = {
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+}
 _OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 _ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS, ODP.content_type: ODP}
 
@@ -155,7 +159,13 @@ class Accepted:
 
 
 def check_upload(
-    stream: BinaryIO, copy: BinaryIO, filename: str, kinds: tuple[FileKind, ...], field: str, limit: int, image: bool = False
+    stream: BinaryIO,
+    copy: BinaryIO,
+    filename: str,
+    kinds: tuple[FileKind, ...],
+    field: str,
+    limit: int,
+    image: bool = False,
 ) -> Accepted:
     """Copy ``stream`` into ``copy`` and check it; DomainError (by ``field``) when it is not accepted.
     ``image``: the file must also be an image that can be read, not only start like one."""
@@ -164,26 +174,41 @@ def check_upload(
     while chunk := stream.read(CHUNK):
         size += len(chunk)
         if size > limit:
-            raise DomainError(_l("The file is larger than the limit of %(limit)s.", limit=size_label(limit)), field=field)
+            raise DomainError(
+                _l("The file is larger than the limit of %(limit)s.", limit=size_label(limit)), field=field
+            )
         digest.update(chunk)
         copy.write(chunk)
     if size == 0:
         raise DomainError(_l("The file is empty."), field=field)
     kind = sniff(copy)
     if kind is None or kind not in kinds:
-        raise DomainError(_l("This type of file is not accepted here. Accepted: %(kinds)s.", kinds=allowed_names(kinds)), field=field)
+        raise DomainError(
+            _l("This type of file is not accepted here. Accepted: %(kinds)s.", kinds=allowed_names(kinds)), field=field
+        )
     if extension_of(name) not in kind.extensions:
         raise DomainError(
-            _l("The file's name does not match its content: it should end in .%(extension)s.", extension=kind.extensions[0]), field=field
+            _l(
+                "The file's name does not match its content: it should end in .%(extension)s.",
+                extension=kind.extensions[0],
+            ),
+            field=field,
         )
     if image and not readable_image(copy):
         raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=field)
-    content_type = _LEGACY_OFFICE_TYPES.get(extension_of(name), kind.content_type) if kind is MS_OFFICE else kind.content_type
+    content_type = (
+        _LEGACY_OFFICE_TYPES.get(extension_of(name), kind.content_type) if kind is MS_OFFICE else kind.content_type
+    )
     return Accepted(filename=name, content_type=content_type, size=size, sha256=digest.hexdigest())
 
 
 def store_upload(
-    stream: BinaryIO, filename: str, kinds: tuple[FileKind, ...], field: str = "file", max_bytes: int | None = None, image: bool = False
+    stream: BinaryIO,
+    filename: str,
+    kinds: tuple[FileKind, ...],
+    field: str = "file",
+    max_bytes: int | None = None,
+    image: bool = False,
 ) -> StoredFile:
     """Check ``stream`` and keep it in the upload storage, or raise DomainError (by ``field``) and keep nothing."""
     with tempfile.TemporaryFile() as copy:
@@ -193,8 +218,16 @@ def store_upload(
             key = upload_storage().save(copy)
         except NotStored as error:
             log.error("an upload (%s, %d bytes) could not be stored: %s", accepted.filename, accepted.size, error)
-            raise DomainError(_l("The file could not be stored; tell the site's administrator."), field=field) from error
-    return StoredFile(key=key, filename=accepted.filename, content_type=accepted.content_type, size=accepted.size, sha256=accepted.sha256)
+            raise DomainError(
+                _l("The file could not be stored; tell the site's administrator."), field=field
+            ) from error
+    return StoredFile(
+        key=key,
+        filename=accepted.filename,
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
+    )
 
 
 def delete_stored(key: str) -> None:

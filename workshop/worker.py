@@ -17,7 +17,12 @@ from .production import ProductionSettingsError, check_production_settings
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workshop.worker", description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("WORKSHOP_WORKER_THREADS", "4")), help="jobs run at once (default 4)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("WORKSHOP_WORKER_THREADS", "4")),
+        help="jobs run at once (default 4)",
+    )
     options = parser.parse_args(argv)
     app = create_app()
     try:
@@ -31,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     from .jobs.queue import huey  # configured by create_app
 
     logging.getLogger("huey").setLevel(logging.INFO)
-    consumer = huey.create_consumer(workers=options.threads, worker_type="thread", periodic=True, check_worker_health=True)
+    consumer = huey.create_consumer(
+        workers=options.threads, worker_type="thread", periodic=True, check_worker_health=True
+    )
     consumer.run()
     return 0
 

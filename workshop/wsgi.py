@@ -1,5 +1,5 @@
-"""The production entry point: ``gunicorn --config gunicorn.conf.py workshop.wsgi:app``. It refuses to start with settings
-that are only fit for development (see workshop.production)."""
+"""The production entry point: ``gunicorn --config gunicorn.conf.py workshop.wsgi:app``. It refuses to start with
+settings that are only fit for development (see workshop.production)."""
 
 import sys
 

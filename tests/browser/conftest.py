@@ -10,7 +10,7 @@ where a missing browser is a failure.
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,10 +58,10 @@ def seed_event() -> Event:
         email="organiser@example.org",
         full_name="Maria Rossi",
         can_create_events=True,
-        email_verified_at=datetime.now(timezone.utc),
+        email_verified_at=datetime.now(UTC),
     )
     organiser.set_password("organiser password 2027")
-    starts = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     event = Event(
         slug=EVENT_SLUG,
         kind=EventKind.WORKSHOP,
@@ -87,7 +87,8 @@ def live_server(tmp_path):
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'browser.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL")
+            or f"sqlite:///{tmp_path / 'browser.sqlite'}",
             "MAIL_SERVER": "",
             "MAIL_OUTBOX_DIR": str(outbox),
             "JOBS_IMMEDIATE": True,
@@ -119,7 +120,10 @@ def live_server(tmp_path):
 def browser(request):
     if not CHROMIUM.exists():
         if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is not installed at {CHROMIUM}: a missing browser is a failure in CI (apt-get install chromium)")
+            pytest.fail(
+                f"Chromium is not installed at {CHROMIUM}: a missing browser is a failure in CI (apt-get install "
+                "chromium)"
+            )
         pytest.skip("Chromium is not installed (apt-get install chromium); browser tests skipped")
     playwright = request.getfixturevalue("playwright_driver")
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

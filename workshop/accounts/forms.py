@@ -1,7 +1,16 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from .passwords import MAX_LENGTH, password_problem
@@ -30,10 +39,14 @@ NATIVE_NAME = [Optional(), Length(max=200)]
 class SignUpForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=EMAIL)
     full_name = StringField(
-        _l("Full name in Latin letters"), validators=FULL_NAME, description=_l("As in your passport, e.g. Li Wei or Maria Rossi.")
+        _l("Full name in Latin letters"),
+        validators=FULL_NAME,
+        description=_l("As in your passport, e.g. Li Wei or Maria Rossi."),
     )
     native_name = StringField(
-        _l("Name in your own script"), validators=NATIVE_NAME, description=_l("Optional, e.g. 李伟. Shown next to your name in Latin letters.")
+        _l("Name in your own script"),
+        validators=NATIVE_NAME,
+        description=_l("Optional, e.g. 李伟. Shown next to your name in Latin letters."),
     )
     locale = LanguageField(_l("Preferred language"))
     password = PasswordField(
@@ -42,7 +55,8 @@ class SignUpForm(FlaskForm):
         description=_l("At least 10 characters; not a common password."),
     )
     confirm = PasswordField(
-        _l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Create account"))
 
@@ -62,10 +76,13 @@ class EmailOnlyForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), acceptable_password], description=_l("At least 10 characters; not a common password.")
+        _l("New password"),
+        validators=[DataRequired(), acceptable_password],
+        description=_l("At least 10 characters; not a common password."),
     )
     confirm = PasswordField(
-        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))]
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Set the new password"))
 
@@ -73,10 +90,13 @@ class ResetPasswordForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     new_password = PasswordField(
-        _l("New password"), validators=[DataRequired(), acceptable_password], description=_l("At least 10 characters; not a common password.")
+        _l("New password"),
+        validators=[DataRequired(), acceptable_password],
+        description=_l("At least 10 characters; not a common password."),
     )
     confirm = PasswordField(
-        _l("Repeat the new password"), validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))]
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
 

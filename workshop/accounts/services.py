@@ -46,7 +46,9 @@ def sign_up(email: str, password: str, full_name: str, native_name: str = "", lo
         db.session.flush()  # the unique index decides, not an earlier look-up: no race between two sign-ups
     except IntegrityError as error:
         db.session.rollback()
-        raise DomainError(_l("An account with this e-mail address exists already. Log in or reset your password."), field="email") from error
+        raise DomainError(
+            _l("An account with this e-mail address exists already. Log in or reset your password."), field="email"
+        ) from error
     send_verification(user)
     db.session.commit()
     return user
@@ -115,7 +117,9 @@ def authenticate(email: str, password: str) -> User:
     if not user.check_password(password):
         raise DomainError(_l("The e-mail address or the password is not right."), field="password")
     if not user.is_verified:
-        raise UnverifiedEmail(_l("Please confirm your e-mail address first: follow the link in the message we sent you."))
+        raise UnverifiedEmail(
+            _l("Please confirm your e-mail address first: follow the link in the message we sent you.")
+        )
     return user
 
 
@@ -130,7 +134,9 @@ def request_password_reset(email: str) -> None:
         return
     link = external_url("accounts.reset_password", token=reset_token(user))
     hours = current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600
-    message = mail.compose(user.email, user.locale, "reset_password", _l("Reset your password"), user=user, link=link, hours=hours)
+    message = mail.compose(
+        user.email, user.locale, "reset_password", _l("Reset your password"), user=user, link=link, hours=hours
+    )
     mail.queue(message)
     db.session.commit()
 
@@ -207,5 +213,11 @@ def search_users(text: str, page: int, per_page: int):
     text = (text or "").strip()
     if text:
         pattern = f"%{text.lower()}%"
-        query = query.where(db.or_(User.email.like(pattern), db.func.lower(User.full_name).like(pattern), User.native_name.like(f"%{text}%")))
+        query = query.where(
+            db.or_(
+                User.email.like(pattern),
+                db.func.lower(User.full_name).like(pattern),
+                User.native_name.like(f"%{text}%"),
+            )
+        )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -2,7 +2,9 @@ from flask import Blueprint
 
 bp = Blueprint("agenda", __name__)
 
-from . import models  # noqa: E402,F401
-from . import views  # noqa: E402,F401  sessions and the public agenda
-from . import speaker_views  # noqa: E402,F401  speakers, their invitations and profiles
-from . import calendar_views  # noqa: E402,F401  .ics files, personal feeds, the printable programme
+from . import (
+    calendar_views,  # noqa: F401  .ics files, personal feeds, the printable programme
+    models,  # noqa: F401
+    speaker_views,  # noqa: F401  speakers, their invitations and profiles
+    views,  # noqa: F401  sessions and the public agenda
+)

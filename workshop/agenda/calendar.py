@@ -33,7 +33,9 @@ def _with_speakers(query):
 
 def feed_event_ids(user: User):
     """The events whose sessions go into ``user``'s feed: confirmed registrations and speaker profiles."""
-    confirmed = db.select(Registration.event_id).where(Registration.user_id == user.id, Registration.state == State.CONFIRMED)
+    confirmed = db.select(Registration.event_id).where(
+        Registration.user_id == user.id, Registration.state == State.CONFIRMED
+    )
     speaking = db.select(Speaker.event_id).where(Speaker.user_id == user.id)
     return confirmed.union(speaking)
 

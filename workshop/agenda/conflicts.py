@@ -10,9 +10,9 @@ do not overlap.
 
 import enum
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
 
@@ -41,10 +41,24 @@ class Conflict:
         first = self.sessions[0].title
         if self.kind is ConflictKind.SPEAKER:
             second = self.sessions[1].title
-            return str(_l("%(name)s is in two sessions at the same time: “%(first)s” and “%(second)s”.", name=self.speaker.display_name, first=first, second=second))
+            return str(
+                _l(
+                    "%(name)s is in two sessions at the same time: “%(first)s” and “%(second)s”.",
+                    name=self.speaker.display_name,
+                    first=first,
+                    second=second,
+                )
+            )
         if self.kind is ConflictKind.ROOM:
             second = self.sessions[1].title
-            return str(_l("“%(first)s” and “%(second)s” are in the same room (%(room)s) at the same time.", first=first, second=second, room=self.room))
+            return str(
+                _l(
+                    "“%(first)s” and “%(second)s” are in the same room (%(room)s) at the same time.",
+                    first=first,
+                    second=second,
+                    room=self.room,
+                )
+            )
         return str(_l("“%(title)s” is outside the event's dates.", title=first))
 
     def involves(self, session_id: int) -> bool:

@@ -2,7 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..timeutil import utc_to_local
@@ -23,24 +32,44 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give the session a title.")), Length(max=TITLE_MAX)])
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, label) for kind, label in SESSION_KIND_LABELS.items()])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))])
+    title = StringField(
+        _l("Title"), validators=[DataRequired(message=_l("Give the session a title.")), Length(max=TITLE_MAX)]
+    )
+    kind = SelectField(
+        _l("Kind"), choices=[SelectChoice(kind.value, label) for kind, label in SESSION_KIND_LABELS.items()]
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
+    )
     room = StringField(_l("Room"), validators=[Optional(), Length(max=ROOM_MAX)])
     track = StringField(
-        _l("Track"), validators=[Optional(), Length(max=TRACK_MAX)], description=_l("For parallel sessions, e.g. “A” or “Labour inspection”; optional.")
+        _l("Track"),
+        validators=[Optional(), Length(max=TRACK_MAX)],
+        description=_l("For parallel sessions, e.g. “A” or “Labour inspection”; optional."),
     )
-    address = StringField(_l("Address"), validators=[Optional(), Length(max=ADDRESS_MAX)], description=_l("For site visits and travel: where to go."))
+    address = StringField(
+        _l("Address"),
+        validators=[Optional(), Length(max=ADDRESS_MAX)],
+        description=_l("For site visits and travel: where to go."),
+    )
     city = StringField(_l("City"), validators=[Optional(), Length(max=CITY_MAX)])
     directions = TextAreaField(
-        _l("How to get there"), validators=[Optional(), Length(max=TEXT_MAX)], description=_l("E.g. the bus leaves from the hotel lobby at 08:15.")
+        _l("How to get there"),
+        validators=[Optional(), Length(max=TEXT_MAX)],
+        description=_l("E.g. the bus leaves from the hotel lobby at 08:15."),
     )
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=TEXT_MAX)], description=_l("Markdown: **bold**, *italic*, lists, links.")
+        _l("Description"),
+        validators=[Optional(), Length(max=TEXT_MAX)],
+        description=_l("Markdown: **bold**, *italic*, lists, links."),
     )
     counts_for_attendance = BooleanField(_l("Counts for attendance"), default=True)
-    cancelled = BooleanField(_l("Cancelled"), description=_l("Stays on the agenda, struck through, so participants see the change."))
+    cancelled = BooleanField(
+        _l("Cancelled"), description=_l("Stays on the agenda, struck through, so participants see the change.")
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_ends_at(self, field) -> None:
@@ -51,7 +80,9 @@ class SessionForm(FlaskForm):
 class MoveForm(FlaskForm):
     """A quick move: by some minutes, or by some days at the same time of day."""
 
-    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=-MOVE_MAX_MINUTES, max=MOVE_MAX_MINUTES)], default=0)
+    minutes = IntegerField(
+        _l("Minutes"), validators=[Optional(), NumberRange(min=-MOVE_MAX_MINUTES, max=MOVE_MAX_MINUTES)], default=0
+    )
     days = IntegerField(_l("Days"), validators=[Optional(), NumberRange(min=-366, max=366)], default=0)
     submit = SubmitField(_l("Move"))
 

@@ -18,8 +18,8 @@ from ..accounts.models import User
 from ..events.models import Event
 from ..urls import external_url
 from .forms import SESSION_KIND_LABELS
-from .speakers import ROLE_LABELS
 from .models import AgendaSession, SessionSpeaker, Speaker
+from .speakers import ROLE_LABELS
 
 UID_DOMAIN = "workshops"  # the same on every host, so a UID survives a move to another address
 PRODID = "-//Workshop Manager//Agenda//EN"

@@ -27,7 +27,12 @@ from .ical import speaker_with_role
 from .models import AgendaSession
 from .timetable import Day, timetable
 
-COLUMN_WIDTHS = (36 * mm, 58 * mm, 36 * mm, 44 * mm)  # time, session, place, speakers: the width of A4 within the margins
+COLUMN_WIDTHS = (
+    36 * mm,
+    58 * mm,
+    36 * mm,
+    44 * mm,
+)  # time, session, place, speakers: the width of A4 within the margins
 
 
 def session_cell(session: AgendaSession, sheet) -> list:
@@ -39,7 +44,9 @@ def session_cell(session: AgendaSession, sheet) -> list:
         details.append(_("Track: %(track)s", track=session.track))
     cell = [Paragraph(title, sheet["cell_bold"]), Paragraph(markup(" · ".join(details)), sheet["cell_small"])]
     if session.cancelled:
-        cell.append(Paragraph(f'<font color="{styles.DANGER.hexval()}">{markup(_("Cancelled"))}</font>', sheet["cell_bold"]))
+        cell.append(
+            Paragraph(f'<font color="{styles.DANGER.hexval()}">{markup(_("Cancelled"))}</font>', sheet["cell_bold"])
+        )
     return cell
 
 
@@ -52,7 +59,9 @@ def place_cell(session: AgendaSession, sheet) -> list:
 
 
 def day_table(day: Day, sheet, locale: Locale) -> LongTable:
-    header = [Paragraph(markup(label), sheet["cell_bold"]) for label in (_("Time"), _("Session"), _("Place"), _("Speakers"))]
+    header = [
+        Paragraph(markup(label), sheet["cell_bold"]) for label in (_("Time"), _("Session"), _("Place"), _("Speakers"))
+    ]
     rows = [header]
     for slot in day.slots:
         session = slot.session
@@ -92,7 +101,9 @@ def header(event: Event, sheet) -> list:
         flowables += [Spacer(1, 4), styles.para(event.summary, sheet["body"])]
     flowables += [
         Spacer(1, 6),
-        styles.para(_("Programme. All times are in %(zone)s.", zone=zone_label(event.timezone, event.starts_at)), sheet["small"]),
+        styles.para(
+            _("Programme. All times are in %(zone)s.", zone=zone_label(event.timezone, event.starts_at)), sheet["small"]
+        ),
     ]
     return flowables
 

@@ -14,14 +14,24 @@ from .speakers import BIOGRAPHY_MAX, NAME_MAX, ROLE_LABELS, PhotoUpload, Speaker
 class SpeakerProfileForm(FlaskForm):
     """What a speaker keeps up to date themself."""
 
-    full_name = StringField(_l("Full name"), validators=[Length(max=NAME_MAX)], description=_l("As written in Latin letters, e.g. Wang Fang."))
+    full_name = StringField(
+        _l("Full name"),
+        validators=[Length(max=NAME_MAX)],
+        description=_l("As written in Latin letters, e.g. Wang Fang."),
+    )
     native_name = StringField(
-        _l("Name in own script"), validators=[Optional(), Length(max=NAME_MAX)], description=_l("E.g. in Chinese characters: 王芳. Optional.")
+        _l("Name in own script"),
+        validators=[Optional(), Length(max=NAME_MAX)],
+        description=_l("E.g. in Chinese characters: 王芳. Optional."),
     )
     title = StringField(_l("Title or position"), validators=[Optional(), Length(max=NAME_MAX)])
-    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=NAME_MAX)], description=_l("Organisation or institution."))
+    affiliation = StringField(
+        _l("Affiliation"), validators=[Optional(), Length(max=NAME_MAX)], description=_l("Organisation or institution.")
+    )
     biography = TextAreaField(
-        _l("Biography"), validators=[Optional(), Length(max=BIOGRAPHY_MAX)], description=_l("A few sentences. Markdown works: **bold**, *italic*, lists and links.")
+        _l("Biography"),
+        validators=[Optional(), Length(max=BIOGRAPHY_MAX)],
+        description=_l("A few sentences. Markdown works: **bold**, *italic*, lists and links."),
     )
     photo = FileField(_l("Photo"), render_kw={"accept": "image/png,image/jpeg,image/webp"})
     remove_photo = BooleanField(_l("Remove the photo"))
@@ -30,7 +40,9 @@ class SpeakerProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit = uploads.size_label(int(current_app.config["PHOTO_MAX_BYTES"]))
-        self.photo.description = _l("PNG, JPEG or WebP, at most %(limit)s. A new photo replaces the old one.", limit=limit)
+        self.photo.description = _l(
+            "PNG, JPEG or WebP, at most %(limit)s. A new photo replaces the old one.", limit=limit
+        )
 
     def data_for_service(self) -> SpeakerData:
         return SpeakerData(
@@ -75,5 +87,9 @@ class SessionRoleForm(FlaskForm):
     """Add the speaker to a session as ... ; the sessions are the event's, set by the view."""
 
     session_id = SelectField(_l("Session"), coerce=int, validate_choice=False)
-    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()], validate_choice=False)
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validate_choice=False,
+    )
     submit = SubmitField(_l("Add to the session"))

@@ -91,10 +91,7 @@ def place_in_columns(slots: list[Slot]) -> Block:
     for slot in slots:
         track = slot.session.track.strip()
         free = [column for column in columns if column.ends <= slot.starts]
-        if track:
-            target = next((column for column in free if column.track == track), None)
-        else:
-            target = next(iter(free), None)
+        target = next((column for column in free if column.track == track), None) if track else next(iter(free), None)
         if target is None:
             target = Column(track=track)
             columns.append(target)

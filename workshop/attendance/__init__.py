@@ -2,8 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("attendance", __name__)
 
-from . import models  # noqa: E402,F401
-from . import views  # noqa: E402,F401  badges, the check-in desk, check-in staff
-from . import roster_views  # noqa: E402,F401  rosters and self check-in
-from . import api  # noqa: E402,F401  the scanner API
-from . import report_views  # noqa: E402,F401  statistics and certificate eligibility
+from . import (
+    api,  # noqa: F401  the scanner API
+    models,  # noqa: F401
+    report_views,  # noqa: F401  statistics and certificate eligibility
+    roster_views,  # noqa: F401  rosters and self check-in
+    views,  # noqa: F401  badges, the check-in desk, check-in staff
+)

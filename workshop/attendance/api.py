@@ -51,7 +51,9 @@ def authenticated_event(slug: str):
     """The event of the request's token; 401 without a valid token, 403 for a token of another event."""
     token = active_token(bearer_token())
     if token is None:
-        raise ApiError(401, "unauthorized", _("Send a valid check-in token in the header “Authorization: Bearer <token>”."))
+        raise ApiError(
+            401, "unauthorized", _("Send a valid check-in token in the header “Authorization: Bearer <token>”.")
+        )
     if token.event.slug != slug:
         raise ApiError(403, "forbidden", _("This token is for another event."))
     return token.event
@@ -97,7 +99,9 @@ def api_lookup(slug, code):
         body.update(person(registration))
     if problem is None:
         marks = db.session.scalars(
-            db.select(Attendance).where(Attendance.registration_id == registration.id, Attendance.present.is_(True)).order_by(Attendance.recorded_at)
+            db.select(Attendance)
+            .where(Attendance.registration_id == registration.id, Attendance.present.is_(True))
+            .order_by(Attendance.recorded_at)
         ).all()
         body["checked_in"] = {
             "arrival": next((mark(m) for m in marks if m.slot == ARRIVAL), None),
@@ -112,7 +116,7 @@ def api_record(slug):
     event = authenticated_event(slug)
     data = request.get_json(force=True, silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", _("Send a JSON object such as {\"code\": \"…\", \"session_id\": null}."))
+        raise ApiError(400, "bad_request", _('Send a JSON object such as {"code": "…", "session_id": null}.'))
     code, session_id = data.get("code"), data.get("session_id")
     if not isinstance(code, str):
         raise ApiError(400, "bad_request", _("“code” must be the ticket code, as a string."))
@@ -124,7 +128,9 @@ def api_record(slug):
         if session is None or session.event_id != event.id:
             raise ApiError(404, "not_found", _("This event has no such session."))
         if session.cancelled:
-            raise ApiError(409, "session_cancelled", _("This session is cancelled: attendance cannot be recorded for it."))
+            raise ApiError(
+                409, "session_cancelled", _("This session is cancelled: attendance cannot be recorded for it.")
+            )
     registration = recording.registration_by_code(code)
     # Read before recording: its commit expires the loaded rows, and reading them again costs queries.
     about = person(registration) if registration is not None and registration.event_id == event.id else {}

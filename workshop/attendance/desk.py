@@ -41,7 +41,10 @@ def require_organiser(actor, event: Event) -> None:
 
 def event_staff(event: Event) -> list[User]:
     return db.session.scalars(
-        db.select(User).join(check_in_staff, check_in_staff.c.user_id == User.id).where(check_in_staff.c.event_id == event.id).order_by(User.full_name, User.id)
+        db.select(User)
+        .join(check_in_staff, check_in_staff.c.user_id == User.id)
+        .where(check_in_staff.c.event_id == event.id)
+        .order_by(User.full_name, User.id)
     ).all()
 
 
@@ -53,7 +56,9 @@ def add_staff(actor, event: Event, email: str) -> tuple[User, bool]:
     if user is None:
         raise DomainError(_l("No account has this e-mail address. Ask the person to sign up first."), field="email")
     if any(organiser.id == user.id for organiser in event.organisers):
-        raise DomainError(_l("%(name)s organises this event and can check people in already.", name=user.full_name), field="email")
+        raise DomainError(
+            _l("%(name)s organises this event and can check people in already.", name=user.full_name), field="email"
+        )
     if security.is_check_in_staff(user, event):
         return user, False
     db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
@@ -67,7 +72,9 @@ def add_staff(actor, event: Event, email: str) -> tuple[User, bool]:
 
 def remove_staff(actor, event: Event, user_id: int) -> None:
     require_organiser(actor, event)
-    db.session.execute(check_in_staff.delete().where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user_id))
+    db.session.execute(
+        check_in_staff.delete().where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user_id)
+    )
     db.session.commit()
 
 
@@ -77,7 +84,9 @@ def remove_staff(actor, event: Event, user_id: int) -> None:
 def desk_sessions(event: Event) -> list[AgendaSession]:
     """The sessions the desk can record: the event's, in order, without the cancelled ones."""
     return db.session.scalars(
-        db.select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.cancelled.is_(False)).order_by(AgendaSession.starts_at, AgendaSession.id)
+        db.select(AgendaSession)
+        .where(AgendaSession.event_id == event.id, AgendaSession.cancelled.is_(False))
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
     ).all()
 
 
@@ -143,7 +152,9 @@ def marks_of(event: Event, session: AgendaSession | None, registration_ids: list
 # --- checking in --------------------------------------------------------------------------------
 
 
-def check_in(actor, event: Event, session_id: int | None, code: str | None = None, registration_id: int | None = None) -> recording.Answer:
+def check_in(
+    actor, event: Event, session_id: int | None, code: str | None = None, registration_id: int | None = None
+) -> recording.Answer:
     """Check in a badge's ``code`` (scanned or typed) or a ``registration_id`` found by name, for the
     session ``session_id`` (None or 0: arrival). Idempotent: a second scan answers "already".
 

@@ -36,7 +36,14 @@ from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import utcnow
 from .models import CertificateRule
-from .statistics import EventAttendance, counting_sessions, event_attendance, hours_label, present_slots, session_seconds
+from .statistics import (
+    EventAttendance,
+    counting_sessions,
+    event_attendance,
+    hours_label,
+    present_slots,
+    session_seconds,
+)
 
 MAX_PERCENT = 100
 
@@ -79,7 +86,9 @@ class Eligibility:
         """None when the rule asks for no share of sessions."""
         if self.rule is None or self.rule.min_percent is None:
             return None
-        return self.sessions_counted > 0 and self.sessions_attended * 100 >= self.rule.min_percent * self.sessions_counted
+        return (
+            self.sessions_counted > 0 and self.sessions_attended * 100 >= self.rule.min_percent * self.sessions_counted
+        )
 
     @property
     def meets_hours(self) -> bool | None:
@@ -109,7 +118,10 @@ class Eligibility:
                 reasons.append(
                     _l(
                         "%(attended)d of %(total)d sessions (%(percent)d %%); %(needed)d %% needed",
-                        attended=self.sessions_attended, total=self.sessions_counted, percent=self.percent_attended, needed=self.rule.min_percent,
+                        attended=self.sessions_attended,
+                        total=self.sessions_counted,
+                        percent=self.percent_attended,
+                        needed=self.rule.min_percent,
                     )
                 )
         if self.rule.min_hours is not None:
@@ -131,12 +143,20 @@ def describe_rule(rule: Rule | None):
         return None
     if rule.min_percent is not None and rule.min_hours is not None:
         return _l(
-            "Present at no less than %(percent)d %% of the sessions that count for attendance, and for no less than %(hours)s hours at them.",
-            percent=rule.min_percent, hours=hours_label(rule.min_hours),
+            "Present at no less than %(percent)d %% of the sessions that count for attendance, and for no less than "
+            "%(hours)s hours at them.",
+            percent=rule.min_percent,
+            hours=hours_label(rule.min_hours),
         )
     if rule.min_percent is not None:
-        return _l("Present at no less than %(percent)d %% of the sessions that count for attendance.", percent=rule.min_percent)
-    return _l("Present for no less than %(hours)s hours at the sessions that count for attendance.", hours=hours_label(rule.min_hours))
+        return _l(
+            "Present at no less than %(percent)d %% of the sessions that count for attendance.",
+            percent=rule.min_percent,
+        )
+    return _l(
+        "Present for no less than %(hours)s hours at the sessions that count for attendance.",
+        hours=hours_label(rule.min_hours),
+    )
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -173,7 +193,13 @@ def eligibility_of(registration: Registration) -> Eligibility:
     slots = present_slots(registration.event_id, registration.id).get(registration.id, set()) if confirmed else set()
     attended = [slot for slot in slots if slot in seconds_of]
     return Eligibility(
-        registration.id, confirmed, rule, len(attended), len(sessions), sum(seconds_of[s] for s in attended), sum(seconds_of.values())
+        registration.id,
+        confirmed,
+        rule,
+        len(attended),
+        len(sessions),
+        sum(seconds_of[s] for s in attended),
+        sum(seconds_of.values()),
     )
 
 
@@ -216,12 +242,18 @@ def set_rule(actor, event: Event, min_percent: int | None, min_hours: float | No
         total = sum(session_seconds(s) for s in counting_sessions(event.id)) / 3600
         if total == 0:
             raise DomainError(
-                _l("No session counts for attendance yet, so no hours can be asked for. Add sessions to the agenda, or ask for a share of sessions."),
+                _l(
+                    "No session counts for attendance yet, so no hours can be asked for. Add sessions to the agenda, "
+                    "or ask for a share of sessions."
+                ),
                 field="min_hours",
             )
         if min_hours > round(total, 2):
             raise DomainError(
-                _l("The sessions that count for attendance add up to %(total)s hours: ask for no more than that.", total=hours_label(total)),
+                _l(
+                    "The sessions that count for attendance add up to %(total)s hours: ask for no more than that.",
+                    total=hours_label(total),
+                ),
                 field="min_hours",
             )
     event = lock_for_update(Event, event.id)  # two organisers saving at once: one after the other

@@ -32,7 +32,11 @@ class StaffForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         filters=[strip],
-        validators=[DataRequired(message=_l("Type the e-mail address of the person's account.")), Length(max=254), Email()],
+        validators=[
+            DataRequired(message=_l("Type the e-mail address of the person's account.")),
+            Length(max=254),
+            Email(),
+        ],
         description=_l("The person needs an account on this site; they sign up with this address."),
     )
     submit = SubmitField(_l("Add to the check-in staff"))
@@ -46,4 +50,6 @@ class BadgesForm(FlaskForm):
     """The badges page: which badges to print, in which layout."""
 
     id = SelectMultipleField(coerce=int, validate_choice=False)
-    layout = RadioField(_l("Layout"), choices=[SelectChoice(layout, LAYOUT_LABELS[layout]) for layout in LAYOUTS], default="a4")
+    layout = RadioField(
+        _l("Layout"), choices=[SelectChoice(layout, LAYOUT_LABELS[layout]) for layout in LAYOUTS], default="a4"
+    )

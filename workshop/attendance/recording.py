@@ -106,7 +106,10 @@ def tickets_for(registrations: list[Registration]) -> dict[int, Ticket]:
         found: dict[int, Ticket] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            found.update((t.registration_id, t) for t in db.session.scalars(db.select(Ticket).where(Ticket.registration_id.in_(chunk))))
+            found.update(
+                (t.registration_id, t)
+                for t in db.session.scalars(db.select(Ticket).where(Ticket.registration_id.in_(chunk)))
+            )
         return found
 
     found = existing()
@@ -116,7 +119,10 @@ def tickets_for(registrations: list[Registration]) -> dict[int, Ticket]:
     now = utcnow()
     try:
         with db.session.begin_nested():  # one executemany, no RETURNING: then read them back
-            db.session.execute(db.insert(Ticket), [{"registration_id": r.id, "code": new_ticket_code(), "created_at": now} for r in missing])
+            db.session.execute(
+                db.insert(Ticket),
+                [{"registration_id": r.id, "code": new_ticket_code(), "created_at": now} for r in missing],
+            )
     except IntegrityError:
         found.update((registration.id, ticket_for(registration)) for registration in missing)
         return found
@@ -127,7 +133,9 @@ def registration_by_code(raw_code: str) -> Registration | None:
     code = normalise_code(raw_code)
     if code is None:
         return None
-    return db.session.scalar(db.select(Registration).join(Ticket, Ticket.registration_id == Registration.id).where(Ticket.code == code))
+    return db.session.scalar(
+        db.select(Registration).join(Ticket, Ticket.registration_id == Registration.id).where(Ticket.code == code)
+    )
 
 
 def slot_of(session: AgendaSession | None) -> int:
@@ -135,7 +143,9 @@ def slot_of(session: AgendaSession | None) -> int:
 
 
 def attendance_of(registration_id: int, slot: int) -> Attendance | None:
-    return db.session.scalar(db.select(Attendance).where(Attendance.registration_id == registration_id, Attendance.slot == slot))
+    return db.session.scalar(
+        db.select(Attendance).where(Attendance.registration_id == registration_id, Attendance.slot == slot)
+    )
 
 
 def check_registration(event: Event, registration: Registration | None) -> Outcome | None:
@@ -149,7 +159,9 @@ def check_registration(event: Event, registration: Registration | None) -> Outco
     return None
 
 
-def mark_present(event: Event, registration: Registration | None, session: AgendaSession | None, method: Method, actor: User | None) -> Answer:
+def mark_present(
+    event: Event, registration: Registration | None, session: AgendaSession | None, method: Method, actor: User | None
+) -> Answer:
     """Record presence at ``session`` (None: arrival) and commit. Idempotent: a second mark answers ALREADY.
 
     The caller has checked that ``actor`` may record attendance at ``event`` and that ``session``
@@ -172,12 +184,22 @@ def mark_present(event: Event, registration: Registration | None, session: Agend
         with db.session.begin_nested():
             if existing is None:
                 existing = Attendance(
-                    registration_id=registration.id, event_id=event.id, session_id=session.id if session else None, slot=slot,
-                    method=method, recorded_by=actor, recorded_at=utcnow(),
+                    registration_id=registration.id,
+                    event_id=event.id,
+                    session_id=session.id if session else None,
+                    slot=slot,
+                    method=method,
+                    recorded_by=actor,
+                    recorded_at=utcnow(),
                 )
                 db.session.add(existing)
             else:  # marked, undone, and now marked again
-                existing.present, existing.method, existing.recorded_by, existing.recorded_at = True, method, actor, utcnow()
+                existing.present, existing.method, existing.recorded_by, existing.recorded_at = (
+                    True,
+                    method,
+                    actor,
+                    utcnow(),
+                )
             existing.changes.append(AttendanceChange(present=True, method=method, actor=actor))
     except IntegrityError:  # another desk recorded it a moment ago
         db.session.commit()

@@ -33,7 +33,10 @@ class SelfCheckInForm(FlaskForm):
 class ApiTokenForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[InputRequired(message=_l("Give the token a name, e.g. the device that will use it.")), Length(max=NAME_MAX)],
+        validators=[
+            InputRequired(message=_l("Give the token a name, e.g. the device that will use it.")),
+            Length(max=NAME_MAX),
+        ],
         description=_l("For example the device or desk that will use it: “Scanner 3, main entrance”."),
     )
     submit = SubmitField(_l("Create a token"))

@@ -62,12 +62,18 @@ class HoursField(NumberText):
 class CertificateRuleForm(FlaskForm):
     min_percent = PercentField(
         _l("Sessions attended, in per cent"),
-        description=_l("The share of the sessions that count for attendance at which a participant must be present, e.g. 80. Leave empty to ask for hours only."),
+        description=_l(
+            "The share of the sessions that count for attendance at which a participant must be present, e.g. 80. "
+            "Leave empty to ask for hours only."
+        ),
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     min_hours = HoursField(
         _l("Hours attended"),
-        description=_l("The hours a participant must have spent at the sessions that count for attendance, e.g. 12 or 5.5. Leave empty to ask for a share of sessions only."),
+        description=_l(
+            "The hours a participant must have spent at the sessions that count for attendance, e.g. 12 or 5.5. Leave "
+            "empty to ask for a share of sessions only."
+        ),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     submit = SubmitField(_l("Save the rule"))

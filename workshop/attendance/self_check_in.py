@@ -111,11 +111,15 @@ def check_in_with_code(user, raw_code: str, now: datetime | None = None) -> reco
     session's window (start - margin to end + margin) not open."""
     session = session_for_code(raw_code)
     if session is None:
-        raise DomainError(_l("There is no session with this code. Check the code on the screen and try again."), field="code")
+        raise DomainError(
+            _l("There is no session with this code. Check the code on the screen and try again."), field="code"
+        )
     event = session.event
     if session.cancelled:
         raise DomainError(_l("This session is cancelled."), field="code")
-    registration = db.session.scalar(db.select(Registration).where(Registration.event_id == event.id, Registration.user_id == user.id))
+    registration = db.session.scalar(
+        db.select(Registration).where(Registration.event_id == event.id, Registration.user_id == user.id)
+    )
     if registration is None or registration.state is not State.CONFIRMED:
         raise DomainError(_l("You are not a confirmed participant of this event."), field="code")
     window = window_of(session)
@@ -134,5 +138,11 @@ def window_message(session: AgendaSession, window: Window, too_early: bool):
         zone=zone_label(zone, window.opens),
     )
     if too_early:
-        return _l("Self check-in for “%(title)s” opens at %(opens)s and closes at %(closes)s. Times are in %(zone)s.", **values)
-    return _l("Self check-in for “%(title)s” closed at %(closes)s; it was open from %(opens)s. Times are in %(zone)s.", **values)
+        return _l(
+            "Self check-in for “%(title)s” opens at %(opens)s and closes at %(closes)s. Times are in %(zone)s.",
+            **values,
+        )
+    return _l(
+        "Self check-in for “%(title)s” closed at %(closes)s; it was open from %(opens)s. Times are in %(zone)s.",
+        **values,
+    )

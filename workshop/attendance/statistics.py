@@ -105,7 +105,11 @@ def counting_sessions(event_id: int) -> list[AgendaSession]:
     """The sessions that count for attendance and are not cancelled, in order of time."""
     return db.session.scalars(
         db.select(AgendaSession)
-        .where(AgendaSession.event_id == event_id, AgendaSession.counts_for_attendance.is_(True), AgendaSession.cancelled.is_(False))
+        .where(
+            AgendaSession.event_id == event_id,
+            AgendaSession.counts_for_attendance.is_(True),
+            AgendaSession.cancelled.is_(False),
+        )
         .order_by(AgendaSession.starts_at, AgendaSession.id)
     ).all()
 
@@ -180,7 +184,11 @@ def matrix_table(attendance: EventAttendance, verdicts: dict | None = None) -> t
     event = attendance.event
     countries = country_names()
     header = [
-        _l("Full name"), _l("Name in own script"), _l("Organisation"), _l("Country"), _l("Arrived"),
+        _l("Full name"),
+        _l("Name in own script"),
+        _l("Organisation"),
+        _l("Country"),
+        _l("Arrived"),
         *(session_heading(f.session, event.timezone) for f in attendance.sessions),
         _l("Sessions attended (of %(total)d)", total=len(attendance.sessions)),
         _l("Hours attended (of %(total)s)", total=hours_label(attendance.total_hours)),
@@ -190,7 +198,13 @@ def matrix_table(attendance: EventAttendance, verdicts: dict | None = None) -> t
     rows = []
     for p in attendance.participants:
         r = p.registration
-        row = [r.full_name, r.native_name, r.organisation, countries.get(r.country, r.country), 1 if p.arrived else None]
+        row = [
+            r.full_name,
+            r.native_name,
+            r.organisation,
+            countries.get(r.country, r.country),
+            1 if p.arrived else None,
+        ]
         row += [1 if f.session.id in p.attended else None for f in attendance.sessions]
         row += [p.sessions_attended, round(p.hours_attended, 2)]
         if verdicts is not None:

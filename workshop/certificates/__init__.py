@@ -2,5 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("certificates", __name__)
 
-from . import models  # noqa: E402,F401
-from . import views  # noqa: E402,F401  organisers' pages, a participant's download, public verification
+from . import (
+    models,  # noqa: F401
+    views,  # noqa: F401  organisers' pages, a participant's download, public verification
+)

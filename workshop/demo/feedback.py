@@ -12,7 +12,15 @@ from datetime import timedelta
 from ..events.models import Event
 from ..extensions import db
 from ..feedback.answers import CleanAnswer
-from ..feedback.models import Evaluation, EvaluationQuestion, EvaluationQuestionKind as Kind, EvaluationResponse, EvaluationSubmission
+from ..feedback.models import (
+    Evaluation,
+    EvaluationQuestion,
+    EvaluationResponse,
+    EvaluationSubmission,
+)
+from ..feedback.models import (
+    EvaluationQuestionKind as Kind,
+)
 from ..feedback.questions import STANDARD_QUESTIONS, set_options
 from ..timeutil import utc_to_local
 from .participants import confirmed_in_order
@@ -25,8 +33,24 @@ The evaluation is **anonymous** and takes about five minutes."""
 
 # One row per participant who answers, cycled: overall, content, speakers, organisation, recommend, useful, improve
 ANSWERS = [
-    (5, 5, 4, 4, "Yes", "The comparison of pre-departure information in China and in the EU.", "More time for questions after the panel."),
-    (4, 4, 5, 3, "Yes", "Meeting colleagues from the European Commission and the ILO.", "Send the slides before the sessions."),
+    (
+        5,
+        5,
+        4,
+        4,
+        "Yes",
+        "The comparison of pre-departure information in China and in the EU.",
+        "More time for questions after the panel.",
+    ),
+    (
+        4,
+        4,
+        5,
+        3,
+        "Yes",
+        "Meeting colleagues from the European Commission and the ILO.",
+        "Send the slides before the sessions.",
+    ),
     (4, 5, 4, 5, "Yes", "The case studies on legal pathways for workers.", ""),
     (3, 3, 4, 4, "No", "", "Interpretation into Chinese for every session, not only the plenaries."),
     (5, 4, 5, 5, "Yes", "The conclusions and the joint recommendations.", "A site visit would make it more concrete."),
@@ -36,25 +60,37 @@ ANSWERS = [
 def seed_demo_evaluation(event: Event) -> Evaluation:
     """The standard evaluation of ``event`` (a past event), opened after it ended, answered by most participants."""
     db.session.flush()  # the event's and registrations' ids
-    evaluation = Evaluation(event_id=event.id, anonymous=True, introduction=INTRODUCTION, opened_at=event.ends_at + timedelta(hours=2))
+    evaluation = Evaluation(
+        event_id=event.id, anonymous=True, introduction=INTRODUCTION, opened_at=event.ends_at + timedelta(hours=2)
+    )
     db.session.add(evaluation)
     questions = []
     for position, (kind, label, options, required) in enumerate(STANDARD_QUESTIONS):
-        question = EvaluationQuestion(event_id=event.id, kind=kind, label=str(label), required=required, position=position)
+        question = EvaluationQuestion(
+            event_id=event.id, kind=kind, label=str(label), required=required, position=position
+        )
         set_options(question, [str(option) for option in options])
         db.session.add(question)
         questions.append(question)
     db.session.flush()
 
     confirmed = confirmed_in_order(event)
-    answering = [registration for registration in confirmed if registration.user.email != PARTICIPANT_EMAIL] or confirmed
+    answering = [
+        registration for registration in confirmed if registration.user.email != PARTICIPANT_EMAIL
+    ] or confirmed
     answered_on = utc_to_local(evaluation.opened_at, event.timezone).date()
     for index, registration in enumerate(answering):
-        db.session.add(EvaluationSubmission(event_id=event.id, registration_id=registration.id, submitted_at=evaluation.opened_at + timedelta(hours=index + 1)))
+        db.session.add(
+            EvaluationSubmission(
+                event_id=event.id,
+                registration_id=registration.id,
+                submitted_at=evaluation.opened_at + timedelta(hours=index + 1),
+            )
+        )
         response = EvaluationResponse(event_id=event.id, registration_id=None, submitted_on=answered_on)
         response.answers = [
             answer.as_row(question)
-            for question, answer in zip(questions, demo_answers(questions, ANSWERS[index % len(ANSWERS)]))
+            for question, answer in zip(questions, demo_answers(questions, ANSWERS[index % len(ANSWERS)]), strict=False)
             if answer is not None
         ]
         db.session.add(response)
@@ -64,7 +100,7 @@ def seed_demo_evaluation(event: Event) -> Evaluation:
 
 def demo_answers(questions: list[EvaluationQuestion], row: tuple) -> list[CleanAnswer | None]:
     answers = []
-    for question, value in zip(questions, row):
+    for question, value in zip(questions, row, strict=False):
         if value == "":
             answers.append(None)
         elif question.kind is Kind.RATING:

@@ -32,8 +32,20 @@ LETTERHEAD = dict(
 )
 
 PASSPORTS = [  # number, date of birth, issued, authority, consulate
-    ("E48213957", date(1979, 4, 12), date(2021, 6, 3), "National Immigration Administration, PRC", "British Embassy Beijing, Visa Section"),
-    ("EJ5072846", date(1986, 11, 27), date(2022, 2, 18), "National Immigration Administration, PRC", "British Consulate-General Guangzhou"),
+    (
+        "E48213957",
+        date(1979, 4, 12),
+        date(2021, 6, 3),
+        "National Immigration Administration, PRC",
+        "British Embassy Beijing, Visa Section",
+    ),
+    (
+        "EJ5072846",
+        date(1986, 11, 27),
+        date(2022, 2, 18),
+        "National Immigration Administration, PRC",
+        "British Consulate-General Guangzhou",
+    ),
 ]
 
 
@@ -49,13 +61,19 @@ def seed_demo_letters(event: Event) -> list[LetterRequest]:
         chosen = [registration for registration in confirmed if registration.country != event.country][:2]
     expires_after = event.ends_at.astimezone(ZoneInfo(event.timezone)).date()
     letters = []
-    for registration, (number, born, issued, authority, consulate) in zip(chosen, PASSPORTS):
+    for registration, (number, born, issued, authority, consulate) in zip(chosen, PASSPORTS, strict=False):
         registration.visa_letter_needed = True
         letter = LetterRequest(
-            registration_id=registration.id, status=LetterStatus.REQUESTED, passport_name=registration.full_name.upper(),
-            passport_number=number, nationality=registration.country, date_of_birth=born, passport_issued_on=issued,
+            registration_id=registration.id,
+            status=LetterStatus.REQUESTED,
+            passport_name=registration.full_name.upper(),
+            passport_number=number,
+            nationality=registration.country,
+            date_of_birth=born,
+            passport_issued_on=issued,
             passport_expires_on=max(issued.replace(year=issued.year + 10), expires_after + timedelta(days=365)),
-            issuing_authority=authority, consulate=consulate,
+            issuing_authority=authority,
+            consulate=consulate,
         )
         db.session.add(letter)
         letters.append(letter)
@@ -63,5 +81,9 @@ def seed_demo_letters(event: Event) -> list[LetterRequest]:
         db.session.flush()
         first = letters[0]
         first.reference = next_reference(event)
-        first.status, first.decided_at, first.decided_by_id = LetterStatus.APPROVED, utcnow(), organiser.id if organiser else None
+        first.status, first.decided_at, first.decided_by_id = (
+            LetterStatus.APPROVED,
+            utcnow(),
+            organiser.id if organiser else None,
+        )
     return letters

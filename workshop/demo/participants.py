@@ -32,29 +32,59 @@ WORKSHOP, TOUR, TRAINING, CONFERENCE = "migration_workshop", "uk_study_tour", "b
 
 PARTICIPANTS = [
     DemoParticipant(
-        "zhang.min@example.org", {WORKSHOP: CONFIRMED, TRAINING: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(organisation="Guangdong Provincial Department of Human Resources and Social Security",
-             organisation_type=OrganisationType.GOVERNMENT, country="CN", sex=Sex.FEMALE, job_title="Section Chief"),
+        "zhang.min@example.org",
+        {WORKSHOP: CONFIRMED, TRAINING: CONFIRMED, CONFERENCE: CONFIRMED},
+        dict(
+            organisation="Guangdong Provincial Department of Human Resources and Social Security",
+            organisation_type=OrganisationType.GOVERNMENT,
+            country="CN",
+            sex=Sex.FEMALE,
+            job_title="Section Chief",
+        ),
     ),
     DemoParticipant(
-        "li.wei@example.org", {WORKSHOP: CONFIRMED, TOUR: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(organisation="Ministry of Human Resources and Social Security", organisation_type=OrganisationType.GOVERNMENT,
-             country="CN", sex=Sex.MALE, job_title="Deputy Director"),
+        "li.wei@example.org",
+        {WORKSHOP: CONFIRMED, TOUR: CONFIRMED, CONFERENCE: CONFIRMED},
+        dict(
+            organisation="Ministry of Human Resources and Social Security",
+            organisation_type=OrganisationType.GOVERNMENT,
+            country="CN",
+            sex=Sex.MALE,
+            job_title="Deputy Director",
+        ),
     ),
     DemoParticipant(
-        "liu.yang@example.org", {WORKSHOP: PENDING, CONFERENCE: CONFIRMED},
-        dict(organisation="China Enterprise Confederation", organisation_type=OrganisationType.EMPLOYERS, country="CN",
-             sex=Sex.MALE, job_title="Policy Officer"),
+        "liu.yang@example.org",
+        {WORKSHOP: PENDING, CONFERENCE: CONFIRMED},
+        dict(
+            organisation="China Enterprise Confederation",
+            organisation_type=OrganisationType.EMPLOYERS,
+            country="CN",
+            sex=Sex.MALE,
+            job_title="Policy Officer",
+        ),
     ),
     DemoParticipant(
-        "zhou.hui@example.org", {WORKSHOP: CONFIRMED, TRAINING: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(organisation="All-China Federation of Trade Unions", organisation_type=OrganisationType.WORKERS, country="CN",
-             sex=Sex.FEMALE, job_title="International Department"),
+        "zhou.hui@example.org",
+        {WORKSHOP: CONFIRMED, TRAINING: CONFIRMED, CONFERENCE: CONFIRMED},
+        dict(
+            organisation="All-China Federation of Trade Unions",
+            organisation_type=OrganisationType.WORKERS,
+            country="CN",
+            sex=Sex.FEMALE,
+            job_title="International Department",
+        ),
     ),
     DemoParticipant(
-        "anna.kowalska@example.org", {WORKSHOP: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(organisation="European Commission", organisation_type=OrganisationType.INTERNATIONAL, country="BE",
-             sex=Sex.FEMALE, job_title="Head of Unit"),
+        "anna.kowalska@example.org",
+        {WORKSHOP: CONFIRMED, CONFERENCE: CONFIRMED},
+        dict(
+            organisation="European Commission",
+            organisation_type=OrganisationType.INTERNATIONAL,
+            country="BE",
+            sex=Sex.FEMALE,
+            job_title="Head of Unit",
+        ),
     ),
 ]
 
@@ -62,7 +92,9 @@ PARTICIPANTS = [
 def add_registrations(events: dict[str, Event], accounts: dict[str, User], organiser: User) -> None:
     for person in PARTICIPANTS:
         user = accounts[person.email]
-        details = Details(full_name=user.full_name, native_name=user.native_name, listed_publicly=True, **person.details)
+        details = Details(
+            full_name=user.full_name, native_name=user.native_name, listed_publicly=True, **person.details
+        )
         for key, state in person.events.items():
             add_registration(events[key], user, details, state, organiser)
 
@@ -102,10 +134,17 @@ def add_past_attendance(event: Event, organiser: User) -> None:
             add_mark(event, registration, session, session.id, session.starts_at, organiser)
 
 
-def add_mark(event: Event, registration: Registration, session: AgendaSession | None, slot: int, at: datetime, organiser: User) -> None:
+def add_mark(
+    event: Event, registration: Registration, session: AgendaSession | None, slot: int, at: datetime, organiser: User
+) -> None:
     attendance = Attendance(
-        registration=registration, event_id=event.id, session=session, slot=slot, method=Method.ROSTER,
-        recorded_by=organiser, recorded_at=at,
+        registration=registration,
+        event_id=event.id,
+        session=session,
+        slot=slot,
+        method=Method.ROSTER,
+        recorded_by=organiser,
+        recorded_at=at,
     )
     attendance.changes.append(AttendanceChange(present=True, method=Method.ROSTER, actor=organiser, created_at=at))
     db.session.add(attendance)

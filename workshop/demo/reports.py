@@ -48,7 +48,10 @@ European Union.
 }
 
 OWN_SECTIONS: list[tuple[str, str]] = [
-    ("Acknowledgements", "The organisers thank the interpreters, the rapporteurs and the staff of the Residence Palace."),
+    (
+        "Acknowledgements",
+        "The organisers thank the interpreters, the rapporteurs and the staff of the Residence Palace.",
+    ),
 ]
 
 SUMMARY = """\
@@ -74,16 +77,41 @@ def seed_demo_report(event: Event) -> None:
     organiser = event.organisers[0] if event.organisers else None
     now = utcnow()
     for position, kind in enumerate(STANDARD_SECTIONS):
-        db.session.add(ReportSection(event_id=event.id, kind=kind, body=SECTIONS[kind], position=position, updated_by=organiser, updated_at=now))
+        db.session.add(
+            ReportSection(
+                event_id=event.id,
+                kind=kind,
+                body=SECTIONS[kind],
+                position=position,
+                updated_by=organiser,
+                updated_at=now,
+            )
+        )
     for offset, (title, body) in enumerate(OWN_SECTIONS):
         db.session.add(
             ReportSection(
-                event_id=event.id, kind=SectionKind.OTHER, title=title, body=body, position=len(STANDARD_SECTIONS) + offset,
-                updated_by=organiser, updated_at=now,
+                event_id=event.id,
+                kind=SectionKind.OTHER,
+                title=title,
+                body=body,
+                position=len(STANDARD_SECTIONS) + offset,
+                updated_by=organiser,
+                updated_at=now,
             )
         )
-    sessions = db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at, AgendaSession.id))
+    sessions = db.session.scalars(
+        db.select(AgendaSession)
+        .where(AgendaSession.event_id == event.id)
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
+    )
     for session in sessions:
         if session.kind in NOT_SUMMARISED or session.cancelled:
             continue
-        db.session.add(SessionSummary(session_id=session.id, body=SUMMARY.format(title=session.title), updated_by=author_of(session, organiser), updated_at=now))
+        db.session.add(
+            SessionSummary(
+                session_id=session.id,
+                body=SUMMARY.format(title=session.title),
+                updated_by=author_of(session, organiser),
+                updated_at=now,
+            )
+        )

@@ -1,6 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..countries import country_choices, is_country
@@ -34,11 +44,21 @@ def known_country(form, field) -> None:
 
 
 class EventForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()], validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
+        validators=[DataRequired()],
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=500)], description=_l("One or two sentences for the list of events."))
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("One or two sentences for the list of events."),
+    )
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=50000)], description=_l("Markdown: **bold**, *italic*, lists, links.")
+        _l("Description"),
+        validators=[Optional(), Length(max=50000)],
+        description=_l("Markdown: **bold**, *italic*, lists, links."),
     )
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
@@ -50,10 +70,18 @@ class EventForm(FlaskForm):
         validators=[DataRequired(), known_timezone],
         description=_l("Times below are in this time zone."),
     )
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=DATETIME_FORMAT, validators=[Optional()])
+    starts_at = DateTimeLocalField(
+        _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
+    )
+    registration_opens_at = DateTimeLocalField(
+        _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"), format=DATETIME_FORMAT, validators=[Optional()]
+    )
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional(), NumberRange(min=1, max=100000)],
@@ -62,10 +90,17 @@ class EventForm(FlaskForm):
     approval_required = BooleanField(_l("Registrations need an organiser's approval"))
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()])
     partners = TextAreaField(
-        _l("Partner organisations"), validators=[Optional(), Length(max=5000)], description=_l("One per line, in the order they should appear.")
+        _l("Partner organisations"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("One per line, in the order they should appear."),
     )
     contact_email = EmailField(
-        _l("Contact e-mail"), validators=[Optional(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.org."))]
+        _l("Contact e-mail"),
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message=_l("Enter an e-mail address such as name@example.org.")),
+        ],
     )
     submit = SubmitField(_l("Save"))
 

@@ -36,7 +36,9 @@ event_organiser = Table(
 class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[EventKind] = mapped_column(db.Enum(EventKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]))
+    kind: Mapped[EventKind] = mapped_column(
+        db.Enum(EventKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
     status: Mapped[EventStatus] = mapped_column(
         db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         default=EventStatus.DRAFT,

@@ -45,12 +45,16 @@ class EventData:
 
 def check_event_data(data: EventData) -> None:
     if not is_known_timezone(data.timezone):
-        raise DomainError(_l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."), field="timezone")
+        raise DomainError(
+            _l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."), field="timezone"
+        )
     zone = data.timezone
     for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         moment = getattr(data, name)
         if moment is not None and nonexistent_local_time(moment, zone):
-            raise DomainError(_l("This time does not exist in %(zone)s: the clocks go forward then.", zone=zone), field=name)
+            raise DomainError(
+                _l("This time does not exist in %(zone)s: the clocks go forward then.", zone=zone), field=name
+            )
     # Compared as instants: wall-clock times in the hour the clocks go back are ambiguous
     starts, ends = local_to_utc(data.starts_at, zone), local_to_utc(data.ends_at, zone)
     if ends <= starts:
@@ -95,7 +99,9 @@ def apply_event_data(event: Event, data: EventData) -> None:
     event.starts_at = local_to_utc(data.starts_at, zone)
     event.ends_at = local_to_utc(data.ends_at, zone)
     event.registration_opens_at = local_to_utc(data.registration_opens_at, zone) if data.registration_opens_at else None
-    event.registration_closes_at = local_to_utc(data.registration_closes_at, zone) if data.registration_closes_at else None
+    event.registration_closes_at = (
+        local_to_utc(data.registration_closes_at, zone) if data.registration_closes_at else None
+    )
     event.capacity = data.capacity
     event.approval_required = data.approval_required
     event.status = data.status
@@ -108,7 +114,7 @@ def create_event(actor: User, data: EventData) -> Event:
     if not can_create_events(actor):
         raise Forbidden(_l("You may not create events. Ask a platform administrator."))
     check_event_data(data)
-    for attempt in range(3):
+    for _attempt in range(3):
         event = Event(slug=unique_slug(data.title, data.starts_at.year))
         apply_event_data(event, data)
         event.organisers = [actor]
@@ -202,6 +208,8 @@ def managed_events(actor: User) -> list[Event]:
 
 def count_by_kind() -> dict[EventKind, int]:
     rows = db.session.execute(
-        db.select(Event.kind, func.count()).where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow()).group_by(Event.kind)
+        db.select(Event.kind, func.count())
+        .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow())
+        .group_by(Event.kind)
     )
-    return {kind: count for kind, count in rows}
+    return dict(rows.all())

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .models import EvaluationAnswer, EvaluationQuestion, EvaluationQuestionKind as Kind
+from .models import EvaluationAnswer, EvaluationQuestion
+from .models import EvaluationQuestionKind as Kind
 from .questions import EVALUATION
 
 
@@ -31,4 +32,8 @@ def answer_to_keep(question: EvaluationQuestion, value) -> CleanAnswer:
 def clean_answers(questions: list[EvaluationQuestion], raw_answers: dict[int, object]) -> dict[int, CleanAnswer]:
     """Every question's answer (unanswered optional questions left out); the first problem raises."""
     values = EVALUATION.clean_answers(questions, raw_answers)
-    return {question.id: answer_to_keep(question, values[question.id]) for question in questions if values[question.id] is not None}
+    return {
+        question.id: answer_to_keep(question, values[question.id])
+        for question in questions
+        if values[question.id] is not None
+    }

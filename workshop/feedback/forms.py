@@ -7,9 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..questions.forms import QuestionForm as BaseQuestionForm, kind_field, options_field
 from ..formatting import format_in_zone
-from .models import EvaluationQuestion, EvaluationQuestionKind as Kind
+from ..questions.forms import QuestionForm as BaseQuestionForm
+from ..questions.forms import kind_field, options_field
+from .models import EvaluationQuestion
+from .models import EvaluationQuestionKind as Kind
 from .questions import QuestionData
 from .services import INTRODUCTION_MAX
 
@@ -28,12 +30,15 @@ class QuestionForm(BaseQuestionForm):
     kind = kind_field(KIND_LABELS)
     options = options_field(_l("For one choice and multiple choice: one option per line, at least two."), 20000)
     session_id = SelectField(
-        _l("About"), validate_choice=False, description=_l("A question about one session of the agenda, or about the whole event.")
+        _l("About"),
+        validate_choice=False,
+        description=_l("A question about one session of the agenda, or about the whole event."),
     )
 
     def offer_sessions(self, sessions, zone: str) -> None:
         self.session_id.choices = [SelectChoice("", _l("The whole event"))] + [
-            SelectChoice(str(session.id), f"{session.title} ({format_in_zone(session.starts_at, zone)})") for session in sessions
+            SelectChoice(str(session.id), f"{session.title} ({format_in_zone(session.starts_at, zone)})")
+            for session in sessions
         ]
 
     def own_data(self) -> dict:
@@ -53,7 +58,10 @@ class SettingsForm(FlaskForm):
     )
     anonymous = BooleanField(
         _l("Anonymous answers"),
-        description=_l("The answers are kept without the participant's name and with the day only, not the time. This cannot change once anyone has answered."),
+        description=_l(
+            "The answers are kept without the participant's name and with the day only, not the time. This cannot "
+            "change once anyone has answered."
+        ),
     )
     submit = SubmitField(_l("Save"))
 

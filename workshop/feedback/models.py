@@ -95,12 +95,14 @@ class EvaluationResponse(db.Model):
     submitted_on: Mapped[date] = mapped_column(Date)
 
     registration: Mapped[Registration | None] = relationship()
-    answers: Mapped[list["EvaluationAnswer"]] = relationship(back_populates="response", cascade="all, delete-orphan")
+    answers: Mapped[list[EvaluationAnswer]] = relationship(back_populates="response", cascade="all, delete-orphan")
 
 
 class EvaluationAnswer(db.Model):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=random_row_id)
-    response_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("evaluation_response.id", ondelete="CASCADE"), index=True
+    )
     question_id: Mapped[int] = mapped_column(ForeignKey("evaluation_question.id", ondelete="CASCADE"), index=True)
     rating: Mapped[int | None] = mapped_column()  # 1 to 5, rating questions only
     value_json: Mapped[str] = mapped_column(Text, default="")  # choices: a JSON list; text: a JSON string

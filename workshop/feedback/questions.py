@@ -17,13 +17,20 @@ from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..questions import kinds
-from ..questions.engine import Questionnaire, QuestionData as BaseQuestionData
-from .models import EvaluationAnswer, EvaluationQuestion, EvaluationQuestionKind as Kind
+from ..questions.engine import QuestionData as BaseQuestionData
+from ..questions.engine import Questionnaire
+from .models import EvaluationAnswer, EvaluationQuestion
+from .models import EvaluationQuestionKind as Kind
 
 EVALUATION = Questionnaire(
     question_model=EvaluationQuestion,
     answer_model=EvaluationAnswer,
-    kinds={Kind.RATING: kinds.RATING, Kind.CHOICE: kinds.ONE_CHOICE, Kind.MULTIPLE_CHOICE: kinds.SEVERAL_CHOICES, Kind.TEXT: kinds.LONG_TEXT},
+    kinds={
+        Kind.RATING: kinds.RATING,
+        Kind.CHOICE: kinds.ONE_CHOICE,
+        Kind.MULTIPLE_CHOICE: kinds.SEVERAL_CHOICES,
+        Kind.TEXT: kinds.LONG_TEXT,
+    },
     options_max=50,
     deletes_unanswered=True,
 )
@@ -62,7 +69,9 @@ def has_answers(question_id: int) -> bool:
 def sessions_to_ask_about(event: Event) -> list[AgendaSession]:
     return list(
         db.session.scalars(
-            db.select(AgendaSession).where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at, AgendaSession.id)
+            db.select(AgendaSession)
+            .where(AgendaSession.event_id == event.id)
+            .order_by(AgendaSession.starts_at, AgendaSession.id)
         )
     )
 
@@ -95,7 +104,8 @@ def _refuse_lost_options(question: EvaluationQuestion, data: QuestionData) -> No
     if missing and EVALUATION.has_answers(question.id):
         raise DomainError(
             _l(
-                "People have answered this question already, so its options cannot be removed or renamed: “%(option)s” is missing. You can add options.",
+                "People have answered this question already, so its options cannot be removed or renamed: "
+                "“%(option)s” is missing. You can add options.",
                 option=missing[0],
             ),
             field="options",
@@ -119,7 +129,9 @@ def add_standard_questions(actor, event: Event) -> list[EvaluationQuestion]:
     for kind, label, options, required in STANDARD_QUESTIONS:
         if str(label).casefold() in asked:
             continue
-        question = EvaluationQuestion(event_id=event.id, kind=kind, label=str(label), required=required, position=position + len(added))
+        question = EvaluationQuestion(
+            event_id=event.id, kind=kind, label=str(label), required=required, position=position + len(added)
+        )
         set_options(question, [str(option) for option in options])
         db.session.add(question)
         added.append(question)
@@ -143,7 +155,8 @@ def move_question(actor, event: Event, question_id: int, direction: str) -> Eval
 
 
 def remove_question(actor, event: Event, question_id: int) -> bool:
-    """Take the question off the form: deleted when nobody answered it (False), else archived with its answers (True)."""
+    """Take the question off the form: deleted when nobody answered it (False), else archived with its answers "
+    "(True)."""
     return EVALUATION.remove(_question_of(actor, event, question_id))
 
 

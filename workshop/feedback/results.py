@@ -31,7 +31,7 @@ class QuestionResult:
         total = sum(self.rating_counts)
         if not total:
             return None
-        return sum(rating * count for rating, count in zip(RATINGS, self.rating_counts)) / total
+        return sum(rating * count for rating, count in zip(RATINGS, self.rating_counts, strict=False)) / total
 
 
 @dataclass
@@ -55,7 +55,9 @@ def evaluation_results(event: Event) -> EvaluationResults:
         db.select(db.func.count(EvaluationResponse.id)).where(EvaluationResponse.event_id == event.id)
     )
     participants = db.session.scalar(
-        db.select(db.func.count(Registration.id)).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+        db.select(db.func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.state == State.CONFIRMED
+        )
     )
     answers_of: dict[int, list[EvaluationAnswer]] = defaultdict(list)
     for answer in db.session.scalars(

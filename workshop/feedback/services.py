@@ -43,8 +43,12 @@ class Unavailable(enum.Enum):
 
 
 UNAVAILABLE_MESSAGES = {
-    Unavailable.NOT_REGISTERED: _l("You are not registered for this event, so there is no evaluation for you to answer."),
-    Unavailable.NOT_CONFIRMED: _l("Only participants with a confirmed place answer the evaluation, and your registration is not confirmed."),
+    Unavailable.NOT_REGISTERED: _l(
+        "You are not registered for this event, so there is no evaluation for you to answer."
+    ),
+    Unavailable.NOT_CONFIRMED: _l(
+        "Only participants with a confirmed place answer the evaluation, and your registration is not confirmed."
+    ),
     Unavailable.NOT_OPEN: _l("The evaluation of this event is not open yet. We will send you an e-mail when it opens."),
     Unavailable.CLOSED: _l("The evaluation of this event is closed: answers are no longer accepted."),
     Unavailable.ANSWERED: _l("You have already answered the evaluation of this event. Thank you!"),
@@ -67,12 +71,22 @@ def evaluation_of(event: Event) -> Evaluation:
 
 
 def answered_count(event: Event) -> int:
-    return db.session.scalar(db.select(db.func.count(EvaluationSubmission.id)).where(EvaluationSubmission.event_id == event.id)) or 0
+    return (
+        db.session.scalar(
+            db.select(db.func.count(EvaluationSubmission.id)).where(EvaluationSubmission.event_id == event.id)
+        )
+        or 0
+    )
 
 
 def has_answered(registration: Registration) -> bool:
     return db.session.scalar(
-        db.select(db.exists().where(EvaluationSubmission.event_id == registration.event_id, EvaluationSubmission.registration_id == registration.id))
+        db.select(
+            db.exists().where(
+                EvaluationSubmission.event_id == registration.event_id,
+                EvaluationSubmission.registration_id == registration.id,
+            )
+        )
     )
 
 
@@ -90,7 +104,13 @@ def why_not_open(event: Event, now: datetime | None = None) -> str | None:
     """Why the organisers cannot open the evaluation now, or None when they can."""
     if (now or utcnow()) < opens_from(event):
         day = last_day(event).isoformat()
-        return str(_l("The evaluation can be opened from the start of the event's last day, %(day)s (%(zone)s).", day=day, zone=event.timezone))
+        return str(
+            _l(
+                "The evaluation can be opened from the start of the event's last day, %(day)s (%(zone)s).",
+                day=day,
+                zone=event.timezone,
+            )
+        )
     if not questions_of(event):
         return str(_l("Add at least one question before opening the evaluation."))
     return None
@@ -100,7 +120,11 @@ def participant_status(user, event: Event) -> Unavailable | None:
     """None when ``user`` may answer now; otherwise why not."""
     if not security.can_answer_evaluation(user, event):
         registered = security.is_signed_in(user) and db.session.scalar(
-            db.select(Registration.id).where(Registration.event_id == event.id, Registration.user_id == user.id, Registration.state != State.CANCELLED)
+            db.select(Registration.id).where(
+                Registration.event_id == event.id,
+                Registration.user_id == user.id,
+                Registration.state != State.CANCELLED,
+            )
         )
         return Unavailable.NOT_CONFIRMED if registered else Unavailable.NOT_REGISTERED
     registration = _confirmed_registration(user, event)
@@ -125,7 +149,9 @@ def status_for_registration(user, registration: Registration) -> str | None:
 
 def _confirmed_registration(user, event: Event) -> Registration | None:
     return db.session.scalar(
-        db.select(Registration).where(Registration.event_id == event.id, Registration.user_id == user.id, Registration.state == State.CONFIRMED)
+        db.select(Registration).where(
+            Registration.event_id == event.id, Registration.user_id == user.id, Registration.state == State.CONFIRMED
+        )
     )
 
 
@@ -156,7 +182,10 @@ def save_settings(actor, event: Event, introduction: str, anonymous: bool) -> Ev
     evaluation = _locked_evaluation(event)
     if bool(anonymous) != evaluation.anonymous and answered_count(event):
         db.session.rollback()
-        raise DomainError(_l("People have answered already, so whether answers are anonymous can no longer change."), field="anonymous")
+        raise DomainError(
+            _l("People have answered already, so whether answers are anonymous can no longer change."),
+            field="anonymous",
+        )
     evaluation.introduction = introduction
     evaluation.anonymous = bool(anonymous)
     db.session.commit()
@@ -186,7 +215,11 @@ def _not_answered(job: Job) -> list[int]:
     return list(
         db.session.scalars(
             db.select(Registration.id)
-            .where(Registration.event_id == job.event_id, Registration.state == State.CONFIRMED, Registration.id.not_in(answered))
+            .where(
+                Registration.event_id == job.event_id,
+                Registration.state == State.CONFIRMED,
+                Registration.id.not_in(answered),
+            )
             .order_by(Registration.id)
         )
     )
@@ -196,9 +229,19 @@ def _invite_one(job: Job, registration_id: int) -> None:
     """Invite unless they answered or left meanwhile, or the evaluation closed."""
     registration = db.session.get(Registration, registration_id)
     evaluation = db.session.scalar(db.select(Evaluation).where(Evaluation.event_id == job.event_id))
-    if registration is None or registration.state is not State.CONFIRMED or evaluation is None or not evaluation.is_open:
+    if (
+        registration is None
+        or registration.state is not State.CONFIRMED
+        or evaluation is None
+        or not evaluation.is_open
+    ):
         return
-    if db.session.scalar(db.select(EvaluationSubmission.id).where(EvaluationSubmission.registration_id == registration_id)) is not None:
+    if (
+        db.session.scalar(
+            db.select(EvaluationSubmission.id).where(EvaluationSubmission.registration_id == registration_id)
+        )
+        is not None
+    ):
         return
     _invite(registration, evaluation)
 
@@ -244,7 +287,9 @@ def _invite(registration: Registration, evaluation: Evaluation) -> None:
 # --- participants -----------------------------------------------------------------------------
 
 
-def submit_answers(actor, event: Event, raw_answers: dict[int, object], now: datetime | None = None) -> EvaluationResponse:
+def submit_answers(
+    actor, event: Event, raw_answers: dict[int, object], now: datetime | None = None
+) -> EvaluationResponse:
     """Keep the participant's answers, once. CannotAnswer when they may not (or already did);
     DomainError by the question's field for an answer that does not fit its question."""
     reason = participant_status(actor, event)
@@ -256,7 +301,9 @@ def submit_answers(actor, event: Event, raw_answers: dict[int, object], now: dat
     evaluation = evaluation_of(event)
     if registration.state is not State.CONFIRMED or not evaluation.is_open:
         db.session.rollback()
-        raise CannotAnswer(Unavailable.NOT_CONFIRMED if registration.state is not State.CONFIRMED else Unavailable.CLOSED)
+        raise CannotAnswer(
+            Unavailable.NOT_CONFIRMED if registration.state is not State.CONFIRMED else Unavailable.CLOSED
+        )
     now = now or utcnow()
     # Built before either is added, so that nothing is flushed outside the ``try`` below.
     submission = EvaluationSubmission(event_id=event.id, registration_id=registration.id, submitted_at=now)
@@ -273,4 +320,3 @@ def submit_answers(actor, event: Event, raw_answers: dict[int, object], now: dat
         db.session.rollback()
         raise CannotAnswer(Unavailable.ANSWERED) from error
     return response
-

@@ -37,7 +37,9 @@ class Job(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     failure_notes: Mapped[str] = mapped_column(Text, default="")  # one line a failed item
     error: Mapped[str] = mapped_column(Text, default="")
-    result_file: Mapped[str] = mapped_column(String(64), default="")  # a stored file the job made, e.g. a compiled report
+    result_file: Mapped[str] = mapped_column(
+        String(64), default=""
+    )  # a stored file the job made, e.g. a compiled report
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

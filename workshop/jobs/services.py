@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable
 
 from flask import current_app
 from huey import crontab
@@ -74,7 +74,9 @@ def start(kind: JobKind, event: Event, actor, **params) -> Started:
 
 def add(kind: JobKind, event: Event, actor, **params) -> Job:
     """Record a job in the current transaction (the caller holds the event's lock and commits)."""
-    job = Job(kind=kind.name, event_id=event.id, created_by_id=getattr(actor, "id", None), params_json=json.dumps(params))
+    job = Job(
+        kind=kind.name, event_id=event.id, created_by_id=getattr(actor, "id", None), params_json=json.dumps(params)
+    )
     db.session.add(job)
     db.session.flush()
     db.session.info.setdefault(START_KEY, []).append(job.id)
@@ -83,12 +85,17 @@ def add(kind: JobKind, event: Event, actor, **params) -> Job:
 
 def unfinished(kind: JobKind, event: Event) -> Job | None:
     return db.session.scalar(
-        db.select(Job).where(Job.kind == kind.name, Job.event_id == event.id, Job.state.in_(UNFINISHED)).order_by(Job.id).limit(1)
+        db.select(Job)
+        .where(Job.kind == kind.name, Job.event_id == event.id, Job.state.in_(UNFINISHED))
+        .order_by(Job.id)
+        .limit(1)
     )
 
 
 def latest(kind: JobKind, event: Event) -> Job | None:
-    return db.session.scalar(db.select(Job).where(Job.kind == kind.name, Job.event_id == event.id).order_by(Job.id.desc()).limit(1))
+    return db.session.scalar(
+        db.select(Job).where(Job.kind == kind.name, Job.event_id == event.id).order_by(Job.id.desc()).limit(1)
+    )
 
 
 @sqlalchemy_event.listens_for(Session, "after_transaction_end")

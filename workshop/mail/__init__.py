@@ -7,6 +7,8 @@ from .outbox import Mail, compose, queue  # noqa: F401
 
 bp = Blueprint("mail", __name__)
 
-from . import models  # noqa: E402,F401
-from . import delivery  # noqa: E402,F401  the worker's tasks
-from . import views  # noqa: E402,F401  the organisers' list of an event's e-mails
+from . import (
+    delivery,  # noqa: F401  the worker's tasks
+    models,  # noqa: F401
+    views,  # noqa: F401  the organisers' list of an event's e-mails
+)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import socket
 import ssl
 import uuid
 from dataclasses import dataclass
@@ -21,9 +20,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import or_, update
-
 from huey import crontab
+from sqlalchemy import or_, update
 
 from ..database import write_transaction
 from ..extensions import db
@@ -146,11 +144,23 @@ def record_retry(message_id: int, error: Exception, now: datetime | None) -> Non
         message.claimed_until = None
         if message.attempts >= int(current_app.config["MAIL_MAX_ATTEMPTS"]):
             message.state = Delivery.FAILED
-            log.error("e-mail %s to %s failed after %d attempts: %s", message.id, message.recipient, message.attempts, message.last_error)
+            log.error(
+                "e-mail %s to %s failed after %d attempts: %s",
+                message.id,
+                message.recipient,
+                message.attempts,
+                message.last_error,
+            )
         else:
             message.state = Delivery.RETRYING
             message.next_attempt_at = (now or utcnow()) + backoff(message.attempts)
-            log.warning("e-mail %s to %s not sent (attempt %d): %s", message.id, message.recipient, message.attempts, message.last_error)
+            log.warning(
+                "e-mail %s to %s not sent (attempt %d): %s",
+                message.id,
+                message.recipient,
+                message.attempts,
+                message.last_error,
+            )
 
 
 def record_failure(message_id: int, reason: str) -> None:
@@ -197,7 +207,7 @@ class Transport:
 
     smtp: smtplib.SMTP | None = None
 
-    def __enter__(self) -> "Transport":
+    def __enter__(self) -> Transport:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -227,11 +237,12 @@ class Transport:
             raise ConnectionLost(f"the mail server closed the connection: {describe(error)}") from error
         except smtplib.SMTPResponseException as error:
             self._reset()
-            reply = f"{error.smtp_code} {error.smtp_error.decode(errors='replace') if isinstance(error.smtp_error, bytes) else error.smtp_error}"
+            said = error.smtp_error
+            reply = f"{error.smtp_code} {said.decode(errors='replace') if isinstance(said, bytes) else said}"
             if error.smtp_code >= 500:
                 raise PermanentFailure(reply) from error
             raise TemporaryFailure(reply) from error
-        except (OSError, socket.timeout, smtplib.SMTPException) as error:
+        except (TimeoutError, OSError, smtplib.SMTPException) as error:
             self._drop()
             raise ConnectionLost(f"the mail server cannot be reached: {describe(error)}") from error
         if refused:  # one recipient a message, so a partial refusal is a refusal

@@ -37,11 +37,13 @@ def messages_of(actor, event: Event, state: Delivery | None, page: int):
 
 
 def counts_of(event: Event) -> dict[Delivery, int]:
-    counts = {state: 0 for state in Delivery}
+    counts = dict.fromkeys(Delivery, 0)
     rows = db.session.execute(
-        db.select(OutboxMessage.state, func.count()).where(OutboxMessage.event_id == event.id).group_by(OutboxMessage.state)
+        db.select(OutboxMessage.state, func.count())
+        .where(OutboxMessage.event_id == event.id)
+        .group_by(OutboxMessage.state)
     )
-    counts.update({state: count for state, count in rows})
+    counts.update(rows.all())
     return counts
 
 
@@ -49,18 +51,31 @@ def resend(actor, event: Event, message_ids: list[int]) -> int:
     """Queue failed messages again, with their attempts counted afresh; the number queued."""
     require_organiser(actor, event)
     messages = db.session.scalars(
-        db.select(OutboxMessage).where(OutboxMessage.event_id == event.id, OutboxMessage.id.in_(message_ids)).with_for_update()
+        db.select(OutboxMessage)
+        .where(OutboxMessage.event_id == event.id, OutboxMessage.id.in_(message_ids))
+        .with_for_update()
     ).all()
     failed = [message for message in messages if message.state is Delivery.FAILED]
     if not failed:
         db.session.rollback()
         raise DomainError(_l("Only failed messages can be sent again."))
     for message in failed:
-        message.state, message.attempts, message.next_attempt_at, message.claimed_until = Delivery.QUEUED, 0, utcnow(), None
+        message.state, message.attempts, message.next_attempt_at, message.claimed_until = (
+            Delivery.QUEUED,
+            0,
+            utcnow(),
+            None,
+        )
     tell_worker_after_commit()
     db.session.commit()
     return len(failed)
 
 
 def failed_ids(event: Event) -> list[int]:
-    return list(db.session.scalars(db.select(OutboxMessage.id).where(OutboxMessage.event_id == event.id, OutboxMessage.state == Delivery.FAILED)))
+    return list(
+        db.session.scalars(
+            db.select(OutboxMessage.id).where(
+                OutboxMessage.event_id == event.id, OutboxMessage.state == Delivery.FAILED
+            )
+        )
+    )

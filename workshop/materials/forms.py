@@ -21,7 +21,9 @@ class MaterialForm(FlaskForm):
     """A new material for one session (the session is in the address)."""
 
     title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional."))
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional.")
+    )
     visibility = SelectField(
         _l("Who may see it"),
         choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
@@ -32,14 +34,19 @@ class MaterialForm(FlaskForm):
     url = URLField(
         _l("Or a link"),
         validators=[Optional(), Length(max=URL_MAX)],
-        description=_l("Instead of a file: the address of a web page, a video or a shared folder, starting with https://."),
+        description=_l(
+            "Instead of a file: the address of a web page, a video or a shared folder, starting with https://."
+        ),
     )
     submit = SubmitField(_l("Add the material"))
 
     def data_for(self, session_id: int | None) -> MaterialData:
         return MaterialData(
-            title=self.title.data or "", description=self.description.data or "", visibility=self.visibility.data or "",
-            session_id=session_id, url=self.url.data or "",
+            title=self.title.data or "",
+            description=self.description.data or "",
+            visibility=self.visibility.data or "",
+            session_id=session_id,
+            url=self.url.data or "",
         )
 
 
@@ -59,9 +66,13 @@ class EventMaterialForm(MaterialForm):
 
 class EditMaterialForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional."))
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional.")
+    )
     visibility = SelectField(
-        _l("Who may see it"), choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()], validate_choice=False
+        _l("Who may see it"),
+        choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
+        validate_choice=False,
     )
     url = URLField(_l("Link"), validators=[Optional(), Length(max=URL_MAX)])
     submit = SubmitField(_l("Save"))
@@ -74,7 +85,10 @@ class EditMaterialForm(FlaskForm):
 
     def material_data(self) -> MaterialData:
         return MaterialData(
-            title=self.title.data or "", description=self.description.data or "", visibility=self.visibility.data or "", url=self.url.data or ""
+            title=self.title.data or "",
+            description=self.description.data or "",
+            visibility=self.visibility.data or "",
+            url=self.url.data or "",
         )
 
 

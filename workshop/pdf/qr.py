@@ -74,7 +74,10 @@ def draw_fast_qr(canvas: Canvas, text: str, x: float, y: float, size: float, err
     operators, count = fast_qr_operators(text, error)
     module = size / (count + 2 * QUIET_ZONE)
     # Origin at the top left module, y downwards: rows are read from the top.
-    canvas.addLiteral(f"q 0 g {fp_str(module, 0, 0, -module, x + QUIET_ZONE * module, y + size - QUIET_ZONE * module)} cm\n{operators}\nf Q")
+    canvas.addLiteral(
+        f"q 0 g {fp_str(module, 0, 0, -module, x + QUIET_ZONE * module, y + size - QUIET_ZONE * module)} "
+        f"cm\n{operators}\nf Q"
+    )
 
 
 def svg(text: str, error: str = "m", css_class: str = "", quiet_zone: int = 2) -> str:
@@ -90,6 +93,7 @@ def svg(text: str, error: str = "m", css_class: str = "", quiet_zone: int = 2) -
     side = width - 2 * shift
     class_attribute = f' class="{css_class}"' if css_class else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}"{class_attribute} shape-rendering="crispEdges">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}"{class_attribute} '
+        'shape-rendering="crispEdges">'
         f'<path fill="#000" d="{"".join(rectangles)}"/></svg>'
     )

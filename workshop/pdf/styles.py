@@ -24,7 +24,9 @@ def stylesheet() -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("title", parent=body, fontName=LATIN_BOLD, fontSize=20, leading=25, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, textColor=MUTED, spaceAfter=2),
-        "heading": ParagraphStyle("heading", parent=body, fontName=LATIN_BOLD, fontSize=13, leading=17, spaceBefore=12, spaceAfter=6),
+        "heading": ParagraphStyle(
+            "heading", parent=body, fontName=LATIN_BOLD, fontSize=13, leading=17, spaceBefore=12, spaceAfter=6
+        ),
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, textColor=MUTED),
         "centred": ParagraphStyle("centred", parent=body, alignment=TA_CENTER),

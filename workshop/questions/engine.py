@@ -68,7 +68,9 @@ class Questionnaire:
         model = self.question_model
         return list(
             db.session.scalars(
-                db.select(model).where(model.event_id == event_id, model.archived.is_(archived)).order_by(model.position, model.id)
+                db.select(model)
+                .where(model.event_id == event_id, model.archived.is_(archived))
+                .order_by(model.position, model.id)
             )
         )
 
@@ -80,7 +82,7 @@ class Questionnaire:
             .where(question.event_id == event_id)
             .group_by(answer.question_id)
         )
-        return {question_id: count for question_id, count in rows}
+        return dict(rows.all())
 
     def has_answers(self, question_id: int) -> bool:
         return db.session.scalar(db.select(db.exists().where(self.answer_model.question_id == question_id)))
@@ -114,9 +116,13 @@ class Questionnaire:
         seen = set()
         for option in options:
             if len(option) > OPTION_MAX:
-                raise DomainError(_l("An option can have at most %(count)d characters.", count=OPTION_MAX), field="options")
+                raise DomainError(
+                    _l("An option can have at most %(count)d characters.", count=OPTION_MAX), field="options"
+                )
             if option.casefold() in seen:
-                raise DomainError(_l("Each option must be different: “%(option)s” appears twice.", option=option), field="options")
+                raise DomainError(
+                    _l("Each option must be different: “%(option)s” appears twice.", option=option), field="options"
+                )
             seen.add(option.casefold())
         return options
 
@@ -159,7 +165,10 @@ class Questionnaire:
     def refuse_new_kind(self, question, data: QuestionData) -> None:
         if data.kind is not question.kind and self.has_answers(question.id):
             raise DomainError(
-                _l("People have answered this question already, so its kind cannot change. Add a new question instead."), field="kind"
+                _l(
+                    "People have answered this question already, so its kind cannot change. Add a new question instead."
+                ),
+                field="kind",
             )
 
     def update(self, question, data: QuestionData):
@@ -211,10 +220,15 @@ class Questionnaire:
         except WrongAnswer as problem:
             raise DomainError(problem.args[0], field=field_name(question)) from problem
 
-    def clean_answers(self, questions: list, raw_answers: dict[int, object], previous: dict[int, object] | None = None) -> dict[int, object]:
+    def clean_answers(
+        self, questions: list, raw_answers: dict[int, object], previous: dict[int, object] | None = None
+    ) -> dict[int, object]:
         """Every question's value (None for an unanswered optional one); the first problem raises."""
         previous = previous or {}
-        return {question.id: self.clean_answer(question, raw_answers.get(question.id), previous.get(question.id)) for question in questions}
+        return {
+            question.id: self.clean_answer(question, raw_answers.get(question.id), previous.get(question.id))
+            for question in questions
+        }
 
     def answer_text(self, question, value) -> str:
         return self.answer_kind(question).text(value)

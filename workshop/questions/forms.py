@@ -7,12 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from .engine import HELP_TEXT_MAX, LABEL_MAX, Questionnaire, QuestionData, field_name, offered_options
+from .engine import HELP_TEXT_MAX, LABEL_MAX, QuestionData, Questionnaire, field_name, offered_options
 
 
 def kind_field(kind_labels: dict) -> SelectField:
     return SelectField(
-        _l("Kind of answer"), choices=[SelectChoice(kind.value, label) for kind, label in kind_labels.items()], validate_choice=False
+        _l("Kind of answer"),
+        choices=[SelectChoice(kind.value, label) for kind, label in kind_labels.items()],
+        validate_choice=False,
     )
 
 
@@ -27,7 +29,11 @@ class QuestionForm(FlaskForm):
     shown = ("kind", "label", "help_text", "options", "required")
 
     label = StringField(_l("Question"), validators=[Length(max=LABEL_MAX)])
-    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=HELP_TEXT_MAX)], description=_l("Shown under the question; optional."))
+    help_text = StringField(
+        _l("Help text"),
+        validators=[Optional(), Length(max=HELP_TEXT_MAX)],
+        description=_l("Shown under the question; optional."),
+    )
     required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Add the question"))
 
@@ -56,7 +62,9 @@ class QuestionForm(FlaskForm):
         self.required.data = question.required
 
 
-def form_with_questions(questionnaire: Questionnaire, form_class: type[FlaskForm], questions: list, previous: dict | None = None) -> type[FlaskForm]:
+def form_with_questions(
+    questionnaire: Questionnaire, form_class: type[FlaskForm], questions: list, previous: dict | None = None
+) -> type[FlaskForm]:
     """A subclass of ``form_class`` with one field ``q_<id>`` per question, in their order; ``previous``
     (the answers given before) keeps a since-renamed option on offer to the person who chose it."""
     previous = previous or {}

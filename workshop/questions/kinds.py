@@ -71,7 +71,9 @@ class Text(AnswerKind):
         self.field_class = field_class
 
     def field(self, label, description, required, options):
-        return self.field_class(label=label, description=description, validators=[*presence(required), Length(max=self.limit)])
+        return self.field_class(
+            label=label, description=description, validators=[*presence(required), Length(max=self.limit)]
+        )
 
     def clean(self, raw, options):
         text = str(raw).strip()
@@ -86,7 +88,9 @@ class Choice(AnswerKind):
 
     def field(self, label, description, required, options):
         choices = [SelectChoice(option) for option in options]
-        return self.field_class(label=label, description=description, validators=presence(required), choices=choices, validate_choice=False)
+        return self.field_class(
+            label=label, description=description, validators=presence(required), choices=choices, validate_choice=False
+        )
 
 
 class OneChoice(Choice):
@@ -109,7 +113,9 @@ class SeveralChoices(Choice):
 class YesNo(AnswerKind):
     def field(self, label, description, required, options):
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
-        return RadioField(label=label, description=description, validators=presence(required), choices=choices, validate_choice=False)
+        return RadioField(
+            label=label, description=description, validators=presence(required), choices=choices, validate_choice=False
+        )
 
     def clean(self, raw, options):
         if raw in (True, "yes"):
@@ -127,7 +133,13 @@ class YesNo(AnswerKind):
 
 class Country(AnswerKind):
     def field(self, label, description, required, options):
-        return SelectField(label=label, description=description, validators=presence(required), choices=country_choices, validate_choice=False)
+        return SelectField(
+            label=label,
+            description=description,
+            validators=presence(required),
+            choices=country_choices,
+            validate_choice=False,
+        )
 
     def clean(self, raw, options):
         if not is_country(str(raw)):
@@ -154,16 +166,22 @@ class Date(AnswerKind):
 class Rating(AnswerKind):
     """From 1 (poor) to 5 (excellent), kept as a number."""
 
-    CHOICES = [
+    CHOICES = (
         SelectChoice("1", _l("1 poor")),
         SelectChoice("2", "2"),
         SelectChoice("3", "3"),
         SelectChoice("4", "4"),
         SelectChoice("5", _l("5 excellent")),
-    ]
+    )
 
     def field(self, label, description, required, options):
-        return RatingField(label=label, description=description, validators=presence(required), choices=self.CHOICES, validate_choice=False)
+        return RatingField(
+            label=label,
+            description=description,
+            validators=presence(required),
+            choices=list(self.CHOICES),
+            validate_choice=False,
+        )
 
     def clean(self, raw, options):
         try:

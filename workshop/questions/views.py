@@ -92,7 +92,9 @@ def edit_question(builder: Builder, event, question_id: int, form: QuestionForm,
     if answered:
         form.kind.render_kw = {"disabled": True}
         form.kind.data = form.kind.data or question.kind.value
-    page = render_template("questions/question.html", builder=builder, event=event, question=question, form=form, answered=answered)
+    page = render_template(
+        "questions/question.html", builder=builder, event=event, question=question, form=form, answered=answered
+    )
     return page, status
 
 

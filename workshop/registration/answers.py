@@ -8,7 +8,9 @@ def previous_answers(registration: Registration) -> dict[int, object]:
     return {answer.question_id: answer.value for answer in registration.answers}
 
 
-def clean_answers(questions: list[Question], raw_answers: dict[int, object], previous: dict[int, object] | None = None) -> dict[int, object]:
+def clean_answers(
+    questions: list[Question], raw_answers: dict[int, object], previous: dict[int, object] | None = None
+) -> dict[int, object]:
     return REGISTRATION_FORM.clean_answers(questions, raw_answers, previous)
 
 

@@ -146,7 +146,9 @@ def to_xlsx(header: list, rows: list[list], sheet_title: str) -> bytes:
                 cell.data_type = "s"  # never a formula, whatever the text
     sheet.freeze_panes = "A2"
     for index, label in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(max(len(str(label)) + 4, 12), 50)
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
+            max(len(str(label)) + 4, 12), 50
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,7 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
 
 from ..accounts.forms import LanguageField, acceptable_password
@@ -32,13 +42,22 @@ def enum_choices(labels: dict) -> list[SelectChoice]:
 
 class ParticipantForm(FlaskForm):
     full_name = StringField(
-        _l("Full name in Latin letters"), validators=[DataRequired(), Length(max=200)], description=_l("As in your passport.")
+        _l("Full name in Latin letters"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("As in your passport."),
     )
-    native_name = StringField(_l("Name in your own script"), validators=[Optional(), Length(max=200)], description=_l("Optional, e.g. 李伟."))
+    native_name = StringField(
+        _l("Name in your own script"), validators=[Optional(), Length(max=200)], description=_l("Optional, e.g. 李伟.")
+    )
     organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     organisation_type = SelectField(_l("Type of organisation"), choices=enum_choices(ORGANISATION_TYPE_LABELS))
     job_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)], description=_l("Your job title."))
-    country = SelectField(_l("Country"), choices=country_choices, validate_choice=False, validators=[DataRequired(message=_l("Choose a country from the list."))])
+    country = SelectField(
+        _l("Country"),
+        choices=country_choices,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Choose a country from the list."))],
+    )
     sex = RadioField(
         _l("Sex"),
         choices=enum_choices(SEX_LABELS),
@@ -46,26 +65,45 @@ class ParticipantForm(FlaskForm):
         description=_l("For statistics by sex in the workshop report; only the organisers see it."),
     )
     dietary_needs = StringField(
-        _l("Dietary needs"), validators=[Optional(), Length(max=500)], description=_l("e.g. vegetarian, halal, no nuts. Only the organisers see it.")
+        _l("Dietary needs"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("e.g. vegetarian, halal, no nuts. Only the organisers see it."),
     )
     accessibility_needs = StringField(
-        _l("Accessibility needs"), validators=[Optional(), Length(max=500)], description=_l("Anything that helps you take part. Only the organisers see it.")
+        _l("Accessibility needs"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Anything that helps you take part. Only the organisers see it."),
     )
     visa_letter_needed = BooleanField(_l("I need an invitation letter for a visa"))
     listed_publicly = BooleanField(_l("My name and organisation may appear on the list of participants"))
 
 
 class RegistrationForm(ParticipantForm):
-    privacy = BooleanField(_l("I have read the privacy notice and agree to it"), validators=[DataRequired(message=_l("Please agree to the privacy notice to register."))])
+    privacy = BooleanField(
+        _l("I have read the privacy notice and agree to it"),
+        validators=[DataRequired(message=_l("Please agree to the privacy notice to register."))],
+    )
     submit = SubmitField(_l("Register"))
 
 
 class VisitorRegistrationForm(RegistrationForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.org."))])
-    password = PasswordField(
-        _l("Choose a password"), validators=[DataRequired(), acceptable_password], description=_l("At least 10 characters; not a common password.")
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Email(message=_l("Enter an e-mail address such as name@example.org.")),
+        ],
     )
-    confirm = PasswordField(_l("Repeat the password"), validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(), acceptable_password],
+        description=_l("At least 10 characters; not a common password."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
     locale = LanguageField(_l("Preferred language"))
 
 
@@ -96,7 +134,17 @@ def details_from_form(form: ParticipantForm, questions: list[Question]) -> Detai
 
 
 def fill_from_registration(form: ParticipantForm, registration: Registration, questions: list[Question]) -> None:
-    for name in ("full_name", "native_name", "organisation", "job_title", "dietary_needs", "accessibility_needs", "visa_letter_needed", "listed_publicly", "country"):
+    for name in (
+        "full_name",
+        "native_name",
+        "organisation",
+        "job_title",
+        "dietary_needs",
+        "accessibility_needs",
+        "visa_letter_needed",
+        "listed_publicly",
+        "country",
+    ):
         form[name].data = getattr(registration, name)
     form.organisation_type.data = registration.organisation_type.value
     form.sex.data = registration.sex.value

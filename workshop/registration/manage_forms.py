@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..questions.forms import QuestionForm as BaseQuestionForm, kind_field, options_field
+from ..questions.forms import QuestionForm as BaseQuestionForm
+from ..questions.forms import kind_field, options_field
 from .models import QuestionKind
 from .questions import QuestionData
 
@@ -30,7 +31,11 @@ class QuestionForm(BaseQuestionForm):
 
     kind = kind_field(KIND_LABELS)
     options = options_field(
-        _l("For single and multiple choice: one option per line, at least two. Answers already given keep the text of the option chosen."), 30000
+        _l(
+            "For single and multiple choice: one option per line, at least two. Answers already given keep the text "
+            "of the option chosen."
+        ),
+        30000,
     )
     sensitive = BooleanField(_l("Sensitive: only the organisers see the answers"))
 

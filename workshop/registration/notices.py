@@ -1,10 +1,10 @@
 """The e-mails a participant gets when their registration changes."""
 
-from workshop.urls import external_url
 from flask_babel import lazy_gettext as _l
 
+from workshop.urls import external_url
+
 from .. import mail
-from ..extensions import db
 from .models import Registration
 from .states import State
 
@@ -15,12 +15,19 @@ def notice_for(registration: Registration, old: State | None, new: State, reason
     if new is State.PENDING:
         return (
             _l("We received your registration for %(event)s", event=title),
-            _l("Thank you for registering for %(event)s. The organisers will look at your registration and tell you their decision by e-mail.", event=title),
+            _l(
+                "Thank you for registering for %(event)s. The organisers will look at your registration and tell you "
+                "their decision by e-mail.",
+                event=title,
+            ),
         )
     if new is State.CONFIRMED and old is State.WAITLISTED:
         return (
             _l("You have a place at %(event)s", event=title),
-            _l("Good news: a place became free at %(event)s and it is yours. Your registration is confirmed.", event=title),
+            _l(
+                "Good news: a place became free at %(event)s and it is yours. Your registration is confirmed.",
+                event=title,
+            ),
         )
     if new is State.CONFIRMED and old is State.PENDING:
         return (
@@ -36,7 +43,8 @@ def notice_for(registration: Registration, old: State | None, new: State, reason
         return (
             _l("You are on the waiting list for %(event)s", event=title),
             _l(
-                "%(event)s is full at the moment, so you are number %(position)d on the waiting list. When a place becomes free, the first person on the list gets it at once, and we tell you by e-mail.",
+                "%(event)s is full at the moment, so you are number %(position)d on the waiting list. When a place "
+                "becomes free, the first person on the list gets it at once, and we tell you by e-mail.",
                 event=title,
                 position=position or 0,
             ),
@@ -49,7 +57,10 @@ def notice_for(registration: Registration, old: State | None, new: State, reason
     if new is State.CANCELLED:
         return (
             _l("Your registration for %(event)s is cancelled", event=title),
-            _l("Your registration for %(event)s is cancelled. You can register again while registration is open.", event=title),
+            _l(
+                "Your registration for %(event)s is cancelled. You can register again while registration is open.",
+                event=title,
+            ),
         )
     return None
 
@@ -61,10 +72,19 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     subject, message = notice
     user = registration.user
     link = external_url("registration.show", registration_id=registration.id)
-    badge_link = external_url("attendance.my_badge", registration_id=registration.id) if new is State.CONFIRMED else None
+    badge_link = (
+        external_url("attendance.my_badge", registration_id=registration.id) if new is State.CONFIRMED else None
+    )
     mail.queue(
         mail.compose(
-            user.email, user.locale, "registration_notice", subject, registration=registration, message=message, reason=reason, link=link,
+            user.email,
+            user.locale,
+            "registration_notice",
+            subject,
+            registration=registration,
+            message=message,
+            reason=reason,
+            link=link,
             badge_link=badge_link,
         ),
         event_id=registration.event_id,

@@ -14,7 +14,8 @@ from ..errors import Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..questions import kinds
-from ..questions.engine import Questionnaire, QuestionData as BaseQuestionData
+from ..questions.engine import QuestionData as BaseQuestionData
+from ..questions.engine import Questionnaire
 from ..security import can_manage_event
 from .models import Answer, Question, QuestionKind
 

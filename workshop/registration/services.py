@@ -79,7 +79,11 @@ def require_open(event: Event) -> None:
 
 def event_questions(event_id: int) -> list[Question]:
     return list(
-        db.session.scalars(db.select(Question).where(Question.event_id == event_id, Question.archived.is_(False)).order_by(Question.position, Question.id))
+        db.session.scalars(
+            db.select(Question)
+            .where(Question.event_id == event_id, Question.archived.is_(False))
+            .order_by(Question.position, Question.id)
+        )
     )
 
 
@@ -96,7 +100,12 @@ def apply_details(registration: Registration, details: Details, questions: list[
     check_details(details)
     values = answer_rules.clean_answers(questions, details.answers, answer_rules.previous_answers(registration))
     for name in (
-        "full_name", "native_name", "organisation", "job_title", "dietary_needs", "accessibility_needs",
+        "full_name",
+        "native_name",
+        "organisation",
+        "job_title",
+        "dietary_needs",
+        "accessibility_needs",
     ):
         setattr(registration, name, getattr(details, name).strip())
     registration.organisation_type = details.organisation_type
@@ -112,7 +121,9 @@ def apply_details(registration: Registration, details: Details, questions: list[
 
 def confirmed_count(event_id: int) -> int:
     return db.session.scalar(
-        db.select(func.count()).select_from(Registration).where(Registration.event_id == event_id, Registration.state == State.CONFIRMED)
+        db.select(func.count())
+        .select_from(Registration)
+        .where(Registration.event_id == event_id, Registration.state == State.CONFIRMED)
     )
 
 
@@ -163,7 +174,9 @@ def next_waitlist_seq(event_id: int) -> int:
 
 def first_waitlist_seq(event_id: int) -> int:
     lowest = db.session.scalar(
-        db.select(func.min(Registration.waitlist_seq)).where(Registration.event_id == event_id, Registration.state == State.WAITLISTED)
+        db.select(func.min(Registration.waitlist_seq)).where(
+            Registration.event_id == event_id, Registration.state == State.WAITLISTED
+        )
     )
     return (lowest or 1) - 1
 
@@ -213,7 +226,9 @@ def lock_event(event_id: int) -> Event:
 
 
 def registration_of(user: User, event_id: int) -> Registration | None:
-    return db.session.scalar(db.select(Registration).where(Registration.event_id == event_id, Registration.user_id == user.id))
+    return db.session.scalar(
+        db.select(Registration).where(Registration.event_id == event_id, Registration.user_id == user.id)
+    )
 
 
 def register(user: User, event_id: int, details: Details, privacy_accepted: bool) -> Registration:
@@ -224,11 +239,15 @@ def register(user: User, event_id: int, details: Details, privacy_accepted: bool
     return registration
 
 
-def register_visitor(email: str, password: str, locale: str, event_id: int, details: Details, privacy_accepted: bool) -> Registration:
+def register_visitor(
+    email: str, password: str, locale: str, event_id: int, details: Details, privacy_accepted: bool
+) -> Registration:
     """Create the account and the registration together, in one transaction."""
     accounts.check_password_acceptable(password)
     if accounts.find_user_by_email(email):
-        raise AccountExists(_l("An account with this e-mail address exists already. Log in to register with it."), field="email")
+        raise AccountExists(
+            _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
+        )
     password_hash = hash_password(password)  # slow on purpose: before taking the lock
     event = lock_event(event_id)
     user = User(
@@ -243,7 +262,9 @@ def register_visitor(email: str, password: str, locale: str, event_id: int, deta
         db.session.flush()
     except IntegrityError as error:
         db.session.rollback()
-        raise AccountExists(_l("An account with this e-mail address exists already. Log in to register with it."), field="email") from error
+        raise AccountExists(
+            _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
+        ) from error
     registration = _register_locked(user, event, details, privacy_accepted)
     accounts.send_verification(user)
     db.session.commit()
@@ -293,7 +314,9 @@ def update_details(user: User, registration_id: int, details: Details) -> Regist
     registration = own_registration(user, registration_id)
     require_open(registration.event)
     if registration.state not in ACTIVE:
-        raise DomainError(_l("This registration is %(state)s; its answers cannot change.", state=STATE_LABELS[registration.state]))
+        raise DomainError(
+            _l("This registration is %(state)s; its answers cannot change.", state=STATE_LABELS[registration.state])
+        )
     apply_details(registration, details, event_questions(registration.event_id))
     db.session.commit()
     return registration
@@ -359,7 +382,9 @@ def reject(actor: User, event_id: int, registration_ids: list[int], reason: str)
     if not reason.strip():
         raise DomainError(_l("Give the reason; the participant will read it."), field="reason")
     event, registrations = _managed_registrations(actor, event_id, registration_ids)
-    result = _apply_to_each(registrations, lambda registration: change_state(registration, State.REJECTED, actor, reason))
+    result = _apply_to_each(
+        registrations, lambda registration: change_state(registration, State.REJECTED, actor, reason)
+    )
     fill_free_places(event)
     db.session.commit()
     return result
@@ -367,7 +392,9 @@ def reject(actor: User, event_id: int, registration_ids: list[int], reason: str)
 
 def cancel(actor: User, event_id: int, registration_ids: list[int], reason: str = "") -> tuple[int, list[str]]:
     event, registrations = _managed_registrations(actor, event_id, registration_ids)
-    result = _apply_to_each(registrations, lambda registration: change_state(registration, State.CANCELLED, actor, reason))
+    result = _apply_to_each(
+        registrations, lambda registration: change_state(registration, State.CANCELLED, actor, reason)
+    )
     fill_free_places(event)
     db.session.commit()
     return result
@@ -385,7 +412,12 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
         else:
             registration.waitlist_seq = first_waitlist_seq(event.id)
             registration.changes.append(
-                RegistrationChange(actor=actor, from_state=State.WAITLISTED, to_state=State.WAITLISTED, reason=str(_l("Moved to the front of the waiting list.")))
+                RegistrationChange(
+                    actor=actor,
+                    from_state=State.WAITLISTED,
+                    to_state=State.WAITLISTED,
+                    reason=str(_l("Moved to the front of the waiting list.")),
+                )
             )
             db.session.flush()
 
@@ -405,11 +437,15 @@ def message_participants(actor: User, event_id: int, registration_ids: list[int]
     if event is None or not can_manage_event(actor, event):
         raise Forbidden(_l("You do not organise this event."))
     chosen = sorted(
-        db.session.scalars(db.select(Registration.id).where(Registration.event_id == event_id, Registration.id.in_(registration_ids)))
+        db.session.scalars(
+            db.select(Registration.id).where(Registration.event_id == event_id, Registration.id.in_(registration_ids))
+        )
     )
     if not chosen:
         raise DomainError(_l("Choose at least one registration."))
-    job = jobs.add(MESSAGE_PARTICIPANTS, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip())
+    job = jobs.add(
+        MESSAGE_PARTICIPANTS, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip()
+    )
     db.session.commit()
     return job
 
@@ -439,8 +475,10 @@ MESSAGE_PARTICIPANTS = jobs.register(
 
 def counts_by_state(event_id: int) -> dict[State, int]:
     rows = db.session.execute(
-        db.select(Registration.state, func.count()).where(Registration.event_id == event_id).group_by(Registration.state)
+        db.select(Registration.state, func.count())
+        .where(Registration.event_id == event_id)
+        .group_by(Registration.state)
     )
-    counts = {state: 0 for state in State}
-    counts.update({state: count for state, count in rows})
+    counts = dict.fromkeys(State, 0)
+    counts.update(rows.all())
     return counts

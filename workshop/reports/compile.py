@@ -220,8 +220,13 @@ def confirmed_people(event_id: int):
     """The confirmed registrations by name: only the columns the report reads (rows, not objects)."""
     return db.session.execute(
         db.select(
-            Registration.full_name, Registration.native_name, Registration.organisation, Registration.country,
-            Registration.sex, Registration.organisation_type, Registration.listed_publicly,
+            Registration.full_name,
+            Registration.native_name,
+            Registration.organisation,
+            Registration.country,
+            Registration.sex,
+            Registration.organisation_type,
+            Registration.listed_publicly,
         )
         .where(Registration.event_id == event_id, Registration.state == State.CONFIRMED)
         .order_by(db.func.lower(Registration.full_name), Registration.id)
@@ -231,15 +236,23 @@ def confirmed_people(event_id: int):
 def written_sections(event: Event) -> list[WrittenSection]:
     """The sections with something written in them, in the organisers' order."""
     rows = db.session.scalars(
-        db.select(ReportSection).where(ReportSection.event_id == event.id).order_by(ReportSection.position, ReportSection.id)
+        db.select(ReportSection)
+        .where(ReportSection.event_id == event.id)
+        .order_by(ReportSection.position, ReportSection.id)
     )
     return [WrittenSection(section_title(row), row.body) for row in rows if row.body.strip()]
 
 
 def agenda_item(session: AgendaSession) -> AgendaItem:
     return AgendaItem(
-        id=session.id, title=session.title, kind=session.kind, starts_at=session.starts_at, ends_at=session.ends_at,
-        place=session.place, track=session.track, cancelled=session.cancelled,
+        id=session.id,
+        title=session.title,
+        kind=session.kind,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        place=session.place,
+        track=session.track,
+        cancelled=session.cancelled,
         speakers=[role_of(link) for link in session.speakers if link.role is not SpeakerRole.RAPPORTEUR],
     )
 
@@ -265,13 +278,18 @@ def summary_entries(sessions: list[AgendaSession]) -> list[SummaryEntry]:
         return []
     bodies = dict(
         db.session.execute(
-            db.select(SessionSummary.session_id, SessionSummary.body).where(SessionSummary.session_id.in_([s.id for s in sessions]))
+            db.select(SessionSummary.session_id, SessionSummary.body).where(
+                SessionSummary.session_id.in_([s.id for s in sessions])
+            )
         ).all()
     )
     return [
         SummaryEntry(
-            session.title, session.starts_at, session.ends_at,
-            [role_of(link) for link in session.speakers if link.role is SpeakerRole.RAPPORTEUR], bodies[session.id],
+            session.title,
+            session.starts_at,
+            session.ends_at,
+            [role_of(link) for link in session.speakers if link.role is SpeakerRole.RAPPORTEUR],
+            bodies[session.id],
         )
         for session in sessions
         if bodies.get(session.id, "").strip()
@@ -335,7 +353,9 @@ def material_entries(event: Event, sessions: list[AgendaSession]) -> list[Materi
         .where(Material.event_id == event.id, Material.visibility != Visibility.ORGANISERS)
         .options(selectinload(Material.versions))
     ).all()
-    materials = sorted(materials, key=lambda m: (m.session_id is not None, order.get(m.session_id, 0), m.title.casefold(), m.id))
+    materials = sorted(
+        materials, key=lambda m: (m.session_id is not None, order.get(m.session_id, 0), m.title.casefold(), m.id)
+    )
     entries = []
     for material in materials:
         current = material.current
@@ -351,4 +371,3 @@ def material_entries(event: Event, sessions: list[AgendaSession]) -> list[Materi
             )
         )
     return entries
-

@@ -40,7 +40,11 @@ def _compile(job: Job, event_id: int) -> None:
         job.result_file = upload_storage().save(io.BytesIO(data))
     except NotStored as error:
         raise DomainError(_l("The compiled report could not be stored; tell the site's administrator.")) from error
-    for older in db.session.scalars(db.select(Job).where(Job.kind == COMPILE_REPORT.name, Job.event_id == event_id, Job.id != job.id, Job.result_file != "")):
+    for older in db.session.scalars(
+        db.select(Job).where(
+            Job.kind == COMPILE_REPORT.name, Job.event_id == event_id, Job.id != job.id, Job.result_file != ""
+        )
+    ):
         upload_storage().delete(older.result_file)  # only the latest is offered
         older.result_file = ""
 
@@ -61,7 +65,9 @@ def latest_compiled(event: Event) -> Job | None:
     """The latest report compiled for ``event``, or None."""
     return db.session.scalar(
         db.select(Job)
-        .where(Job.kind == COMPILE_REPORT.name, Job.event_id == event.id, Job.state == JobState.DONE, Job.result_file != "")
+        .where(
+            Job.kind == COMPILE_REPORT.name, Job.event_id == event.id, Job.state == JobState.DONE, Job.result_file != ""
+        )
         .order_by(Job.id.desc())
         .limit(1)
     )

@@ -7,7 +7,9 @@ from wtforms.validators import AnyOf, Length, Optional
 
 from .services import TITLE_MAX, SectionData
 
-MARKDOWN_HELP = _l("Markdown: **bold**, *italics*, lists starting with “-”, headings starting with “##”, links as [text](https://…).")
+MARKDOWN_HELP = _l(
+    "Markdown: **bold**, *italics*, lists starting with “-”, headings starting with “##”, links as [text](https://…)."
+)
 
 
 class SectionForm(FlaskForm):
@@ -24,7 +26,8 @@ class SectionForm(FlaskForm):
 
 class StandardSectionForm(SectionForm):
     title = StringField(
-        _l("Title"), validators=[Optional(), Length(max=TITLE_MAX)],
+        _l("Title"),
+        validators=[Optional(), Length(max=TITLE_MAX)],
         description=_l("Leave empty for the standard title, which is translated for readers in other languages."),
     )
 

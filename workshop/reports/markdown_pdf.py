@@ -34,7 +34,7 @@ CODE_FONT = "Courier"
 class Node:
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
-    children: list["Node | str"] = field(default_factory=list)
+    children: list[Node | str] = field(default_factory=list)
 
 
 class TreeBuilder(HTMLParser):
@@ -212,7 +212,7 @@ def first_line(item: Node) -> tuple[list[Node | str], list[Node | str]]:
             if "".join(text_of(part) for part in before).strip():
                 return before, children[n:]
             if child.tag == "p":
-                return child.children, children[n + 1:]
+                return child.children, children[n + 1 :]
             return [], children[n:]
     return children, []
 

@@ -48,9 +48,14 @@ def report_pdf(data: ReportData) -> bytes:
     formats = Formats(locale, data.timezone)
     buffer = BytesIO()
     document = ReportDocument(
-        buffer, header=data.title, header_right=_("Workshop report"),
+        buffer,
+        header=data.title,
+        header_right=_("Workshop report"),
         page_label=lambda number, total: _("Page %(number)d of %(total)d", number=number, total=total),
-        title=data.title, subject=_("Workshop report"), author=_("Workshop Manager"), lang=str(locale).replace("_", "-"),
+        title=data.title,
+        subject=_("Workshop report"),
+        author=_("Workshop Manager"),
+        lang=str(locale).replace("_", "-"),
     )
     width = document.width
     story = Story(sheet["chapter"], sheet["section"])
@@ -74,12 +79,18 @@ def report_styles() -> dict[str, ParagraphStyle]:
     body = sheet["body"]
     sheet["cover_title"] = ParagraphStyle("cover_title", parent=sheet["title"], fontSize=26, leading=32, spaceAfter=10)
     sheet["cover_kind"] = ParagraphStyle("cover_kind", parent=sheet["subtitle"], fontSize=15, leading=20, spaceAfter=18)
-    sheet["chapter"] = ParagraphStyle("chapter", parent=sheet["heading"], fontSize=15, leading=19, spaceBefore=14, spaceAfter=8, keepWithNext=1)
-    sheet["section"] = ParagraphStyle("section", parent=sheet["heading"], fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4, keepWithNext=1)
+    sheet["chapter"] = ParagraphStyle(
+        "chapter", parent=sheet["heading"], fontSize=15, leading=19, spaceBefore=14, spaceAfter=8, keepWithNext=1
+    )
+    sheet["section"] = ParagraphStyle(
+        "section", parent=sheet["heading"], fontSize=11.5, leading=15, spaceBefore=10, spaceAfter=4, keepWithNext=1
+    )
     sheet["contents"] = ParagraphStyle("contents", parent=body, fontSize=10, leading=13)
     sheet["note"] = ParagraphStyle("note", parent=sheet["small"], spaceAfter=6)
     sheet["empty"] = ParagraphStyle("empty", parent=body, textColor=styles.MUTED, spaceAfter=6)
-    sheet["name"] = ParagraphStyle("name", parent=sheet["cell_bold"], fontSize=10.5, leading=13, spaceBefore=8, keepWithNext=1)
+    sheet["name"] = ParagraphStyle(
+        "name", parent=sheet["cell_bold"], fontSize=10.5, leading=13, spaceBefore=8, keepWithNext=1
+    )
     sheet["paragraph"] = ParagraphStyle("paragraph", parent=body, spaceAfter=5)
     return sheet
 
@@ -105,8 +116,11 @@ def cover(data: ReportData, sheet, formats: Formats) -> list:
     flowables += [
         Spacer(1, 20 * mm),
         para(
-            _("Compiled on %(date)s (%(zone)s) from the data recorded at that time.",
-              date=format_in_zone(data.generated_at, data.timezone), zone=zone_label(data.timezone, data.generated_at)),
+            _(
+                "Compiled on %(date)s (%(zone)s) from the data recorded at that time.",
+                date=format_in_zone(data.generated_at, data.timezone),
+                zone=zone_label(data.timezone, data.generated_at),
+            ),
             sheet["small"],
         ),
         NextPageTemplate("body"),
@@ -117,7 +131,9 @@ def cover(data: ReportData, sheet, formats: Formats) -> list:
 
 def contents(story: Story, data: ReportData, sheet) -> list:
     flowables = [para(_("Contents"), sheet["chapter"])]
-    flowables += [ContentsLine(entry, sheet["contents"] if entry.level == 1 else sheet["cell"]) for entry in story.entries]
+    flowables += [
+        ContentsLine(entry, sheet["contents"] if entry.level == 1 else sheet["cell"]) for entry in story.entries
+    ]
     if not data.sections:
         flowables += [Spacer(1, 8), empty(_("The organisers have not written any section of the report yet."), sheet)]
     flowables.append(PageBreak())
@@ -139,7 +155,8 @@ def written_sections(story: Story, data: ReportData, sheet, width: float) -> Non
 
 def roles_line(roles: list[Role]) -> str:
     return ", ".join(
-        _("%(name)s (%(role)s)", name=name_with_native(role.name, role.native_name), role=ROLE_LABELS[role.role]) for role in roles
+        _("%(name)s (%(role)s)", name=name_with_native(role.name, role.native_name), role=ROLE_LABELS[role.role])
+        for role in roles
     )
 
 
@@ -155,11 +172,13 @@ def agenda(story: Story, data: ReportData, sheet, formats: Formats) -> None:
         if item.cancelled:
             title = f"<strike>{title}</strike> ({markup(_('Cancelled'))})"
         details = " · ".join(part for part in (str(SESSION_KIND_LABELS[item.kind]), item.track, item.place) if part)
-        rows.append([
-            lines([formats.day(item.starts_at), formats.times(item.starts_at, item.ends_at)], sheet["cell"]),
-            [Paragraph(title, sheet["cell_bold"]), para(details, sheet["cell_small"])],
-            para(roles_line(item.speakers), sheet["cell"]),
-        ])
+        rows.append(
+            [
+                lines([formats.day(item.starts_at), formats.times(item.starts_at, item.ends_at)], sheet["cell"]),
+                [Paragraph(title, sheet["cell_bold"]), para(details, sheet["cell_small"])],
+                para(roles_line(item.speakers), sheet["cell"]),
+            ]
+        )
     table = LongTable(rows, colWidths=(34 * mm, 80 * mm, 60 * mm), repeatRows=1)
     table.setStyle(table_style())
     story.add(table)
@@ -176,10 +195,15 @@ def speakers(story: Story, data: ReportData, sheet, width: float) -> None:
         if position:
             head.append(para(position, sheet["cell"]))
         if speaker.roles:
-            head.append(para(
-                "; ".join(_("%(role)s: %(session)s", role=ROLE_LABELS[r.role], session=r.session_title) for r in speaker.roles),
-                sheet["cell_small"],
-            ))
+            head.append(
+                para(
+                    "; ".join(
+                        _("%(role)s: %(session)s", role=ROLE_LABELS[r.role], session=r.session_title)
+                        for r in speaker.roles
+                    ),
+                    sheet["cell_small"],
+                )
+            )
         head.append(Spacer(1, 3))
         story.add(KeepTogether(head))
         if speaker.biography.strip():
@@ -210,16 +234,22 @@ def listed_participants(story: Story, data: ReportData, sheet, formats: Formats)
     if not data.listed:
         story.add(empty(_("No participant agreed to appear on the list of participants."), sheet))
         return
-    story.add(para(
-        _("Confirmed participants who agreed to appear on the list: %(listed)d of %(confirmed)d.", listed=len(data.listed), confirmed=confirmed),
-        sheet["note"],
-    ))
+    story.add(
+        para(
+            _(
+                "Confirmed participants who agreed to appear on the list: %(listed)d of %(confirmed)d.",
+                listed=len(data.listed),
+                confirmed=confirmed,
+            ),
+            sheet["note"],
+        )
+    )
     widths = (46 * mm, 30 * mm, 66 * mm, 32 * mm)
     style = sheet["cell"]
     rows = [header_row([_("Name"), _("Name in own script"), _("Organisation"), _("Country")], sheet)]
     for person in data.listed:
         texts = (person.full_name, person.native_name, person.organisation, formats.country(person.country))
-        rows.append([cell(text, style, width) for text, width in zip(texts, widths)])
+        rows.append([cell(text, style, width) for text, width in zip(texts, widths, strict=False)])
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(cell_style=style))
     story.add(table)
@@ -241,12 +271,16 @@ def materials(story: Story, data: ReportData, sheet) -> None:
     style = sheet["cell"]
     rows = [header_row([_("Title"), _("Session"), _("Type"), _("Size")], sheet)]
     for material in data.materials:
-        rows.append([
-            lines([material.title, material.url], style) if material.url else cell(material.title, style, widths[0]),
-            cell(material.session_title or _("The whole event"), style, widths[1]),
-            cell(material_kind(material), style, widths[2]),
-            cell(size_label(material.size) if material.size is not None else "", style, widths[3]),
-        ])
+        rows.append(
+            [
+                lines([material.title, material.url], style)
+                if material.url
+                else cell(material.title, style, widths[0]),
+                cell(material.session_title or _("The whole event"), style, widths[1]),
+                cell(material_kind(material), style, widths[2]),
+                cell(size_label(material.size) if material.size is not None else "", style, widths[3]),
+            ]
+        )
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(cell_style=style))
     story.add(table)

@@ -69,8 +69,15 @@ def bars_across(labels: list[str], values: list[float], width: float, percent: b
     return drawing
 
 
-def bars_upwards(labels: list[str], values: list[float], width: float, height: float, percent: bool = False,
-                 label_every: int = 1, axis_title: str = "") -> Drawing:
+def bars_upwards(
+    labels: list[str],
+    values: list[float],
+    width: float,
+    height: float,
+    percent: bool = False,
+    label_every: int = 1,
+    axis_title: str = "",
+) -> Drawing:
     """One column per label (short labels: numbers, ratings); every ``label_every``-th label is shown."""
     drawing = Drawing(width, height)
     chart = VerticalBarChart()
@@ -88,7 +95,9 @@ def bars_upwards(labels: list[str], values: list[float], width: float, height: f
     drawing.add(chart)
     if axis_title:
         font = font_for_labels([axis_title])
-        drawing.add(String(chart.x + chart.width / 2, 4, axis_title, fontName=font, fontSize=LABEL_SIZE, textAnchor="middle"))
+        drawing.add(
+            String(chart.x + chart.width / 2, 4, axis_title, fontName=font, fontSize=LABEL_SIZE, textAnchor="middle")
+        )
     return drawing
 
 
@@ -107,7 +116,7 @@ def style_values(chart, highest: float, percent: bool) -> None:
 
 def pie(labels: list[str], values: list[int], width: float) -> Drawing:
     """A pie of the non-zero values with their labels and shares beside it (nothing when all are zero)."""
-    shown = [(label, value) for label, value in zip(labels, values) if value]
+    shown = [(label, value) for label, value in zip(labels, values, strict=False) if value]
     total = sum(value for _label, value in shown)
     size = 110
     drawing = Drawing(width, size + 10)
@@ -125,7 +134,9 @@ def pie(labels: list[str], values: list[int], width: float) -> Drawing:
     for n, (label, value) in enumerate(shown):
         y = size - 14 * n - 10
         drawing.add(_swatch(size + 30, y, PALETTE[n % len(PALETTE)]))
-        drawing.add(String(size + 44, y, f"{label}: {value} ({100 * value / total:.0f}%)", fontName=fonts, fontSize=8.5))
+        drawing.add(
+            String(size + 44, y, f"{label}: {value} ({100 * value / total:.0f}%)", fontName=fonts, fontSize=8.5)
+        )
     return drawing
 
 

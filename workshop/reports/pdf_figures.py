@@ -36,11 +36,16 @@ def participation(story, data: ReportData, sheet, formats: Formats, width: float
     if figures is None or not figures.confirmed:
         story.add(empty(_("No participants are confirmed."), sheet))
         return
-    story.add(para(
-        _("Counted over the %(count)d confirmed participants; pending, waitlisted, rejected and cancelled registrations are not counted.",
-          count=figures.confirmed),
-        sheet["note"],
-    ))
+    story.add(
+        para(
+            _(
+                "Counted over the %(count)d confirmed participants; pending, waitlisted, rejected and cancelled "
+                "registrations are not counted.",
+                count=figures.confirmed,
+            ),
+            sheet["note"],
+        )
+    )
     total = figures.confirmed
 
     story.section(_("By country"))
@@ -51,7 +56,11 @@ def participation(story, data: ReportData, sheet, formats: Formats, width: float
         labels.append(_("Other countries"))
         values.append(others)
     story.add(pdf_charts.bars_across(labels, values, width))
-    story.add(counts_table(_("Country"), [(formats.country(code), count) for code, count in figures.by_country], total, sheet, formats))
+    story.add(
+        counts_table(
+            _("Country"), [(formats.country(code), count) for code, count in figures.by_country], total, sheet, formats
+        )
+    )
 
     story.section(_("By sex"))
     rows = [(str(SEX_LABELS[sex]), count) for sex, count in figures.by_sex]
@@ -73,27 +82,42 @@ def attendance(story, data: ReportData, sheet, formats: Formats, width: float) -
     if not confirmed:
         story.add(empty(_("No participants are confirmed."), sheet))
         return
-    story.add(para(
-        _("Present at each session that counts for attendance, as a share of the %(count)d confirmed participants.", count=confirmed),
-        sheet["note"],
-    ))
+    story.add(
+        para(
+            _(
+                "Present at each session that counts for attendance, as a share of the %(count)d confirmed "
+                "participants.",
+                count=confirmed,
+            ),
+            sheet["note"],
+        )
+    )
     sessions = data.attendance
     every = 1 if len(sessions) <= 30 else 5
-    story.add(pdf_charts.bars_upwards(
-        [str(n) for n in range(1, len(sessions) + 1)], [100 * (s.rate or 0) for s in sessions], width, 150,
-        percent=True, label_every=every, axis_title=_("Sessions, numbered as in the table below"),
-    ))
+    story.add(
+        pdf_charts.bars_upwards(
+            [str(n) for n in range(1, len(sessions) + 1)],
+            [100 * (s.rate or 0) for s in sessions],
+            width,
+            150,
+            percent=True,
+            label_every=every,
+            axis_title=_("Sessions, numbered as in the table below"),
+        )
+    )
     widths = (10 * mm, 76 * mm, 46 * mm, 22 * mm, 20 * mm)
     style = sheet["cell"]
     rows = [header_row(["#", _("Session"), _("When"), _("Present"), _("Rate")], sheet)]
     for n, s in enumerate(sessions, start=1):
-        rows.append([
-            str(n),
-            cell(s.title, style, widths[1]),
-            lines([formats.day(s.starts_at), formats.times(s.starts_at, s.ends_at)], sheet["cell_small"]),
-            f"{s.present} / {s.confirmed}",
-            formats.percent(s.rate),
-        ])
+        rows.append(
+            [
+                str(n),
+                cell(s.title, style, widths[1]),
+                lines([formats.day(s.starts_at), formats.times(s.starts_at, s.ends_at)], sheet["cell_small"]),
+                f"{s.present} / {s.confirmed}",
+                formats.percent(s.rate),
+            ]
+        )
     table = LongTable(rows, colWidths=widths, repeatRows=1)
     table.setStyle(table_style(cell_style=style))
     table.spaceBefore = 6
@@ -106,11 +130,18 @@ def evaluation(story, data: ReportData, sheet, formats: Formats, width: float) -
     if results is None or not results.responses:
         story.add(empty(_("No evaluation answers."), sheet))
         return
-    story.add(para(
-        _("%(responses)d answers from %(participants)d confirmed participants (%(rate)s). Comments are printed without names, in alphabetical order.",
-          responses=results.responses, participants=results.participants, rate=formats.percent(results.response_rate)),
-        sheet["note"],
-    ))
+    story.add(
+        para(
+            _(
+                "%(responses)d answers from %(participants)d confirmed participants (%(rate)s). Comments are printed "
+                "without names, in alphabetical order.",
+                responses=results.responses,
+                participants=results.participants,
+                rate=formats.percent(results.response_rate),
+            ),
+            sheet["note"],
+        )
+    )
     for question in results.questions:
         story.section(question.label)
         if question.session_title:
@@ -124,8 +155,14 @@ def evaluation(story, data: ReportData, sheet, formats: Formats, width: float) -
 def question_flowables(question: QuestionFigures, sheet, formats: Formats, width: float) -> list:
     if question.kind is EvaluationQuestionKind.RATING:
         return [
-            para(_("Average %(average)s of 5, from %(count)d answers (1: lowest, 5: highest).",
-                          average=formats.decimal(question.average), count=question.answered), sheet["cell"]),
+            para(
+                _(
+                    "Average %(average)s of 5, from %(count)d answers (1: lowest, 5: highest).",
+                    average=formats.decimal(question.average),
+                    count=question.answered,
+                ),
+                sheet["cell"],
+            ),
             pdf_charts.bars_upwards([str(r) for r in RATINGS], question.rating_counts, min(width, 90 * mm), 100),
         ]
     if question.kind is EvaluationQuestionKind.TEXT:

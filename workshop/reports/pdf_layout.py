@@ -115,8 +115,13 @@ class ReportDocument(BaseDocTemplate):
 
     def __init__(self, buffer, header: str, header_right: str, page_label: Callable[[int, int], str], **info):
         super().__init__(
-            buffer, pagesize=A4, leftMargin=styles.MARGIN, rightMargin=styles.MARGIN,
-            topMargin=styles.MARGIN + HEADER_GAP, bottomMargin=styles.MARGIN, **info,
+            buffer,
+            pagesize=A4,
+            leftMargin=styles.MARGIN,
+            rightMargin=styles.MARGIN,
+            topMargin=styles.MARGIN + HEADER_GAP,
+            bottomMargin=styles.MARGIN,
+            **info,
         )
         self.header = header
         self.header_right = header_right
@@ -125,10 +130,12 @@ class ReportDocument(BaseDocTemplate):
         self.entries: list[Entry] = []
         cover = Frame(styles.MARGIN, styles.MARGIN, self.width, PAGE_HEIGHT - 2 * styles.MARGIN, id="cover")
         body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
-        self.addPageTemplates([
-            PageTemplate(id="cover", frames=[cover]),
-            PageTemplate(id="body", frames=[body], onPage=self.decorate),
-        ])
+        self.addPageTemplates(
+            [
+                PageTemplate(id="cover", frames=[cover]),
+                PageTemplate(id="body", frames=[body], onPage=self.decorate),
+            ]
+        )
 
     def build(self, flowables, **options) -> None:
         super().build([*flowables, LastFlowable(self.write_what_the_end_knows)], **options)
@@ -236,7 +243,11 @@ def cell(text: str, style: ParagraphStyle, width: float):
     """A table cell: the plain string when Helvetica shows it on one line of ``width`` (drawn by the
     table, in the style ``table_style`` gives every cell: much faster than a paragraph), else a paragraph
     that wraps and sets Chinese in the CJK font."""
-    if (text.isascii() or not needs_cjk_font(text)) and "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - CELL_PADDING:
+    if (
+        (text.isascii() or not needs_cjk_font(text))
+        and "\n" not in text
+        and stringWidth(text, style.fontName, style.fontSize) <= width - CELL_PADDING
+    ):
         return text
     return para(text, style)
 

@@ -15,7 +15,7 @@ from ..timeutil import utc_to_local
 
 
 def name_with_native(full_name: str, native_name: str) -> str:
-    """"Wang Fang 王芳": the name in Latin letters, then in the person's own script when it differs."""
+    """ "Wang Fang 王芳": the name in Latin letters, then in the person's own script when it differs."""
     native = (native_name or "").strip()
     return f"{full_name} {native}" if native and native != full_name else full_name
 
@@ -41,4 +41,3 @@ class Formats:
 
     def decimal(self, value: float | None) -> str:
         return "–" if value is None else format_decimal(round(value, 1), format="#,##0.0", locale=self.locale)
-
