@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 from . import security
 from .accounts import services as accounts
 from .countries import country_names
-from .errors import Forbidden, MissingFile
+from .errors import Forbidden, MissingFile, NotFound
 from .extensions import csrf, db
 from .i18n import SESSION_KEY
 from .redirects import safe_next
@@ -107,6 +107,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Forbidden)
     def forbidden(error):
         return render_template("errors/error.html", code=403, message=str(error)), 403
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return render_template("errors/error.html", code=404), 404
 
     @app.errorhandler(MissingFile)
     def missing_file(error):
