@@ -12,8 +12,8 @@ from .. import security
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
-from ..formtools import show_domain_error
-from ..lookups import acting_user, event_or_404
+from ..formtools import show_domain_error, showing_errors
+from ..lookups import acting_user, event_for, event_or_404
 from . import bp, questions, services
 from .forms import KIND_LABELS, ActionForm, QuestionForm, SettingsForm
 from .models import EvaluationQuestion
@@ -25,6 +25,9 @@ def evaluation_event_or_error(slug: str) -> Event:
     if not security.can_build_evaluation(current_user, event):
         abort(404 if not event.is_public else 403)
     return event
+
+
+evaluation_event = event_for(security.can_build_evaluation)
 
 
 def question_or_404(event: Event, question_id: int) -> EvaluationQuestion:
@@ -157,8 +160,8 @@ def remove_question(slug, question_id):
 
 @bp.post("/manage/events/<slug>/evaluation/standard-questions", endpoint="add_standard_questions")
 @login_required
-def add_standard_questions(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def add_standard_questions(event):
     return button_done(
         event,
         lambda: questions.add_standard_questions(acting_user(), event),
@@ -170,20 +173,15 @@ def add_standard_questions(slug):
 
 @bp.post("/manage/events/<slug>/evaluation/settings", endpoint="settings")
 @login_required
-def settings(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def settings(event):
     form = SettingsForm()
     if form.validate_on_submit():
         anonymous = bool(form.anonymous.data)
         if "anonymous" not in request.form and services.answered_count(event):
             anonymous = services.evaluation_of(event).anonymous  # its box is disabled once anyone answered: not sent, it stays
-        try:
+        with showing_errors(form):
             services.save_settings(acting_user(), event, form.introduction.data or "", anonymous)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("The evaluation's settings are saved."), "success")
             return redirect(url_for("feedback.manage", slug=event.slug))
     return builder_page(event, settings_form=form, status=400)
@@ -191,8 +189,8 @@ def settings(slug):
 
 @bp.post("/manage/events/<slug>/evaluation/open", endpoint="open")
 @login_required
-def open_evaluation(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def open_evaluation(event):
     return button_done(
         event,
         lambda: services.open_evaluation(acting_user(), event),
@@ -208,8 +206,8 @@ def open_evaluation(slug):
 
 @bp.post("/manage/events/<slug>/evaluation/close", endpoint="close")
 @login_required
-def close_evaluation(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def close_evaluation(event):
     return button_done(
         event, lambda: services.close_evaluation(acting_user(), event), _("The evaluation is closed: no more answers are accepted. You can reopen it.")
     )
@@ -217,8 +215,8 @@ def close_evaluation(slug):
 
 @bp.get("/manage/events/<slug>/evaluation/results", endpoint="results")
 @login_required
-def results(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def results(event):
     return render_template(
         "feedback/results.html", event=event, evaluation=services.evaluation_of(event), results=evaluation_results(event), kind_labels=KIND_LABELS
     )
