@@ -14,15 +14,22 @@ VERSION_OF = $(1) -c 'import platform; print(platform.python_version())' 2>/dev/
 INSTANCE := $(or $(WORKSHOP_INSTANCE_PATH),instance)
 export FLASK_APP := app
 
-.PHONY: venv run dev test bench translations static extract-messages clean
+.PHONY: venv venv-dev run dev test bench lint translations static extract-messages clean
 
-# A .venv of another Python than PYTHON (an older one, say) is made anew.
+# A .venv of another Python than PYTHON (an older one, say) is made anew. venv installs what the
+# application needs to run (requirements.txt); venv-dev adds the tests, benchmarks and linter
+# (requirements-dev.txt). Each installs again when its lock files change, and neither removes
+# anything, so make run after make test keeps the test packages.
 venv:
 	@test -n "$(PYTHON)" && $(PYTHON) -c '$(PY312)' >/dev/null 2>&1 || { echo "$(NO_PYTHON)" >&2; exit 1; }
 	@if [ "$$($(call VERSION_OF,$(BIN)/python))" != "$$($(call VERSION_OF,$(PYTHON)))" ]; then \
 		echo "Making $(VENV) with $(PYTHON)"; rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
-	@if [ ! -e $(BIN)/.installed ] || [ requirements.txt -nt $(BIN)/.installed ]; then \
-		$(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -r requirements.txt && touch $(BIN)/.installed; fi
+	@if [ ! -e $(BIN)/.installed-runtime ] || [ requirements.txt -nt $(BIN)/.installed-runtime ]; then \
+		$(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -r requirements.txt && touch $(BIN)/.installed-runtime; fi
+
+venv-dev: venv
+	@if [ ! -e $(BIN)/.installed-dev ] || [ requirements.txt -nt $(BIN)/.installed-dev ] || [ requirements-dev.txt -nt $(BIN)/.installed-dev ]; then \
+		$(BIN)/pip install --quiet -r requirements-dev.txt && touch $(BIN)/.installed-dev; fi
 
 translations: venv
 	$(BIN)/pybabel compile --statistics -d workshop/translations
@@ -48,11 +55,15 @@ dev: translations $(INSTANCE)/secret_key
 	$(BIN)/flask seed-demo
 	WORKSHOP_JOBS_IMMEDIATE=true $(BIN)/flask run --debug --host 127.0.0.1 --port 5000
 
-test: translations
+test: venv-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: translations
+bench: venv-dev translations
 	$(BIN)/python -m bench
+
+# Ruff's checks and its formatting, as configured in pyproject.toml; changes nothing
+lint: venv-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 # After changing UI strings: refresh the catalogue, then translate the new entries in messages.po.
 extract-messages: venv

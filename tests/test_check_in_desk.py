@@ -20,6 +20,7 @@ from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
 from .conftest import PASSWORD, login, make_registration, submit
+from .qr_codes import qr_modules
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -63,7 +64,7 @@ def code_of(registration) -> str:
     return code
 
 
-def check_in(client, event, code=None, slot=ARRIVAL, registration_id=None, url=None):
+def check_in(client, event, code=None, slot=0, registration_id=None, url=None):  # slot 0: arrival at the event
     data = {"slot": str(slot)}
     if code is not None:
         data["code"] = code
@@ -181,7 +182,7 @@ def test_the_desk_opens_on_the_session_happening_now(app, make_user, make_event,
 
     assert re.search(rf'<option value="{now.id}" selected>', page)
     assert "Cancelled one" not in page
-    assert re.search(rf'<option value="{ARRIVAL}" selected>', client.get(f"{desk_url(event)}?slot={ARRIVAL}").get_data(as_text=True))
+    assert re.search(r'<option value="0" selected>', client.get(f"{desk_url(event)}?slot=0").get_data(as_text=True))
     assert f'value="{cancelled.id}"' not in page
 
 
@@ -427,9 +428,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 def camera_showing(path: Path, text: str, width: int = 640, height: int = 480) -> Path:
     """A Y4M video (Chromium's fake camera) of ``text``'s QR code, black on white, in the middle."""
-    import segno
-
-    matrix = segno.make_qr(text, error="q").matrix
+    matrix = qr_modules(text, "q")
     scale, quiet = 12, 4
     side = (len(matrix) + 2 * quiet) * scale
     left, top = (width - side) // 2, (height - side) // 2

@@ -4,7 +4,7 @@ import pytest
 
 from workshop.extensions import db
 from workshop.registration.models import Registration
-from workshop.registration.states import ALLOWED, State, is_allowed
+from workshop.registration.states import State, is_allowed
 
 from .conftest import login, logout, register, submit, text_part
 
@@ -197,17 +197,45 @@ def test_a_participant_cannot_open_another_participants_registration(app, make_u
     assert "Ministry" not in other.get(f"/registrations/{registration.id}").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("current", [None, *State])
-@pytest.mark.parametrize("new", list(State))
-def test_the_table_of_allowed_changes(current, new):
-    expected = new in (State.PENDING, State.CONFIRMED, State.WAITLISTED) if current is None else new in ALLOWED[current]
-    assert is_allowed(current, new) is expected
+# What the product promises: (state before, what happens) -> state after. None is "not registered yet".
+PROMISED_CHANGES = {
+    (None, "registers while places are free"): State.CONFIRMED,
+    (None, "registers for a full event"): State.WAITLISTED,
+    (None, "registers for an event that needs approval"): State.PENDING,
+    (State.PENDING, "organiser approves while places are free"): State.CONFIRMED,
+    (State.PENDING, "organiser approves for a full event"): State.WAITLISTED,
+    (State.PENDING, "organiser rejects"): State.REJECTED,
+    (State.PENDING, "cancels"): State.CANCELLED,
+    (State.WAITLISTED, "a place frees, or the organiser promotes"): State.CONFIRMED,
+    (State.WAITLISTED, "organiser rejects"): State.REJECTED,
+    (State.WAITLISTED, "cancels"): State.CANCELLED,
+    (State.CONFIRMED, "organiser rejects"): State.REJECTED,
+    (State.CONFIRMED, "cancels"): State.CANCELLED,
+    (State.CANCELLED, "registers again while places are free"): State.CONFIRMED,
+    (State.CANCELLED, "registers again for a full event"): State.WAITLISTED,
+    (State.CANCELLED, "registers again for an event that needs approval"): State.PENDING,
+}
+PROMISED_PAIRS = {(before, after) for (before, _), after in PROMISED_CHANGES.items()}
 
 
-def test_the_table_names_every_state():
-    assert set(ALLOWED) == set(State)
-    assert ALLOWED[State.REJECTED] == set()
-    assert ALLOWED[State.CONFIRMED] == {State.REJECTED, State.CANCELLED}
+@pytest.mark.parametrize(("before", "happens"), list(PROMISED_CHANGES))
+def test_every_promised_change_is_allowed(before, happens):
+    assert is_allowed(before, PROMISED_CHANGES[before, happens])
+
+
+@pytest.mark.parametrize("before", [None, *State])
+@pytest.mark.parametrize("after", list(State))
+def test_no_other_change_is_allowed(before, after):
+    if (before, after) not in PROMISED_PAIRS:
+        assert not is_allowed(before, after)
+
+
+def test_a_rejected_registration_stays_rejected():
+    assert [after for after in State if is_allowed(State.REJECTED, after)] == []
+
+
+def test_the_states_as_stored():
+    assert sorted(state.value for state in State) == ["cancelled", "confirmed", "pending", "rejected", "waitlisted"]
 
 
 def visitor_fields(**overrides):

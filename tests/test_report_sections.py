@@ -14,7 +14,7 @@ from workshop.agenda.models import SessionKind, SessionSpeaker, SpeakerRole
 from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
-from workshop.reports.demo import seed_demo_report
+from workshop.demo.reports import seed_demo_report
 from workshop.reports.models import ReportSection, SectionKind, SessionSummary
 
 from .conftest import login, make_registration, run_worker, submit

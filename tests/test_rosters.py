@@ -15,7 +15,7 @@ from .conftest import login, make_registration, submit
 
 
 def roster_url(event, session=None) -> str:
-    return f"/manage/events/{event.slug}/sessions/{session.id if session else ARRIVAL}/roster"
+    return f"/manage/events/{event.slug}/sessions/{session.id if session else 0}/roster"  # 0: arrival at the event
 
 
 def add_staff(event, user):

@@ -1,11 +1,5 @@
 """What every page shares: error pages, filters, the language switcher, security headers."""
 
-from datetime import datetime
-
-from zoneinfo import ZoneInfo
-
-from babel import Locale
-from babel.dates import format_date, format_interval, format_time
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -15,9 +9,9 @@ from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 
 from . import security
 from .accounts import services as accounts
-from .countries import country_names
 from .errors import Forbidden, MissingFile, NotFound
 from .extensions import csrf, db
+from .formatting import clock, country_name, date_range_in_zone, day_heading, format_in_zone, zone_label
 from .i18n import SESSION_KEY
 from .redirects import safe_next
 from .text import render_markdown
@@ -41,36 +35,6 @@ def set_language():
     return redirect(safe_next(request.form.get("next"), url_for("events.index")))
 
 
-def format_in_zone(moment: datetime | None, zone: str) -> str:
-    """A UTC moment as wall-clock date and time in ``zone``, in the reader's language, without seconds."""
-    if moment is None:
-        return ""
-    locale = Locale.parse(str(get_locale()))
-    local = moment.astimezone(ZoneInfo(zone))
-    day = format_date(local.date(), "medium", locale=locale)
-    clock = format_time(local.time(), "short", locale=locale)
-    return locale.datetime_formats["medium"].format(clock, day)
-
-
-def date_range_in_zone(start: datetime, end: datetime, zone: str) -> str:
-    """The days an event runs, e.g. "12–13 Mar 2027", as seen in its own time zone."""
-    tz = ZoneInfo(zone)
-    return format_interval(start.astimezone(tz).date(), end.astimezone(tz).date(), "yMMMd", locale=str(get_locale()))
-
-
-def zone_label(zone: str, moment: datetime | None = None) -> str:
-    """``Asia/Shanghai (UTC+08:00)``: the zone's name and its offset at ``moment``."""
-    local = (moment or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(zone))
-    offset = local.strftime("%z")
-    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return ""
-    return country_names().get(code, code)
-
-
 def init_app(app: Flask) -> None:
     from . import database  # noqa: F401  (registers the SQLite connection settings)
 
@@ -80,6 +44,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_range"] = date_range_in_zone
     app.jinja_env.filters["zone_label"] = zone_label
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["clock"] = clock
+    app.jinja_env.filters["day_heading"] = day_heading
 
     @app.context_processor
     def shared_context():

@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ..downloads import REVALIDATED, document
+from ..downloads import REVALIDATED, document, pdf_to_read
 from ..extensions import csrf
 from ..urls import external_url
 from . import bp, calendar, ical, services
@@ -105,4 +105,5 @@ def my_calendar():
 @bp.get("/events/<slug>/programme.pdf")
 @visible_event
 def programme_pdf(event):
-    return document(build_programme(event, services.agenda_sessions(event.id)), f"programme-{event.slug}.pdf", "application/pdf", inline=True, cache=REVALIDATED)
+    programme = build_programme(event, services.agenda_sessions(event.id))
+    return pdf_to_read(programme, f"programme-{event.slug}.pdf", cache=REVALIDATED)

@@ -9,7 +9,7 @@ table, struck through and marked. Names in Chinese characters are set in the CJK
 from io import BytesIO
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -18,24 +18,16 @@ from reportlab.lib.units import mm
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from ..events.models import Event
+from ..formatting import country_name, date_range_in_zone, time_span, zone_label
 from ..pdf import styles
 from ..pdf.fonts import markup
 from ..timeutil import utc_to_local
-from ..web import country_name, date_range_in_zone, zone_label
 from .forms import SESSION_KIND_LABELS
 from .ical import speaker_with_role
 from .models import AgendaSession
-from .timetable import Day, Slot, timetable
+from .timetable import Day, timetable
 
 COLUMN_WIDTHS = (36 * mm, 58 * mm, 36 * mm, 44 * mm)  # time, session, place, speakers: the width of A4 within the margins
-
-
-def time_span(slot: Slot, locale: Locale) -> str:
-    """9:00 AM – 10:30 AM; an end on a later day is marked (+1)."""
-    start = format_time(slot.starts.time(), "short", locale=locale)
-    end = format_time(slot.ends.time(), "short", locale=locale)
-    later = f" (+{slot.days_later})" if slot.days_later else ""
-    return f"{start} – {end}{later}"
 
 
 def session_cell(session: AgendaSession, sheet) -> list:
@@ -66,20 +58,14 @@ def day_table(day: Day, sheet, locale: Locale) -> LongTable:
         session = slot.session
         rows.append(
             [
-                styles.para(time_span(slot, locale), sheet["cell"]),
+                styles.para(time_span(slot.starts, slot.ends, locale), sheet["cell"]),
                 session_cell(session, sheet),
                 place_cell(session, sheet),
                 styles.lines([speaker_with_role(link) for link in session.speakers], sheet["cell"]),
             ]
         )
     table = LongTable(rows, colWidths=COLUMN_WIDTHS, repeatRows=1)
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BACKGROUND", (0, 0), (-1, 0), styles.SHADE),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, styles.RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]
+    commands = styles.table_commands(padding=4)
     for row, slot in enumerate(day.slots, start=1):
         if slot.session.cancelled:
             commands.append(("TEXTCOLOR", (0, row), (-1, row), styles.MUTED))

@@ -153,13 +153,19 @@ def _locked_session(event_id: int, session_id: int) -> AgendaSession:
 # --- changes ------------------------------------------------------------------------
 
 
+def new_session(event: Event, data: SessionData) -> AgendaSession:
+    """The checked session, added to the event's agenda; the caller commits."""
+    starts, ends = check_session_data(event, data)
+    session = AgendaSession(event=event, sequence=0)
+    _apply(session, data, starts, ends)
+    db.session.add(session)
+    return session
+
+
 def add_session(actor: User, event_id: int, data: SessionData) -> AgendaSession:
     event = _event(event_id)
     _require_manager(actor, event)
-    starts, ends = check_session_data(event, data)
-    session = AgendaSession(event_id=event.id, sequence=0)
-    _apply(session, data, starts, ends)
-    db.session.add(session)
+    session = new_session(event, data)
     db.session.commit()
     return session
 

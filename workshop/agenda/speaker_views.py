@@ -18,9 +18,9 @@ from ..accounts.tokens import ExpiredToken, InvalidToken
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import csrf, db
+from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
 from ..storage import FileMissing, upload_storage
-from ..web import format_in_zone
 from ..lookups import acting_user, event_or_404, managed_event, visible_event
 from . import bp, speakers
 from .models import Speaker

@@ -5,22 +5,16 @@ Visitors may see the agenda in another time zone with ``?tz=Area/City``; an unkn
 named in a message and the event's own zone is shown instead.
 """
 
-from datetime import datetime, time
-from functools import lru_cache
-
-from babel import Locale
-from babel.dates import format_date, format_time
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..accounts.forms import ConfirmForm
 from ..events.models import Event, EventKind
 from ..extensions import csrf
+from ..formatting import format_in_zone
 from ..formtools import showing_errors
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
-from ..web import format_in_zone
 from ..lookups import acting_user, managed_event, visible_event
 from . import bp, conflicts, services
 from .speakers import ROLE_LABELS
@@ -29,26 +23,6 @@ from .models import ON_THE_ROAD
 from .timetable import Slot, timetable
 
 ZONE_SHOWN_MAX = 64  # an unknown zone is quoted back at most this long
-
-
-# --- for every template -------------------------------------------------------------
-
-
-@bp.app_template_filter("clock")
-def clock(moment: datetime) -> str:
-    """The wall-clock time of an aware ``moment`` as it is, in the reader's language (e.g. 9:30 AM, 09:30)."""
-    return _clock(moment.hour, moment.minute, str(get_locale()))
-
-
-@lru_cache(maxsize=4096)
-def _clock(hour: int, minute: int, locale: str) -> str:
-    return format_time(time(hour, minute), "short", locale=Locale.parse(locale))  # an agenda repeats the same few times
-
-
-@bp.app_template_filter("day_heading")
-def day_heading(day) -> str:
-    """A day as a heading, e.g. Tuesday, March 12, 2027."""
-    return format_date(day, "full", locale=Locale.parse(str(get_locale())))
 
 
 # --- helpers ------------------------------------------------------------------------

@@ -5,7 +5,7 @@ the event's title and dates, and a QR code of the registration's ticket code for
 Two layouts: A6, one badge a page; or A4 sheets of eight (two by four) with cutting marks.
 
 Drawn straight on the canvas, without flowables, so a thousand badges take a second or two: the
-fonts are registered once per process (``workshop.pdf.fonts``), the QR code is made by segno with a
+fonts are registered once per process (``workshop.pdf.fonts``), the QR code is made by zxing-cpp with a
 fixed mask and drawn as one path of rectangles (``workshop.pdf.qr``).
 """
 
@@ -29,12 +29,12 @@ from ..countries import country_names
 from ..errors import Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
-from ..pdf.fonts import NO_BREAK, font_for
-from ..pdf.qr import draw_qr
+from ..formatting import date_range_in_zone
+from ..pdf.fonts import font_for, plain
+from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
 from ..registration.states import State
-from ..web import date_range_in_zone
 from . import recording
 
 
@@ -128,10 +128,6 @@ def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
 
 
 # --- drawing ----------------------------------------------------------------------------------
-
-
-def plain(text: str) -> str:
-    return " ".join((text or "").translate(NO_BREAK).split())
 
 
 def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[str]:
@@ -241,7 +237,7 @@ class BadgePainter:
 
     def qr(self, code: str, x: float, y: float, size: float) -> None:
         """The QR code of ``code`` in a square of ``size`` at (x, y), its quiet zone inside the square."""
-        draw_qr(self.canvas, code, x, y, size)
+        draw_fast_qr(self.canvas, code, x, y, size, error="q")
 
     def role_band(self, badge: Badge, x: float, y: float, width: float, height: float, size: float) -> None:
         c = self.canvas

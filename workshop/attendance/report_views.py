@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
-from ..downloads import NOT_SHARED, document
+from ..downloads import NOT_SHARED, XLSX, document
 from ..formtools import showing_errors
 from ..registration.models import Registration
 from ..lookups import acting_user, managed_event
@@ -60,7 +60,7 @@ def matrix_xlsx(event):
     rule = eligibility.rule_of(event.id)
     verdicts = eligibility.judge_all(rule, attendance) if rule is not None else None
     body = statistics.matrix_xlsx(attendance, _("Attendance"), verdicts)
-    return document(body, statistics.matrix_filename(event), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", cache=NOT_SHARED)
+    return document(body, statistics.matrix_filename(event), XLSX, cache=NOT_SHARED)
 
 
 @bp.route("/manage/events/<slug>/certificate-rule", methods=["GET", "POST"], endpoint="rule")

@@ -1,13 +1,14 @@
 """Rosters and session codes (organisers and check-in staff), self check-in (participants), and the
 scanner tokens of an event (organisers)."""
 
-import segno
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..extensions import csrf, limiter
+from ..formatting import format_in_zone
 from ..formtools import showing_errors
+from ..pdf import qr
 from ..urls import external_url
 from ..lookups import acting_user, check_in_event, managed_event
 from . import bp, recording, rosters, self_check_in, tokens
@@ -78,7 +79,7 @@ def session_code(event, session_id):
     link = qr_svg = None
     if code is not None:
         link = external_url("attendance.self_check_in_code", code=code.code)
-        qr_svg = segno.make(link, error="m").svg_inline(scale=8, border=2, omitsize=True, svgclass="session-qr")
+        qr_svg = qr.svg(link, error="m", css_class="session-qr")
     return render_template(
         "attendance/session_code.html",
         event=event,
@@ -135,8 +136,6 @@ def self_check_in_page(form: SelfCheckInForm):
 
 
 def format_time(moment, session) -> str:
-    from ..web import format_in_zone
-
     return format_in_zone(moment, session.event.timezone)
 
 

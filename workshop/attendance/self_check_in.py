@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from ..agenda.models import AgendaSession
 from ..errors import DomainError
 from ..extensions import db
+from ..formatting import format_in_zone, zone_label
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import utcnow
@@ -125,8 +126,6 @@ def check_in_with_code(user, raw_code: str, now: datetime | None = None) -> reco
 
 
 def window_message(session: AgendaSession, window: Window, too_early: bool):
-    from ..web import format_in_zone, zone_label
-
     zone = session.event.timezone
     values = dict(
         title=session.title,

@@ -15,14 +15,14 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..agenda.models import AgendaSession
-from ..downloads import document
+from ..downloads import pdf_to_read
 from ..events.models import Event
 from ..extensions import csrf
+from ..formatting import country_name, format_in_zone
 from ..formtools import showing_errors
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
 from ..timeutil import utc_to_local, utcnow
-from ..web import country_name, format_in_zone
 from ..lookups import acting_user, check_in_event, managed_event
 from . import badges as badge_printing
 from . import bp, desk
@@ -241,7 +241,7 @@ def badges(event):
     if not chosen:
         flash(_("There is no badge to print: badges are for confirmed participants only.") if ids else _("This event has no confirmed participants yet, so there is no badge to print."), "warning")
         return redirect(url_for("attendance.badge_list", slug=event.slug))
-    return document(badge_printing.render_badges(event, chosen, layout), f"badges-{event.slug}.pdf", "application/pdf", inline=True)
+    return pdf_to_read(badge_printing.render_badges(event, chosen, layout), f"badges-{event.slug}.pdf")
 
 
 @bp.get("/registrations/<int:registration_id>/badge.pdf")
@@ -249,4 +249,4 @@ def badges(event):
 def my_badge(registration_id):
     """A participant's own badge (A6), once their registration is confirmed."""
     event, badge = badge_printing.own_badge(acting_user(), registration_id)
-    return document(badge_printing.render_badges(event, [badge], "a6"), f"badge-{event.slug}.pdf", "application/pdf", inline=True)
+    return pdf_to_read(badge_printing.render_badges(event, [badge], "a6"), f"badge-{event.slug}.pdf")

@@ -37,7 +37,7 @@ from ..attendance.statistics import hours_label
 from ..errors import MissingFile
 from ..events.models import Event
 from ..extensions import db
-from ..pdf.fonts import LATIN, LATIN_BOLD, NO_BREAK, font_for, needs_cjk_font
+from ..pdf.fonts import LATIN, LATIN_BOLD, font_for, needs_cjk_font, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
@@ -208,10 +208,6 @@ def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
 
 
 # --- drawing ----------------------------------------------------------------------------------
-
-
-def plain(text: str) -> str:
-    return " ".join((text or "").translate(NO_BREAK).split())
 
 
 class CertificatePainter:

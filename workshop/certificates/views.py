@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import security
-from ..downloads import document
+from ..downloads import document, pdf_to_read
 from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import limiter
 from ..formtools import mark_missing_files, show_domain_error, showing_errors
@@ -147,9 +147,8 @@ def all_pdf(event):
     if not sheets:
         flash(_("No certificate is issued yet."), "info")
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return document(
-        pdf.render_certificates(sheets, _("Certificates of attendance: %(event)s", event=event.title)), f"certificates-{event.slug}.pdf", "application/pdf", inline=True
-    )
+    title = _("Certificates of attendance: %(event)s", event=event.title)
+    return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
 
 
 @bp.get("/manage/events/<slug>/certificates.zip", endpoint="all_zip")
@@ -183,7 +182,7 @@ def download(certificate_id):
             raise  # the holder gets the error page
         flash(str(error), "danger")
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return document(pdf.render_certificate(sheet), pdf.filename_of(sheet), "application/pdf", inline=True)
+    return pdf_to_read(pdf.render_certificate(sheet), pdf.filename_of(sheet))
 
 
 # --- anybody ----------------------------------------------------------------------------------

@@ -3,45 +3,45 @@
 Every page is for those who may build the event's evaluation (403, or 404 for a draft).
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import security
-from ..errors import DomainError, Forbidden
 from ..events.models import Event
-from ..extensions import db
-from ..formtools import show_domain_error, showing_errors
-from ..lookups import acting_user, event_for, event_or_404
+from ..formtools import showing_errors
+from ..lookups import acting_user, event_for
+from ..questions import views as question_pages
 from . import bp, questions, services
 from .forms import KIND_LABELS, ActionForm, QuestionForm, SettingsForm
-from .models import EvaluationQuestion
 from .results import evaluation_results
 
-
-def evaluation_event_or_error(slug: str) -> Event:
-    event = event_or_404(slug)
-    if not security.can_build_evaluation(current_user, event):
-        abort(404 if not event.is_public else 403)
-    return event
+BUILDER = question_pages.Builder(
+    questionnaire=questions.EVALUATION,
+    blueprint="feedback",
+    list_endpoint="feedback.manage",
+    list_anchor="questions",
+    kind_labels=KIND_LABELS,
+    nav=("feedback/_nav.html", "evaluation_nav", "form"),
+    heading="h2",
+    options_rows=4,
+    answered_note=_l(
+        "People have answered this question already, so its kind cannot change and its options cannot be removed or renamed. You can still change its wording, help text and session, add options, and make it required or not."
+    ),
+    back_label=_l("Back to the evaluation"),
+    remove_labels=(_l("Archive"), _l("Delete")),
+)
 
 
 evaluation_event = event_for(security.can_build_evaluation)
 
 
-def question_or_404(event: Event, question_id: int) -> EvaluationQuestion:
-    question = db.session.get(EvaluationQuestion, question_id)
-    if question is None or question.event_id != event.id or question.archived:
-        abort(404)
-    return question
-
-
 def builder_page(event: Event, question_form: QuestionForm | None = None, settings_form: SettingsForm | None = None, status: int = 200):
     evaluation = services.evaluation_of(event)
     if question_form is None:
-        question_form = QuestionForm(formdata=None)
-        question_form.offer_sessions(questions.sessions_to_ask_about(event), event.timezone)
+        question_form = question_form_for(event, formdata=None)
     if settings_form is None:
         settings_form = SettingsForm(formdata=None, obj=evaluation)
     answered = services.answered_count(event)
@@ -57,7 +57,7 @@ def builder_page(event: Event, question_form: QuestionForm | None = None, settin
         answered=answered,
         why_not_open=services.why_not_open(event),
         opens_from=services.opens_from(event),
-        kind_labels=KIND_LABELS,
+        builder=BUILDER,
         question_form=question_form,
         settings_form=settings_form,
         action_form=ActionForm(),
@@ -65,91 +65,50 @@ def builder_page(event: Event, question_form: QuestionForm | None = None, settin
     return page, status
 
 
-def button_done(event: Event, action, success_message) -> object:
-    """A POST button: CSRF checked, the service run, its message flashed, back to the builder."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        result = action()
-    except questions.QuestionNotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except DomainError as error:
-        flash(str(error), "danger")
-    else:
-        message = success_message(result) if callable(success_message) else success_message
-        if message:
-            flash(message, "success")
-    return redirect(url_for("feedback.manage", slug=event.slug))
+def question_form_for(event: Event, **options) -> QuestionForm:
+    """The builder's form, offering the sessions of the event's agenda (``formdata=None``: empty, not the posted one)."""
+    form = QuestionForm(**options)
+    form.offer_sessions(questions.sessions_to_ask_about(event), event.timezone)
+    return form
 
 
 @bp.route("/manage/events/<slug>/evaluation", methods=["GET", "POST"], endpoint="manage")
 @login_required
-def manage(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def manage(event):
     if request.method == "GET":
         return builder_page(event)
-    form = QuestionForm()
-    form.offer_sessions(questions.sessions_to_ask_about(event), event.timezone)
-    if form.validate_on_submit():
-        try:
-            questions.add_question(acting_user(), event, form.data_for_service())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The question is added to the evaluation."), "success")
-            return redirect(url_for("feedback.manage", slug=event.slug, _anchor="questions"))
-    return builder_page(event, question_form=form, status=400)
+    return question_pages.add_question(
+        BUILDER,
+        event,
+        question_form_for(event),
+        lambda data: questions.add_question(acting_user(), event, data),
+        _("The question is added to the evaluation."),
+        lambda form: builder_page(event, question_form=form)[0],
+    )
 
 
 @bp.route("/manage/events/<slug>/evaluation/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question")
 @login_required
-def edit_question(slug, question_id):
-    event = evaluation_event_or_error(slug)
-    question = question_or_404(event, question_id)
-    answered = questions.has_answers(question.id)
-    form = QuestionForm()
-    form.offer_sessions(questions.sessions_to_ask_about(event), event.timezone)
-    if request.method == "GET":
-        form.fill_from(question)
-    status = 200
-    if form.validate_on_submit():
-        # An answered question shows its kind disabled: a browser does not send it, so it stays.
-        kind = question.kind if answered and not form.kind.raw_data else None
-        try:
-            questions.update_question(acting_user(), event, question.id, form.data_for_service(kind))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-            status = 400
-        else:
-            flash(_("The question is saved."), "success")
-            return redirect(url_for("feedback.manage", slug=event.slug, _anchor="questions"))
-    elif request.method == "POST":
-        status = 400
-    if answered:
-        form.kind.render_kw = {"disabled": True}
-        form.kind.data = form.kind.data or question.kind.value
-    return render_template("feedback/question.html", event=event, question=question, form=form, answered=answered), status
+@evaluation_event
+def edit_question(event, question_id):
+    form = question_form_for(event)
+    return question_pages.edit_question(BUILDER, event, question_id, form, lambda data: questions.update_question(acting_user(), event, question_id, data))
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/move", endpoint="move_question")
 @login_required
-def move_question(slug, question_id):
-    event = evaluation_event_or_error(slug)
-    direction = request.form.get("direction", "")
-    return button_done(event, lambda: questions.move_question(acting_user(), event, question_id, direction), "")
+@evaluation_event
+def move_question(event, question_id):
+    return question_pages.move_question(BUILDER, event, lambda direction: questions.move_question(acting_user(), event, question_id, direction))
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/remove", endpoint="remove_question")
 @login_required
-def remove_question(slug, question_id):
-    event = evaluation_event_or_error(slug)
-    return button_done(
+@evaluation_event
+def remove_question(event, question_id):
+    return question_pages.builder_button(
+        BUILDER,
         event,
         lambda: questions.remove_question(acting_user(), event, question_id),
         lambda kept: _("People have answered this question, so it is archived: it is no longer asked, and its answers stay in the results.")
@@ -162,7 +121,8 @@ def remove_question(slug, question_id):
 @login_required
 @evaluation_event
 def add_standard_questions(event):
-    return button_done(
+    return question_pages.builder_button(
+        BUILDER,
         event,
         lambda: questions.add_standard_questions(acting_user(), event),
         lambda added: ngettext("%(num)d standard question added.", "%(num)d standard questions added.", len(added))
@@ -191,7 +151,8 @@ def settings(event):
 @login_required
 @evaluation_event
 def open_evaluation(event):
-    return button_done(
+    return question_pages.builder_button(
+        BUILDER,
         event,
         lambda: services.open_evaluation(acting_user(), event),
         lambda job: ngettext(
@@ -208,7 +169,8 @@ def open_evaluation(event):
 @login_required
 @evaluation_event
 def close_evaluation(event):
-    return button_done(
+    return question_pages.builder_button(
+        BUILDER,
         event, lambda: services.close_evaluation(acting_user(), event), _("The evaluation is closed: no more answers are accepted. You can reopen it.")
     )
 

@@ -69,6 +69,10 @@ class EvaluationQuestion(db.Model):
     def options(self) -> list[str]:
         return json.loads(self.options_json or "[]")
 
+    @options.setter
+    def options(self, values: list[str]) -> None:
+        self.options_json = json.dumps(values, ensure_ascii=False)
+
 
 class EvaluationSubmission(db.Model):
     """That a registration has answered, and nothing about what it answered."""

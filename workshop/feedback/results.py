@@ -12,11 +12,10 @@ from dataclasses import dataclass, field
 
 from ..events.models import Event
 from ..extensions import db
+from ..questions.kinds import RATINGS
 from ..registration.models import Registration
 from ..registration.states import State
 from .models import EvaluationAnswer, EvaluationQuestion, EvaluationQuestionKind, EvaluationResponse
-
-RATINGS = (1, 2, 3, 4, 5)
 
 
 @dataclass

@@ -8,8 +8,9 @@ from ..errors import DomainError
 from ..formtools import show_domain_error
 from ..lookups import acting_user, visible_event
 from ..registration.states import State
+from ..questions.forms import answers_from_form, form_with_questions
 from . import bp, questions, services
-from .forms import answer_form_class, raw_answers
+from .forms import AnswerFormBase
 from .services import UNAVAILABLE_MESSAGES, Unavailable
 
 # Not a participant: refused. Not open, closed, answered: a state, said plainly.
@@ -37,11 +38,11 @@ def answer(event):
     if reason is not None:
         return unavailable_page(event, reason)
     asked = questions.questions_of(event)
-    form = answer_form_class(asked)()
+    form = form_with_questions(questions.EVALUATION, AnswerFormBase, asked)()
     status = 200
     if form.validate_on_submit():
         try:
-            services.submit_answers(acting_user(), event, raw_answers(form, asked))
+            services.submit_answers(acting_user(), event, answers_from_form(form, asked))
         except services.CannotAnswer as error:
             return unavailable_page(event, error.reason)
         except DomainError as error:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import security
-from ..downloads import document
+from ..downloads import pdf_to_read
 from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import db
 from ..formtools import mark_missing_files, show_domain_error, showing_errors
@@ -87,7 +87,7 @@ def download(letter_id):
             raise  # the participant gets the error page
         flash(str(error), "danger")
         return redirect(url_for("letters.manage", slug=event.slug))
-    return document(pdf.render_letter(drawn), pdf.filename_of(drawn), "application/pdf", inline=True)
+    return pdf_to_read(pdf.render_letter(drawn), pdf.filename_of(drawn))
 
 
 # --- organisers -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from ..agenda.models import AgendaSession
 from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
 from ..extensions import csrf, db, login
+from ..formatting import format_in_zone
 from ..formtools import showing_errors
 from ..redirects import safe_next
 from ..lookups import acting_user, managed_event, visible_event
@@ -55,8 +56,6 @@ def describe_file_field(field) -> None:
 
 
 def session_label(session: AgendaSession, event: Event) -> str:
-    from ..web import format_in_zone
-
     return f"{format_in_zone(session.starts_at, event.timezone)} · {session.title}"
 
 

@@ -114,8 +114,15 @@ def runs(text: str) -> list[tuple[str, bool]]:
 def markup(text: str) -> str:
     """``text`` as Paragraph markup: escaped, with every run that needs it in the CJK font.
     "Wang Fang 王芳 (Chair)" keeps "Wang Fang" and "(Chair)" in Helvetica and shows 王芳 in the CJK font."""
+    if text.isascii():
+        return escape(text)  # most text, e.g. of a long report: checking every character would cost much of its time
     text = text.translate(NO_BREAK)
     if not needs_cjk_font(text):
         return escape(text)
     face = cjk_font()
     return "".join(f'<font face="{face}">{escape(run)}</font>' if cjk else escape(run) for run, cjk in runs(text))
+
+
+def plain(text: str | None) -> str:
+    """``text`` on one line as drawn on the canvas: its spaces and line breaks made single spaces."""
+    return " ".join((text or "").translate(NO_BREAK).split())

@@ -44,6 +44,20 @@ def lines(texts: list[str], style: ParagraphStyle) -> Paragraph:
     return Paragraph("<br/>".join(markup(text) for text in texts if text), style)
 
 
+def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: float = 3) -> list[tuple]:
+    """How every table looks: cells aligned at the top, a thin rule below each row (or ``GRID``),
+    the header rows shaded. A list, so a table can add its own."""
+    commands = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        (rules, (0, 0), (-1, -1), 0.5, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+    ]
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), SHADE))
+    return commands
+
+
 FOOTER = ParagraphStyle("footer", fontName=LATIN, fontSize=8, leading=10, textColor=MUTED)
 
 

@@ -1,29 +1,17 @@
 """The registration form: the standard fields, then the event's own questions."""
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    EmailField,
-    PasswordField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import LanguageField, acceptable_password
 from ..countries import country_choices
-from .answers import LONG_TEXT_MAX, SHORT_TEXT_MAX, allowed_options, field_name
-from .models import OrganisationType, Question, QuestionKind, Registration, Sex
+from ..questions.forms import answers_from_form, fill_answers
+from ..questions.kinds import REQUIRED
+from .answers import previous_answers
+from .models import OrganisationType, Question, Registration, Sex
+from .questions import REGISTRATION_FORM
 from .services import Details
 
 ORGANISATION_TYPE_LABELS = {
@@ -36,16 +24,10 @@ ORGANISATION_TYPE_LABELS = {
     OrganisationType.OTHER: _l("Other"),
 }
 SEX_LABELS = {Sex.FEMALE: _l("Female"), Sex.MALE: _l("Male"), Sex.UNDISCLOSED: _l("Prefer not to say")}
-REQUIRED = _l("This question needs an answer.")
 
 
 def enum_choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(member.value, label) for member, label in labels.items()]
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ParticipantForm(FlaskForm):
@@ -96,42 +78,7 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel my registration"))
 
 
-def question_field(question: Question, previous=None):
-    presence = [InputRequired(message=REQUIRED)] if question.required else [Optional()]
-    common = {"label": question.label, "description": question.help_text}
-    kind = question.kind
-    if kind is QuestionKind.SHORT_TEXT:
-        return StringField(validators=[*presence, Length(max=SHORT_TEXT_MAX)], **common)
-    if kind is QuestionKind.LONG_TEXT:
-        return TextAreaField(validators=[*presence, Length(max=LONG_TEXT_MAX)], **common)
-    if kind is QuestionKind.SINGLE_CHOICE:
-        return RadioField(choices=[SelectChoice(o) for o in allowed_options(question, previous)], validate_choice=False, validators=presence, **common)
-    if kind is QuestionKind.MULTIPLE_CHOICE:
-        return CheckboxesField(choices=[SelectChoice(o) for o in allowed_options(question, previous)], validate_choice=False, validators=presence, **common)
-    if kind is QuestionKind.YES_NO:
-        return RadioField(choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))], validate_choice=False, validators=presence, **common)
-    if kind is QuestionKind.COUNTRY:
-        return SelectField(choices=country_choices, validate_choice=False, validators=presence, **common)
-    return DateField(validators=presence, **common)
-
-
-def form_with_questions(form_class: type[FlaskForm], questions: list[Question], previous: dict[int, object] | None = None) -> type[FlaskForm]:
-    """A subclass of ``form_class`` with one field ``q_<id>`` per question, in their order; ``previous``
-    (the answers given before) keeps a since-renamed option on offer to the person who chose it."""
-    previous = previous or {}
-    fields = {field_name(question): question_field(question, previous.get(question.id)) for question in questions}
-    return type(form_class.__name__, (form_class,), fields)
-
-
-def question_fields(form, questions: list[Question]) -> list:
-    return [form[field_name(question)] for question in questions]
-
-
 def details_from_form(form: ParticipantForm, questions: list[Question]) -> Details:
-    answers = {}
-    for question in questions:
-        raw = form[field_name(question)].data
-        answers[question.id] = raw.isoformat() if hasattr(raw, "isoformat") else raw
     return Details(
         full_name=form.full_name.data or "",
         native_name=form.native_name.data or "",
@@ -144,7 +91,7 @@ def details_from_form(form: ParticipantForm, questions: list[Question]) -> Detai
         accessibility_needs=form.accessibility_needs.data or "",
         visa_letter_needed=bool(form.visa_letter_needed.data),
         listed_publicly=bool(form.listed_publicly.data),
-        answers=answers,
+        answers=answers_from_form(form, questions),
     )
 
 
@@ -153,14 +100,7 @@ def fill_from_registration(form: ParticipantForm, registration: Registration, qu
         form[name].data = getattr(registration, name)
     form.organisation_type.data = registration.organisation_type.value
     form.sex.data = registration.sex.value
-    answers = {answer.question_id: answer.value for answer in registration.answers}
-    for question in questions:
-        value = answers.get(question.id)
-        if question.kind is QuestionKind.YES_NO and value is not None:
-            value = "yes" if value else "no"
-        if question.kind is QuestionKind.DATE and value:
-            value = date.fromisoformat(value)
-        form[field_name(question)].data = value
+    fill_answers(REGISTRATION_FORM, form, questions, previous_answers(registration))
 
 
 def fill_from_user(form: ParticipantForm, user) -> None:

@@ -2,11 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..questions.forms import QuestionForm as BaseQuestionForm, kind_field, options_field
 from .models import QuestionKind
-from .questions import HELP_TEXT_MAX, LABEL_MAX, QuestionData
+from .questions import QuestionData
 
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT: _l("Short text"),
@@ -23,41 +24,22 @@ APPROVE, REJECT, PROMOTE, CANCEL, MESSAGE = "approve", "reject", "promote", "can
 DECISIONS = (APPROVE, REJECT, PROMOTE, CANCEL)
 
 
-class QuestionForm(FlaskForm):
-    kind = SelectField(
-        _l("Kind of answer"), choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()], validate_choice=False
+class QuestionForm(BaseQuestionForm):
+    shown = ("kind", "label", "help_text", "options", "required", "sensitive")
+    data_class = QuestionData
+
+    kind = kind_field(KIND_LABELS)
+    options = options_field(
+        _l("For single and multiple choice: one option per line, at least two. Answers already given keep the text of the option chosen."), 30000
     )
-    label = StringField(_l("Question"), validators=[Length(max=LABEL_MAX)])
-    help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=HELP_TEXT_MAX)], description=_l("Shown under the question; optional."))
-    options = TextAreaField(
-        _l("Options"),
-        validators=[Optional(), Length(max=30000)],
-        description=_l("For single and multiple choice: one option per line, at least two. Answers already given keep the text of the option chosen."),
-    )
-    required = BooleanField(_l("An answer is required"))
     sensitive = BooleanField(_l("Sensitive: only the organisers see the answers"))
-    submit = SubmitField(_l("Add the question"))
 
+    def own_data(self) -> dict:
+        return {"sensitive": bool(self.sensitive.data)}
 
-def question_data(form: QuestionForm, kind=None) -> QuestionData:
-    """``kind`` stands in for the form's when the kind cannot change (its select is disabled)."""
-    return QuestionData(
-        kind=kind if kind is not None else (form.kind.data or ""),
-        label=form.label.data or "",
-        help_text=form.help_text.data or "",
-        options=(form.options.data or "").splitlines(),
-        required=bool(form.required.data),
-        sensitive=bool(form.sensitive.data),
-    )
-
-
-def fill_from_question(form: QuestionForm, question) -> None:
-    form.kind.data = question.kind.value
-    form.label.data = question.label
-    form.help_text.data = question.help_text
-    form.options.data = "\n".join(question.options)
-    form.required.data = question.required
-    form.sensitive.data = question.sensitive
+    def fill_from(self, question) -> None:
+        super().fill_from(question)
+        self.sensitive.data = question.sensitive
 
 
 class RegistrationsActionForm(FlaskForm):

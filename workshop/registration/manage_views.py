@@ -5,15 +5,16 @@ Every page is for the event's organisers and admins only (403, or 404 for a draf
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..countries import country_names
-from ..downloads import NOT_SHARED, document
-from ..errors import DomainError, Forbidden
+from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
-from ..extensions import csrf, db
-from ..formtools import show_domain_error, showing_errors
-from ..lookups import acting_user, managed_event, managed_event_or_error
+from ..extensions import db
+from ..formtools import showing_errors
+from ..lookups import acting_user, managed_event
+from ..questions import views as question_pages
 from . import bp, exports, questions, search, services
 from .answers import display_value
 from .forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
@@ -27,106 +28,78 @@ from .manage_forms import (
     REJECT,
     QuestionForm,
     RegistrationsActionForm,
-    fill_from_question,
-    question_data,
 )
-from .models import Question, Registration
+from .models import Registration
 from .states import State
 
 
 # --- questions ---------------------------------------------------------------------
 
 
-def question_or_404(event: Event, question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != event.id or question.archived:
-        abort(404)
-    return question
+BUILDER = question_pages.Builder(
+    questionnaire=questions.REGISTRATION_FORM,
+    blueprint="registration",
+    list_endpoint="registration.manage_questions",
+    kind_labels=KIND_LABELS,
+    nav=("registration/manage/_nav.html", "manage_nav", "questions"),
+    answered_note=_l(
+        "People have answered this question already, so its kind cannot change. You can still change its wording, help text, options and flags; the answers already given stay as they were."
+    ),
+    back_label=_l("Back to the questions"),
+    flags={"required": _l("Required"), "sensitive": _l("Sensitive")},
+)
 
 
-@bp.route("/manage/events/<slug>/questions", methods=["GET", "POST"])
-@login_required
-def manage_questions(slug):
-    event = managed_event_or_error(slug)
-    form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            questions.add_question(acting_user(), event.id, question_data(form))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The question is added to the registration form."), "success")
-            return redirect(url_for("registration.manage_questions", slug=event.slug))
-    every_question = questions.event_questions_with_archived(event.id)
+def questions_page(event: Event, form: QuestionForm) -> str:
     return render_template(
         "registration/manage/questions.html",
         event=event,
         form=form,
-        current=[q for q in every_question if not q.archived],
-        removed=[q for q in every_question if q.archived],
+        current=questions.REGISTRATION_FORM.questions(event.id),
+        removed=questions.REGISTRATION_FORM.questions(event.id, archived=True),
         answer_counts=questions.answer_counts(event.id),
-        kind_labels=KIND_LABELS,
+        builder=BUILDER,
+    )
+
+
+@bp.route("/manage/events/<slug>/questions", methods=["GET", "POST"])
+@login_required
+@managed_event
+def manage_questions(event):
+    if request.method == "GET":
+        return questions_page(event, QuestionForm(formdata=None))
+    return question_pages.add_question(
+        BUILDER,
+        event,
+        QuestionForm(),
+        lambda data: questions.add_question(acting_user(), event.id, data),
+        _("The question is added to the registration form."),
+        lambda form: questions_page(event, form),
     )
 
 
 @bp.route("/manage/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
-def edit_question(slug, question_id):
-    event = managed_event_or_error(slug)
-    question = question_or_404(event, question_id)
-    answered = questions.has_answers(question.id)
-    form = QuestionForm()
-    if request.method == "GET":
-        fill_from_question(form, question)
-    if form.validate_on_submit():
-        # An answered question shows its kind disabled: a browser does not send it, so it stays.
-        kind = question.kind if answered and not form.kind.raw_data else None
-        try:
-            questions.update_question(acting_user(), event.id, question.id, question_data(form, kind))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The question is saved."), "success")
-            return redirect(url_for("registration.manage_questions", slug=event.slug))
-    if answered:
-        form.kind.render_kw = {"disabled": True}
-        form.kind.data = form.kind.data or question.kind.value
-    return render_template("registration/manage/question.html", event=event, question=question, form=form, answered=answered)
-
-
-def question_button_done(event: Event, action, success_message: str):
-    csrf.protect()  # a button: without a valid token the CSRF page explains
-    try:
-        action()
-    except questions.QuestionNotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except DomainError as error:
-        flash(str(error), "danger")
-    else:
-        if success_message:
-            flash(success_message, "success")
-    return redirect(url_for("registration.manage_questions", slug=event.slug))
+@managed_event
+def edit_question(event, question_id):
+    return question_pages.edit_question(
+        BUILDER, event, question_id, QuestionForm(), lambda data: questions.update_question(acting_user(), event.id, question_id, data)
+    )
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/move")
 @login_required
-def move_question(slug, question_id):
-    event = managed_event_or_error(slug)
-    direction = request.form.get("direction", "")
-    return question_button_done(event, lambda: questions.move_question(acting_user(), event.id, question_id, direction), "")
+@managed_event
+def move_question(event, question_id):
+    return question_pages.move_question(BUILDER, event, lambda direction: questions.move_question(acting_user(), event.id, question_id, direction))
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/remove")
 @login_required
-def remove_question(slug, question_id):
-    event = managed_event_or_error(slug)
-    return question_button_done(
+@managed_event
+def remove_question(event, question_id):
+    return question_pages.builder_button(
+        BUILDER,
         event,
         lambda: questions.remove_question(acting_user(), event.id, question_id),
         _("The question is removed from the form. The answers already given stay on the registrations and in exports."),
@@ -174,7 +147,8 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
     with showing_errors(form):
         done, problems = perform(action, event, form, registration_ids)
         if action == MESSAGE:
-            flash(_("The message is being sent to %(count)d people.", count=len(done.params["registrations"])), "success")
+            sent_to = len(done.params["registrations"])
+            flash(_("The message is being sent to %(count)d people.", count=sent_to), "success")
             return url_for("jobs.show", slug=event.slug, job_id=done.id)
         if done:
             flash(done_message(action, done), "success")
@@ -238,7 +212,7 @@ def export_registrations(event):
     header, rows = exports.table(event, columns, search.matching_registrations(event.id, filters), services.waitlist_positions(event.id))
     if file_format == "xlsx":
         body = exports.to_xlsx(header, rows, _("Registrations"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        mimetype = XLSX
     else:
         body = exports.to_csv(header, rows)
         mimetype = "text/csv"

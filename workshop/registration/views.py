@@ -10,6 +10,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..formtools import show_domain_error, showing_errors
 from ..lookups import visible_event
+from ..questions.forms import form_with_questions, question_fields
 from . import bp, services
 from .answers import display_value, previous_answers
 from .forms import (
@@ -20,10 +21,9 @@ from .forms import (
     VisitorRegistrationForm,
     fill_from_registration,
     fill_from_user,
-    form_with_questions,
-    question_fields,
 )
 from .models import Registration
+from .questions import REGISTRATION_FORM
 from .states import ACTIVE, State
 
 
@@ -52,7 +52,7 @@ def register(event):
             return redirect(url_for("registration.show", registration_id=existing.id))
     questions = services.event_questions(event.id)
     base = RegistrationForm if current_user.is_authenticated else VisitorRegistrationForm
-    form = form_with_questions(base, questions)()
+    form = form_with_questions(REGISTRATION_FORM, base, questions)()
     if request.method == "GET":
         if current_user.is_authenticated:
             fill_from_user(form, current_user)
@@ -97,7 +97,7 @@ def mine():
 def show(registration_id):
     registration = own_registration_or_404(registration_id)
     questions = services.event_questions(registration.event_id)
-    form = form_with_questions(EditRegistrationForm, questions, previous_answers(registration))()
+    form = form_with_questions(REGISTRATION_FORM, EditRegistrationForm, questions, previous_answers(registration))()
     editable_reason = services.registration_closed_reason(registration.event)
     if request.method == "GET":
         fill_from_registration(form, registration, questions)

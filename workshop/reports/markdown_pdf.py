@@ -19,9 +19,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN_BOLD
+from ..pdf.fonts import LATIN_BOLD, markup
 from ..text import render_markdown
-from .pdf_text import markup
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr"}
 INLINE_TAGS = {"strong": "b", "b": "b", "em": "i", "i": "i"}
@@ -173,15 +172,7 @@ class Converter:
             row += [Paragraph("", self.cell)] * (columns - len(row))
         width = self.width - indent * INDENT
         table = Table(rows, colWidths=[width / columns] * columns, repeatRows=header_rows, hAlign="LEFT")
-        commands = [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("GRID", (0, 0), (-1, -1), 0.5, styles.RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ]
-        if header_rows:
-            commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), styles.SHADE))
-        table.setStyle(TableStyle(commands))
+        table.setStyle(TableStyle(styles.table_commands(header_rows, rules="GRID")))
         table.spaceAfter = 6
         return table
 

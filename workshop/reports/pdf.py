@@ -25,14 +25,16 @@ from reportlab.platypus import KeepTogether, LongTable, NextPageTemplate, PageBr
 from ..agenda.forms import SESSION_KIND_LABELS
 from ..agenda.speakers import ROLE_LABELS
 from ..events.models import Event
+from ..formatting import date_range_in_zone, format_in_zone, zone_label
 from ..pdf import styles
+from ..pdf.fonts import markup
+from ..pdf.styles import lines, para
 from ..uploads import size_label
-from ..web import date_range_in_zone, format_in_zone, zone_label
 from . import pdf_figures
 from .compile import ReportData, Role, compile_report
 from .markdown_pdf import markdown_flowables
 from .pdf_layout import ContentsLine, ReportDocument, Story, cell, empty, header_row, table_style
-from .pdf_text import Formats, lines, markup, name_with_native, para
+from .pdf_text import Formats, name_with_native
 
 
 def render_report(event: Event) -> bytes:

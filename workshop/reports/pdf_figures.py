@@ -9,11 +9,12 @@ from reportlab.platypus import LongTable, Spacer
 
 from ..feedback.models import EvaluationQuestionKind
 from ..feedback.results import RATINGS
+from ..pdf.styles import lines, para
 from ..registration.forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
 from . import pdf_charts
 from .compile import QuestionFigures, ReportData
 from .pdf_layout import cell, empty, header_row, table_style
-from .pdf_text import Formats, lines, para
+from .pdf_text import Formats
 
 
 def counts_table(label: str, rows: list[tuple[str, int]], total: int, sheet, formats: Formats) -> LongTable:

@@ -4,9 +4,9 @@ and a table of contents that links to them.
 
 The document is laid out once. What is only known at the end (how many pages there are, on which
 page each heading fell) is drawn as form XObjects that the pages name as they are drawn and that are
-written after the last page: PDF lets a page use a form defined later. A contents line has the same
-height whatever its page number, so nothing moves, and the report costs one layout instead of the
-two or more that platypus' ``multiBuild`` would need.
+written by the story's last flowable, on the last page: PDF lets a page use a form defined later. A
+contents line has the same height whatever its page number, so nothing moves, and the report costs
+one layout instead of the two or more that platypus' ``multiBuild`` would need.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN, font_for, needs_cjk_font
-from .pdf_text import markup, para
+from ..pdf.fonts import LATIN, font_for, markup, needs_cjk_font
+from ..pdf.styles import para
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 HEADER_GAP = 8 * mm  # between the running header's rule and the text
@@ -49,6 +49,16 @@ class Heading(Paragraph):
     def __init__(self, entry: Entry, style: ParagraphStyle):
         super().__init__(markup(entry.label), style)
         self.entry = entry
+        self.bottom = 0.0  # on the page, once drawn
+
+    def draw(self):
+        self.bottom = self.canv.absolutePosition(0, 0)[1]
+        super().draw()
+
+    @property
+    def bookmark_top(self) -> float:
+        """Where a reader who follows the bookmark sees the page begin: about the heading's top."""
+        return self.bottom + self.height + 6 - self.getSpaceAfter()
 
 
 class ContentsLine(Flowable):
@@ -77,6 +87,20 @@ class ContentsLine(Flowable):
         canvas.linkRect("", self.entry.key, (self.indent, 0, self.width, self.height), relative=1)
 
 
+class LastFlowable(Flowable):
+    """Takes no room; when it is drawn, on the last page, everything before it has its page."""
+
+    def __init__(self, at_the_end: Callable):
+        super().__init__()
+        self.at_the_end = at_the_end
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.at_the_end(self.canv)
+
+
 def contents_form(key: str) -> str:
     return f"contents-{key}"
 
@@ -99,19 +123,17 @@ class ReportDocument(BaseDocTemplate):
         self.page_label = page_label
         self.heading_pages: dict[str, int] = {}
         self.entries: list[Entry] = []
-        self.last_page = 1
         cover = Frame(styles.MARGIN, styles.MARGIN, self.width, PAGE_HEIGHT - 2 * styles.MARGIN, id="cover")
         body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([
-            PageTemplate(id="cover", frames=[cover], onPage=self.count_page),
+            PageTemplate(id="cover", frames=[cover]),
             PageTemplate(id="body", frames=[body], onPage=self.decorate),
         ])
 
-    def count_page(self, canvas, doc) -> None:
-        self.last_page = max(self.last_page, doc.page)
+    def build(self, flowables, **options) -> None:
+        super().build([*flowables, LastFlowable(self.write_what_the_end_knows)], **options)
 
     def decorate(self, canvas, doc) -> None:
-        self.count_page(canvas, doc)
         canvas.saveState()
         top = PAGE_HEIGHT - styles.MARGIN
         right = PAGE_WIDTH - self.rightMargin
@@ -133,21 +155,17 @@ class ReportDocument(BaseDocTemplate):
         if isinstance(flowable, Heading):
             entry = flowable.entry
             self.heading_pages[entry.key] = self.page
-            self.canv.bookmarkPage(entry.key, fit="FitH", top=self.frame._y + flowable.height + 6)
+            self.canv.bookmarkPage(entry.key, fit="FitH", top=flowable.bookmark_top)
             self.canv.addOutlineEntry(entry.label, entry.key, level=entry.level - 1, closed=entry.level > 1)
 
-    def _endBuild(self):
-        """Before the file is written: the page labels and the contents' page numbers, now known."""
-        self._doSave = 0
-        super()._endBuild()
-        canvas = self.canv
-        for number in range(2, self.last_page + 1):
-            label = self.page_label(number, self.last_page)
-            right_aligned_form(canvas, page_form(number), label)
+    def write_what_the_end_knows(self, canvas) -> None:
+        """On the last page: the page labels and the contents' page numbers, now known."""
+        last_page = self.page
+        for number in range(2, last_page + 1):
+            right_aligned_form(canvas, page_form(number), self.page_label(number, last_page))
         for entry in self.entries:
             page = self.heading_pages.get(entry.key)
             right_aligned_form(canvas, contents_form(entry.key), str(page) if page else "", size=10)
-        canvas.save()
 
 
 def right_aligned_form(canvas, name: str, text: str, size: float = 8) -> None:
@@ -223,16 +241,9 @@ def cell(text: str, style: ParagraphStyle, width: float):
     return para(text, style)
 
 
-def table_style(header: bool = True, cell_style: ParagraphStyle | None = None) -> TableStyle:
+def table_style(cell_style: ParagraphStyle | None = None) -> TableStyle:
     """Rules between rows, a shaded header; plain strings in cells drawn like ``cell_style``."""
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, styles.RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), styles.SHADE))
+    commands = styles.table_commands()
     if cell_style is not None:
         commands += [
             ("FONT", (0, 0), (-1, -1), cell_style.fontName, cell_style.fontSize, cell_style.leading),

@@ -11,10 +11,10 @@ from __future__ import annotations
 from ..agenda.models import AgendaSession, SpeakerRole
 from ..events.models import Event
 from ..extensions import db
+from ..reports.models import ReportSection, SectionKind, SessionSummary
+from ..reports.services import NOT_SUMMARISED
+from ..reports.titles import STANDARD_SECTIONS
 from ..timeutil import utcnow
-from .models import ReportSection, SectionKind, SessionSummary
-from .services import NOT_SUMMARISED
-from .titles import STANDARD_SECTIONS
 
 SECTIONS: dict[SectionKind, str] = {
     SectionKind.EXECUTIVE_SUMMARY: """\

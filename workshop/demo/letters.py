@@ -14,11 +14,10 @@ from zoneinfo import ZoneInfo
 
 from ..events.models import Event
 from ..extensions import db
-from ..registration.models import Registration
-from ..registration.states import State
+from ..letters.models import LetterRequest, LetterSettings, LetterStatus
+from ..letters.services import next_reference
 from ..timeutil import utcnow
-from .models import LetterRequest, LetterSettings, LetterStatus
-from .services import next_reference
+from .participants import confirmed_in_order
 
 LETTERHEAD = dict(
     organisation="International Labour Organization (ILO)",
@@ -44,9 +43,7 @@ def seed_demo_letters(event: Event) -> list[LetterRequest]:
     db.session.flush()  # the event and its registrations get their ids
     organiser = event.organisers[0] if event.organisers else None
     db.session.add(LetterSettings(event_id=event.id, logo="", signature="", **LETTERHEAD))
-    confirmed = db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).order_by(Registration.id)
-    ).all()
+    confirmed = confirmed_in_order(event)
     chosen = [registration for registration in confirmed if registration.visa_letter_needed][:2]
     if not chosen:
         chosen = [registration for registration in confirmed if registration.country != event.country][:2]

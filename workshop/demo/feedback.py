@@ -1,6 +1,6 @@
 """Demo data: the evaluation of a past demo event, open, with the answers of most of its participants.
 
-The demo participant who logs in (``demo.PARTICIPANT_EMAIL``) is left to answer it herself, unless she
+The demo participant who logs in (``people.PARTICIPANT_EMAIL``) is left to answer it herself, unless she
 is the event's only participant. The answers are fixed, so the demo looks the same on every install.
 The caller commits.
 """
@@ -11,12 +11,12 @@ from datetime import timedelta
 
 from ..events.models import Event
 from ..extensions import db
-from ..registration.models import Registration
-from ..registration.states import State
+from ..feedback.answers import CleanAnswer
+from ..feedback.models import Evaluation, EvaluationQuestion, EvaluationQuestionKind as Kind, EvaluationResponse, EvaluationSubmission
+from ..feedback.questions import STANDARD_QUESTIONS, set_options
 from ..timeutil import utc_to_local
-from .answers import CleanAnswer
-from .models import Evaluation, EvaluationQuestion, EvaluationQuestionKind as Kind, EvaluationResponse, EvaluationSubmission
-from .questions import STANDARD_QUESTIONS, set_options
+from .participants import confirmed_in_order
+from .people import PARTICIPANT_EMAIL
 
 INTRODUCTION = """\
 Thank you for taking part. Your answers help the partners plan the next dialogue.
@@ -35,8 +35,6 @@ ANSWERS = [
 
 def seed_demo_evaluation(event: Event) -> Evaluation:
     """The standard evaluation of ``event`` (a past event), opened after it ended, answered by most participants."""
-    from ..demo import PARTICIPANT_EMAIL
-
     db.session.flush()  # the event's and registrations' ids
     evaluation = Evaluation(event_id=event.id, anonymous=True, introduction=INTRODUCTION, opened_at=event.ends_at + timedelta(hours=2))
     db.session.add(evaluation)
@@ -48,11 +46,7 @@ def seed_demo_evaluation(event: Event) -> Evaluation:
         questions.append(question)
     db.session.flush()
 
-    confirmed = list(
-        db.session.scalars(
-            db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).order_by(Registration.id)
-        )
-    )
+    confirmed = confirmed_in_order(event)
     answering = [registration for registration in confirmed if registration.user.email != PARTICIPANT_EMAIL] or confirmed
     answered_on = utc_to_local(evaluation.opened_at, event.timezone).date()
     for index, registration in enumerate(answering):

@@ -1,0 +1,188 @@
+"""The kinds of answer a question can ask for: the field a person fills in, how what they sent is
+checked and kept, and how a kept answer reads.
+
+Every form built from an organiser's questions goes through here, so a question's label, help text
+and options become a field in one place, and an answer becomes text in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..countries import country_choices, is_country
+
+SHORT_TEXT_MAX = 300
+LONG_TEXT_MAX = 5000
+RATINGS = (1, 2, 3, 4, 5)
+REQUIRED = _l("This question needs an answer.")
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RatingField(RadioField):
+    """A rating from 1 to 5: the forms macro lays its options out in one line."""
+
+
+class WrongAnswer(ValueError):
+    """What is wrong with an answer, in words for the person who gave it."""
+
+
+def is_empty(raw) -> bool:
+    return raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
+
+
+class AnswerKind:
+    """One kind of answer. ``options`` are the choices on offer (only choice kinds have any)."""
+
+    has_options = False
+
+    def field(self, label: str, description: str, required: bool, options: list[str]):
+        """The form field that asks the question (unbound: it goes into a form class)."""
+        raise NotImplementedError
+
+    def clean(self, raw, options: list[str]):
+        """The value to keep for a non-empty ``raw``, or WrongAnswer."""
+        raise NotImplementedError
+
+    def form_data(self, value):
+        """A kept value as the field shows it again."""
+        return value
+
+    def text(self, value) -> str:
+        """A kept value as people read it."""
+        return ", ".join(value) if isinstance(value, list) else value
+
+
+def presence(required: bool) -> list:
+    return [InputRequired(message=REQUIRED)] if required else [Optional()]
+
+
+class Text(AnswerKind):
+    def __init__(self, limit: int, field_class):
+        self.limit = limit
+        self.field_class = field_class
+
+    def field(self, label, description, required, options):
+        return self.field_class(label=label, description=description, validators=[*presence(required), Length(max=self.limit)])
+
+    def clean(self, raw, options):
+        text = str(raw).strip()
+        if len(text) > self.limit:
+            raise WrongAnswer(_l("Use at most %(count)d characters.", count=self.limit))
+        return text
+
+
+class Choice(AnswerKind):
+    has_options = True
+    field_class: type = RadioField
+
+    def field(self, label, description, required, options):
+        choices = [SelectChoice(option) for option in options]
+        return self.field_class(label=label, description=description, validators=presence(required), choices=choices, validate_choice=False)
+
+
+class OneChoice(Choice):
+    def clean(self, raw, options):
+        if not isinstance(raw, str) or raw not in options:
+            raise WrongAnswer(_l("Choose one of the options."))
+        return raw
+
+
+class SeveralChoices(Choice):
+    field_class = CheckboxesField
+
+    def clean(self, raw, options):
+        chosen = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+        if any(choice not in options for choice in chosen):
+            raise WrongAnswer(_l("Choose among the options."))
+        return [option for option in options if option in chosen]
+
+
+class YesNo(AnswerKind):
+    def field(self, label, description, required, options):
+        choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+        return RadioField(label=label, description=description, validators=presence(required), choices=choices, validate_choice=False)
+
+    def clean(self, raw, options):
+        if raw in (True, "yes"):
+            return True
+        if raw in (False, "no"):
+            return False
+        raise WrongAnswer(_l("Answer yes or no."))
+
+    def form_data(self, value):
+        return None if value is None else "yes" if value else "no"
+
+    def text(self, value) -> str:
+        return _l("Yes") if value else _l("No")
+
+
+class Country(AnswerKind):
+    def field(self, label, description, required, options):
+        return SelectField(label=label, description=description, validators=presence(required), choices=country_choices, validate_choice=False)
+
+    def clean(self, raw, options):
+        if not is_country(str(raw)):
+            raise WrongAnswer(_l("Choose a country from the list."))
+        return str(raw)
+
+
+class Date(AnswerKind):
+    """Kept as an ISO date (2025-03-14)."""
+
+    def field(self, label, description, required, options):
+        return DateField(label=label, description=description, validators=presence(required))
+
+    def clean(self, raw, options):
+        try:
+            return (raw if isinstance(raw, date) else date.fromisoformat(str(raw))).isoformat()
+        except ValueError as error:
+            raise WrongAnswer(_l("Enter a date.")) from error
+
+    def form_data(self, value):
+        return date.fromisoformat(value) if value else value
+
+
+class Rating(AnswerKind):
+    """From 1 (poor) to 5 (excellent), kept as a number."""
+
+    CHOICES = [
+        SelectChoice("1", _l("1 poor")),
+        SelectChoice("2", "2"),
+        SelectChoice("3", "3"),
+        SelectChoice("4", "4"),
+        SelectChoice("5", _l("5 excellent")),
+    ]
+
+    def field(self, label, description, required, options):
+        return RatingField(label=label, description=description, validators=presence(required), choices=self.CHOICES, validate_choice=False)
+
+    def clean(self, raw, options):
+        try:
+            rating = int(str(raw).strip())
+        except ValueError:
+            rating = None
+        if rating not in RATINGS:
+            raise WrongAnswer(_l("Choose a rating from 1 to 5."))
+        return rating
+
+    def text(self, value) -> str:
+        return str(value)
+
+
+SHORT_TEXT = Text(SHORT_TEXT_MAX, StringField)
+LONG_TEXT = Text(LONG_TEXT_MAX, TextAreaField)
+ONE_CHOICE = OneChoice()
+SEVERAL_CHOICES = SeveralChoices()
+YES_NO = YesNo()
+COUNTRY = Country()
+DATE = Date()
+RATING = Rating()
