@@ -69,7 +69,7 @@ def test_the_agenda_of_a_shanghai_event_reads_the_same_in_two_calendar_parsers(c
     response = fetch(client, f"/events/{event.slug}/agenda.ics")
 
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
+    assert response.headers["Content-Disposition"] == f"attachment; filename={event.slug}.ics"
     body = response.get_data()
     calendar, vcalendar = parse(body)
     assert str(calendar["PRODID"]) and str(calendar["VERSION"]) == "2.0"

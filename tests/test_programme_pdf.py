@@ -33,7 +33,7 @@ def fetch_pdf(client, event) -> bytes:
     response = client.get(f"/events/{event.slug}/programme.pdf")
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Type"] == "application/pdf"
-    assert response.headers["Content-Disposition"] == f'inline; filename="programme-{event.slug}.pdf"'
+    assert response.headers["Content-Disposition"] == f"inline; filename=programme-{event.slug}.pdf"
     return response.get_data()
 
 

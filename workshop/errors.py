@@ -14,7 +14,12 @@ class DomainError(Exception):
 
 
 class Forbidden(DomainError):
-    """The actor may not do this; views answer 403."""
+    """The actor may not do this; pages answer 403 with the message."""
+
+
+class NotFound(LookupError):
+    """What the address names does not exist, or is not this person's to see: pages answer 404
+    and tell nothing more."""
 
 
 class MissingFile(DomainError):

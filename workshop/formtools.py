@@ -1,18 +1,45 @@
-"""Helpers shared by the views of every domain."""
+"""What the views of every domain share about forms and the messages of services."""
+
+from contextlib import contextmanager
 
 from flask import flash
 from flask_babel import gettext as _
 
-from .errors import DomainError
+from .errors import DomainError, Forbidden
+from .extensions import db
 
 
 def show_domain_error(form, error: DomainError) -> None:
-    """Put the message next to its field when the form has one, else flash it."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, str(error)] if isinstance(field.errors, list) else [str(error)]
-    else:
-        flash(str(error), "danger")
+    """Put the message next to its field when the form has one, else flash it; an error that
+    lists several ``problems`` (each with its own field) shows each of them."""
+    for problem in getattr(error, "problems", None) or [error]:
+        field = getattr(form, problem.field, None) if problem.field else None
+        if field is not None:
+            field.errors = [*field.errors, str(problem)] if isinstance(field.errors, list) else [str(problem)]
+        else:
+            flash(str(problem), "danger")
+
+
+@contextmanager
+def showing_errors(form=None):
+    """Run the block; when a service in it refuses with a message for the person, nothing it
+    began is kept, the rest of the block is skipped and the message is shown next to its field of
+    ``form`` (else flashed), so the view goes on to show the form again, or to redirect.
+    ``Forbidden`` is left to the 403 page.
+
+        with showing_errors(form):
+            services.save(...)
+            flash(_("Saved."), "success")
+            return redirect(...)
+        return render_template(..., form=form)
+    """
+    try:
+        yield
+    except Forbidden:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
 
 
 def mark_missing_files(form, fields: list[str]) -> None:

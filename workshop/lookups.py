@@ -1,6 +1,8 @@
 """What a view looks up first: the acting user, and the event named in the URL with its access
 check (404 for an unknown slug; security.py decides between 403 and 404 for the rest)."""
 
+from functools import wraps
+
 from flask import abort
 from flask_login import current_user
 
@@ -21,20 +23,29 @@ def event_or_404(slug: str) -> Event:
     return event
 
 
-def visible_event_or_404(slug: str) -> Event:
-    event = event_or_404(slug)
-    security.require_view_event(current_user, event)
-    return event
-
-
 def managed_event_or_error(slug: str) -> Event:
     event = event_or_404(slug)
-    security.require_manage_event(current_user, event)
+    security.require_event(current_user, event, security.can_manage_event)
     return event
 
 
-def check_in_event_or_error(slug: str) -> Event:
-    """The event's organisers and check-in staff (403; 404 for a draft)."""
-    event = event_or_404(slug)
-    security.require_check_in(current_user, event)
-    return event
+def event_for(may):
+    """A page of the event named by the URL's ``slug``, for those ``may(user, event)`` allows:
+    404 for an unknown slug, else ``security.require_event`` answers; the view is given the
+    event instead of the slug."""
+
+    def decorate(view):
+        @wraps(view)
+        def with_event(slug, **url_values):
+            event = event_or_404(slug)
+            security.require_event(current_user, event, may)
+            return view(event, **url_values)
+
+        return with_event
+
+    return decorate
+
+
+visible_event = event_for(security.can_view_event)
+managed_event = event_for(security.can_manage_event)
+check_in_event = event_for(security.can_check_in)

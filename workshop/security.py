@@ -1,7 +1,7 @@
 """Who may do what: every access rule of the product lives here.
 
-Views call ``require_*`` (which aborts with 403/404); templates and services ask the
-``can_*`` predicates.
+Views call ``require_*`` (which aborts with 403/404; an event's pages through the decorators of
+``lookups``); templates and services ask the ``can_*`` predicates.
 """
 
 from __future__ import annotations
@@ -225,20 +225,9 @@ def can_view_event(user: Actor, event: Event) -> bool:
     return event.is_public or can_manage_event(user, event)
 
 
-def require_view_event(user: Actor, event: Event) -> None:
-    """A draft is not found for anyone who may not manage it: its existence is not revealed."""
-    if not can_view_event(user, event):
-        abort(404)
-
-
-def require_manage_event(user: Actor, event: Event) -> None:
-    if not can_manage_event(user, event):
-        abort(404 if not event.is_public else 403)
-
-
-def require_check_in(user: Actor, event: Event) -> None:
-    """Rosters, session codes, the desk: the event's organisers and check-in staff (404 for a draft)."""
-    if not can_check_in(user, event):
+def require_event(user: Actor, event: Event, may) -> None:
+    """``may(user, event)``, or 403; a draft is 404 instead, so that its existence is not revealed."""
+    if not may(user, event):
         abort(404 if not event.is_public else 403)
 
 

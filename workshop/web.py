@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
 
 from . import security
 from .accounts import services as accounts
-from .errors import Forbidden, MissingFile
+from .errors import Forbidden, MissingFile, NotFound
 from .extensions import csrf, db
 from .formatting import clock, country_name, date_range_in_zone, day_heading, format_in_zone, zone_label
 from .i18n import SESSION_KEY
@@ -73,6 +73,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Forbidden)
     def forbidden(error):
         return render_template("errors/error.html", code=403, message=str(error)), 403
+
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return render_template("errors/error.html", code=404), 404
 
     @app.errorhandler(MissingFile)
     def missing_file(error):

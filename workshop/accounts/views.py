@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import DomainError
 from ..extensions import csrf, limiter
-from ..formtools import show_domain_error
+from ..formtools import show_domain_error, showing_errors
 from ..redirects import safe_next
 from . import bp, services
 from .forms import ChangePasswordForm, EmailOnlyForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm
@@ -35,11 +35,8 @@ def signup():
     if request.method == "GET":
         form.locale.data = str(get_locale())
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             services.sign_up(form.email.data, form.password.data, form.full_name.data, form.native_name.data, form.locale.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
     return render_template("accounts/signup.html", form=form)
 
@@ -122,11 +119,8 @@ def reset_password(token):
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             services.reset_password(token, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             logout_user()
             flash(_("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("accounts.login"))
@@ -149,11 +143,8 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             user = services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             # This session carries on under the new session version, remembered on this device if it was; the others end
             remembered = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
             login_user(user, remember=remembered)

@@ -6,39 +6,37 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..downloads import REVALIDATED, document, pdf_to_read
 from ..extensions import csrf
 from ..urls import external_url
 from . import bp, calendar, ical, services
 from .programme import programme_pdf as build_programme
-from .views import acting_user, session_or_404, visible_event_or_404
+from ..lookups import acting_user, visible_event
+from .views import session_or_404
 
 FEED_MAX_AGE = 15 * 60  # a calendar application may keep the feed this long (seconds)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
-def calendar_response(body: bytes, filename: str | None = None):
-    response = make_response(body)
-    response.headers["Content-Type"] = CALENDAR_TYPE
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def calendar_file(body: bytes, filename: str):
+    return document(body, filename, "text/calendar", cache=REVALIDATED)  # UTF-8 is added to a text type
 
 
 # --- .ics files -------------------------------------------------------------------------
 
 
 @bp.get("/events/<slug>/agenda.ics")
-def event_ics(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def event_ics(event):
     body = ical.agenda_calendar(event, services.agenda_sessions(event.id))
-    return calendar_response(body, f"{event.slug}.ics")
+    return calendar_file(body, f"{event.slug}.ics")
 
 
 @bp.get("/events/<slug>/agenda/<int:session_id>.ics")
-def session_ics(slug, session_id):
-    event = visible_event_or_404(slug)
+@visible_event
+def session_ics(event, session_id):
     session = session_or_404(event, session_id)
-    return calendar_response(ical.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
+    return calendar_file(ical.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
 
 
 @bp.get("/calendar/<token>.ics")
@@ -51,7 +49,8 @@ def feed(token):
     owner = found.user
     with force_locale(owner.locale or "en"):  # the feed is in its owner's language, whoever fetches it
         body = ical.personal_calendar(owner, calendar.feed_sessions(owner))
-    response = calendar_response(body)
+    response = make_response(body)
+    response.headers["Content-Type"] = CALENDAR_TYPE
     # Only the calendar application that holds the secret address keeps a copy, and only briefly.
     response.headers["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
     response.headers["X-Robots-Tag"] = "noindex"
@@ -104,9 +103,7 @@ def my_calendar():
 
 
 @bp.get("/events/<slug>/programme.pdf")
-def programme_pdf(slug):
-    event = visible_event_or_404(slug)
-    response = make_response(build_programme(event, services.agenda_sessions(event.id)))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="programme-{event.slug}.pdf"'
-    return response
+@visible_event
+def programme_pdf(event):
+    programme = build_programme(event, services.agenda_sessions(event.id))
+    return pdf_to_read(programme, f"programme-{event.slug}.pdf", cache=REVALIDATED)

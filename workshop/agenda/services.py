@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..security import can_manage_event
@@ -48,7 +48,7 @@ class SessionData:
     cancelled: bool = False
 
 
-class SessionNotFound(DomainError):
+class SessionNotFound(NotFound):
     def __init__(self):
         super().__init__(_l("This session is not on the agenda."))
 

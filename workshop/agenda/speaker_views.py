@@ -15,13 +15,13 @@ from wtforms import SelectChoice
 
 from .. import security
 from ..accounts.tokens import ExpiredToken, InvalidToken
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import csrf, db
 from ..formatting import format_in_zone
-from ..formtools import mark_missing_files, show_domain_error
+from ..formtools import mark_missing_files, showing_errors
 from ..storage import FileMissing, upload_storage
-from ..lookups import acting_user, event_or_404, managed_event_or_error, visible_event_or_404
+from ..lookups import acting_user, event_or_404, managed_event, visible_event
 from . import bp, speakers
 from .models import Speaker
 from .speaker_forms import SessionRoleForm, SpeakerForm, SpeakerProfileForm, fill_from_speaker
@@ -44,14 +44,14 @@ def own_speaker_profiles(user) -> list[Speaker]:
 
 
 @bp.get("/events/<slug>/speakers", endpoint="speakers")
-def speakers_page(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def speakers_page(event):
     return render_template("agenda/speakers.html", event=event, speakers=speakers.event_speakers(event.id))
 
 
 @bp.get("/events/<slug>/speakers/<int:speaker_id>")
-def speaker(slug, speaker_id):
-    event = visible_event_or_404(slug)
+@visible_event
+def speaker(event, speaker_id):
     profile = event_speaker_or_404(event, speaker_id)
     return render_template(
         "agenda/speaker.html", event=event, speaker=profile, links=speakers.sessions_in_order(profile),
@@ -90,17 +90,12 @@ def speaker_photo(slug, speaker_id):
 
 @bp.route("/manage/events/<slug>/speakers", methods=["GET", "POST"])
 @login_required
-def manage_speakers(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def manage_speakers(event):
     form = SpeakerForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             added = speakers.add_speaker(acting_user(), event.id, form.data_for_service(), form.photo_upload())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("%(name)s is added to the speakers. Now give them their roles in sessions, and invite them.", name=added.full_name), "success")
             return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=added.id))
     return render_template(
@@ -135,20 +130,15 @@ def session_times(session, zone: str) -> str:
 
 @bp.route("/manage/events/<slug>/speakers/<int:speaker_id>", methods=["GET", "POST"])
 @login_required
-def edit_speaker(slug, speaker_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def edit_speaker(event, speaker_id):
     profile = event_speaker_or_404(event, speaker_id)
     form = SpeakerForm()
     if request.method == "GET":
         fill_from_speaker(form, profile)
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             speakers.update_speaker(acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("The speaker's profile is saved."), "success")
             return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=profile.id))
     mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
@@ -169,27 +159,20 @@ def back_to_speaker(event: Event, speaker_id: int, anchor: str = ""):
     return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=speaker_id) + anchor)
 
 
-def speaker_button(slug: str, speaker_id: int, action, success_message: str, anchor: str = ""):
+def speaker_button(event: Event, speaker_id: int, action, success_message: str, anchor: str = ""):
     """A button on a speaker's page: check the token, run ``action``, say what happened, go back."""
-    event = managed_event_or_error(slug)
     csrf.protect()  # a button: without a valid token the CSRF page explains
     event_speaker_or_404(event, speaker_id)
-    try:
+    with showing_errors():
         result = action()
-    except speakers.SpeakerNotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except DomainError as error:
-        flash(str(error), "danger")
-    else:
         flash(success_message if not callable(success_message) else success_message(result), "success")
     return back_to_speaker(event, speaker_id, anchor)
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/sessions")
 @login_required
-def link_speaker_session(slug, speaker_id):
+@managed_event
+def link_speaker_session(event, speaker_id):
     def add():
         form = SessionRoleForm(meta={"csrf": False})
         return speakers.link_to_session(acting_user(), speaker_id, form.session_id.data, form.role.data or "")
@@ -202,14 +185,15 @@ def link_speaker_session(slug, speaker_id):
             role=ROLE_LABELS[link.role],
         )
 
-    return speaker_button(slug, speaker_id, add, done, "#sessions")
+    return speaker_button(event, speaker_id, add, done, "#sessions")
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/sessions/<int:link_id>/remove")
 @login_required
-def unlink_speaker_session(slug, speaker_id, link_id):
+@managed_event
+def unlink_speaker_session(event, speaker_id, link_id):
     return speaker_button(
-        slug,
+        event,
         speaker_id,
         lambda: speakers.unlink_from_session(acting_user(), speaker_id, link_id),
         _("The role is removed."),
@@ -219,9 +203,10 @@ def unlink_speaker_session(slug, speaker_id, link_id):
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/invite")
 @login_required
-def invite_speaker(slug, speaker_id):
+@managed_event
+def invite_speaker(event, speaker_id):
     return speaker_button(
-        slug,
+        event,
         speaker_id,
         lambda: speakers.invite(acting_user(), speaker_id, fallback_locale=str(get_locale())),
         lambda invited: _("The invitation is on its way to %(email)s.", email=invited.email),
@@ -231,17 +216,12 @@ def invite_speaker(slug, speaker_id):
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/remove")
 @login_required
-def remove_speaker(slug, speaker_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def remove_speaker(event, speaker_id):
     csrf.protect()
     profile = event_speaker_or_404(event, speaker_id)
     name = profile.full_name
-    try:
-        speakers.remove_speaker(acting_user(), profile.id)
-    except speakers.SpeakerNotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    speakers.remove_speaker(acting_user(), profile.id)
     flash(_("%(name)s is removed from the speakers.", name=name), "success")
     return redirect(url_for("agenda.manage_speakers", slug=event.slug))
 
@@ -296,13 +276,8 @@ def my_speaker_profile(speaker_id):
     if request.method == "GET":
         fill_from_speaker(form, profile)
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             speakers.update_speaker(acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("Your speaker profile is saved."), "success")
             return redirect(url_for("agenda.my_speaker_profile", speaker_id=profile.id))
     mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])

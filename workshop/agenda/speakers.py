@@ -21,7 +21,7 @@ from .. import mail, uploads
 from ..accounts import tokens
 from ..accounts.models import User
 from ..accounts.services import find_user_by_email, normalise_email
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..security import can_edit_speaker, can_manage_event
@@ -60,7 +60,7 @@ class PhotoUpload:
     filename: str
 
 
-class SpeakerNotFound(DomainError):
+class SpeakerNotFound(NotFound):
     def __init__(self):
         super().__init__(_l("This speaker does not exist."))
 

@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from ..accounts.forms import ConfirmForm
-from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventKind
 from ..extensions import csrf
 from ..formatting import format_in_zone
-from ..formtools import show_domain_error
+from ..formtools import showing_errors
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
-from ..lookups import acting_user, managed_event_or_error, visible_event_or_404
+from ..lookups import acting_user, managed_event, visible_event
 from . import bp, conflicts, services
 from .speakers import ROLE_LABELS
 from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
@@ -69,8 +68,8 @@ def manage_page(event: Event):
 
 
 @bp.get("/events/<slug>/agenda")
-def agenda(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def agenda(event):
     zone, unknown_zone = display_zone(event)
     sessions = services.agenda_sessions(event.id)
     days = timetable(sessions, zone, first_day=utc_to_local(event.starts_at, zone).date())
@@ -90,8 +89,8 @@ def agenda(slug):
 
 
 @bp.get("/events/<slug>/agenda/<int:session_id>")
-def session(slug, session_id):
-    event = visible_event_or_404(slug)
+@visible_event
+def session(event, session_id):
     agenda_session = session_or_404(event, session_id)
     zone, unknown_zone = display_zone(event)
     return render_template(
@@ -113,17 +112,12 @@ def session(slug, session_id):
 
 @bp.route("/manage/events/<slug>/agenda", methods=["GET", "POST"])
 @login_required
-def manage_agenda(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def manage_agenda(event):
     form = SessionForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             added = services.add_session(acting_user(), event.id, session_data(form))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("“%(title)s” is added to the agenda.", title=added.title), "success")
             flash_conflicts(event, added.id)
             return manage_page(event)
@@ -146,22 +140,15 @@ def manage_agenda(slug):
 
 @bp.route("/manage/events/<slug>/agenda/<int:session_id>", methods=["GET", "POST"])
 @login_required
-def edit_session(slug, session_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def edit_session(event, session_id):
     agenda_session = session_or_404(event, session_id)
     form = SessionForm()
     if request.method == "GET":
         fill_from_session(form, agenda_session, event.timezone)
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             services.update_session(acting_user(), event.id, agenda_session.id, session_data(form))
-        except services.SessionNotFound:
-            abort(404)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("Your changes to “%(title)s” are saved.", title=form.title.data.strip()), "success")
             flash_conflicts(event, session_id)
             return manage_page(event)
@@ -179,23 +166,16 @@ def edit_session(slug, session_id):
 
 @bp.post("/manage/events/<slug>/agenda/<int:session_id>/move")
 @login_required
-def move_session(slug, session_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def move_session(event, session_id):
     csrf.protect()  # buttons: without a valid token the CSRF page explains
     form = MoveForm()
     back_to_edit = request.form.get("back") == "edit"
     if not form.validate():
         flash(_("Enter whole numbers of minutes and days, within a year."), "danger")
     else:
-        try:
+        with showing_errors():
             moved = services.move_session(acting_user(), event.id, session_id, minutes=form.minutes.data or 0, days=form.days.data or 0)
-        except services.SessionNotFound:
-            abort(404)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("“%(title)s” now starts %(when)s.", title=moved.title, when=format_in_zone(moved.starts_at, event.timezone)), "success")
             flash_conflicts(event, moved.id)
     if back_to_edit:
@@ -205,17 +185,12 @@ def move_session(slug, session_id):
 
 @bp.route("/manage/events/<slug>/agenda/<int:session_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete_session(slug, session_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def delete_session(event, session_id):
     agenda_session = session_or_404(event, session_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            title = services.delete_session(acting_user(), event.id, agenda_session.id)
-        except services.SessionNotFound:
-            abort(404)
-        except Forbidden:
-            abort(403)
+        title = services.delete_session(acting_user(), event.id, agenda_session.id)
         flash(_("“%(title)s” is deleted from the agenda.", title=title), "info")
         return manage_page(event)
     return render_template(

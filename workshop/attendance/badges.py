@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from .. import security
 from ..agenda.models import Speaker
 from ..countries import country_names
-from ..errors import Forbidden
+from ..errors import Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..formatting import date_range_in_zone
@@ -114,11 +114,11 @@ def event_badges(actor, event: Event, ids: list[int] | None = None) -> list[Badg
 
 
 def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
-    """A participant's own badge. LookupError when the registration is not theirs (or its event not
+    """A participant's own badge. NotFound when the registration is not theirs (or its event not
     public); Forbidden while it is not confirmed."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or not security.is_signed_in(actor) or registration.user_id != actor.id or not registration.event.is_public:
-        raise LookupError(registration_id)
+        raise NotFound(registration_id)
     if registration.state is not State.CONFIRMED:
         raise Forbidden(_l("A badge is ready once your registration is confirmed."))
     event = registration.event

@@ -1,17 +1,16 @@
 """Attendance statistics and the certificate rule (the event's organisers only), the attendance
 matrix as XLSX, and a participant's own eligibility on their registration page."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
-from ..errors import DomainError, Forbidden
-from ..formtools import show_domain_error
-from ..registration.manage_views import managed_event_or_error
+from ..downloads import NOT_SHARED, XLSX, document
+from ..formtools import showing_errors
 from ..registration.models import Registration
-from ..lookups import acting_user
+from ..lookups import acting_user, managed_event
 from . import bp, eligibility, statistics
 from .rule_forms import CertificateRuleForm
 
@@ -24,8 +23,8 @@ def percent_label(rate: float | None) -> str:
 
 @bp.get("/manage/events/<slug>/attendance", endpoint="statistics")
 @login_required
-def statistics_page(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def statistics_page(event):
     attendance = statistics.event_attendance(event)
     rule = eligibility.rule_of(event.id)
     verdicts = eligibility.judge_all(rule, attendance)
@@ -55,35 +54,26 @@ def statistics_page(slug):
 
 @bp.get("/manage/events/<slug>/attendance.xlsx", endpoint="matrix_xlsx")
 @login_required
-def matrix_xlsx(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def matrix_xlsx(event):
     attendance = statistics.event_attendance(event)
     rule = eligibility.rule_of(event.id)
     verdicts = eligibility.judge_all(rule, attendance) if rule is not None else None
     body = statistics.matrix_xlsx(attendance, _("Attendance"), verdicts)
-    response = Response(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers.set("Content-Disposition", "attachment", filename=statistics.matrix_filename(event))
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"  # names of participants: not kept in shared caches
-    return response
+    return document(body, statistics.matrix_filename(event), XLSX, cache=NOT_SHARED)
 
 
 @bp.route("/manage/events/<slug>/certificate-rule", methods=["GET", "POST"], endpoint="rule")
 @login_required
-def rule_page(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def rule_page(event):
     current = eligibility.rule_of(event.id)
     form = CertificateRuleForm()
     if request.method == "GET" and current is not None:
         form.min_percent.data, form.min_hours.data = current.min_percent, current.min_hours
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             saved = eligibility.set_rule(acting_user(), event, form.min_percent.data, form.min_hours.data)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             if saved is None:
                 flash(_("The certificate rule is removed: nobody is eligible for a certificate until a rule is set."), "warning")
             else:

@@ -5,26 +5,15 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import DomainError, Forbidden
-from ..events.models import Event
 from ..extensions import csrf, limiter
 from ..formatting import format_in_zone
-from ..formtools import show_domain_error
+from ..formtools import showing_errors
 from ..pdf import qr
-from ..registration.manage_views import managed_event_or_error
 from ..urls import external_url
-from ..lookups import acting_user, check_in_event_or_error
+from ..lookups import acting_user, check_in_event, managed_event
 from . import bp, recording, rosters, self_check_in, tokens
 from .models import ARRIVAL
 from .roster_forms import ApiTokenForm, RevokeTokenForm, RosterForm, SelfCheckInForm, SessionCodeForm
-
-
-def session_or_404(event: Event, session_id: int):
-    """The event's session (None for arrival, ``session_id`` 0); 404 for another event's session."""
-    try:
-        return rosters.session_of_event(event, session_id)
-    except LookupError:
-        abort(404)
 
 
 # --- rosters ---------------------------------------------------------------------------
@@ -32,14 +21,14 @@ def session_or_404(event: Event, session_id: int):
 
 @bp.route("/manage/events/<slug>/sessions/<int:session_id>/roster", methods=["GET", "POST"])
 @login_required
-def roster(slug, session_id):
+@check_in_event
+def roster(event, session_id):
     """Session 0 is arrival at the event."""
-    event = check_in_event_or_error(slug)
-    session = session_or_404(event, session_id)
+    session = rosters.session_of_event(event, session_id)
     search = request.args.get("q", "")[:100]
     form = RosterForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with showing_errors():
             if form.undo.data is not None:
                 registration = rosters.undo(acting_user(), event, session, form.undo.data)
                 flash(_("The mark of %(name)s is undone.", name=registration.full_name), "success")
@@ -49,10 +38,6 @@ def roster(slug, session_id):
                     flash(_("Marked present: %(count)d.", count=done), "success")
                 if problems:
                     flash(_("Not done: %(problems)s", problems="; ".join(problems)), "warning")
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            flash(str(error), "danger")
         return redirect(url_for("attendance.roster", slug=event.slug, session_id=session_id, q=search or None))
     if request.method == "POST" and not form.csrf_token.errors:
         flash(_("Tick the participants to mark present."), "danger")
@@ -77,21 +62,16 @@ def roster(slug, session_id):
 
 @bp.route("/manage/events/<slug>/sessions/<int:session_id>/code", methods=["GET", "POST"])
 @login_required
-def session_code(slug, session_id):
-    event = check_in_event_or_error(slug)
-    session = session_or_404(event, session_id)
+@check_in_event
+def session_code(event, session_id):
+    session = rosters.session_of_event(event, session_id)
     if session is None:
         abort(404)  # self check-in is for sessions; arrival is recorded at the desk
     form = SessionCodeForm()
     if request.method == "POST" and form.validate_on_submit():
         regenerate = request.form.get("regenerate") == "1"
-        try:
+        with showing_errors():
             self_check_in.show_code(acting_user(), session, regenerate=regenerate)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             if regenerate:
                 flash(_("A new code is made; the old one no longer works."), "success")
         return redirect(url_for("attendance.session_code", slug=event.slug, session_id=session.id))
@@ -128,11 +108,8 @@ def self_check_in_key() -> str:
 def self_check_in_view():
     form = SelfCheckInForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             answer = self_check_in.check_in_with_code(acting_user(), form.code.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             session = answer.attendance.session
             if answer.outcome is recording.Outcome.ALREADY:
                 flash(
@@ -167,18 +144,13 @@ def format_time(moment, session) -> str:
 
 @bp.route("/manage/events/<slug>/check-in/tokens", methods=["GET", "POST"])
 @login_required
-def api_tokens(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def api_tokens(event):
     form = ApiTokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             token, new_token = tokens.create_token(acting_user(), event, form.name.data)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("The token “%(name)s” is made. Copy it now: it is shown only this once.", name=token.name), "success")
             form = ApiTokenForm(formdata=None)
     response = make_response(
@@ -198,14 +170,9 @@ def api_tokens(slug):
 
 @bp.post("/manage/events/<slug>/check-in/tokens/<int:token_id>/revoke")
 @login_required
-def revoke_api_token(slug, token_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def revoke_api_token(event, token_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
-    try:
-        token = tokens.revoke_token(acting_user(), event, token_id)
-    except LookupError:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    token = tokens.revoke_token(acting_user(), event, token_id)
     flash(_("The token “%(name)s” is revoked: devices using it can no longer record attendance.", name=token.name), "success")
     return redirect(url_for("attendance.api_tokens", slug=event.slug))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import security
 from ..agenda.models import AgendaSession
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
@@ -124,13 +124,13 @@ def undo(actor, event: Event, session: AgendaSession | None, registration_id: in
 
 
 def session_of_event(event: Event, session_id: int) -> AgendaSession | None:
-    """The event's session with this id; None for arrival (``session_id`` 0). Raises LookupError
+    """The event's session with this id; None for arrival (``session_id`` 0). Raises NotFound
     for a session that is not the event's."""
     if session_id == ARRIVAL:
         return None
     session = db.session.get(AgendaSession, session_id)
     if session is None or session.event_id != event.id:
-        raise LookupError(session_id)
+        raise NotFound(session_id)
     return session
 
 

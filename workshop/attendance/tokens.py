@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import security
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import utcnow
@@ -52,7 +52,7 @@ def revoke_token(actor, event: Event, token_id: int) -> ApiToken:
     require_manage(actor, event)
     token = db.session.get(ApiToken, token_id)
     if token is None or token.event_id != event.id:
-        raise LookupError(token_id)
+        raise NotFound(token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.commit()

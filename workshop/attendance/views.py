@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from babel import Locale
 from babel.dates import format_time
-from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,28 +15,20 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..agenda.models import AgendaSession
-from ..errors import DomainError, Forbidden
+from ..downloads import pdf_to_read
 from ..events.models import Event
 from ..extensions import csrf
 from ..formatting import country_name, format_in_zone
-from ..formtools import show_domain_error
-from ..registration.manage_views import managed_event_or_error
+from ..formtools import showing_errors
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
 from ..timeutil import utc_to_local, utcnow
-from ..lookups import acting_user, check_in_event_or_error
+from ..lookups import acting_user, check_in_event, managed_event
 from . import badges as badge_printing
 from . import bp, desk
 from .forms import BadgesForm, DeskForm, RemoveStaffForm, StaffForm
 from .models import ARRIVAL, Method
 from .recording import Answer, Outcome
-
-
-def pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"  # names and ticket codes
-    return response
 
 
 # --- the check-in desk --------------------------------------------------------------------------
@@ -123,23 +115,18 @@ def chosen_session(sessions: list[AgendaSession], slot: int | None) -> AgendaSes
 
 @bp.route("/events/<slug>/check-in", methods=["GET", "POST"], endpoint="desk")
 @login_required
-def desk_view(slug):
+@check_in_event
+def desk_view(event):
     """GET: the desk for arrival or a session (``?slot=``), and name search (``?q=``).
     POST: check in a code or a registration found by name; the answer is shown on the page, with
     the form empty for the next badge. Sending it again answers "already checked in"."""
-    event = check_in_event_or_error(slug)
     sessions = desk.desk_sessions(event)
     form = DeskForm()
     panel = None
     if request.method == "POST":
         if form.validate_on_submit():
-            try:
+            with showing_errors(form):
                 answer = desk.check_in(acting_user(), event, form.slot.data, code=form.code.data, registration_id=form.registration_id.data)
-            except Forbidden:
-                abort(403)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
                 posted = next((s for s in sessions if s.id == form.slot.data), None)
                 panel = panel_for(event, answer, slot_label(posted))
         session = chosen_session(sessions, form.slot.data)
@@ -180,17 +167,12 @@ def desk_view(slug):
 
 @bp.route("/manage/events/<slug>/check-in/staff", methods=["GET", "POST"])
 @login_required
-def staff(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def staff(event):
     form = StaffForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             user, added = desk.add_staff(acting_user(), event, form.email.data)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             if added:
                 flash(_("%(name)s is now check-in staff of this event.", name=user.full_name), "success")
             else:
@@ -201,13 +183,10 @@ def staff(slug):
 
 @bp.post("/manage/events/<slug>/check-in/staff/<int:user_id>/remove")
 @login_required
-def remove_staff(slug, user_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def remove_staff(event, user_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
-    try:
-        desk.remove_staff(acting_user(), event, user_id)
-    except Forbidden:
-        abort(403)
+    desk.remove_staff(acting_user(), event, user_id)
     flash(_("The person is no longer check-in staff of this event."), "info")
     return redirect(url_for("attendance.staff", slug=event.slug))
 
@@ -217,9 +196,9 @@ def remove_staff(slug, user_id):
 
 @bp.get("/manage/events/<slug>/badges")
 @login_required
-def badge_list(slug):
+@managed_event
+def badge_list(event):
     """The confirmed participants with a tick box each: print the ticked badges, or all."""
-    event = managed_event_or_error(slug)
     return badge_list_page(event, BadgesForm(formdata=None))
 
 
@@ -236,10 +215,10 @@ def badge_list_page(event: Event, form: BadgesForm):
 
 @bp.route("/manage/events/<slug>/badges.pdf", methods=["GET", "POST"])
 @login_required
-def badges(slug):
+@managed_event
+def badges(event):
     """All the confirmed participants' badges, or those of ``id`` (repeated), as one PDF;
     ``layout`` a6 (one a page, the default) or a4 (eight a sheet). POST: the badges page's form."""
-    event = managed_event_or_error(slug)
     if request.method == "POST":
         form = BadgesForm()
         if not form.validate_on_submit():
@@ -258,22 +237,16 @@ def badges(slug):
         layout = request.args.get("layout", "a6")
         if layout not in badge_printing.LAYOUTS:
             abort(400)
-    try:
-        chosen = badge_printing.event_badges(acting_user(), event, ids)
-    except Forbidden:
-        abort(403)
+    chosen = badge_printing.event_badges(acting_user(), event, ids)
     if not chosen:
         flash(_("There is no badge to print: badges are for confirmed participants only.") if ids else _("This event has no confirmed participants yet, so there is no badge to print."), "warning")
         return redirect(url_for("attendance.badge_list", slug=event.slug))
-    return pdf_response(badge_printing.render_badges(event, chosen, layout), f"badges-{event.slug}.pdf")
+    return pdf_to_read(badge_printing.render_badges(event, chosen, layout), f"badges-{event.slug}.pdf")
 
 
 @bp.get("/registrations/<int:registration_id>/badge.pdf")
 @login_required
 def my_badge(registration_id):
     """A participant's own badge (A6), once their registration is confirmed."""
-    try:
-        event, badge = badge_printing.own_badge(acting_user(), registration_id)
-    except LookupError:
-        abort(404)
-    return pdf_response(badge_printing.render_badges(event, [badge], "a6"), f"badge-{event.slug}.pdf")
+    event, badge = badge_printing.own_badge(acting_user(), registration_id)
+    return pdf_to_read(badge_printing.render_badges(event, [badge], "a6"), f"badge-{event.slug}.pdf")

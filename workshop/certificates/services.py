@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from .. import mail, security, uploads
 from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..accounts.models import User
 from ..events.models import Event
 from ..extensions import db
@@ -43,7 +43,7 @@ class MalformedCode(DomainError):
     """What was typed cannot be a certificate's code."""
 
 
-class UnknownCertificate(LookupError):
+class UnknownCertificate(NotFound):
     """No certificate has this code, or the person may not see it."""
 
 

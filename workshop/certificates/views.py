@@ -3,29 +3,23 @@ download, and the public verification page (rate-limited)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import security
+from ..downloads import document, pdf_to_read
 from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import limiter
-from ..formtools import mark_missing_files, show_domain_error
-from ..lookups import acting_user, managed_event_or_error
+from ..formtools import mark_missing_files, show_domain_error, showing_errors
+from ..lookups import acting_user, event_for, managed_event_or_error
 from . import bp, pdf, services
 from .forms import ActionForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
 
 
 def verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
-
-
-def file_response(data: bytes, mimetype: str, filename: str, inline: bool = True) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"  # names and codes
-    return response
 
 
 def posted_or_400(form) -> bool:
@@ -49,11 +43,13 @@ def valid_certificate(registration):
 
 # --- organisers -------------------------------------------------------------------------------
 
+issuing_event = event_for(security.can_issue_certificates)
+
 
 @bp.get("/manage/events/<slug>/certificates", endpoint="manage")
 @login_required
-def manage(slug):
-    event = managed_event_or_error(slug)
+@issuing_event
+def manage(event):
     rows = services.rows_for(acting_user(), event)
     settings = services.settings_of(event)
     return render_template(
@@ -94,8 +90,8 @@ def settings_page(slug):
 
 @bp.post("/manage/events/<slug>/certificates/issue-all", endpoint="issue_all")
 @login_required
-def issue_all(slug):
-    event = managed_event_or_error(slug)
+@issuing_event
+def issue_all(event):
     if not posted_or_400(ActionForm()):
         return redirect(url_for("certificates.manage", slug=event.slug))
     started = services.start_issuing_to_all_eligible(acting_user(), event)
@@ -106,58 +102,43 @@ def issue_all(slug):
 
 @bp.post("/manage/events/<slug>/certificates/registrations/<int:registration_id>/issue", endpoint="issue")
 @login_required
-def issue(slug, registration_id):
-    event = managed_event_or_error(slug)
+@issuing_event
+def issue(event, registration_id):
     form = IssueForm()
     if posted_or_400(form):
-        try:
+        with showing_errors():
             certificate = services.issue(acting_user(), event, registration_id, form.reason.data or "")
-        except services.UnknownCertificate:
-            abort(404)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("Certificate issued to %(name)s; they are told by e-mail.", name=certificate.holder_name), "success")
     return redirect(url_for("certificates.manage", slug=event.slug, _anchor=f"registration-{registration_id}"))
 
 
 @bp.post("/manage/events/<slug>/certificates/<int:certificate_id>/revoke", endpoint="revoke")
 @login_required
-def revoke(slug, certificate_id):
-    event = managed_event_or_error(slug)
+@issuing_event
+def revoke(event, certificate_id):
     form = RevokeForm()
     if posted_or_400(form):
-        try:
+        with showing_errors():
             certificate = services.revoke(acting_user(), event, certificate_id, form.reason.data or "")
-        except services.UnknownCertificate:
-            abort(404)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("The certificate of %(name)s is revoked.", name=certificate.holder_name), "success")
     return redirect(url_for("certificates.manage", slug=event.slug))
 
 
 @bp.post("/manage/events/<slug>/certificates/<int:certificate_id>/reissue", endpoint="reissue")
 @login_required
-def reissue(slug, certificate_id):
-    event = managed_event_or_error(slug)
+@issuing_event
+def reissue(event, certificate_id):
     if posted_or_400(ActionForm()):
-        try:
+        with showing_errors():
             certificate = services.reissue(acting_user(), event, certificate_id)
-        except services.UnknownCertificate:
-            abort(404)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("A new certificate is issued to %(name)s; the old one is revoked.", name=certificate.holder_name), "success")
     return redirect(url_for("certificates.manage", slug=event.slug))
 
 
 @bp.get("/manage/events/<slug>/certificates.pdf", endpoint="all_pdf")
 @login_required
-def all_pdf(slug):
-    event = managed_event_or_error(slug)
+@issuing_event
+def all_pdf(event):
     try:
         sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
     except MissingFile as error:
@@ -166,13 +147,14 @@ def all_pdf(slug):
     if not sheets:
         flash(_("No certificate is issued yet."), "info")
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return file_response(pdf.render_certificates(sheets, _("Certificates of attendance: %(event)s", event=event.title)), "application/pdf", f"certificates-{event.slug}.pdf")
+    title = _("Certificates of attendance: %(event)s", event=event.title)
+    return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
 
 
 @bp.get("/manage/events/<slug>/certificates.zip", endpoint="all_zip")
 @login_required
-def all_zip(slug):
-    event = managed_event_or_error(slug)
+@issuing_event
+def all_zip(event):
     try:
         sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
     except MissingFile as error:
@@ -181,7 +163,7 @@ def all_zip(slug):
     if not sheets:
         flash(_("No certificate is issued yet."), "info")
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return file_response(pdf.zip_of(sheets), "application/zip", f"certificates-{event.slug}.zip", inline=False)
+    return document(pdf.zip_of(sheets), f"certificates-{event.slug}.zip", "application/zip")
 
 
 # --- the holder -------------------------------------------------------------------------------
@@ -191,10 +173,7 @@ def all_zip(slug):
 @login_required
 def download(certificate_id):
     """The holder's own (while valid), or any of an event the person organises; 404 for anyone else."""
-    try:
-        certificate = services.certificate_to_download(acting_user(), certificate_id)
-    except services.UnknownCertificate:
-        abort(404)
+    certificate = services.certificate_to_download(acting_user(), certificate_id)
     try:
         [sheet] = pdf.sheets_for([certificate])
     except MissingFile as error:
@@ -203,7 +182,7 @@ def download(certificate_id):
             raise  # the holder gets the error page
         flash(str(error), "danger")
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return file_response(pdf.render_certificate(sheet), "application/pdf", pdf.filename_of(sheet))
+    return pdf_to_read(pdf.render_certificate(sheet), pdf.filename_of(sheet))
 
 
 # --- anybody ----------------------------------------------------------------------------------

@@ -4,26 +4,13 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..accounts.forms import ConfirmForm
-from ..errors import DomainError
 from ..extensions import csrf
-from ..formtools import show_domain_error
+from ..formtools import showing_errors
+from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
 from . import bp, services
 from .forms import KIND_LABELS, STATUS_LABELS, EventForm, OrganiserForm, StatusForm, event_data_from_form, fill_form_from_event
 from .models import EventKind, EventStatus
-
-
-def event_or_404(slug: str):
-    event = services.event_by_slug(slug)
-    if event is None:
-        abort(404)
-    return event
-
-
-def managed_event_or_error(slug: str):
-    event = event_or_404(slug)
-    security.require_manage_event(current_user, event)
-    return event
 
 
 @bp.get("/")
@@ -45,9 +32,8 @@ def past():
 
 
 @bp.get("/events/<slug>")
-def show(slug):
-    event = event_or_404(slug)
-    security.require_view_event(current_user, event)
+@visible_event
+def show(event):
     own = registrations.registration_of(current_user, event.id) if current_user.is_authenticated else None
     return render_template(
         "events/show.html",
@@ -78,11 +64,8 @@ def create():
     if request.method == "GET":
         form.timezone.data = "Europe/London"
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             event = services.create_event(current_user, event_data_from_form(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("The event is saved as %(status)s.", status=STATUS_LABELS[event.status]), "success")
             return redirect(url_for("events.show", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
@@ -90,17 +73,14 @@ def create():
 
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
 @login_required
-def edit(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def edit(event):
     form = EventForm()
     if request.method == "GET":
         fill_form_from_event(form, event)
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             services.update_event(current_user, event, event_data_from_form(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("events.show", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
@@ -108,8 +88,8 @@ def edit(slug):
 
 @bp.post("/manage/events/<slug>/status")
 @login_required
-def change_status(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def change_status(event):
     csrf.protect()  # a button: without a valid token the CSRF page explains, rather than "choose a status"
     form = StatusForm()
     if form.validate_on_submit():
@@ -122,16 +102,13 @@ def change_status(slug):
 
 @bp.route("/manage/events/<slug>/organisers", methods=["GET", "POST"])
 @login_required
-def organisers(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def organisers(event):
     form = OrganiserForm()
     if form.validate_on_submit():
         security.require_admin(current_user)
-        try:
+        with showing_errors(form):
             user = services.add_organiser(current_user, event, form.email.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("%(name)s now organises this event.", name=user.full_name), "success")
             return redirect(url_for("events.organisers", slug=event.slug))
     return render_template("events/organisers.html", event=event, form=form, remove_form=ConfirmForm())
@@ -139,8 +116,8 @@ def organisers(slug):
 
 @bp.post("/manage/events/<slug>/organisers/<int:user_id>/remove")
 @login_required
-def remove_organiser(slug, user_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def remove_organiser(event, user_id):
     security.require_admin(current_user)
     csrf.protect()
     services.remove_organiser(current_user, event, user_id)

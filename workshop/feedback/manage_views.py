@@ -3,17 +3,16 @@
 Every page is for those who may build the event's evaluation (403, or 404 for a draft).
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from .. import security
-from ..errors import DomainError, Forbidden
 from ..events.models import Event
-from ..formtools import show_domain_error
-from ..lookups import acting_user, event_or_404
+from ..formtools import showing_errors
+from ..lookups import acting_user, event_for
 from ..questions import views as question_pages
 from . import bp, questions, services
 from .forms import KIND_LABELS, ActionForm, QuestionForm, SettingsForm
@@ -36,11 +35,7 @@ BUILDER = question_pages.Builder(
 )
 
 
-def evaluation_event_or_error(slug: str) -> Event:
-    event = event_or_404(slug)
-    if not security.can_build_evaluation(current_user, event):
-        abort(404 if not event.is_public else 403)
-    return event
+evaluation_event = event_for(security.can_build_evaluation)
 
 
 def builder_page(event: Event, question_form: QuestionForm | None = None, settings_form: SettingsForm | None = None, status: int = 200):
@@ -79,8 +74,8 @@ def question_form_for(event: Event, **options) -> QuestionForm:
 
 @bp.route("/manage/events/<slug>/evaluation", methods=["GET", "POST"], endpoint="manage")
 @login_required
-def manage(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def manage(event):
     if request.method == "GET":
         return builder_page(event)
     return question_pages.add_question(
@@ -95,23 +90,23 @@ def manage(slug):
 
 @bp.route("/manage/events/<slug>/evaluation/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question")
 @login_required
-def edit_question(slug, question_id):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def edit_question(event, question_id):
     form = question_form_for(event)
     return question_pages.edit_question(BUILDER, event, question_id, form, lambda data: questions.update_question(acting_user(), event, question_id, data))
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/move", endpoint="move_question")
 @login_required
-def move_question(slug, question_id):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def move_question(event, question_id):
     return question_pages.move_question(BUILDER, event, lambda direction: questions.move_question(acting_user(), event, question_id, direction))
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/remove", endpoint="remove_question")
 @login_required
-def remove_question(slug, question_id):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def remove_question(event, question_id):
     return question_pages.builder_button(
         BUILDER,
         event,
@@ -124,8 +119,8 @@ def remove_question(slug, question_id):
 
 @bp.post("/manage/events/<slug>/evaluation/standard-questions", endpoint="add_standard_questions")
 @login_required
-def add_standard_questions(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def add_standard_questions(event):
     return question_pages.builder_button(
         BUILDER,
         event,
@@ -138,20 +133,15 @@ def add_standard_questions(slug):
 
 @bp.post("/manage/events/<slug>/evaluation/settings", endpoint="settings")
 @login_required
-def settings(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def settings(event):
     form = SettingsForm()
     if form.validate_on_submit():
         anonymous = bool(form.anonymous.data)
         if "anonymous" not in request.form and services.answered_count(event):
             anonymous = services.evaluation_of(event).anonymous  # its box is disabled once anyone answered: not sent, it stays
-        try:
+        with showing_errors(form):
             services.save_settings(acting_user(), event, form.introduction.data or "", anonymous)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("The evaluation's settings are saved."), "success")
             return redirect(url_for("feedback.manage", slug=event.slug))
     return builder_page(event, settings_form=form, status=400)
@@ -159,8 +149,8 @@ def settings(slug):
 
 @bp.post("/manage/events/<slug>/evaluation/open", endpoint="open")
 @login_required
-def open_evaluation(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def open_evaluation(event):
     return question_pages.builder_button(
         BUILDER,
         event,
@@ -177,8 +167,8 @@ def open_evaluation(slug):
 
 @bp.post("/manage/events/<slug>/evaluation/close", endpoint="close")
 @login_required
-def close_evaluation(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def close_evaluation(event):
     return question_pages.builder_button(
         BUILDER,
         event, lambda: services.close_evaluation(acting_user(), event), _("The evaluation is closed: no more answers are accepted. You can reopen it.")
@@ -187,8 +177,8 @@ def close_evaluation(slug):
 
 @bp.get("/manage/events/<slug>/evaluation/results", endpoint="results")
 @login_required
-def results(slug):
-    event = evaluation_event_or_error(slug)
+@evaluation_event
+def results(event):
     return render_template(
         "feedback/results.html", event=event, evaluation=services.evaluation_of(event), results=evaluation_results(event), kind_labels=KIND_LABELS
     )

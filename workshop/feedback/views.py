@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..formtools import show_domain_error
-from ..lookups import acting_user, visible_event_or_404
+from ..lookups import acting_user, visible_event
 from ..registration.states import State
 from ..questions.forms import answers_from_form, form_with_questions
 from . import bp, questions, services
@@ -32,8 +32,8 @@ def unavailable_page(event, reason: Unavailable):
 
 @bp.route("/events/<slug>/evaluation", methods=["GET", "POST"], endpoint="answer")
 @login_required
-def answer(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def answer(event):
     reason = services.participant_status(current_user, event)
     if reason is not None:
         return unavailable_page(event, reason)

@@ -4,15 +4,15 @@ from flask import abort, render_template, url_for
 from flask_login import login_required
 
 from ..extensions import db
-from ..lookups import managed_event_or_error
+from ..lookups import managed_event
 from . import bp, services
 from .models import Job
 
 
 @bp.get("/manage/events/<slug>/jobs/<int:job_id>", endpoint="show")
 @login_required
-def show(slug, job_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def show(event, job_id):
     job = db.session.get(Job, job_id)
     if job is None or job.event_id != event.id or job.kind not in services.KINDS:
         abort(404)

@@ -20,7 +20,7 @@ from huey import crontab
 from .. import mail, security, uploads
 from ..countries import is_country
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..jobs.queue import periodic
@@ -37,7 +37,7 @@ IMAGE_SLOTS = ("logo", "signature")
 REFERENCE_MAX = 40  # the column's length
 
 
-class UnknownLetter(LookupError):
+class UnknownLetter(NotFound):
     """No such request, or the person may not see it (the page answers 404)."""
 
 

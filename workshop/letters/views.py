@@ -3,16 +3,17 @@ letterhead."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import security
+from ..downloads import pdf_to_read
 from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import db
-from ..formtools import mark_missing_files, show_domain_error
-from ..lookups import acting_user, event_or_404
+from ..formtools import mark_missing_files, show_domain_error, showing_errors
+from ..lookups import acting_user, event_for, event_or_404
 from ..registration.models import Registration
 from . import bp, pdf, services
 from .forms import ActionForm, LetterheadForm, PassportForm, RejectForm
@@ -23,13 +24,6 @@ STATUS_LABELS = {
     LetterStatus.APPROVED: _l("Approved"),
     LetterStatus.REJECTED: _l("Refused"),
 }
-
-
-def pdf_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"  # passport details
-    return response
 
 
 @bp.app_template_global("own_visa_letter")
@@ -64,16 +58,8 @@ def request_page(registration_id):
         if form is None:
             abort(403)
         if form.validate_on_submit():
-            try:
+            with showing_errors(form):
                 letter = services.save_details(acting_user(), registration.id, form.details())
-            except Forbidden:
-                abort(403)
-            except services.InvalidDetails as error:
-                for problem in error.problems:
-                    show_domain_error(form, problem)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
                 flash(_("Your passport details are saved; the organisers will prepare your letter. We will tell you by e-mail."), "success")
                 return redirect(url_for("letters.request", registration_id=registration.id))
         elif "csrf_token" in form.errors:
@@ -87,8 +73,6 @@ def download(letter_id):
     """The participant's own approved letter, or any letter of an event the person organises."""
     try:
         letter = services.letter_to_download(acting_user(), letter_id)
-    except services.UnknownLetter:
-        abort(404)
     except services.DetailsErased as error:
         flash(str(error), "warning")
         stored = db.session.get(LetterRequest, letter_id)
@@ -103,7 +87,7 @@ def download(letter_id):
             raise  # the participant gets the error page
         flash(str(error), "danger")
         return redirect(url_for("letters.manage", slug=event.slug))
-    return pdf_response(pdf.render_letter(drawn), pdf.filename_of(drawn))
+    return pdf_to_read(pdf.render_letter(drawn), pdf.filename_of(drawn))
 
 
 # --- organisers -------------------------------------------------------------------------------
@@ -116,10 +100,13 @@ def decided_event_or_error(slug: str):
     return event
 
 
+deciding_event = event_for(security.can_decide_letters)
+
+
 @bp.get("/manage/events/<slug>/visa-letters", endpoint="manage")
 @login_required
-def manage(slug):
-    event = decided_event_or_error(slug)
+@deciding_event
+def manage(event):
     services.erase_expired_passport_details()
     letters = services.requests_of(acting_user(), event)
     settings = services.settings_of(event)
@@ -171,32 +158,22 @@ def posted_or_400(form) -> bool:
 
 @bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/approve", endpoint="approve")
 @login_required
-def approve(slug, letter_id):
-    event = decided_event_or_error(slug)
+@deciding_event
+def approve(event, letter_id):
     if posted_or_400(ActionForm()):
-        try:
+        with showing_errors():
             letter = services.approve(acting_user(), event, letter_id)
-        except services.UnknownLetter:
-            abort(404)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("The letter of %(name)s is approved (%(reference)s); they are told by e-mail.", name=letter.registration.full_name, reference=letter.reference), "success")
     return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))
 
 
 @bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/reject", endpoint="reject")
 @login_required
-def reject(slug, letter_id):
-    event = decided_event_or_error(slug)
+@deciding_event
+def reject(event, letter_id):
     form = RejectForm()
     if posted_or_400(form):
-        try:
+        with showing_errors():
             letter = services.reject(acting_user(), event, letter_id, form.reason.data or "")
-        except services.UnknownLetter:
-            abort(404)
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("The letter of %(name)s is refused; they are told by e-mail, with your reason.", name=letter.registration.full_name), "success")
     return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))

@@ -6,8 +6,8 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 
-from ..errors import DomainError
-from ..lookups import acting_user, managed_event_or_error
+from ..formtools import showing_errors
+from ..lookups import acting_user, managed_event
 from . import bp, services
 from .models import Delivery
 
@@ -18,8 +18,8 @@ class ResendForm(FlaskForm):
 
 @bp.get("/manage/events/<slug>/emails", endpoint="event_emails")
 @login_required
-def event_emails(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def event_emails(event):
     state = next((s for s in Delivery if s.value == request.args.get("state")), None)
     page = request.args.get("page", 1, type=int)
     counts = services.counts_of(event)
@@ -38,16 +38,13 @@ def event_emails(slug):
 
 @bp.post("/manage/events/<slug>/emails/resend", endpoint="resend")
 @login_required
-def resend(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def resend(event):
     form = ResendForm()
     if not form.validate_on_submit():
         abort(400)
     ids = [form.message_id.data] if form.message_id.data else services.failed_ids(event)
-    try:
+    with showing_errors():
         count = services.resend(acting_user(), event, ids)
-    except DomainError as error:
-        flash(str(error), "danger")
-    else:
         flash(_("Messages queued to be sent again: %(count)d.", count=count), "success")
     return redirect(url_for("mail.event_emails", slug=event.slug, state="failed"))

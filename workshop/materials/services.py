@@ -26,7 +26,7 @@ from .. import security, uploads
 from ..accounts.models import User
 from ..agenda.models import AgendaSession, SessionSpeaker, Speaker
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden, MissingFile
+from ..errors import DomainError, Forbidden, MissingFile, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..storage import FileMissing, upload_storage
@@ -41,7 +41,7 @@ URL_MAX = 2000
 LINK_SCHEMES = ("http", "https")
 
 
-class MaterialNotFound(DomainError):
+class MaterialNotFound(NotFound):
     def __init__(self):
         super().__init__(_l("This material does not exist (any more)."))
 

@@ -17,23 +17,19 @@ from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
 from ..extensions import csrf, db, login
 from ..formatting import format_in_zone
-from ..formtools import show_domain_error
+from ..formtools import showing_errors
 from ..redirects import safe_next
-from ..lookups import acting_user, managed_event_or_error, visible_event_or_404
+from ..lookups import acting_user, managed_event, visible_event
 from . import bp, services
 from .forms import EVENT_TARGET, VISIBILITY_LABELS, EditMaterialForm, EventMaterialForm, MaterialForm, VersionForm
 from .models import Material
 
 
-def changeable_material_or_error(slug: str, material_id: int) -> tuple[Event, Material]:
-    event = visible_event_or_404(slug)
-    try:
-        material = services.material_of(event.id, material_id)
-    except services.MaterialNotFound:
-        abort(404)
+def changeable_material_or_error(event: Event, material_id: int) -> Material:
+    material = services.material_of(event.id, material_id)
     if not security.can_change_material(current_user, material):
         abort(403)
-    return event, material
+    return material
 
 
 def back_url(event: Event) -> str:
@@ -67,8 +63,8 @@ def session_label(session: AgendaSession, event: Event) -> str:
 
 
 @bp.get("/events/<slug>/materials")
-def event_materials(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def event_materials(event):
     viewer = acting_user()
     materials = services.visible_materials(viewer, event)
     can_manage = security.can_manage_event(viewer, event)
@@ -90,8 +86,6 @@ def download(material_id):
         abort(404)
     try:
         material, version = services.file_to_download(acting_user(), material_id, int(raw_number) if raw_number else None)
-    except services.MaterialNotFound:
-        abort(404)
     except Forbidden:
         if not current_user.is_authenticated:
             return login.unauthorized()  # to the login page, and back here afterwards
@@ -133,8 +127,8 @@ def attachment_headers(response, filename: str, fallback_stem: str):
 
 
 @bp.get("/events/<slug>/materials.zip", endpoint="zip")
-def zip_download(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def zip_download(event):
     try:
         result = services.materials_zip(
             acting_user(), event, event_folder=_("Event"), links_heading=_("Links among the materials of %(event)s", event=event.title)
@@ -174,7 +168,7 @@ def add_from_form(form: MaterialForm, event: Event, session_id: int | None) -> M
     """Add what the form describes; None (and the messages on the form) when something is wrong."""
     file = form.file.data
     url = (form.url.data or "").strip()
-    try:
+    with showing_errors(form):
         if file and url:
             raise DomainError(_("Give a file or a link, not both."), field="url")
         if url:
@@ -182,17 +176,13 @@ def add_from_form(form: MaterialForm, event: Event, session_id: int | None) -> M
         return services.add_file(
             acting_user(), event.id, form.data_for(session_id), file.stream if file else None, file.filename if file else ""
         )
-    except Forbidden:
-        abort(403)
-    except DomainError as error:
-        show_domain_error(form, error)
-        return None
+    return None
 
 
 @bp.route("/manage/events/<slug>/materials", methods=["GET", "POST"])
 @login_required
-def manage(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def manage(event):
     sessions = services.uploadable_sessions(acting_user(), event)
     form = EventMaterialForm()
     form.session_id.choices = [(EVENT_TARGET, _("The whole event"))] + [(str(s.id), session_label(s, event)) for s in sessions]
@@ -214,8 +204,8 @@ def manage(slug):
 
 @bp.route("/events/<slug>/agenda/<int:session_id>/materials/new", methods=["GET", "POST"])
 @login_required
-def upload_to_session(slug, session_id):
-    event = visible_event_or_404(slug)
+@visible_event
+def upload_to_session(event, session_id):
     session = db.session.get(AgendaSession, session_id)
     if session is None or session.event_id != event.id:
         abort(404)
@@ -243,20 +233,15 @@ def render_edit(event: Event, material: Material, form: EditMaterialForm, versio
 
 @bp.route("/events/<slug>/materials/<int:material_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(slug, material_id):
-    event, material = changeable_material_or_error(slug, material_id)
+@visible_event
+def edit(event, material_id):
+    material = changeable_material_or_error(event, material_id)
     form = EditMaterialForm()
     if request.method == "GET":
         form.fill(material)
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             services.update_material(acting_user(), event.id, material.id, form.material_data())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
             flash(_("The material is saved."), "success")
             return redirect(back_url(event))
     return render_edit(event, material, form, VersionForm(formdata=None))
@@ -264,18 +249,14 @@ def edit(slug, material_id):
 
 @bp.post("/events/<slug>/materials/<int:material_id>/versions")
 @login_required
-def add_version(slug, material_id):
-    event, material = changeable_material_or_error(slug, material_id)
+@visible_event
+def add_version(event, material_id):
+    material = changeable_material_or_error(event, material_id)
     version_form = VersionForm()
     if version_form.validate_on_submit():
         file = version_form.file.data
-        try:
+        with showing_errors(version_form):
             version = services.add_version(acting_user(), event.id, material.id, file.stream if file else None, file.filename if file else "")
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(version_form, error)
-        else:
             flash(_("Version %(number)d is now the current one; the earlier versions are kept.", number=version.number), "success")
             return redirect(url_for("materials.edit", slug=event.slug, material_id=material.id, next=request.values.get("next")))
     form = EditMaterialForm(formdata=None)
@@ -285,14 +266,10 @@ def add_version(slug, material_id):
 
 @bp.post("/events/<slug>/materials/<int:material_id>/delete")
 @login_required
-def delete(slug, material_id):
+@visible_event
+def delete(event, material_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
-    event, material = changeable_material_or_error(slug, material_id)
-    try:
-        title = services.delete_material(acting_user(), event.id, material.id)
-    except services.MaterialNotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    material = changeable_material_or_error(event, material_id)
+    title = services.delete_material(acting_user(), event.id, material.id)
     flash(_("“%(title)s” is deleted, with all its versions.", title=title), "success")
     return redirect(back_url(event))

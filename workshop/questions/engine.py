@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from ..errors import DomainError
+from ..errors import DomainError, NotFound
 from ..extensions import db
 from .kinds import AnswerKind, SeveralChoices, WrongAnswer, is_empty
 
@@ -36,7 +36,7 @@ class QuestionData:
     required: bool = False
 
 
-class QuestionNotFound(DomainError):
+class QuestionNotFound(NotFound):
     def __init__(self):
         super().__init__(_l("This question does not exist."))
 

@@ -10,10 +10,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..errors import DomainError, Forbidden
 from ..extensions import csrf, db
-from ..formtools import show_domain_error
-from .engine import Questionnaire, QuestionNotFound
+from ..formtools import showing_errors
+from .engine import Questionnaire
 from .forms import QuestionForm
 
 
@@ -55,13 +54,8 @@ def question_or_404(builder: Builder, event, question_id: int):
 def add_question(builder: Builder, event, form: QuestionForm, add, added_message: str, page):
     """The posted question added by ``add(data)``, back to the list; else ``page(form)`` again with the messages."""
     if form.validate_on_submit():
-        try:
+        with showing_errors(form):
             add(form.question_data())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(added_message, "success")
             return redirect(builder.list_url(event))
     return page(form), 400
@@ -77,17 +71,11 @@ def edit_question(builder: Builder, event, question_id: int, form: QuestionForm,
     if form.validate_on_submit():
         # An answered question shows its kind disabled: a browser does not send it, so it stays.
         kind = question.kind if answered and not form.kind.raw_data else None
-        try:
+        with showing_errors(form):
             save(form.question_data(kind))
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-            status = 400
-        else:
             flash(_("The question is saved."), "success")
             return redirect(builder.list_url(event))
-    elif request.method == "POST":
+    if request.method == "POST":
         status = 400
     if answered:
         form.kind.render_kw = {"disabled": True}
@@ -102,15 +90,8 @@ def builder_button(builder: Builder, event, action, success_message=""):
     """A button on the builder's page (move, remove...): ``action()`` run, its message flashed, back to the page.
     ``success_message`` may be a function of what the action returned."""
     csrf.protect()  # without a valid token the CSRF page explains
-    try:
+    with showing_errors():
         result = action()
-    except QuestionNotFound:
-        abort(404)
-    except Forbidden:
-        abort(403)
-    except DomainError as error:
-        flash(str(error), "danger")
-    else:
         message = success_message(result) if callable(success_message) else success_message
         if message:
             flash(message, "success")

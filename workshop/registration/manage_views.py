@@ -3,17 +3,17 @@
 Every page is for the event's organisers and admins only (403, or 404 for a draft).
 """
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from ..countries import country_names
-from ..errors import DomainError, Forbidden
+from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
 from ..extensions import db
-from ..formtools import show_domain_error
-from ..lookups import acting_user, managed_event_or_error
+from ..formtools import showing_errors
+from ..lookups import acting_user, managed_event
 from ..questions import views as question_pages
 from . import bp, exports, questions, search, services
 from .answers import display_value
@@ -64,8 +64,8 @@ def questions_page(event: Event, form: QuestionForm) -> str:
 
 @bp.route("/manage/events/<slug>/questions", methods=["GET", "POST"])
 @login_required
-def manage_questions(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def manage_questions(event):
     if request.method == "GET":
         return questions_page(event, QuestionForm(formdata=None))
     return question_pages.add_question(
@@ -80,8 +80,8 @@ def manage_questions(slug):
 
 @bp.route("/manage/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
-def edit_question(slug, question_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def edit_question(event, question_id):
     return question_pages.edit_question(
         BUILDER, event, question_id, QuestionForm(), lambda data: questions.update_question(acting_user(), event.id, question_id, data)
     )
@@ -89,15 +89,15 @@ def edit_question(slug, question_id):
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/move")
 @login_required
-def move_question(slug, question_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def move_question(event, question_id):
     return question_pages.move_question(BUILDER, event, lambda direction: questions.move_question(acting_user(), event.id, question_id, direction))
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/remove")
 @login_required
-def remove_question(slug, question_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def remove_question(event, question_id):
     return question_pages.builder_button(
         BUILDER,
         event,
@@ -144,27 +144,24 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
             flash(_("Choose what to do with the registrations."), "danger")
         return False
     action = form.action.data
-    try:
+    with showing_errors(form):
         done, problems = perform(action, event, form, registration_ids)
-    except Forbidden:
-        abort(403)
-    except DomainError as error:
-        show_domain_error(form, error)
-        return False
-    if action == MESSAGE:
-        flash(_("The message is being sent to %(count)d people.", count=len(done.params["registrations"])), "success")
-        return url_for("jobs.show", slug=event.slug, job_id=done.id)
-    if done:
-        flash(done_message(action, done), "success")
-    if problems:
-        flash(_("Not done: %(problems)s", problems="; ".join(problems)), "warning")
-    return True
+        if action == MESSAGE:
+            sent_to = len(done.params["registrations"])
+            flash(_("The message is being sent to %(count)d people.", count=sent_to), "success")
+            return url_for("jobs.show", slug=event.slug, job_id=done.id)
+        if done:
+            flash(done_message(action, done), "success")
+        if problems:
+            flash(_("Not done: %(problems)s", problems="; ".join(problems)), "warning")
+        return True
+    return False
 
 
 @bp.route("/manage/events/<slug>/registrations", methods=["GET", "POST"])
 @login_required
-def manage_registrations(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def manage_registrations(event):
     filters = search.Filters.from_args(request.args)
     page = request.args.get("page", 1, type=int)
     form = RegistrationsActionForm()
@@ -202,8 +199,8 @@ def manage_registrations(slug):
 
 @bp.get("/manage/events/<slug>/registrations/export")
 @login_required
-def export_registrations(slug):
-    event = managed_event_or_error(slug)
+@managed_event
+def export_registrations(event):
     filters = search.Filters.from_args(request.args)
     columns = exports.chosen_columns(request.args.getlist("col"), questions.event_questions_with_archived(event.id))
     if not columns:
@@ -215,21 +212,17 @@ def export_registrations(slug):
     header, rows = exports.table(event, columns, search.matching_registrations(event.id, filters), services.waitlist_positions(event.id))
     if file_format == "xlsx":
         body = exports.to_xlsx(header, rows, _("Registrations"))
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        mimetype = XLSX
     else:
         body = exports.to_csv(header, rows)
-        content_type = "text/csv; charset=utf-8"
-    response = Response(body, content_type=content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=exports.filename(event, file_format))
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"  # personal data: not kept in shared caches
-    return response
+        mimetype = "text/csv"
+    return document(body, exports.filename(event, file_format), mimetype, cache=NOT_SHARED)
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
 @login_required
-def manage_registration(slug, registration_id):
-    event = managed_event_or_error(slug)
+@managed_event
+def manage_registration(event, registration_id):
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         abort(404)

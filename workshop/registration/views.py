@@ -8,8 +8,8 @@ from flask_login import current_user, login_required, login_user
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
-from ..formtools import show_domain_error
-from ..lookups import visible_event_or_404
+from ..formtools import show_domain_error, showing_errors
+from ..lookups import visible_event
 from ..questions.forms import form_with_questions, question_fields
 from . import bp, services
 from .answers import display_value, previous_answers
@@ -43,8 +43,8 @@ def own_registration_or_404(registration_id: int) -> Registration:
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
-def register(slug):
-    event = visible_event_or_404(slug)
+@visible_event
+def register(event):
     if current_user.is_authenticated:
         existing = services.registration_of(current_user, event.id)
         if existing is not None and existing.state in ACTIVE:
@@ -102,11 +102,8 @@ def show(registration_id):
     if request.method == "GET":
         fill_from_registration(form, registration, questions)
     elif form.validate_on_submit():
-        try:
+        with showing_errors(form):
             services.update_details(current_user._get_current_object(), registration.id, details_from_form(form, questions))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("Your answers are saved."), "success")
             return redirect(url_for("registration.show", registration_id=registration.id))
     return render_template(
@@ -127,11 +124,8 @@ def cancel(registration_id):
     registration = own_registration_or_404(registration_id)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
+        with showing_errors():
             services.cancel_own(current_user._get_current_object(), registration.id, form.reason.data or "")
-        except DomainError as error:
-            flash(str(error), "danger")
-        else:
             flash(_("Your registration is cancelled."), "success")
         return redirect(url_for("registration.show", registration_id=registration.id))
     return render_template("registration/cancel.html", registration=registration, form=form)

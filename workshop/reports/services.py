@@ -19,7 +19,7 @@ from .. import security
 from ..agenda.models import AgendaSession, SessionKind, SpeakerRole
 from ..agenda.services import agenda_sessions
 from ..database import lock_for_update
-from ..errors import DomainError, Forbidden
+from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import utcnow
@@ -190,7 +190,7 @@ def update_section(actor, event: Event, section_id: int, data: SectionData) -> R
     event = _lock_event(event)
     section = added_section(event, section_id)
     if section is None:
-        raise LookupError(section_id)
+        raise NotFound(section_id)
     section.title = title
     section.body = data.body
     _stamp(section, actor)
@@ -205,7 +205,7 @@ def move_section(actor, event: Event, section_id: int, step: int) -> None:
     others = _others(event)
     index = next((i for i, section in enumerate(others) if section.id == section_id), None)
     if index is None:
-        raise LookupError(section_id)
+        raise NotFound(section_id)
     target = index + step
     if 0 <= target < len(others):
         others[index], others[target] = others[target], others[index]
@@ -220,7 +220,7 @@ def delete_section(actor, event: Event, section_id: int) -> str:
     event = _lock_event(event)
     section = added_section(event, section_id)
     if section is None:
-        raise LookupError(section_id)
+        raise NotFound(section_id)
     title = section_title(section)
     db.session.delete(section)
     db.session.commit()
@@ -273,7 +273,7 @@ def save_summary(actor, session_id: int, body: str) -> SessionSummary:
     check_text(body)
     session = lock_for_update(AgendaSession, session_id)  # one summary per session: no second row at the same moment
     if session is None:
-        raise LookupError(session_id)
+        raise NotFound(session_id)
     if not security.can_write_summary(actor, session):
         raise Forbidden(_l("Only the session's rapporteurs and the event's organisers write its summary."))
     summary = summary_of(session)

@@ -7,16 +7,14 @@ its rapporteurs too.
 
 from __future__ import annotations
 
-import io
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
-from ..errors import DomainError, Forbidden
-from ..formtools import show_domain_error
-from ..lookups import acting_user, event_or_404
+from ..downloads import document
+from ..formtools import showing_errors
+from ..lookups import acting_user, event_for, event_or_404
 from ..text import render_markdown
 from ..storage import FileMissing, upload_storage
 from . import bp, compiling, services
@@ -24,23 +22,16 @@ from .forms import ActionForm, MoveForm, SectionForm, StandardSectionForm, Summa
 from .titles import SECTION_TITLES
 
 
-def report_event_or_error(slug: str):
-    """The event, when the acting user may write its report: else 403, or 404 for a draft."""
-    event = event_or_404(slug)
-    if not security.can_edit_report(current_user, event):
-        abort(404 if not event.is_public else 403)
-    return event
+reporting_event = event_for(security.can_edit_report)
 
 
 def preview_of(form, field: str = "body"):
     """The text rendered as it will read, when "Preview" was pressed and the text is not too long."""
     text = getattr(form, field).data or ""
-    try:
+    with showing_errors(form):
         services.check_text(text, field)
-    except DomainError as error:
-        show_domain_error(form, error)
-        return None
-    return render_markdown(text)
+        return render_markdown(text)
+    return None
 
 
 def posted_or_400(form) -> None:
@@ -54,8 +45,8 @@ def posted_or_400(form) -> None:
 
 @bp.get("/manage/events/<slug>/report", endpoint="manage")
 @login_required
-def manage(slug):
-    event = report_event_or_error(slug)
+@reporting_event
+def manage(event):
     rows = services.summary_rows(event)
     return render_template(
         "reports/manage.html",
@@ -76,8 +67,8 @@ def section_page(event, form, section, heading: str, preview=None):
 
 @bp.route("/manage/events/<slug>/report/sections/<kind>", methods=["GET", "POST"], endpoint="edit_standard")
 @login_required
-def edit_standard(slug, kind):
-    event = report_event_or_error(slug)
+@reporting_event
+def edit_standard(event, kind):
     section_kind = services.standard_kind(kind)
     if section_kind is None:
         abort(404)
@@ -87,13 +78,8 @@ def edit_standard(slug, kind):
     if form.validate_on_submit():
         if form.preview.data:
             return section_page(event, form, section, heading, preview_of(form))
-        try:
+        with showing_errors(form):
             services.save_standard_section(acting_user(), event, section_kind, form.data_for_service())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("“%(title)s” is saved.", title=form.title.data.strip() or heading), "success")
             return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_kind.value}"))
     return section_page(event, form, section, heading)
@@ -101,20 +87,15 @@ def edit_standard(slug, kind):
 
 @bp.route("/manage/events/<slug>/report/sections/new", methods=["GET", "POST"], endpoint="add_section")
 @login_required
-def add_section(slug):
-    event = report_event_or_error(slug)
+@reporting_event
+def add_section(event):
     form = SectionForm()
     heading = _("New section")
     if form.validate_on_submit():
         if form.preview.data:
             return section_page(event, form, None, heading, preview_of(form))
-        try:
+        with showing_errors(form):
             section = services.add_section(acting_user(), event, form.data_for_service())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("“%(title)s” is added to the report.", title=section.title), "success")
             return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section.id}"))
     return section_page(event, form, None, heading)
@@ -122,8 +103,8 @@ def add_section(slug):
 
 @bp.route("/manage/events/<slug>/report/sections/<int:section_id>", methods=["GET", "POST"], endpoint="edit_section")
 @login_required
-def edit_section(slug, section_id):
-    event = report_event_or_error(slug)
+@reporting_event
+def edit_section(event, section_id):
     section = services.added_section(event, section_id)
     if section is None:
         abort(404)
@@ -132,15 +113,8 @@ def edit_section(slug, section_id):
     if form.validate_on_submit():
         if form.preview.data:
             return section_page(event, form, section, heading, preview_of(form))
-        try:
+        with showing_errors(form):
             section = services.update_section(acting_user(), event, section_id, form.data_for_service())
-        except LookupError:
-            abort(404)
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             flash(_("“%(title)s” is saved.", title=section.title), "success")
             return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section.id}"))
     return section_page(event, form, section, heading)
@@ -148,35 +122,25 @@ def edit_section(slug, section_id):
 
 @bp.post("/manage/events/<slug>/report/sections/<int:section_id>/move", endpoint="move_section")
 @login_required
-def move_section(slug, section_id):
-    event = report_event_or_error(slug)
+@reporting_event
+def move_section(event, section_id):
     form = MoveForm()
     posted_or_400(form)
-    try:
-        services.move_section(acting_user(), event, section_id, -1 if form.direction.data == "up" else 1)
-    except LookupError:
-        abort(404)
-    except Forbidden:
-        abort(403)
+    services.move_section(acting_user(), event, section_id, -1 if form.direction.data == "up" else 1)
     return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_id}"))
 
 
 @bp.route("/manage/events/<slug>/report/sections/<int:section_id>/delete", methods=["GET", "POST"], endpoint="delete_section")
 @login_required
-def delete_section(slug, section_id):
-    event = report_event_or_error(slug)
+@reporting_event
+def delete_section(event, section_id):
     section = services.added_section(event, section_id)
     if section is None:
         abort(404)
     form = ActionForm()
     if request.method == "POST":
         posted_or_400(form)
-        try:
-            title = services.delete_section(acting_user(), event, section_id)
-        except LookupError:
-            abort(404)
-        except Forbidden:
-            abort(403)
+        title = services.delete_section(acting_user(), event, section_id)
         flash(_("“%(title)s” is deleted from the report.", title=title), "info")
         return redirect(url_for("reports.manage", slug=event.slug))
     return render_template("reports/delete_section.html", event=event, section=section, form=form)
@@ -187,8 +151,8 @@ def delete_section(slug, section_id):
 
 @bp.post("/manage/events/<slug>/report/compile", endpoint="compile")
 @login_required
-def compile_report(slug):
-    event = report_event_or_error(slug)
+@reporting_event
+def compile_report(event):
     posted_or_400(ActionForm())
     started = compiling.start_compiling(acting_user(), event)
     if started.already_running:
@@ -198,14 +162,16 @@ def compile_report(slug):
 
 @bp.get("/manage/events/<slug>/report.pdf", endpoint="compiled")
 @login_required
-def compiled(slug):
-    return compiled_response(report_event_or_error(slug), as_attachment=bool(request.args.get("download")))
+@reporting_event
+def compiled(event):
+    return compiled_response(event, as_attachment=bool(request.args.get("download")))
 
 
 @bp.get("/manage/events/<slug>/report/download", endpoint="download_pdf")
 @login_required
-def download_pdf(slug):
-    return compiled_response(report_event_or_error(slug), as_attachment=True)
+@reporting_event
+def download_pdf(event):
+    return compiled_response(event, as_attachment=True)
 
 
 def compiled_response(event, as_attachment: bool):
@@ -219,9 +185,7 @@ def compiled_response(event, as_attachment: bool):
     except FileMissing:
         flash(_("The compiled report is missing from the server: compile it again."), "danger")
         return redirect(url_for("reports.manage", slug=event.slug))
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=as_attachment, download_name=f"{event.slug}-report.pdf")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return document(data, f"{event.slug}-report.pdf", "application/pdf", inline=not as_attachment)
 
 
 # --- session summaries ------------------------------------------------------------------------
@@ -229,8 +193,8 @@ def compiled_response(event, as_attachment: bool):
 
 @bp.get("/manage/events/<slug>/report/summaries", endpoint="summaries")
 @login_required
-def summaries(slug):
-    event = report_event_or_error(slug)
+@reporting_event
+def summaries(event):
     return render_template("reports/summaries.html", event=event, rows=services.summary_rows(event))
 
 
@@ -251,15 +215,8 @@ def edit_summary(slug, session_id):
         if form.preview.data:
             preview = preview_of(form)
         else:
-            try:
+            with showing_errors(form):
                 services.save_summary(acting_user(), session.id, form.body.data or "")
-            except LookupError:
-                abort(404)
-            except Forbidden:
-                abort(403)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
                 flash(_("The summary of “%(title)s” is saved.", title=session.title), "success")
                 if security.can_edit_report(current_user, event):
                     return redirect(url_for("reports.summaries", slug=event.slug, _anchor=f"session-{session.id}"))
