@@ -16,6 +16,7 @@ from workshop.attendance import recording
 from workshop.attendance.models import CertificateRule, Method
 from workshop.certificates import services
 from workshop.certificates.models import Certificate, CertificateSettings
+from workshop.letterhead.models import Letterhead
 from workshop.errors import DomainError
 from workshop.extensions import db
 from workshop.registration.states import State
@@ -322,9 +323,10 @@ def test_settings_with_logos_and_a_signature_appear_on_the_certificate(app, work
 
     assert response.status_code == 302
     db.session.expire_all()
-    settings = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
-    assert settings.issuer_list == ["ILO Country Office for China", "Ministry of Human Resources"] and settings.bilingual
-    assert settings.logo_1 and settings.signature_1
+    letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    assert letterhead.issuer_list == ["ILO Country Office for China", "Ministry of Human Resources"]
+    assert letterhead.logo_1 and letterhead.signature_1
+    assert db.session.scalar(db.select(CertificateSettings.bilingual).where(CertificateSettings.event_id == event.id))
     certificate = services.issue(event.organisers[0], event, li.id)
     assert certificate.bilingual
     document = PdfReader(io.BytesIO(organiser.get(f"/certificates/{certificate.id}.pdf").data))
@@ -357,20 +359,21 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     assert response.status_code == 200 and "This type of file is not accepted here. Accepted: JPEG, JPG, PNG, WEBP." in html
     assert 'value="Chang-Hee Lee"' in html  # what was typed comes back
     assert db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert sorted(p.name for p in folder.glob("*")) == uploads_before  # the good logo is not kept either
 
 
 # --- an image gone from the upload directory ----------------------------------------------------
 
 
-def with_images(app, event, *slots) -> CertificateSettings:
+def with_images(app, event, *slots) -> Letterhead:
     """SETTINGS and an image in each of ``slots``, saved through the settings page."""
     organiser = as_user(app, event.organisers[0])
     files = {slot: (png(), f"{slot}.png") for slot in slots}
     response = submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**SETTINGS, **files}, content_type="multipart/form-data")
     assert response.status_code == 302
     db.session.expire_all()
-    return db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+    return db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
 
 
 def remove_file(app, key: str) -> None:

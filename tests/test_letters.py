@@ -12,6 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from workshop.extensions import db
+from workshop.letterhead.models import Letterhead
 from workshop.letters import services
 from workshop.letters.models import LetterRequest, LetterSettings, LetterStatus
 from workshop.registration.states import State
@@ -281,11 +282,11 @@ def png(width=120, height=40, colour=(20, 60, 120)) -> io.BytesIO:
 
 
 LETTERHEAD = {
-    "organisation": "International Labour Organization",
+    "issuers": "International Labour Organization",
     "address": "4 route des Morillons\n1211 Geneva 22, Switzerland",
     "purpose": "To present the findings of the national survey on labour migration.",
-    "signatory_name": "Chang-Hee Lee",
-    "signatory_title": "Director, ILO Country Office for China",
+    "signatory_1_name": "Chang-Hee Lee",
+    "signatory_1_title": "Director, ILO Country Office for China",
 }
 
 
@@ -294,13 +295,13 @@ def test_the_letterhead_logo_and_signature_appear_on_the_letter(app, workshop):
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
 
-    response = submit(organiser, url, {**LETTERHEAD, "logo": (png(), "ilo.png"), "signature": (png(200, 60, (0, 0, 0)), "sig.png")},
+    response = submit(organiser, url, {**LETTERHEAD, "logo_1": (png(), "ilo.png"), "signature_1": (png(200, 60, (0, 0, 0)), "sig.png")},
                       content_type="multipart/form-data")
 
     assert response.status_code == 302
     db.session.expire_all()
-    settings = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    assert settings.logo and settings.signature and settings.address == "4 route des Morillons\n1211 Geneva 22, Switzerland"
+    letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    assert letterhead.logo_1 and letterhead.signature_1 and letterhead.address == "4 route des Morillons\n1211 Geneva 22, Switzerland"
     enter(app, li)
     letter = services.approve(event.organisers[0], event, letter_of(li).id)
     document = PdfReader(io.BytesIO(organiser.get(f"/visa-letters/{letter.id}.pdf").data))
@@ -312,14 +313,14 @@ def test_the_letterhead_logo_and_signature_appear_on_the_letter(app, workshop):
     assert len(document.pages[0].images) == 2  # the logo and the signature
 
 
-@pytest.mark.parametrize("slot", ["logo", "signature"])
+@pytest.mark.parametrize("slot", ["logo_1", "signature_1"])
 def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept(app, workshop, slot):
     event, _li = workshop
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
     folder = Path(app.config["UPLOAD_DIR"])
     before = sorted(p.name for p in folder.glob("*"))
-    other = "signature" if slot == "logo" else "logo"
+    other = "signature_1" if slot == "logo_1" else "logo_1"
 
     response = submit(organiser, url, {**LETTERHEAD, other: (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")},
                       content_type="multipart/form-data")
@@ -328,20 +329,21 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     assert response.status_code == 200 and "This type of file is not accepted here. Accepted: JPEG, JPG, PNG, WEBP." in html
     assert 'value="Chang-Hee Lee"' in html  # what was typed comes back
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert sorted(p.name for p in folder.glob("*")) == before
 
 
-@pytest.mark.parametrize("slot, named", [("logo", "the letterhead&#39;s logo"), ("signature", "the signature")])
+@pytest.mark.parametrize("slot, named", [("logo_1", "the first logo"), ("signature_1", "the first signature")])
 def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_the_letter_is_not_drawn_without_it(app, workshop, slot, named):
     event, li = workshop
     organiser = as_user(app, event.organisers[0])
-    images = {"logo": lambda: (png(), "ilo.png"), "signature": lambda: (png(200, 60, (0, 0, 0)), "sig.png")}
-    submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**LETTERHEAD, "logo": images["logo"](), "signature": images["signature"]()},
+    images = {"logo_1": lambda: (png(), "ilo.png"), "signature_1": lambda: (png(200, 60, (0, 0, 0)), "sig.png")}
+    submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**LETTERHEAD, "logo_1": images["logo_1"](), "signature_1": images["signature_1"]()},
            content_type="multipart/form-data")
     enter(app, li)
     letter = services.approve(event.organisers[0], event, letter_of(li).id)
-    settings = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    (Path(app.config["UPLOAD_DIR"]) / getattr(settings, slot)).unlink()
+    letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    (Path(app.config["UPLOAD_DIR"]) / getattr(letterhead, slot)).unlink()
 
     response = organiser.get(f"/visa-letters/{letter.id}.pdf")
 
@@ -361,12 +363,34 @@ def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_
     assert again.mimetype == "application/pdf" and len(PdfReader(io.BytesIO(again.data)).pages[0].images) == 2
 
 
+def test_the_letterhead_set_with_the_certificates_heads_the_letters_too(app, workshop):
+    event, li = workshop
+    organiser = as_user(app, event.organisers[0])
+    response = submit(organiser, f"/manage/events/{event.slug}/certificates/settings",
+                      {"issuers": "International Labour Organization\nChina Policy Institute", "signatory_1_name": "Chang-Hee Lee",
+                       "logo_1": (png(), "ilo.png")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    enter(app, li)
+    letter = services.approve(event.organisers[0], event, letter_of(li).id)
+
+    settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
+    document = PdfReader(io.BytesIO(organiser.get(f"/visa-letters/{letter.id}.pdf").data))
+
+    assert "International Labour Organization\nChina Policy Institute</textarea>" in settings_page and 'value="Chang-Hee Lee"' in settings_page
+    assert 'data-testid="shared-letterhead"' in settings_page
+    text = document.pages[0].extract_text()
+    assert "International Labour Organization" in text and "Chang-Hee Lee" in text
+    assert len(document.pages[0].images) == 1  # the logo
+
+
 def test_only_the_organisers_set_the_letterhead(app, workshop, make_user):
     event, li = workshop
     participant = as_user(app, li.user)
 
     assert participant.get(MANAGE.format(slug=event.slug) + "/settings").status_code == 403
+    assert submit(participant, MANAGE.format(slug=event.slug) + "/settings", LETTERHEAD, form_url=MINE).status_code == 403
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
 
 
 # --- retention --------------------------------------------------------------------------------

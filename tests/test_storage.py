@@ -16,6 +16,7 @@ from workshop.agenda.models import Speaker
 from workshop.certificates import services as certificates
 from workshop.certificates.models import CertificateSettings
 from workshop.extensions import db
+from workshop.letterhead.models import Letterhead
 from workshop.letters.models import LetterSettings
 from workshop.materials.models import Material, MaterialVersion
 from workshop.storage import KEY, FileMissing, LocalDirectory, NotStored, upload_storage
@@ -227,7 +228,7 @@ def test_a_server_without_the_share_says_the_logo_is_missing_instead_of_drawing_
     assert participant.status_code == 503 and "an image on it is missing on the server" in participant.get_data(as_text=True)
     assert redirected.status_code == 302
     assert "the file of the first logo is missing on the server" in organiser.get(redirected.headers["Location"]).get_data(as_text=True)
-    assert f"the certificates' logo_1 (upload {db.session.scalar(db.select(CertificateSettings.logo_1))}) is missing from {tmp_path / 'a-local-folder'}" in caplog.text
+    assert f"the letterhead's logo_1 (upload {db.session.scalar(db.select(Letterhead.logo_1))}) is missing from {tmp_path / 'a-local-folder'}" in caplog.text
 
 
 # --- an upload directory that cannot take files -----------------------------------------------
@@ -294,19 +295,21 @@ def test_a_certificate_logo_or_signature_that_cannot_be_stored_gets_a_message_an
 
     assert 'value="Chang-Hee Lee"' in refused_by(response, slot)
     assert db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert everything_under(unwritable) == ["blocker"]
     assert_logged_with_the_reason(caplog, f"{slot}.png")
 
 
-@pytest.mark.parametrize("slot", ["logo", "signature"])
+@pytest.mark.parametrize("slot", ["logo_1", "signature_1"])
 def test_a_letterhead_logo_or_signature_that_cannot_be_stored_gets_a_message_and_no_letterhead_is_saved(app, unwritable, make_event, slot, caplog):
     event = make_event()
 
     response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/visa-letters/settings",
-                      {"organisation": "ILO", slot: (png(), f"{slot}.png")}, content_type="multipart/form-data")
+                      {"signatory_1_name": "ILO", slot: (png(), f"{slot}.png")}, content_type="multipart/form-data")
 
     assert 'value="ILO"' in refused_by(response, slot)
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert everything_under(unwritable) == ["blocker"]
     assert_logged_with_the_reason(caplog, f"{slot}.png")
 

@@ -13,7 +13,6 @@ language of the person downloading it: a certificate reads the same for whoever 
 
 from __future__ import annotations
 
-import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -36,16 +35,15 @@ from reportlab.pdfgen.canvas import Canvas
 from ..attendance.statistics import hours_label
 from ..errors import MissingFile
 from ..events.models import Event
+from ..letterhead import services as letterheads
+from ..letterhead.models import LOGO_SLOTS, Letterhead
 from ..extensions import db
 from ..pdf.fonts import LATIN, LATIN_BOLD, NO_BREAK, font_for, needs_cjk_font
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
-from ..storage import FileMissing, upload_storage
 from ..urls import external_url
-from .models import LOGO_SLOTS, Certificate, CertificateSettings
-
-log = logging.getLogger(__name__)
+from .models import Certificate
 
 PAGE = landscape(A4)
 ACCENT = (0.05, 0.23, 0.45)  # a dark blue frame
@@ -107,29 +105,14 @@ class Sheet:
 # --- from the database ------------------------------------------------------------------------
 
 
-IMAGE_NAMES = {
-    "logo_1": _l("the first logo"),
-    "logo_2": _l("the second logo"),
-    "logo_3": _l("the third logo"),
-    "signature_1": _l("the first signature"),
-    "signature_2": _l("the second signature"),
-}
-
-
-def _image(event: Event, settings: CertificateSettings, slot: str) -> bytes:
-    """The image in ``slot`` (b"" when none is set); MissingFile when its file is gone: a certificate
+def _images(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, bytes]:
+    """The images in ``slots`` (b"" where none is set); MissingFile when one is gone: a certificate
     is never drawn without a logo or signature its organisers set."""
-    key = getattr(settings, slot)
-    if not key:
-        return b""
-    storage = upload_storage()
     try:
-        with storage.open(key) as file:
-            return file.read()
-    except FileMissing:
-        log.error("event %s: the certificates' %s (upload %s) is missing from %s", event.id, slot, key, storage.root)
+        return letterheads.image_files(letterhead, slots)
+    except letterheads.ImageMissing as gone:
         raise MissingFile(
-            _l("The certificates cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the certificate settings.", image=IMAGE_NAMES[slot]),
+            _l("The certificates cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the certificate settings.", image=gone.name),
             _l("Your certificate cannot be drawn just now: an image on it is missing on the server. The event's organisers need to upload it again; please try again later."),
         ) from None
 
@@ -139,17 +122,18 @@ def _place(event: Event, language: str) -> str:
     return ", ".join(part for part in (event.venue, event.city, country) if part)
 
 
-def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) -> EventSide:
+def event_side(event: Event, letterhead: Letterhead) -> EventSide:
     zone = ZoneInfo(event.timezone)
     start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
-    signatories = tuple(
-        (name, title, _image(event, settings, slot))
+    named = tuple(
+        (name, title, slot)
         for name, title, slot in (
-            (settings.signatory_1_name, settings.signatory_1_title, "signature_1"),
-            (settings.signatory_2_name, settings.signatory_2_title, "signature_2"),
+            (letterhead.signatory_1_name, letterhead.signatory_1_title, "signature_1"),
+            (letterhead.signatory_2_name, letterhead.signatory_2_title, "signature_2"),
         )
         if name
     )
+    images = _images(letterhead, LOGO_SLOTS + tuple(slot for _name, _title, slot in named))
     return EventSide(
         key=f"event{event.id}",
         title=event.title,
@@ -157,9 +141,9 @@ def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) 
         dates_zh=format_interval(start, end, "yMMMd", locale="zh"),
         place_en=_place(event, "en"),
         place_zh=_place(event, "zh"),
-        issuers=tuple(issuers),
-        logos=tuple(image for image in (_image(event, settings, slot) for slot in LOGO_SLOTS) if image),
-        signatories=signatories,
+        issuers=tuple(letterheads.issuers_of(event, letterhead)),
+        logos=tuple(images[slot] for slot in LOGO_SLOTS if images[slot]),
+        signatories=tuple((name, title, images[slot]) for name, title, slot in named),
     )
 
 
@@ -172,8 +156,6 @@ def registrations_of(certificates: list[Certificate]) -> dict[int, Registration]
 def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
     """The sheets of these certificates (an app context is needed: uploaded images, links).
     MissingFile when an image the certificates carry is missing."""
-    from .services import issuers_of, settings_of
-
     registrations = registrations_of(certificates)
     sides: dict[int, EventSide] = {}
     dates: dict[date, tuple[str, str]] = {}
@@ -182,8 +164,7 @@ def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
         registration = registrations[certificate.registration_id]
         event = registration.event
         if event.id not in sides:
-            settings = settings_of(event)
-            sides[event.id] = event_side(event, settings, issuers_of(event, settings))
+            sides[event.id] = event_side(event, letterheads.letterhead_of(event))
         issued = certificate.issued_at.astimezone(ZoneInfo(event.timezone)).date()
         if issued not in dates:
             dates[issued] = format_date(issued, "long", locale="en"), format_date(issued, "long", locale="zh")

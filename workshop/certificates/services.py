@@ -1,4 +1,5 @@
-"""Issuing, revoking and verifying certificates of attendance, and the event's certificate settings.
+"""Issuing, revoking and verifying certificates of attendance, and the event's certificate settings
+(the letterhead, shared with the visa letters, and the certificates' language).
 
 Only eligible registrations (``attendance.eligibility``) get a certificate, unless an organiser
 writes why (the reason is kept on the certificate). At most one valid certificate per registration:
@@ -11,12 +12,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import mail, security, uploads
+from .. import mail, security
 from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
@@ -25,18 +24,18 @@ from ..events.models import Event
 from ..extensions import db
 from ..jobs import services as jobs
 from ..jobs.models import Job
+from ..letterhead import services as letterheads
+from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
-from ..storage import upload_storage
 from ..timeutil import utcnow
 from ..urls import external_url
-from .models import LOGO_SLOTS, SIGNATURE_SLOTS, Certificate, CertificateSettings
+from .models import Certificate, CertificateSettings
 
 CODE_BYTES = 10  # 80 random bits
 CODE_PATTERN = re.compile(r"[0-9A-F]{20}")
 REASON_MAX = 1000
-ISSUERS_MAX = 2000
 
 
 class MalformedCode(DomainError):
@@ -50,92 +49,29 @@ class UnknownCertificate(LookupError):
 # --- settings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Signatory:
-    name: str = ""
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class SettingsData:
-    issuers: str = ""
-    bilingual: bool = False
-    signatories: tuple[Signatory, Signatory] = (Signatory(), Signatory())
-
-
-@dataclass(frozen=True)
-class ImageUpload:
-    stream: BinaryIO
-    filename: str
-
-
 def settings_of(event: Event) -> CertificateSettings:
-    """The event's settings; new, empty ones (not added to the session) when none are saved."""
+    """The event's certificate settings; new ones (not added to the session) when none are saved."""
     row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
-    return row if row is not None else CertificateSettings(event_id=event.id, issuers="", bilingual=False)
-
-
-def issuers_of(event: Event, settings: CertificateSettings) -> list[str]:
-    """The organisations that issue the certificates: as set, else the event's partners."""
-    return settings.issuer_list or [partner.name for partner in event.partners]
+    return row if row is not None else CertificateSettings(event_id=event.id, bilingual=False)
 
 
 def save_settings(
-    actor, event: Event, data: SettingsData, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()
+    actor, event: Event, data: LetterheadData, bilingual: bool, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()
 ) -> CertificateSettings:
-    """Save the settings; ``images`` by slot (logo_1..3, signature_1..2) replace the stored ones,
-    ``remove`` names the slots to empty. A file that is not an image (PNG, JPEG, WebP) raises
-    DomainError by its field and nothing is kept."""
+    """Save the event's letterhead (``letterheads.save``) and whether its certificates are
+    in English and Chinese for everybody, together."""
     if not security.can_issue_certificates(actor, event):
         raise Forbidden(_l("Only the event's organisers set up its certificates."))
-    if len(data.issuers) > ISSUERS_MAX:
-        raise DomainError(_l("Keep the list of issuers under %(count)d characters.", count=ISSUERS_MAX), field="issuers")
-    first, second = data.signatories
-    if not first.name.strip() and second.name.strip():
-        raise DomainError(_l("Name the first signatory before the second."), field="signatory_1_name")
-    stored: dict[str, uploads.StoredFile] = {}
-    try:
-        for slot, image in (images or {}).items():
-            if slot not in LOGO_SLOTS + SIGNATURE_SLOTS or image is None or not image.filename:
-                continue
-            stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
-            )
-    except DomainError:
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
-    row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
-    if row is None:
-        row = CertificateSettings(event_id=event.id)
-        db.session.add(row)
-    row.issuers = "\n".join(line.strip() for line in data.issuers.splitlines() if line.strip())
-    row.bilingual = data.bilingual
-    row.signatory_1_name, row.signatory_1_title = first.name.strip(), first.title.strip()
-    row.signatory_2_name, row.signatory_2_title = second.name.strip(), second.title.strip()
-    replaced = []
-    for slot in LOGO_SLOTS + SIGNATURE_SLOTS:
-        if slot in stored or slot in remove:
-            replaced.append(getattr(row, slot) or "")
-            setattr(row, slot, stored[slot].key if slot in stored else "")
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    for key in replaced:
-        if key:
-            uploads.delete_stored(key)
-    return row
 
+    def save_language() -> None:
+        row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+        if row is None:
+            row = CertificateSettings(event_id=event.id)
+            db.session.add(row)
+        row.bilingual = bilingual
 
-def missing_images(settings: CertificateSettings) -> list[str]:
-    """The slots whose image is set but whose file is missing from the upload directory."""
-    storage = upload_storage()
-    return [slot for slot in LOGO_SLOTS + SIGNATURE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
+    letterheads.save(event, data, images, remove, also=save_language)
+    return settings_of(event)
 
 
 # --- what organisers see ----------------------------------------------------------------------
@@ -448,6 +384,6 @@ def verify(typed: str) -> Verification:
         event_title=event.title,
         event=event,
         issued_at=certificate.issued_at,
-        issuers=issuers_of(event, settings_of(event)),
+        issuers=letterheads.issuers_of(event, letterheads.letterhead_of(event)),
         code=certificate.code_for_reading,
     )

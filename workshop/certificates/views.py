@@ -9,9 +9,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import security
-from ..errors import DomainError, Forbidden, MissingFile
+from ..errors import DomainError, MissingFile
 from ..extensions import limiter
-from ..formtools import mark_missing_files, show_domain_error
+from ..letterhead import services as letterheads
+from ..letterhead import views as letterhead_views
 from ..lookups import acting_user, managed_event_or_error
 from . import bp, pdf, services
 from .forms import ActionForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
@@ -55,14 +56,15 @@ def valid_certificate(registration):
 def manage(slug):
     event = managed_event_or_error(slug)
     rows = services.rows_for(acting_user(), event)
-    settings = services.settings_of(event)
+    letterhead = letterheads.letterhead_of(event)
     return render_template(
         "certificates/manage.html",
         event=event,
         rows=rows,
-        settings=settings,
-        issuers=services.issuers_of(event, settings),
-        missing_images=services.missing_images(settings),
+        settings=services.settings_of(event),
+        letterhead=letterhead,
+        issuers=letterheads.issuers_of(event, letterhead),
+        missing_images=letterheads.missing_images(letterhead),
         eligible_waiting=sum(1 for row in rows if row.eligibility.eligible and row.current is None),
         issued_count=sum(1 for row in rows if row.current is not None),
         issuing=services.issuing_job(event),
@@ -76,20 +78,14 @@ def manage(slug):
 @login_required
 def settings_page(slug):
     event = managed_event_or_error(slug)
-    settings = services.settings_of(event)
-    form = SettingsForm(obj=settings)
-    if form.validate_on_submit():
-        try:
-            services.save_settings(acting_user(), event, form.data_for_service(), form.images(), form.removed())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The certificate settings are saved."), "success")
-            return redirect(url_for("certificates.manage", slug=event.slug))
-    mark_missing_files(form, services.missing_images(settings))
-    return render_template("certificates/settings.html", event=event, form=form, settings=settings)
+    form = SettingsForm(obj=letterheads.letterhead_of(event), bilingual=services.settings_of(event).bilingual)
+    return letterhead_views.settings_page(
+        event, form,
+        save=lambda: services.save_settings(acting_user(), event, form.letterhead(), bool(form.bilingual.data), form.images(), form.removed()),
+        saved=_("The certificate settings are saved."),
+        back=url_for("certificates.manage", slug=event.slug),
+        template="certificates/settings.html",
+    )
 
 
 @bp.post("/manage/events/<slug>/certificates/issue-all", endpoint="issue_all")

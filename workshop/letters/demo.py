@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from ..events.models import Event
 from ..extensions import db
+from ..letterhead.models import Letterhead
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import utcnow
@@ -21,15 +22,21 @@ from .models import LetterRequest, LetterSettings, LetterStatus
 from .services import next_reference
 
 LETTERHEAD = dict(
-    organisation="International Labour Organization (ILO)",
+    # The ILO invites (the first heads the letters); the certificates name every partner.
+    issuers="\n".join((
+        "International Labour Organization (ILO)",
+        "China Policy Institute, University of Nottingham",
+        "International Organization for Migration (IOM)",
+        "European Union",
+    )),
     address="4 route des Morillons\n1211 Geneva 22, Switzerland\nwww.ilo.org",
-    purpose=(
-        "The visit is part of the EU-funded project Capacity Building for Migration Management in China. "
-        "Participants meet the public bodies, social partners and researchers who work on labour inspection "
-        "and employment services, and report on what they learnt to their own administrations."
-    ),
-    signatory_name="Catherine Shaw",
-    signatory_title="Programme Officer, Labour Migration Branch",
+    signatory_1_name="Catherine Shaw",
+    signatory_1_title="Programme Officer, Labour Migration Branch",
+)
+PURPOSE = (
+    "The visit is part of the EU-funded project Capacity Building for Migration Management in China. "
+    "Participants meet the public bodies, social partners and researchers who work on labour inspection "
+    "and employment services, and report on what they learnt to their own administrations."
 )
 
 PASSPORTS = [  # number, date of birth, issued, authority, consulate
@@ -43,7 +50,8 @@ def seed_demo_letters(event: Event) -> list[LetterRequest]:
     fewer confirmed participants)."""
     db.session.flush()  # the event and its registrations get their ids
     organiser = event.organisers[0] if event.organisers else None
-    db.session.add(LetterSettings(event_id=event.id, logo="", signature="", **LETTERHEAD))
+    db.session.add(Letterhead(event_id=event.id, **LETTERHEAD))
+    db.session.add(LetterSettings(event_id=event.id, purpose=PURPOSE))
     confirmed = db.session.scalars(
         db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).order_by(Registration.id)
     ).all()

@@ -7,7 +7,6 @@ states who is invited, to what, when, where and why, and nothing about who pays.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from io import BytesIO
@@ -24,14 +23,13 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..errors import MissingFile
+from ..letterhead import services as letterheads
+from ..letterhead.models import Letterhead
 from ..pdf.fonts import markup
 from ..pdf.styles import INK, MUTED, RULE, stylesheet
-from ..storage import FileMissing, upload_storage
 from ..timeutil import last_local_day, utcnow
-from .models import LetterRequest, LetterSettings
-from .services import organisation_of, purpose_of, settings_of
-
-log = logging.getLogger(__name__)
+from .models import LetterRequest
+from .services import LETTER_IMAGE_SLOTS, organisation_of, purpose_of, settings_of
 
 MARGIN = 22 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -68,23 +66,14 @@ class Letter:
     signature: bytes  # an image file, b"" without
 
 
-IMAGE_NAMES = {"logo": _l("the letterhead's logo"), "signature": _l("the signature")}
-
-
-def _image(settings: LetterSettings, slot: str) -> bytes:
-    """The image in ``slot`` (b"" when none is set); MissingFile when its file is gone: a letter is
-    never drawn without the logo or signature its organisers set."""
-    key = getattr(settings, slot)
-    if not key:
-        return b""
-    storage = upload_storage()
+def _images(letterhead: Letterhead) -> dict[str, bytes]:
+    """The first logo and the first signature (b"" where none is set); MissingFile when one is gone:
+    a letter is never drawn without the logo or signature its organisers set."""
     try:
-        with storage.open(key) as file:
-            return file.read()
-    except FileMissing:
-        log.error("event %s: the letters' %s (upload %s) is missing from %s", settings.event_id, slot, key, storage.root)
+        return letterheads.image_files(letterhead, LETTER_IMAGE_SLOTS)
+    except letterheads.ImageMissing as gone:
         raise MissingFile(
-            _l("The letter cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the letterhead settings.", image=IMAGE_NAMES[slot]),
+            _l("The letter cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the letterhead settings.", image=gone.name),
             _l("Your letter cannot be drawn just now: an image on it is missing on the server. The event's organisers need to upload it again; please try again later."),
         ) from None
 
@@ -97,20 +86,21 @@ def _day(value) -> str:
     return format_date(value, "d MMMM y", locale="en") if value else ""
 
 
-def letter_of(request: LetterRequest, settings: LetterSettings | None = None) -> Letter:
+def letter_of(request: LetterRequest) -> Letter:
     """The letter of an approved request (an app context is needed: uploaded images). MissingFile
     when the letterhead's logo or the signature is missing."""
     registration = request.registration
     event = registration.event
-    settings = settings or settings_of(event)
+    letterhead = letterheads.letterhead_of(event)
+    images = _images(letterhead)
     zone = ZoneInfo(event.timezone)
     start, end = event.starts_at.astimezone(zone).date(), last_local_day(event.starts_at, event.ends_at, event.timezone)
     written = (request.decided_at or utcnow()).astimezone(zone).date()
     native = registration.native_name if registration.native_name and registration.native_name != registration.full_name else ""
     return Letter(
-        organisation=organisation_of(event, settings),
-        address=tuple(line for line in (settings.address or "").splitlines() if line.strip()),
-        logo=_image(settings, "logo"),
+        organisation=organisation_of(event, letterhead),
+        address=tuple(letterhead.address_lines),
+        logo=images["logo_1"],
         place_and_date=", ".join(part for part in (event.city, _day(written)) if part),
         reference=request.reference,
         consulate=request.consulate,
@@ -128,11 +118,11 @@ def letter_of(request: LetterRequest, settings: LetterSettings | None = None) ->
         first_day=_day(start),
         last_day=_day(end),
         place=", ".join(part for part in (event.venue, event.city, _country(event.country)) if part),
-        purpose=purpose_of(event, settings),
+        purpose=purpose_of(event, settings_of(event)),
         contact_email=event.contact_email,
-        signatory_name=settings.signatory_name,
-        signatory_title=settings.signatory_title,
-        signature=_image(settings, "signature"),
+        signatory_name=letterhead.signatory_1_name,
+        signatory_title=letterhead.signatory_1_title,
+        signature=images["signature_1"],
     )
 
 

@@ -1,9 +1,10 @@
-"""Visa invitation letters: a participant's passport details, the organisers' decision, the
-letterhead, and the retention rule that erases passport details after the event.
+"""Visa invitation letters: a participant's passport details, the organisers' decision, what the
+letters say the event is for, and the retention rule that erases passport details after the event.
 
-A letter exists once an organiser approves the request; it is drawn from the request and the
-letterhead each time it is downloaded (``pdf.py``), so it always matches the passport details it was
-approved for: editing them sends the request back for a new decision. Nothing here reads the request.
+A letter exists once an organiser approves the request; it is drawn from the request and the event's
+letterhead (shared with the certificates) each time it is downloaded (``pdf.py``), so it always
+matches the passport details it was approved for: editing them sends the request back for a new
+decision. Nothing here reads the request.
 """
 
 from __future__ import annotations
@@ -11,29 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from huey import crontab
 
-from .. import mail, security, uploads
+from .. import mail, security
 from ..countries import is_country
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
 from ..jobs.queue import periodic
+from ..letterhead import services as letterheads
+from ..letterhead.models import Letterhead
+from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
 from ..registration.states import State
-from ..storage import upload_storage
 from ..timeutil import last_local_day, utc_to_local, utcnow
 from ..urls import external_url
 from .models import LetterRequest, LetterSettings, LetterStatus
 
 REASON_MAX = 1000
 PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
-IMAGE_SLOTS = ("logo", "signature")
 REFERENCE_MAX = 40  # the column's length
 
 
@@ -310,89 +311,42 @@ def erase_expired_passport_details(now: datetime | None = None) -> int:
     return len(letters)
 
 
-# --- the letterhead ---------------------------------------------------------------------------
+# --- the letterhead and the purpose of the visit ----------------------------------------------
 
-
-@dataclass(frozen=True)
-class LetterheadData:
-    organisation: str = ""
-    address: str = ""
-    purpose: str = ""
-    signatory_name: str = ""
-    signatory_title: str = ""
-
-
-@dataclass(frozen=True)
-class ImageUpload:
-    stream: BinaryIO
-    filename: str
+LETTER_IMAGE_SLOTS = ("logo_1", "signature_1")  # the letter carries the first logo and the first signature
+PURPOSE_MAX = 3000
 
 
 def settings_of(event: Event) -> LetterSettings:
-    """The event's letterhead; new, empty settings (not added to the session) when none are saved."""
+    """What the event's letters say it is for; new, empty settings (not added to the session) when none are saved."""
     row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    return row if row is not None else LetterSettings(
-        event_id=event.id, organisation="", address="", logo="", purpose="", signatory_name="", signatory_title="", signature=""
-    )
+    return row if row is not None else LetterSettings(event_id=event.id, purpose="")
 
 
-def organisation_of(event: Event, settings: LetterSettings) -> str:
-    """The organisation that invites: as set, else the event's first partner."""
-    return settings.organisation or (event.partners[0].name if event.partners else "")
+def organisation_of(event: Event, letterhead: Letterhead) -> str:
+    """The organisation that invites: the letterhead's first, else the event's first partner."""
+    return next(iter(letterheads.issuers_of(event, letterhead)), "")
 
 
 def purpose_of(event: Event, settings: LetterSettings) -> str:
     return settings.purpose or event.summary
 
 
-def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()) -> LetterSettings:
-    """Save the letterhead; ``images`` (logo, signature) replace the stored ones, ``remove`` empties
-    them. A file that is not an image raises DomainError by its field and nothing is kept."""
+def save_settings(
+    actor, event: Event, data: LetterheadData, purpose: str, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()
+) -> LetterSettings:
+    """Save the event's letterhead (``letterheads.save``) and the purpose of the visit, together."""
     if not security.can_decide_letters(actor, event):
         raise Forbidden(_l("Only the event's organisers set up its visa letters."))
-    for name, limit in (("organisation", 200), ("signatory_name", 200), ("signatory_title", 200), ("address", 1000), ("purpose", 3000)):
-        if len(getattr(data, name)) > limit:
-            raise DomainError(_l("Keep this under %(count)d characters.", count=limit), field=name)
-    stored: dict[str, uploads.StoredFile] = {}
-    try:
-        for slot, image in (images or {}).items():
-            if slot not in IMAGE_SLOTS or image is None or not image.filename:
-                continue
-            stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
-            )
-    except DomainError:
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
-    row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    if row is None:
-        row = LetterSettings(event_id=event.id)
-        db.session.add(row)
-    row.organisation = data.organisation.strip()
-    row.address = "\n".join(line.strip() for line in data.address.splitlines() if line.strip())
-    row.purpose = data.purpose.strip()
-    row.signatory_name, row.signatory_title = data.signatory_name.strip(), data.signatory_title.strip()
-    replaced = []
-    for slot in IMAGE_SLOTS:
-        if slot in stored or slot in remove:
-            replaced.append(getattr(row, slot) or "")
-            setattr(row, slot, stored[slot].key if slot in stored else "")
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    for key in replaced:
-        if key:
-            uploads.delete_stored(key)
-    return row
+    if len(purpose) > PURPOSE_MAX:
+        raise DomainError(_l("Keep this under %(count)d characters.", count=PURPOSE_MAX), field="purpose")
 
+    def save_purpose() -> None:
+        row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
+        if row is None:
+            row = LetterSettings(event_id=event.id)
+            db.session.add(row)
+        row.purpose = purpose.strip()
 
-def missing_images(settings: LetterSettings) -> list[str]:
-    """The slots (logo, signature) whose image is set but whose file is missing from the upload directory."""
-    storage = upload_storage()
-    return [slot for slot in IMAGE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
+    letterheads.save(event, data, images, remove, also=save_purpose)
+    return settings_of(event)

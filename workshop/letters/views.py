@@ -11,11 +11,13 @@ from flask_login import current_user, login_required
 from .. import security
 from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import db
-from ..formtools import mark_missing_files, show_domain_error
+from ..formtools import show_domain_error
+from ..letterhead import services as letterheads
+from ..letterhead import views as letterhead_views
 from ..lookups import acting_user, event_or_404
 from ..registration.models import Registration
 from . import bp, pdf, services
-from .forms import ActionForm, LetterheadForm, PassportForm, RejectForm
+from .forms import ActionForm, PassportForm, RejectForm, SettingsForm
 from .models import LetterRequest, LetterStatus
 
 STATUS_LABELS = {
@@ -122,14 +124,14 @@ def manage(slug):
     event = decided_event_or_error(slug)
     services.erase_expired_passport_details()
     letters = services.requests_of(acting_user(), event)
-    settings = services.settings_of(event)
+    letterhead = letterheads.letterhead_of(event)
     return render_template(
         "letters/manage.html",
         event=event,
         letters=letters,
-        settings=settings,
-        organisation=services.organisation_of(event, settings),
-        missing_images=services.missing_images(settings),
+        letterhead=letterhead,
+        organisation=services.organisation_of(event, letterhead),
+        missing_images=letterheads.missing_images(letterhead, services.LETTER_IMAGE_SLOTS),
         missing=services.missing_details,
         waiting=sum(1 for letter in letters if letter.status is LetterStatus.REQUESTED),
         action_form=ActionForm(),
@@ -141,20 +143,14 @@ def manage(slug):
 @login_required
 def settings_page(slug):
     event = decided_event_or_error(slug)
-    settings = services.settings_of(event)
-    form = LetterheadForm(obj=settings)
-    if form.validate_on_submit():
-        try:
-            services.save_settings(acting_user(), event, form.data_for_service(), form.images(), form.removed())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The letterhead is saved."), "success")
-            return redirect(url_for("letters.manage", slug=event.slug))
-    mark_missing_files(form, services.missing_images(settings))
-    return render_template("letters/settings.html", event=event, form=form, settings=settings)
+    form = SettingsForm(obj=letterheads.letterhead_of(event), purpose=services.settings_of(event).purpose)
+    return letterhead_views.settings_page(
+        event, form,
+        save=lambda: services.save_settings(acting_user(), event, form.letterhead(), form.purpose.data or "", form.images(), form.removed()),
+        saved=_("The letterhead is saved."),
+        back=url_for("letters.manage", slug=event.slug),
+        template="letters/settings.html",
+    )
 
 
 def posted_or_400(form) -> bool:
