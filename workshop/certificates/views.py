@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from .. import security
 from ..errors import DomainError, MissingFile
 from ..extensions import limiter
+from ..formtools import posted_or_400
 from ..letterhead import services as letterheads
 from ..letterhead import views as letterhead_views
 from ..lookups import acting_user, managed_event_or_error
@@ -27,19 +28,6 @@ def file_response(data: bytes, mimetype: str, filename: str, inline: bool = True
     response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"  # names and codes
     return response
-
-
-def posted_or_400(form) -> bool:
-    """True when the form is valid; 400 without a valid CSRF token; False (with the errors
-    flashed) for anything else."""
-    if form.validate_on_submit():
-        return True
-    if "csrf_token" in form.errors:
-        abort(400)
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "danger")
-    return False
 
 
 @bp.app_template_global("valid_certificate")

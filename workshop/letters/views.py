@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from .. import security
 from ..errors import DomainError, Forbidden, MissingFile
 from ..extensions import db
-from ..formtools import show_domain_error
+from ..formtools import posted_or_400, show_domain_error
 from ..letterhead import services as letterheads
 from ..letterhead import views as letterhead_views
 from ..lookups import acting_user, event_or_404
@@ -151,18 +151,6 @@ def settings_page(slug):
         back=url_for("letters.manage", slug=event.slug),
         template="letters/settings.html",
     )
-
-
-def posted_or_400(form) -> bool:
-    """True when the form is valid; 400 without a valid CSRF token; False (errors flashed) otherwise."""
-    if form.validate_on_submit():
-        return True
-    if "csrf_token" in form.errors:
-        abort(400)
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "danger")
-    return False
 
 
 @bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/approve", endpoint="approve")
