@@ -1,7 +1,7 @@
 """Calendars: the .ics of an event's agenda and of one session, and the personal feed at a secret,
 revocable address. Every file is read with two independent parsers: icalendar and vobject."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -16,7 +16,7 @@ from workshop.registration.states import State
 
 from .conftest import login, make_registration, submit
 
-UTC = timezone.utc
+UTC = UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENING = datetime(2030, 3, 12, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
@@ -25,8 +25,12 @@ OPENING = datetime(2030, 3, 12, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 def shanghai_event(make_event):
     def make(**fields):
         values = dict(
-            title="Labour migration workshop", timezone="Asia/Shanghai", venue="ILO Office for China and Mongolia", city="Beijing",
-            starts_at=OPENING, ends_at=OPENING + timedelta(days=2),
+            title="Labour migration workshop",
+            timezone="Asia/Shanghai",
+            venue="ILO Office for China and Mongolia",
+            city="Beijing",
+            starts_at=OPENING,
+            ends_at=OPENING + timedelta(days=2),
         )
         return make_event(**(values | fields))
 
@@ -56,12 +60,19 @@ def fetch(client, url: str):
 # --- the whole agenda and one session ----------------------------------------------------------------
 
 
-def test_the_agenda_of_a_shanghai_event_reads_the_same_in_two_calendar_parsers(client, shanghai_event, make_session, make_speaker):
+def test_the_agenda_of_a_shanghai_event_reads_the_same_in_two_calendar_parsers(
+    client, shanghai_event, make_session, make_speaker
+):
     event = shanghai_event()
     opening = make_session(event, title="Opening plenary", start=OPENING, minutes=90, room="Main hall")
     visit = make_session(
-        event, title="Visit to a job centre", kind=SessionKind.SITE_VISIT, start=OPENING + timedelta(hours=5),
-        address="88 Chaoyang Road", city="Beijing", directions="The bus leaves the hotel at 13:30.",
+        event,
+        title="Visit to a job centre",
+        kind=SessionKind.SITE_VISIT,
+        start=OPENING + timedelta(hours=5),
+        address="88 Chaoyang Road",
+        city="Beijing",
+        directions="The bus leaves the hotel at 13:30.",
     )
     make_speaker(event, "Wang Fang", "王芳", sessions=[opening], role=SpeakerRole.CHAIR, affiliation="MOHRSS")
     make_speaker(event, "Anna Schmidt", "", sessions=[opening])
@@ -108,7 +119,9 @@ def test_the_agenda_of_a_shanghai_event_reads_the_same_in_two_calendar_parsers(c
 
 def test_one_session_comes_as_its_own_calendar_file(client, shanghai_event, make_session, make_speaker):
     event = shanghai_event()
-    wanted = make_session(event, title="Panel on social protection", kind=SessionKind.PANEL, start=OPENING + timedelta(hours=2))
+    wanted = make_session(
+        event, title="Panel on social protection", kind=SessionKind.PANEL, start=OPENING + timedelta(hours=2)
+    )
     make_session(event, title="Another session")
     make_speaker(event, "Wang Fang", "王芳", sessions=[wanted], role=SpeakerRole.MODERATOR)
 
@@ -137,7 +150,9 @@ def test_a_cancelled_session_says_so_to_calendar_applications(client, shanghai_e
         assert [c.status.value for c in vcomponents] == ["CANCELLED"]
 
 
-def test_the_uid_stays_and_the_sequence_grows_when_an_organiser_changes_a_session(app, client, shanghai_event, make_session, make_user):
+def test_the_uid_stays_and_the_sequence_grows_when_an_organiser_changes_a_session(
+    app, client, shanghai_event, make_session, make_user
+):
     organiser = make_user(can_create_events=True)
     event = shanghai_event(organiser=organiser)
     session = make_session(event, title="Opening plenary", start=OPENING, room="Main hall")
@@ -151,8 +166,15 @@ def test_the_uid_stays_and_the_sequence_grows_when_an_organiser_changes_a_sessio
     login(as_organiser, organiser)
     edit_url = f"/manage/events/{event.slug}/agenda/{session.id}"
     response = submit(
-        as_organiser, edit_url,
-        {"title": "Opening plenary", "kind": "plenary", "starts_at": "2030-03-12T09:30", "ends_at": "2030-03-12T11:00", "room": "Room 2"},
+        as_organiser,
+        edit_url,
+        {
+            "title": "Opening plenary",
+            "kind": "plenary",
+            "starts_at": "2030-03-12T09:30",
+            "ends_at": "2030-03-12T11:00",
+            "room": "Room 2",
+        },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -167,7 +189,9 @@ def test_the_uid_stays_and_the_sequence_grows_when_an_organiser_changes_a_sessio
     assert str(new["LOCATION"]).startswith("Room 2")
 
 
-def test_a_drafts_calendar_and_a_session_of_another_event_are_not_found(app, client, shanghai_event, make_session, make_user):
+def test_a_drafts_calendar_and_a_session_of_another_event_are_not_found(
+    app, client, shanghai_event, make_session, make_user
+):
     organiser = make_user(can_create_events=True)
     draft = shanghai_event(status=EventStatus.DRAFT, organiser=organiser)
     session = make_session(draft)
@@ -217,7 +241,12 @@ def test_the_feed_has_the_sessions_of_the_events_a_person_is_confirmed_for_or_sp
     person = make_user(full_name="Li Wei")
     confirmed = shanghai_event(title="Confirmed workshop")
     waitlisted = make_event(title="Full workshop")
-    speaking = make_event(title="Course I teach", timezone="Europe/London", starts_at=datetime(2030, 6, 1, 8, tzinfo=UTC), ends_at=datetime(2030, 6, 2, 8, tzinfo=UTC))
+    speaking = make_event(
+        title="Course I teach",
+        timezone="Europe/London",
+        starts_at=datetime(2030, 6, 1, 8, tzinfo=UTC),
+        ends_at=datetime(2030, 6, 2, 8, tzinfo=UTC),
+    )
     draft = make_event(title="Draft workshop", status=EventStatus.DRAFT)
     cancelled_registration = make_event(title="Cancelled registration")
     make_registration(confirmed, person)
@@ -225,7 +254,9 @@ def test_the_feed_has_the_sessions_of_the_events_a_person_is_confirmed_for_or_sp
     make_registration(draft, person)
     make_registration(cancelled_registration, person, state=State.CANCELLED)
     opening = make_session(confirmed, title="Opening plenary", start=OPENING, room="Main hall")
-    cancelled = make_session(confirmed, title="Dinner", kind=SessionKind.MEAL, start=OPENING + timedelta(hours=10), cancelled=True)
+    cancelled = make_session(
+        confirmed, title="Dinner", kind=SessionKind.MEAL, start=OPENING + timedelta(hours=10), cancelled=True
+    )
     make_speaker(confirmed, "Wang Fang", "王芳", sessions=[opening], role=SpeakerRole.CHAIR)
     make_session(waitlisted, title="Not for the waiting list")
     make_session(draft, title="Not yet published")
@@ -259,7 +290,9 @@ def test_the_feed_has_the_sessions_of_the_events_a_person_is_confirmed_for_or_sp
     assert london.params["X-VOBJ-ORIGINAL-TZID"] == ["Europe/London"] and london.value.hour == 9  # British Summer Time
 
 
-def test_the_feed_answers_not_modified_to_a_calendar_that_has_the_latest_copy(app, client, shanghai_event, make_session, make_user):
+def test_the_feed_answers_not_modified_to_a_calendar_that_has_the_latest_copy(
+    app, client, shanghai_event, make_session, make_user
+):
     person = make_user()
     event = shanghai_event()
     make_registration(event, person)
@@ -376,7 +409,9 @@ class StatementCounter:
 
 def agenda_with(make_event, make_session, make_speaker, sessions: int):
     event = make_event(timezone="Asia/Shanghai")
-    made = [make_session(event, title=f"Session {i}", start=event.starts_at + timedelta(hours=i)) for i in range(sessions)]
+    made = [
+        make_session(event, title=f"Session {i}", start=event.starts_at + timedelta(hours=i)) for i in range(sessions)
+    ]
     for i in range(0, sessions, 2):
         make_speaker(event, f"Speaker {i}", f"王芳{i}", sessions=made[i : i + 2], role=SpeakerRole.CHAIR)
     return event
@@ -390,7 +425,9 @@ def statements_for(client, url: str) -> int:
     return counter.count
 
 
-def test_the_calendar_of_an_event_takes_as_many_queries_for_50_sessions_as_for_5(client, make_event, make_session, make_speaker, make_user):
+def test_the_calendar_of_an_event_takes_as_many_queries_for_50_sessions_as_for_5(
+    client, make_event, make_session, make_speaker, make_user
+):
     small = f"/events/{agenda_with(make_event, make_session, make_speaker, 5).slug}/agenda.ics"
     large = f"/events/{agenda_with(make_event, make_session, make_speaker, 50).slug}/agenda.ics"
 
@@ -398,7 +435,9 @@ def test_the_calendar_of_an_event_takes_as_many_queries_for_50_sessions_as_for_5
     assert len(list(icalendar.Calendar.from_ical(fetch(client, large).get_data()).walk("VEVENT"))) == 50
 
 
-def test_the_feed_takes_as_many_queries_for_50_sessions_as_for_5(app, client, make_event, make_session, make_speaker, make_user):
+def test_the_feed_takes_as_many_queries_for_50_sessions_as_for_5(
+    app, client, make_event, make_session, make_speaker, make_user
+):
     person = make_user()
     login(client, person)
     create_feed(client)

@@ -18,6 +18,7 @@ from workshop.certificates import services
 from workshop.certificates.models import Certificate, CertificateSettings
 from workshop.errors import DomainError
 from workshop.extensions import db
+from workshop.letterhead.models import Letterhead
 from workshop.registration.states import State
 
 from .conftest import login, make_registration, submit, text_part
@@ -36,8 +37,14 @@ def as_user(app, user):
 def workshop(make_event, make_session, make_user):
     """A workshop in Beijing with two sessions and a rule of 50 %: Li Wei attended both (eligible),
     Bob Smith none (not eligible)."""
-    event = make_event(title="Social Dialogue Workshop", timezone="Asia/Shanghai", venue="Friendship Hotel", city="Beijing", country="CN",
-                       partners=["International Labour Organization", "Tsinghua University"])
+    event = make_event(
+        title="Social Dialogue Workshop",
+        timezone="Asia/Shanghai",
+        venue="Friendship Hotel",
+        city="Beijing",
+        country="CN",
+        partners=["International Labour Organization", "Tsinghua University"],
+    )
     first = make_session(event, "Opening", minutes=60)
     second = make_session(event, "Panel", start=event.starts_at + timedelta(hours=2), minutes=90)
     db.session.add(CertificateRule(event_id=event.id, min_percent=50))
@@ -45,20 +52,27 @@ def workshop(make_event, make_session, make_user):
     li = make_registration(event, make_user(full_name="Li Wei", native_name="李伟", email="li@example.org"))
     bob = make_registration(event, make_user(full_name="Bob Smith", email="bob@example.org"))
     for session in (first, second):
-        assert recording.mark_present(event, li, session, Method.ROSTER, event.organisers[0]).outcome is recording.Outcome.CHECKED_IN
+        assert (
+            recording.mark_present(event, li, session, Method.ROSTER, event.organisers[0]).outcome
+            is recording.Outcome.CHECKED_IN
+        )
     return event, li, bob
 
 
 def certificates_of(registration) -> list[Certificate]:
     db.session.expire_all()
-    return db.session.scalars(db.select(Certificate).where(Certificate.registration_id == registration.id).order_by(Certificate.id)).all()
+    return db.session.scalars(
+        db.select(Certificate).where(Certificate.registration_id == registration.id).order_by(Certificate.id)
+    ).all()
 
 
 def issue_to_all_eligible(event) -> list[Certificate]:
     """What "Issue to all eligible" does; the job runs at once in tests."""
     job = services.start_issuing_to_all_eligible(event.organisers[0], event).job
     db.session.expire_all()
-    return db.session.scalars(db.select(Certificate).where(Certificate.issued_at >= job.created_at).order_by(Certificate.id)).all()
+    return db.session.scalars(
+        db.select(Certificate).where(Certificate.issued_at >= job.created_at).order_by(Certificate.id)
+    ).all()
 
 
 def page(client, event) -> str:
@@ -67,7 +81,13 @@ def page(client, event) -> str:
 
 def post(client, event, path: str, data=None):
     """A button on the organisers' page, with that page's CSRF token."""
-    return submit(client, MANAGE.format(slug=event.slug) + path, data or {}, form_url=MANAGE.format(slug=event.slug), follow_redirects=True)
+    return submit(
+        client,
+        MANAGE.format(slug=event.slug) + path,
+        data or {},
+        form_url=MANAGE.format(slug=event.slug),
+        follow_redirects=True,
+    )
 
 
 # --- issuing ----------------------------------------------------------------------------------
@@ -79,7 +99,11 @@ def test_issue_to_all_eligible_gives_only_the_eligible_a_certificate_and_tells_t
 
     shown = page(organiser, event)
     assert "Issue to all eligible (1)" in shown
-    assert "1 of 2 sessions" not in shown and "2 of 2 sessions (100 %)" in shown and "0 of 2 sessions (0 %); 50 % needed" in shown
+    assert (
+        "1 of 2 sessions" not in shown
+        and "2 of 2 sessions (100 %)" in shown
+        and "0 of 2 sessions (0 %); 50 % needed" in shown
+    )
 
     response = post(organiser, event, "/issue-all")
 
@@ -87,7 +111,12 @@ def test_issue_to_all_eligible_gives_only_the_eligible_a_certificate_and_tells_t
     [certificate] = certificates_of(li)
     assert certificates_of(bob) == []
     assert re.fullmatch(r"[0-9A-F]{20}", certificate.code)  # 80 random bits
-    assert (certificate.holder_name, certificate.holder_native_name, certificate.sessions_attended, certificate.sessions_counted) == ("Li Wei", "李伟", 2, 2)
+    assert (
+        certificate.holder_name,
+        certificate.holder_native_name,
+        certificate.sessions_attended,
+        certificate.sessions_counted,
+    ) == ("Li Wei", "李伟", 2, 2)
     assert certificate.override_reason == "" and certificate.issued_by_id == event.organisers[0].id
     message = mailbox.last_to("li@example.org")
     assert message["Subject"] == "Your certificate of attendance for Social Dialogue Workshop"
@@ -118,10 +147,18 @@ def test_a_non_eligible_participant_gets_a_certificate_only_with_a_written_reaso
     organiser = as_user(app, event.organisers[0])
 
     without = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "  "}).get_data(as_text=True)
-    assert "Bob Smith is not eligible (0 of 2 sessions (0 %); 50 % needed). To issue a certificate all the same, write the reason." in without
+    assert (
+        "Bob Smith is not eligible (0 of 2 sessions (0 %); 50 % needed). To issue a certificate all the same, write "
+        "the reason." in without
+    )
     assert certificates_of(bob) == []
 
-    post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "Attended the site visit instead, agreed with ILO"})
+    post(
+        organiser,
+        event,
+        f"/registrations/{bob.id}/issue",
+        {"reason": "Attended the site visit instead, agreed with ILO"},
+    )
 
     [certificate] = certificates_of(bob)
     assert certificate.valid and certificate.override_reason == "Attended the site visit instead, agreed with ILO"
@@ -130,12 +167,17 @@ def test_a_non_eligible_participant_gets_a_certificate_only_with_a_written_reaso
 
 def test_issuing_to_a_cancelled_registration_is_refused_and_changes_nothing(app, workshop, make_user, mailbox):
     event, _li, _bob = workshop
-    cancelled = make_registration(event, make_user(full_name="Carla Cancelled", email="carla@example.org"), State.CANCELLED)
+    cancelled = make_registration(
+        event, make_user(full_name="Carla Cancelled", email="carla@example.org"), State.CANCELLED
+    )
     organiser = as_user(app, event.organisers[0])
 
     response = post(organiser, event, f"/registrations/{cancelled.id}/issue", {"reason": "she asked"})
 
-    assert "Carla Cancelled&#39;s registration is not confirmed (Cancelled): no certificate can be issued." in response.get_data(as_text=True)
+    assert (
+        "Carla Cancelled&#39;s registration is not confirmed (Cancelled): no certificate can be issued."
+        in response.get_data(as_text=True)
+    )
     assert certificates_of(cancelled) == []
     assert mailbox.to("carla@example.org") == []
     with pytest.raises(DomainError):
@@ -162,7 +204,11 @@ def test_revoking_needs_a_reason_and_a_revoked_certificate_can_be_issued_again(a
 
     post(organiser, event, f"/{first.id}/revoke", {"reason": "Name misspelt"})
     [revoked] = certificates_of(li)
-    assert not revoked.valid and revoked.revoke_reason == "Name misspelt" and revoked.revoked_by_id == event.organisers[0].id
+    assert (
+        not revoked.valid
+        and revoked.revoke_reason == "Name misspelt"
+        and revoked.revoked_by_id == event.organisers[0].id
+    )
     assert "Name misspelt" in page(organiser, event)
 
     post(organiser, event, f"/registrations/{li.id}/issue")
@@ -225,7 +271,9 @@ def test_organisers_download_every_valid_certificate_as_one_pdf_and_as_a_zip(app
     event, li, bob = workshop
     services.issue(event.organisers[0], event, li.id)
     services.issue(event.organisers[0], event, bob.id, "exception agreed")
-    revoked = services.issue(event.organisers[0], event, make_registration(event, make_user(full_name="Revoked Person")).id, "a test")
+    revoked = services.issue(
+        event.organisers[0], event, make_registration(event, make_user(full_name="Revoked Person")).id, "a test"
+    )
     services.revoke(event.organisers[0], event, revoked.id, "issued by mistake")
     organiser = as_user(app, event.organisers[0])
 
@@ -263,7 +311,9 @@ def test_a_typed_code_with_dashes_and_small_letters_leads_to_the_certificate(app
 
     response = client.get("/certificates/verify", query_string={"code": certificate.code_for_reading.lower()})
 
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/certificates/verify/{certificate.code}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/certificates/verify/{certificate.code}"
+    )
 
 
 def test_a_revoked_certificate_is_shown_as_revoked_with_its_date(app, workshop, client):
@@ -309,7 +359,11 @@ def png(width=120, height=40, colour=(20, 60, 120)) -> io.BytesIO:
     return buffer
 
 
-SETTINGS = {"issuers": "ILO Country Office for China\nMinistry of Human Resources", "signatory_1_name": "Chang-Hee Lee", "signatory_1_title": "Director"}
+SETTINGS = {
+    "issuers": "ILO Country Office for China\nMinistry of Human Resources",
+    "signatory_1_name": "Chang-Hee Lee",
+    "signatory_1_title": "Director",
+}
 
 
 def test_settings_with_logos_and_a_signature_appear_on_the_certificate(app, workshop):
@@ -317,19 +371,33 @@ def test_settings_with_logos_and_a_signature_appear_on_the_certificate(app, work
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
 
-    response = submit(organiser, url, {**SETTINGS, "bilingual": "y", "logo_1": (png(), "ilo.png"), "signature_1": (png(200, 60, (0, 0, 0)), "sig.png")},
-                      content_type="multipart/form-data")
+    response = submit(
+        organiser,
+        url,
+        {
+            **SETTINGS,
+            "bilingual": "y",
+            "logo_1": (png(), "ilo.png"),
+            "signature_1": (png(200, 60, (0, 0, 0)), "sig.png"),
+        },
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 302
     db.session.expire_all()
-    settings = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
-    assert settings.issuer_list == ["ILO Country Office for China", "Ministry of Human Resources"] and settings.bilingual
-    assert settings.logo_1 and settings.signature_1
+    letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    assert letterhead.issuer_list == ["ILO Country Office for China", "Ministry of Human Resources"]
+    assert letterhead.logo_1 and letterhead.signature_1
+    assert db.session.scalar(db.select(CertificateSettings.bilingual).where(CertificateSettings.event_id == event.id))
     certificate = services.issue(event.organisers[0], event, li.id)
     assert certificate.bilingual
     document = PdfReader(io.BytesIO(organiser.get(f"/certificates/{certificate.id}.pdf").data))
     text = document.pages[0].extract_text()
-    assert "ILO Country Office for China · Ministry of Human Resources" in text and "Chang-Hee Lee" in text and "出席证书" in text
+    assert (
+        "ILO Country Office for China · Ministry of Human Resources" in text
+        and "Chang-Hee Lee" in text
+        and "出席证书" in text
+    )
     assert count_images(document) == 2  # the logo and the signature
 
 
@@ -339,7 +407,9 @@ def count_images(document) -> int:
     for xobject in page["/Resources"]["/XObject"].values():
         xobject = xobject.get_object()
         if xobject["/Subtype"] == "/Form":
-            images += sum(1 for inner in xobject["/Resources"]["/XObject"].values() if inner.get_object()["/Subtype"] == "/Image")
+            images += sum(
+                1 for inner in xobject["/Resources"]["/XObject"].values() if inner.get_object()["/Subtype"] == "/Image"
+            )
     return images
 
 
@@ -351,26 +421,40 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
     folder = Path(app.config["UPLOAD_DIR"])
     uploads_before = sorted(p.name for p in folder.glob("*"))
 
-    response = submit(organiser, url, {**SETTINGS, "logo_1": (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")}, content_type="multipart/form-data")
+    response = submit(
+        organiser,
+        url,
+        {**SETTINGS, "logo_1": (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")},
+        content_type="multipart/form-data",
+    )
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "This type of file is not accepted here. Accepted: JPEG, JPG, PNG, WEBP." in html
+    assert (
+        response.status_code == 200
+        and "This type of file is not accepted here. Accepted: JPEG, JPG, PNG, WEBP." in html
+    )
     assert 'value="Chang-Hee Lee"' in html  # what was typed comes back
     assert db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert sorted(p.name for p in folder.glob("*")) == uploads_before  # the good logo is not kept either
 
 
 # --- an image gone from the upload directory ----------------------------------------------------
 
 
-def with_images(app, event, *slots) -> CertificateSettings:
+def with_images(app, event, *slots) -> Letterhead:
     """SETTINGS and an image in each of ``slots``, saved through the settings page."""
     organiser = as_user(app, event.organisers[0])
     files = {slot: (png(), f"{slot}.png") for slot in slots}
-    response = submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**SETTINGS, **files}, content_type="multipart/form-data")
+    response = submit(
+        organiser,
+        MANAGE.format(slug=event.slug) + "/settings",
+        {**SETTINGS, **files},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     db.session.expire_all()
-    return db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+    return db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
 
 
 def remove_file(app, key: str) -> None:
@@ -378,15 +462,24 @@ def remove_file(app, key: str) -> None:
 
 
 @pytest.mark.parametrize("slot, named", [("logo_2", "the second logo"), ("signature_1", "the first signature")])
-def test_an_organiser_downloading_certificates_whose_image_is_gone_is_told_which_and_what_to_do(app, workshop, slot, named):
+def test_an_organiser_downloading_certificates_whose_image_is_gone_is_told_which_and_what_to_do(
+    app, workshop, slot, named
+):
     event, li, _bob = workshop
     settings = with_images(app, event, "logo_1", "logo_2", "signature_1")
     certificate = services.issue(event.organisers[0], event, li.id)
     remove_file(app, getattr(settings, slot))
     organiser = as_user(app, event.organisers[0])
-    message = f"The certificates cannot be drawn: the file of {named} is missing on the server. Upload it again in the certificate settings."
+    message = (
+        f"The certificates cannot be drawn: the file of {named} is missing on the server. Upload it again "
+        "in the certificate settings."
+    )
 
-    for url in (MANAGE.format(slug=event.slug) + ".pdf", MANAGE.format(slug=event.slug) + ".zip", f"/certificates/{certificate.id}.pdf"):
+    for url in (
+        MANAGE.format(slug=event.slug) + ".pdf",
+        MANAGE.format(slug=event.slug) + ".zip",
+        f"/certificates/{certificate.id}.pdf",
+    ):
         response = organiser.get(url)
         assert response.status_code == 302 and response.headers["Location"] == MANAGE.format(slug=event.slug), url
         shown = page(organiser, event)
@@ -423,4 +516,6 @@ def test_a_participant_whose_certificate_logo_is_gone_gets_an_error_page_not_a_c
     html = response.get_data(as_text=True)
     assert "A file is missing" in html
     assert "Your certificate cannot be drawn just now: an image on it is missing on the server." in html
-    assert as_user(app, bob.user).get(f"/certificates/{certificate.id}.pdf").status_code == 404  # nothing told to others
+    assert (
+        as_user(app, bob.user).get(f"/certificates/{certificate.id}.pdf").status_code == 404
+    )  # nothing told to others

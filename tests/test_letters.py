@@ -4,7 +4,7 @@ and the passport details are erased some days after the event."""
 
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from workshop.extensions import db
+from workshop.letterhead.models import Letterhead
 from workshop.letters import services
 from workshop.letters.models import LetterRequest, LetterSettings, LetterStatus
 from workshop.registration.states import State
@@ -48,8 +49,14 @@ def as_user(app, user):
 @pytest.fixture
 def workshop(make_event, make_user):
     """A workshop in Nottingham; Li Wei (confirmed) asked for a visa letter."""
-    event = make_event(title="Workshop on Chinese Migration to Europe", venue="Jubilee Campus", city="Nottingham", country="GB",
-                       partners=["China Policy Institute", "ILO"], contact_email="workshop@example.org")
+    event = make_event(
+        title="Workshop on Chinese Migration to Europe",
+        venue="Jubilee Campus",
+        city="Nottingham",
+        country="GB",
+        partners=["China Policy Institute", "ILO"],
+        contact_email="workshop@example.org",
+    )
     li = with_visa(make_registration(event, make_user(full_name="Li Wei", native_name="李伟", email="li@example.org")))
     return event, li
 
@@ -98,7 +105,9 @@ def test_a_participant_enters_passport_details_from_my_registrations(app, worksh
     assert link == request_url(li)
     response = submit(client, link, passport(), follow_redirects=True)
 
-    assert "Your passport details are saved; the organisers will prepare your letter." in response.get_data(as_text=True)
+    assert "Your passport details are saved; the organisers will prepare your letter." in response.get_data(
+        as_text=True
+    )
     letter = letter_of(li)
     assert letter.status is LetterStatus.REQUESTED and letter.reference == ""
     assert (letter.passport_name, letter.passport_number, letter.nationality) == ("LI WEI", "E12345678", "CN")
@@ -109,9 +118,21 @@ def test_a_participant_enters_passport_details_from_my_registrations(app, worksh
 @pytest.mark.parametrize(
     "changes, field, message",
     [
-        ({"passport_expires_on": (TODAY - timedelta(days=800)).isoformat()}, "passport_expires_on", "The expiry date must come after the issue date."),
-        ({"passport_expires_on": (TODAY + timedelta(days=31)).isoformat()}, "passport_expires_on", "Your passport expires before the event ends"),
-        ({"date_of_birth": (TODAY + timedelta(days=1)).isoformat()}, "date_of_birth", "The date of birth must be in the past."),
+        (
+            {"passport_expires_on": (TODAY - timedelta(days=800)).isoformat()},
+            "passport_expires_on",
+            "The expiry date must come after the issue date.",
+        ),
+        (
+            {"passport_expires_on": (TODAY + timedelta(days=31)).isoformat()},
+            "passport_expires_on",
+            "Your passport expires before the event ends",
+        ),
+        (
+            {"date_of_birth": (TODAY + timedelta(days=1)).isoformat()},
+            "date_of_birth",
+            "The date of birth must be in the past.",
+        ),
         ({"passport_number": "E1234/5678"}, "passport_number", "A passport number has 5 to 20 letters and digits only"),
         ({"consulate": "  "}, "consulate", "Write the embassy or consulate where you apply for the visa."),
         ({"date_of_birth": "31/02/1980"}, "date_of_birth", "Give a date, e.g. 2031-05-20."),
@@ -136,7 +157,11 @@ def test_only_a_confirmed_participant_who_asked_for_a_letter_can_request_one(app
     client = as_user(app, registration.user)
 
     page = client.get(request_url(registration))
-    assert page.status_code == 403 and "only for confirmed participants who said, when registering, that they need one" in page.get_data(as_text=True)
+    assert (
+        page.status_code == 403
+        and "only for confirmed participants who said, when registering, that they need one"
+        in page.get_data(as_text=True)
+    )
     assert 'data-testid="visa-letter' not in client.get(MINE).get_data(as_text=True)
     response = submit(client, request_url(registration), passport(), form_url=MINE)
 
@@ -170,7 +195,12 @@ def test_a_participant_never_sees_another_participants_request_or_letter(app, wo
     stranger = as_user(app, make_event().organisers[0])
     assert stranger.get(f"/visa-letters/{letter.id}.pdf").status_code == 404
     assert stranger.get(MANAGE.format(slug=event.slug)).status_code == 403
-    assert submit(stranger, MANAGE.format(slug=event.slug) + f"/{letter.id}/reject", {"reason": "no"}, form_url=MINE).status_code == 403
+    assert (
+        submit(
+            stranger, MANAGE.format(slug=event.slug) + f"/{letter.id}/reject", {"reason": "no"}, form_url=MINE
+        ).status_code
+        == 403
+    )
     assert letter_of(li).status is LetterStatus.APPROVED
 
 
@@ -183,13 +213,23 @@ def test_an_organiser_approves_and_the_participant_downloads_the_letter(app, wor
     organiser = as_user(app, event.organisers[0])
 
     listing = organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
-    assert "Waiting for a decision: 1." in listing and "LI WEI · E12345678" in listing and "British Embassy Beijing" in listing
+    assert (
+        "Waiting for a decision: 1." in listing
+        and "LI WEI · E12345678" in listing
+        and "British Embassy Beijing" in listing
+    )
     response = organiser_post(organiser, event, f"/{letter_of(li).id}/approve")
 
     reference = f"{event.slug.upper()}-V-0001"
-    assert f"The letter of Li Wei is approved ({reference}); they are told by e-mail." in response.get_data(as_text=True)
+    assert f"The letter of Li Wei is approved ({reference}); they are told by e-mail." in response.get_data(
+        as_text=True
+    )
     letter = letter_of(li)
-    assert letter.status is LetterStatus.APPROVED and letter.reference == reference and letter.decided_by_id == event.organisers[0].id
+    assert (
+        letter.status is LetterStatus.APPROVED
+        and letter.reference == reference
+        and letter.decided_by_id == event.organisers[0].id
+    )
     message = mailbox.last_to("li@example.org")
     assert message["Subject"] == "Your visa invitation letter for Workshop on Chinese Migration to Europe"
     assert f"/visa-letters/{letter.id}.pdf" in text_part(message) and reference in text_part(message)
@@ -200,14 +240,28 @@ def test_an_organiser_approves_and_the_participant_downloads_the_letter(app, wor
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert download.headers["Cache-Control"] == "private, no-store"
     text = pdf_text(download.data)
-    for expected in ("E12345678", "Workshop on Chinese Migration to Europe", "李伟", "LI WEI", reference, "British Embassy Beijing, Visa Section",
-                     "China", "1 May 1980", "Deputy Director", "Nottingham", "United Kingdom", "China Policy Institute"):
+    for expected in (
+        "E12345678",
+        "Workshop on Chinese Migration to Europe",
+        "李伟",
+        "LI WEI",
+        reference,
+        "British Embassy Beijing, Visa Section",
+        "China",
+        "1 May 1980",
+        "Deputy Director",
+        "Nottingham",
+        "United Kingdom",
+        "China Policy Institute",
+    ):
         assert expected in text, expected
     assert organiser.get(f"/visa-letters/{letter.id}.pdf").status_code == 200  # organisers download any letter
 
     second = with_visa(make_registration(event, make_user(email="wang@example.org", full_name="Wang Fang")))
     enter(app, second, passport_name="WANG FANG", passport_number="EA7654321")
-    assert services.approve(event.organisers[0], event, letter_of(second).id).reference == f"{event.slug.upper()}-V-0002"
+    assert (
+        services.approve(event.organisers[0], event, letter_of(second).id).reference == f"{event.slug.upper()}-V-0002"
+    )
 
 
 def test_changing_passport_details_after_approval_sends_the_request_back(app, workshop):
@@ -218,10 +272,16 @@ def test_changing_passport_details_after_approval_sends_the_request_back(app, wo
     submit(client, request_url(li), passport(passport_number="EB9999999"), follow_redirects=True)
 
     changed = letter_of(li)
-    assert changed.status is LetterStatus.REQUESTED and changed.passport_number == "EB9999999" and changed.decided_at is None
+    assert (
+        changed.status is LetterStatus.REQUESTED
+        and changed.passport_number == "EB9999999"
+        and changed.decided_at is None
+    )
     assert client.get(f"/visa-letters/{letter.id}.pdf").status_code == 404
     assert 'data-testid="visa-letter-link"' not in client.get(MINE).get_data(as_text=True)
-    assert services.approve(event.organisers[0], event, changed.id).reference == letter.reference  # the same reference again
+    assert (
+        services.approve(event.organisers[0], event, changed.id).reference == letter.reference
+    )  # the same reference again
 
 
 def test_a_refusal_needs_a_reason_and_the_participant_reads_it(app, workshop, mailbox):
@@ -234,10 +294,15 @@ def test_a_refusal_needs_a_reason_and_the_participant_reads_it(app, workshop, ma
     assert "Write why the letter is refused: the participant reads it." in without
     assert letter_of(li).status is LetterStatus.REQUESTED and mailbox.to("li@example.org") == []
 
-    organiser_post(organiser, event, f"/{letter_id}/reject", {"reason": "The nomination did not come from your ministry."})
+    organiser_post(
+        organiser, event, f"/{letter_id}/reject", {"reason": "The nomination did not come from your ministry."}
+    )
 
     letter = letter_of(li)
-    assert letter.status is LetterStatus.REJECTED and letter.decision_note == "The nomination did not come from your ministry."
+    assert (
+        letter.status is LetterStatus.REJECTED
+        and letter.decision_note == "The nomination did not come from your ministry."
+    )
     assert "The nomination did not come from your ministry." in text_part(mailbox.last_to("li@example.org"))
     page = as_user(app, li.user).get(request_url(li)).get_data(as_text=True)
     assert "The organisers refused the letter: The nomination did not come from your ministry." in page
@@ -246,8 +311,14 @@ def test_a_refusal_needs_a_reason_and_the_participant_reads_it(app, workshop, ma
 
 def test_approving_an_incomplete_request_is_refused(app, workshop, mailbox):
     event, li = workshop
-    letter = LetterRequest(registration_id=li.id, status=LetterStatus.REQUESTED, passport_name="LI WEI", passport_number="E12345678",
-                           nationality="CN", date_of_birth=date(1980, 5, 1))
+    letter = LetterRequest(
+        registration_id=li.id,
+        status=LetterStatus.REQUESTED,
+        passport_name="LI WEI",
+        passport_number="E12345678",
+        nationality="CN",
+        date_of_birth=date(1980, 5, 1),
+    )
     db.session.add(letter)
     db.session.commit()
     organiser = as_user(app, event.organisers[0])
@@ -281,11 +352,11 @@ def png(width=120, height=40, colour=(20, 60, 120)) -> io.BytesIO:
 
 
 LETTERHEAD = {
-    "organisation": "International Labour Organization",
+    "issuers": "International Labour Organization",
     "address": "4 route des Morillons\n1211 Geneva 22, Switzerland",
     "purpose": "To present the findings of the national survey on labour migration.",
-    "signatory_name": "Chang-Hee Lee",
-    "signatory_title": "Director, ILO Country Office for China",
+    "signatory_1_name": "Chang-Hee Lee",
+    "signatory_1_title": "Director, ILO Country Office for China",
 }
 
 
@@ -294,13 +365,21 @@ def test_the_letterhead_logo_and_signature_appear_on_the_letter(app, workshop):
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
 
-    response = submit(organiser, url, {**LETTERHEAD, "logo": (png(), "ilo.png"), "signature": (png(200, 60, (0, 0, 0)), "sig.png")},
-                      content_type="multipart/form-data")
+    response = submit(
+        organiser,
+        url,
+        {**LETTERHEAD, "logo_1": (png(), "ilo.png"), "signature_1": (png(200, 60, (0, 0, 0)), "sig.png")},
+        content_type="multipart/form-data",
+    )
 
     assert response.status_code == 302
     db.session.expire_all()
-    settings = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    assert settings.logo and settings.signature and settings.address == "4 route des Morillons\n1211 Geneva 22, Switzerland"
+    letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    assert (
+        letterhead.logo_1
+        and letterhead.signature_1
+        and letterhead.address == "4 route des Morillons\n1211 Geneva 22, Switzerland"
+    )
     enter(app, li)
     letter = services.approve(event.organisers[0], event, letter_of(li).id)
     document = PdfReader(io.BytesIO(organiser.get(f"/visa-letters/{letter.id}.pdf").data))
@@ -312,53 +391,107 @@ def test_the_letterhead_logo_and_signature_appear_on_the_letter(app, workshop):
     assert len(document.pages[0].images) == 2  # the logo and the signature
 
 
-@pytest.mark.parametrize("slot", ["logo", "signature"])
+@pytest.mark.parametrize("slot", ["logo_1", "signature_1"])
 def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept(app, workshop, slot):
     event, _li = workshop
     organiser = as_user(app, event.organisers[0])
     url = MANAGE.format(slug=event.slug) + "/settings"
     folder = Path(app.config["UPLOAD_DIR"])
     before = sorted(p.name for p in folder.glob("*"))
-    other = "signature" if slot == "logo" else "logo"
+    other = "signature_1" if slot == "logo_1" else "logo_1"
 
-    response = submit(organiser, url, {**LETTERHEAD, other: (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")},
-                      content_type="multipart/form-data")
+    response = submit(
+        organiser,
+        url,
+        {**LETTERHEAD, other: (png(), "fine.png"), slot: (io.BytesIO(b"<svg onload=alert(1)>"), "evil.png")},
+        content_type="multipart/form-data",
+    )
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "This type of file is not accepted here. Accepted: JPEG, JPG, PNG, WEBP." in html
+    assert (
+        response.status_code == 200
+        and "This type of file is not accepted here. Accepted: JPEG, JPG, PNG, WEBP." in html
+    )
     assert 'value="Chang-Hee Lee"' in html  # what was typed comes back
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert sorted(p.name for p in folder.glob("*")) == before
 
 
-@pytest.mark.parametrize("slot, named", [("logo", "the letterhead&#39;s logo"), ("signature", "the signature")])
-def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_the_letter_is_not_drawn_without_it(app, workshop, slot, named):
+@pytest.mark.parametrize("slot, named", [("logo_1", "the first logo"), ("signature_1", "the first signature")])
+def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_the_letter_is_not_drawn_without_it(
+    app, workshop, slot, named
+):
     event, li = workshop
     organiser = as_user(app, event.organisers[0])
-    images = {"logo": lambda: (png(), "ilo.png"), "signature": lambda: (png(200, 60, (0, 0, 0)), "sig.png")}
-    submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**LETTERHEAD, "logo": images["logo"](), "signature": images["signature"]()},
-           content_type="multipart/form-data")
+    images = {"logo_1": lambda: (png(), "ilo.png"), "signature_1": lambda: (png(200, 60, (0, 0, 0)), "sig.png")}
+    submit(
+        organiser,
+        MANAGE.format(slug=event.slug) + "/settings",
+        {**LETTERHEAD, "logo_1": images["logo_1"](), "signature_1": images["signature_1"]()},
+        content_type="multipart/form-data",
+    )
     enter(app, li)
     letter = services.approve(event.organisers[0], event, letter_of(li).id)
-    settings = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    (Path(app.config["UPLOAD_DIR"]) / getattr(settings, slot)).unlink()
+    letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    (Path(app.config["UPLOAD_DIR"]) / getattr(letterhead, slot)).unlink()
 
     response = organiser.get(f"/visa-letters/{letter.id}.pdf")
 
     assert response.status_code == 302 and response.headers["Location"] == MANAGE.format(slug=event.slug)
     shown = organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
-    assert f"The letter cannot be drawn: the file of {named} is missing on the server. Upload it again in the letterhead settings." in shown
+    assert (
+        f"The letter cannot be drawn: the file of {named} is missing on the server. Upload it again in the letterhead "
+        "settings." in shown
+    )
     assert 'data-testid="missing-images"' in shown
     settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
     assert re.search(rf'<input[^>]*class="form-control is-invalid"[^>]*name="{slot}"', settings_page)
 
     participant = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")
     assert participant.status_code == 503 and participant.mimetype == "text/html"
-    assert "Your letter cannot be drawn just now: an image on it is missing on the server." in participant.get_data(as_text=True)
+    assert "Your letter cannot be drawn just now: an image on it is missing on the server." in participant.get_data(
+        as_text=True
+    )
 
-    submit(organiser, MANAGE.format(slug=event.slug) + "/settings", {**LETTERHEAD, slot: images[slot]()}, content_type="multipart/form-data")
+    submit(
+        organiser,
+        MANAGE.format(slug=event.slug) + "/settings",
+        {**LETTERHEAD, slot: images[slot]()},
+        content_type="multipart/form-data",
+    )
     again = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")
     assert again.mimetype == "application/pdf" and len(PdfReader(io.BytesIO(again.data)).pages[0].images) == 2
+
+
+def test_the_letterhead_set_with_the_certificates_heads_the_letters_too(app, workshop):
+    event, li = workshop
+    organiser = as_user(app, event.organisers[0])
+    response = submit(
+        organiser,
+        f"/manage/events/{event.slug}/certificates/settings",
+        {
+            "issuers": "International Labour Organization\nChina Policy Institute",
+            "signatory_1_name": "Chang-Hee Lee",
+            "logo_1": (png(), "ilo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    enter(app, li)
+    letter = services.approve(event.organisers[0], event, letter_of(li).id)
+
+    settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
+    document = PdfReader(io.BytesIO(organiser.get(f"/visa-letters/{letter.id}.pdf").data))
+
+    assert (
+        "International Labour Organization\nChina Policy Institute</textarea>" in settings_page
+        and 'value="Chang-Hee Lee"' in settings_page
+    )
+    assert 'data-testid="shared-letterhead"' in settings_page
+    text = document.pages[0].extract_text()
+    assert "International Labour Organization" in text and "Chang-Hee Lee" in text
+    assert len(document.pages[0].images) == 1  # the logo
 
 
 def test_only_the_organisers_set_the_letterhead(app, workshop, make_user):
@@ -366,7 +499,11 @@ def test_only_the_organisers_set_the_letterhead(app, workshop, make_user):
     participant = as_user(app, li.user)
 
     assert participant.get(MANAGE.format(slug=event.slug) + "/settings").status_code == 403
+    assert (
+        submit(participant, MANAGE.format(slug=event.slug) + "/settings", LETTERHEAD, form_url=MINE).status_code == 403
+    )
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -378,22 +515,39 @@ def test_passport_details_are_erased_some_days_after_the_event_and_the_request_s
     old = with_visa(make_registration(past, make_user(email="old@example.org", full_name="Li Wei", native_name="李伟")))
     new = with_visa(make_registration(recent, make_user(email="new@example.org")))
     for registration, event in ((old, past), (new, recent)):
-        services.save_details(registration.user, registration.id, services.PassportDetails(**passport_data()), today=event.starts_at.date() - timedelta(days=60))
+        services.save_details(
+            registration.user,
+            registration.id,
+            services.PassportDetails(**passport_data()),
+            today=event.starts_at.date() - timedelta(days=60),
+        )
     approved = services.approve(past.organisers[0], past, letter_of(old).id)
 
-    erased = services.erase_expired_passport_details(datetime.now(timezone.utc))
+    erased = services.erase_expired_passport_details(datetime.now(UTC))
 
     assert erased == 1
     letter = letter_of(old)
     assert letter.details_erased_at is not None
-    assert (letter.passport_name, letter.passport_number, letter.nationality, letter.date_of_birth, letter.passport_issued_on,
-            letter.passport_expires_on, letter.issuing_authority, letter.consulate) == ("", "", "", None, None, None, "", "")
+    assert (
+        letter.passport_name,
+        letter.passport_number,
+        letter.nationality,
+        letter.date_of_birth,
+        letter.passport_issued_on,
+        letter.passport_expires_on,
+        letter.issuing_authority,
+        letter.consulate,
+    ) == ("", "", "", None, None, None, "", "")
     assert letter.status is LetterStatus.APPROVED and letter.reference == approved.reference
     assert letter_of(new).passport_number == "E12345678"  # within the retention period
 
     participant = as_user(app, old.user)
     download = participant.get(f"/visa-letters/{letter.id}.pdf", follow_redirects=True)
-    assert download.mimetype == "text/html" and "This letter can no longer be downloaded: the passport details it was made from were erased" in download.get_data(as_text=True)
+    assert (
+        download.mimetype == "text/html"
+        and "This letter can no longer be downloaded: the passport details it was made from were erased"
+        in download.get_data(as_text=True)
+    )
     page = participant.get(request_url(old)).get_data(as_text=True)
     assert "Your passport details were erased on" in page and 'name="passport_number"' not in page
     assert submit(participant, request_url(old), passport(), form_url=MINE).status_code == 403
@@ -408,7 +562,12 @@ def test_the_organisers_page_and_the_command_run_the_retention_rule(app, make_ev
     first = with_visa(make_registration(past, make_user()))
     second = with_visa(make_registration(past, make_user()))
     for registration in (first, second):
-        services.save_details(registration.user, registration.id, services.PassportDetails(**passport_data()), today=past.starts_at.date() - timedelta(days=60))
+        services.save_details(
+            registration.user,
+            registration.id,
+            services.PassportDetails(**passport_data()),
+            today=past.starts_at.date() - timedelta(days=60),
+        )
 
     as_user(app, past.organisers[0]).get(MANAGE.format(slug=past.slug))
     assert letter_of(first).details_erased_at is not None and letter_of(second).passport_number == ""
@@ -418,7 +577,11 @@ def test_the_organisers_page_and_the_command_run_the_retention_rule(app, make_ev
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["erase-passport-details"])
     assert result.exit_code == 0 and "Passport details erased from 2 visa letter request(s)." in result.output
-    assert app.test_cli_runner().invoke(args=["erase-passport-details"]).output.startswith("Passport details erased from 0 ")
+    assert (
+        app.test_cli_runner()
+        .invoke(args=["erase-passport-details"])
+        .output.startswith("Passport details erased from 0 ")
+    )
 
 
 # --- demo -------------------------------------------------------------------------------------
@@ -431,7 +594,9 @@ def test_the_demo_has_an_approved_letter_and_a_waiting_request(app):
 
     load_demo()
     event = db.session.scalar(db.select(Event).where(Event.title.like("Chinese Migration to Europe%")))
-    letters = db.session.scalars(db.select(LetterRequest).join(Registration).where(Registration.event_id == event.id)).all()
+    letters = db.session.scalars(
+        db.select(LetterRequest).join(Registration).where(Registration.event_id == event.id)
+    ).all()
 
     assert sorted(letter.status.value for letter in letters) == ["approved", "requested"]
     approved = next(letter for letter in letters if letter.status is LetterStatus.APPROVED)
@@ -441,8 +606,8 @@ def test_the_demo_has_an_approved_letter_and_a_waiting_request(app):
 
 
 def as_user_demo(app, event):
-    from workshop.demo import ORGANISER_EMAIL, PASSWORDS
     from workshop.accounts.models import User
+    from workshop.demo import ORGANISER_EMAIL, PASSWORDS
 
     client = app.test_client()
     organiser = db.session.scalar(db.select(User).where(User.email == ORGANISER_EMAIL))
@@ -457,7 +622,9 @@ def test_organisers_approving_at_the_same_moment_get_different_references(app, l
     from .test_check_in_concurrency import csrf_token_of, logged_in, send_together
 
     event, li = workshop
-    registrations = [li] + [with_visa(make_registration(event, make_user(full_name=f"Participant {n}"))) for n in range(5)]
+    registrations = [li] + [
+        with_visa(make_registration(event, make_user(full_name=f"Participant {n}"))) for n in range(5)
+    ]
     for registration in registrations:
         services.save_details(registration.user, registration.id, services.PassportDetails(**passport_data()))
     app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
@@ -470,9 +637,13 @@ def test_organisers_approving_at_the_same_moment_get_different_references(app, l
         session = logged_in(live_url, organiser)
         data = {"csrf_token": csrf_token_of(session, url)}
         letter_id = letter_of(registration).id
-        return lambda: session.post(f"{url}/{letter_id}/approve", data=data, allow_redirects=False, timeout=120).status_code
+        return lambda: (
+            session.post(f"{url}/{letter_id}/approve", data=data, allow_redirects=False, timeout=120).status_code
+        )
 
-    answers = send_together([prepared(organiser, registration) for organiser, registration in zip(organisers, registrations)])
+    answers = send_together(
+        [prepared(organiser, registration) for organiser, registration in zip(organisers, registrations, strict=False)]
+    )
 
     assert answers == [302] * len(registrations)
     references = sorted(letter_of(registration).reference for registration in registrations)

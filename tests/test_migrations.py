@@ -1,6 +1,10 @@
+from datetime import datetime
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import DateTime, bindparam, text
 
 from workshop.extensions import db
 
@@ -32,3 +36,148 @@ def test_the_migrations_go_down_to_empty_and_up_again(app):
     upgrade()
     assert schema_differences() == []
     reset_schema()
+
+
+# --- one letterhead from the certificates' and the letters' settings -------------------------------
+
+CERTIFICATE_SETTINGS = (
+    "issuers",
+    "logo_1",
+    "logo_2",
+    "logo_3",
+    "signatory_1_name",
+    "signatory_1_title",
+    "signature_1",
+    "signatory_2_name",
+    "signatory_2_title",
+    "signature_2",
+)
+LETTER_SETTINGS = ("organisation", "address", "logo", "purpose", "signatory_name", "signatory_title", "signature")
+
+
+def insert(table: str, **values) -> None:
+    values = {"updated_at": datetime(2026, 12, 1), **values}
+    with db.engine.begin() as connection:
+        statement = text(
+            f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join(':' + name for name in values)})"
+        )
+        connection.execute(statement.bindparams(bindparam("updated_at", type_=DateTime())), values)
+
+
+def certificate_settings(event_id: int, bilingual=False, **values) -> None:
+    insert(
+        "certificate_settings",
+        event_id=event_id,
+        bilingual=bilingual,
+        **{**dict.fromkeys(CERTIFICATE_SETTINGS, ""), **values},
+    )
+
+
+def letter_settings(event_id: int, **values) -> None:
+    insert("letter_settings", event_id=event_id, **{**dict.fromkeys(LETTER_SETTINGS, ""), **values})
+
+
+def letterhead_of(event_id: int) -> dict:
+    with db.engine.connect() as connection:
+        return dict(
+            connection.execute(text("SELECT * FROM letterhead WHERE event_id = :id"), {"id": event_id}).mappings().one()
+        )
+
+
+@pytest.fixture
+def before_one_letterhead(app, make_event):
+    """The database as it was when certificates and letters each had their own settings; makes an
+    event and returns its id, with no transaction left open to hold up the migrations."""
+    empty_database()
+    upgrade(revision="0007")
+
+    def event_id(**fields) -> int:
+        made = make_event(**fields).id
+        db.session.rollback()
+        return made
+
+    yield event_id
+    reset_schema()
+
+
+def test_an_event_with_both_settings_gets_one_letterhead_that_keeps_what_each_document_showed(
+    app, before_one_letterhead
+):
+    event = before_one_letterhead(partners=["China Policy Institute", "ILO"])
+    certificate_settings(
+        event,
+        bilingual=True,
+        issuers="ILO\nMinistry of Human Resources",
+        logo_1="c1",
+        logo_2="c2",
+        signatory_1_name="Chang-Hee Lee",
+        signatory_1_title="Director",
+        signature_1="s1",
+    )
+    letter_settings(
+        event,
+        organisation="International Labour Organization",
+        address="Route des Morillons 4\nGeneva",
+        logo="l1",
+        purpose="To learn.",
+        signatory_name="Catherine Shaw",
+        signatory_title="Programme Officer",
+        signature="s2",
+    )
+
+    upgrade(revision="0008")
+
+    letterhead = letterhead_of(event)
+    assert letterhead["issuers"] == "International Labour Organization\nILO\nMinistry of Human Resources"
+    assert letterhead["address"] == "Route des Morillons 4\nGeneva"
+    assert (letterhead["logo_1"], letterhead["logo_2"], letterhead["logo_3"]) == ("l1", "c1", "c2")
+    assert (letterhead["signatory_1_name"], letterhead["signatory_1_title"], letterhead["signature_1"]) == (
+        "Catherine Shaw",
+        "Programme Officer",
+        "s2",
+    )
+    assert (letterhead["signatory_2_name"], letterhead["signatory_2_title"], letterhead["signature_2"]) == (
+        "Chang-Hee Lee",
+        "Director",
+        "s1",
+    )
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT bilingual FROM certificate_settings")).scalar_one()
+        assert connection.execute(text("SELECT purpose FROM letter_settings")).scalar_one() == "To learn."
+
+    downgrade(revision="0007")
+
+    with db.engine.connect() as connection:
+        letter = connection.execute(text("SELECT * FROM letter_settings")).mappings().one()
+    assert (
+        letter["organisation"],
+        letter["logo"],
+        letter["signatory_name"],
+        letter["signature"],
+        letter["purpose"],
+    ) == ("International Labour Organization", "l1", "Catherine Shaw", "s2", "To learn.")
+
+
+def test_a_letterhead_from_the_letters_alone_keeps_the_partners_the_certificates_named(app, before_one_letterhead):
+    partnered = before_one_letterhead(partners=["China Policy Institute", "ILO"])
+    first_partner = before_one_letterhead(partners=["ILO", "IOM"])
+    letter_settings(partnered, organisation="ILO", signatory_name="Catherine Shaw", signature="s1")
+    letter_settings(first_partner, organisation="ILO", logo="l1", signatory_name="Catherine Shaw", signature="s2")
+    certificate_settings(first_partner, signatory_1_name="Catherine Shaw", signatory_1_title="Programme Officer")
+
+    upgrade(revision="0008")
+
+    assert letterhead_of(partnered)["issuers"] == "ILO\nChina Policy Institute"
+    assert (
+        letterhead_of(partnered)["signatory_1_name"] == "Catherine Shaw"
+        and letterhead_of(partnered)["signature_1"] == "s1"
+    )
+    same = letterhead_of(first_partner)
+    assert same["issuers"] == ""  # still the event's partners, and the first heads the letters
+    assert (same["logo_1"], same["signatory_1_name"], same["signatory_1_title"], same["signature_1"]) == (
+        "l1",
+        "Catherine Shaw",
+        "Programme Officer",
+        "s2",
+    )
+    assert same["signatory_2_name"] == ""  # the same person signs both

@@ -3,7 +3,7 @@
 import io
 import logging
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from workshop.pdf import fonts, styles
 from .conftest import login, submit
 from .test_calendars import agenda_with, statements_for
 
-UTC = timezone.utc
+UTC = UTC
 OPENING = datetime(2030, 3, 12, 1, 0, tzinfo=UTC)  # Tuesday 12 March 2030, 09:00 in Shanghai
 VERA = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"  # a TrueType font that ships with ReportLab
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # Debian's fonts-wqy-microhei, where installed
@@ -40,11 +40,24 @@ def fetch_pdf(client, event) -> bytes:
 @pytest.fixture
 def workshop_in_beijing(make_event, make_session, make_speaker):
     event = make_event(
-        title="Labour migration workshop", timezone="Asia/Shanghai", venue="ILO Office for China and Mongolia", city="Beijing",
-        country="CN", starts_at=OPENING, ends_at=OPENING + timedelta(days=2),
+        title="Labour migration workshop",
+        timezone="Asia/Shanghai",
+        venue="ILO Office for China and Mongolia",
+        city="Beijing",
+        country="CN",
+        starts_at=OPENING,
+        ends_at=OPENING + timedelta(days=2),
     )
     opening = make_session(event, title="Opening plenary", start=OPENING, minutes=90, room="Main hall")
-    make_session(event, title="Visit to a job centre", kind=SessionKind.SITE_VISIT, start=OPENING + timedelta(days=1, hours=5), address="88 Chaoyang Road", city="Beijing", directions="The bus leaves the hotel at 13:30.")
+    make_session(
+        event,
+        title="Visit to a job centre",
+        kind=SessionKind.SITE_VISIT,
+        start=OPENING + timedelta(days=1, hours=5),
+        address="88 Chaoyang Road",
+        city="Beijing",
+        directions="The bus leaves the hotel at 13:30.",
+    )
     make_session(event, title="Gala dinner", kind=SessionKind.MEAL, start=OPENING + timedelta(hours=10), cancelled=True)
     make_speaker(event, "Wang Fang", "王芳", sessions=[opening], role=SpeakerRole.CHAIR)
     make_speaker(event, "Anna Schmidt", "", sessions=[opening])
@@ -144,11 +157,19 @@ def test_a_configured_truetype_font_is_embedded_as_a_subset(app):
     assert name != "STSong-Light"
 
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer).build([styles.para("Łukasz Wała", styles.stylesheet()["body"])])  # ł and Ł: not in Helvetica, in Vera
+    SimpleDocTemplate(buffer).build(
+        [styles.para("Łukasz Wała", styles.stylesheet()["body"])]
+    )  # ł and Ł: not in Helvetica, in Vera
 
     reader = PdfReader(io.BytesIO(buffer.getvalue()))
-    font = next(f.get_object() for f in reader.pages[0]["/Resources"]["/Font"].values() if "Vera" in str(f.get_object()["/BaseFont"]))
-    assert str(font["/BaseFont"]).startswith("/") and "+" in str(font["/BaseFont"])  # a subset: AAAAAA+BitstreamVeraSans
+    font = next(
+        f.get_object()
+        for f in reader.pages[0]["/Resources"]["/Font"].values()
+        if "Vera" in str(f.get_object()["/BaseFont"])
+    )
+    assert str(font["/BaseFont"]).startswith("/") and "+" in str(
+        font["/BaseFont"]
+    )  # a subset: AAAAAA+BitstreamVeraSans
     assert "/FontFile2" in font["/FontDescriptor"]  # embedded
     assert "Łukasz Wała" in reader.pages[0].extract_text()
 
@@ -163,7 +184,9 @@ def test_a_font_file_that_cannot_be_read_falls_back_to_stsong_with_a_warning(app
     assert "cannot be used" in caplog.text
 
 
-@pytest.mark.skipif(not WQY.exists() and not os.environ.get("CI"), reason="needs Debian's fonts-wqy-microhei (CI installs it)")
+@pytest.mark.skipif(
+    not WQY.exists() and not os.environ.get("CI"), reason="needs Debian's fonts-wqy-microhei (CI installs it)"
+)
 def test_chinese_in_a_configured_truetype_collection_is_extractable(app, client, workshop_in_beijing):
     app.config["CJK_FONT_PATH"] = str(WQY)
 

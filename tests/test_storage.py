@@ -16,6 +16,7 @@ from workshop.agenda.models import Speaker
 from workshop.certificates import services as certificates
 from workshop.certificates.models import CertificateSettings
 from workshop.extensions import db
+from workshop.letterhead.models import Letterhead
 from workshop.letters.models import LetterSettings
 from workshop.materials.models import Material, MaterialVersion
 from workshop.storage import FileMissing, LocalDirectory, NotStored, upload_storage
@@ -97,9 +98,13 @@ def test_a_file_being_written_is_not_seen_under_any_key_until_it_is_whole(tmp_pa
     storage = LocalDirectory(tmp_path / "uploads")
     seen = []
 
-    key = storage.save(Upload([PDF[:10], PDF[10:20], PDF[20:]], watch=lambda: seen.append([p.name for p in storage.root.iterdir()])))
+    key = storage.save(
+        Upload([PDF[:10], PDF[10:20], PDF[20:]], watch=lambda: seen.append([p.name for p in storage.root.iterdir()]))
+    )
 
-    assert len(seen) == 4 and all(not re.fullmatch("[0-9a-f]+", name) for names in seen for name in names)  # a reader finds no key while it is written
+    assert len(seen) == 4 and all(
+        not re.fullmatch("[0-9a-f]+", name) for names in seen for name in names
+    )  # a reader finds no key while it is written
     assert storage.path(key).read_bytes() == PDF
     assert everything_under(storage.root) == [key]
 
@@ -138,7 +143,9 @@ def test_the_upload_directory_is_the_setting_and_by_default_the_instance_folders
     with default.app_context():
         assert upload_storage().path("0123abcd").read_bytes() == PDF
     assert default.config["UPLOAD_DIR"] == str(tmp_path / "instance" / "uploads")
-    assert create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database, "UPLOAD_DIR": "files"}).config["UPLOAD_DIR"] == str(tmp_path / "instance" / "files")
+    assert create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database, "UPLOAD_DIR": "files"}).config[
+        "UPLOAD_DIR"
+    ] == str(tmp_path / "instance" / "files")
 
     monkeypatch.setenv("WORKSHOP_UPLOAD_DIR", str(tmp_path / "share" / "workshop"))
     monkeypatch.setenv("WORKSHOP_SECRET_KEY", "x")
@@ -157,7 +164,16 @@ def second_server(app, tmp_path, monkeypatch):
 
     def start(upload_dir: Path):
         monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / f"server-{len(servers) + 2}"))
-        shared = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MAIL_SERVER", "MAIL_PORT", "SERVER_NAME", "RATELIMIT_STORAGE_URI", "PASSWORD_HASH_METHOD")
+        shared = (
+            "TESTING",
+            "SECRET_KEY",
+            "SQLALCHEMY_DATABASE_URI",
+            "MAIL_SERVER",
+            "MAIL_PORT",
+            "SERVER_NAME",
+            "RATELIMIT_STORAGE_URI",
+            "PASSWORD_HASH_METHOD",
+        )
         server = create_app({**{name: app.config[name] for name in shared}, "UPLOAD_DIR": str(upload_dir)})
         server.test_client_class = IsolatedClient
         servers.append(server)
@@ -181,8 +197,12 @@ def certified(app, make_event, make_session, make_user):
     """A workshop whose organiser set a logo on the first server, and Li Wei's certificate."""
     event = make_event(title="Social Dialogue Workshop", partners=["International Labour Organization"])
     registration = make_registration(event, make_user(full_name="Li Wei"))
-    response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/certificates/settings", {"logo_1": (png(), "ilo.png")},
-                      content_type="multipart/form-data")
+    response = submit(
+        as_user(app, event.organisers[0]),
+        f"/manage/events/{event.slug}/certificates/settings",
+        {"logo_1": (png(), "ilo.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     certificate = certificates.issue(event.organisers[0], event, registration.id, "attended the whole workshop")
     return event, registration, certificate
@@ -194,9 +214,18 @@ def test_a_material_uploaded_through_one_server_downloads_from_the_other(app, se
     make_registration(event, participant)
     other = second_server(app.config["UPLOAD_DIR"])
 
-    response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/materials",
-                      {"title": "Programme", "visibility": "participants", "session_id": "", "url": "", "file": (io.BytesIO(PDF), "programme.pdf")},
-                      content_type="multipart/form-data")
+    response = submit(
+        as_user(app, event.organisers[0]),
+        f"/manage/events/{event.slug}/materials",
+        {
+            "title": "Programme",
+            "visibility": "participants",
+            "session_id": "",
+            "url": "",
+            "file": (io.BytesIO(PDF), "programme.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     material = db.session.scalars(db.select(Material)).one()
 
@@ -216,7 +245,9 @@ def test_a_certificate_drawn_by_the_other_server_has_the_logo_uploaded_through_t
     assert count_images(PdfReader(io.BytesIO(response.data))) == 1
 
 
-def test_a_server_without_the_share_says_the_logo_is_missing_instead_of_drawing_without_it(app, second_server, certified, tmp_path, caplog):
+def test_a_server_without_the_share_says_the_logo_is_missing_instead_of_drawing_without_it(
+    app, second_server, certified, tmp_path, caplog
+):
     event, registration, certificate = certified
     other = second_server(tmp_path / "a-local-folder")
 
@@ -224,10 +255,17 @@ def test_a_server_without_the_share_says_the_logo_is_missing_instead_of_drawing_
     organiser = as_user(other, event.organisers[0])
     redirected = organiser.get(f"/manage/events/{event.slug}/certificates.pdf")
 
-    assert participant.status_code == 503 and "an image on it is missing on the server" in participant.get_data(as_text=True)
+    assert participant.status_code == 503 and "an image on it is missing on the server" in participant.get_data(
+        as_text=True
+    )
     assert redirected.status_code == 302
-    assert "the file of the first logo is missing on the server" in organiser.get(redirected.headers["Location"]).get_data(as_text=True)
-    assert f"the certificates' logo_1 (upload {db.session.scalar(db.select(CertificateSettings.logo_1))}) is missing from {tmp_path / 'a-local-folder'}" in caplog.text
+    assert "the file of the first logo is missing on the server" in organiser.get(
+        redirected.headers["Location"]
+    ).get_data(as_text=True)
+    assert (
+        f"the letterhead's logo_1 (upload {db.session.scalar(db.select(Letterhead.logo_1))}) is missing from "
+        f"{tmp_path / 'a-local-folder'}" in caplog.text
+    )
 
 
 # --- an upload directory that cannot take files -----------------------------------------------
@@ -248,21 +286,40 @@ def unwritable(app, tmp_path, caplog):
 def refused_by(response, field: str) -> str:
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert re.search(rf'<input[^>]*class="form-control is-invalid"[^>]*name="{field}"[^>]*>\s*(<div class="form-text"[^>]*>[^<]*</div>\s*)?'
-                     rf'<div class="invalid-feedback d-block">{re.escape(STORE_FAILED)}</div>', page), page
+    assert re.search(
+        rf'<input[^>]*class="form-control is-invalid"[^>]*name="{field}"[^>]*>\s*(<div '
+        r'class="form-text"[^>]*>[^<]*</div>\s*)?'
+        rf'<div class="invalid-feedback d-block">{re.escape(STORE_FAILED)}</div>',
+        page,
+    ), page
     return page
 
 
 def assert_logged_with_the_reason(caplog, filename: str):
-    assert f"an upload ({filename}, " in caplog.text and "could not be stored" in caplog.text and "Not a directory" in caplog.text
+    assert (
+        f"an upload ({filename}, " in caplog.text
+        and "could not be stored" in caplog.text
+        and "Not a directory" in caplog.text
+    )
 
 
-def test_a_material_that_cannot_be_stored_gets_a_message_by_the_file_field_and_nothing_is_kept(app, unwritable, make_event, caplog):
+def test_a_material_that_cannot_be_stored_gets_a_message_by_the_file_field_and_nothing_is_kept(
+    app, unwritable, make_event, caplog
+):
     event = make_event()
 
-    response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/materials",
-                      {"title": "Programme", "visibility": "public", "session_id": "", "url": "", "file": (io.BytesIO(PDF), "programme.pdf")},
-                      content_type="multipart/form-data")
+    response = submit(
+        as_user(app, event.organisers[0]),
+        f"/manage/events/{event.slug}/materials",
+        {
+            "title": "Programme",
+            "visibility": "public",
+            "session_id": "",
+            "url": "",
+            "file": (io.BytesIO(PDF), "programme.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
 
     assert 'value="Programme"' in refused_by(response, "file")  # what was typed stays
     assert db.session.scalar(db.select(db.func.count()).select_from(Material)) == 0
@@ -271,12 +328,17 @@ def test_a_material_that_cannot_be_stored_gets_a_message_by_the_file_field_and_n
     assert_logged_with_the_reason(caplog, "programme.pdf")
 
 
-def test_a_speakers_photo_that_cannot_be_stored_gets_a_message_and_the_profile_is_unchanged(app, unwritable, make_event, make_speaker, caplog):
+def test_a_speakers_photo_that_cannot_be_stored_gets_a_message_and_the_profile_is_unchanged(
+    app, unwritable, make_event, make_speaker, caplog
+):
     event = make_event()
     speaker = make_speaker(event, full_name="Wang Fang")
 
-    response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/speakers/{speaker.id}",
-                      {"full_name": "Wang Fang", "affiliation": "Shanghai Labour Bureau", "photo": (png(), "wang.png")})
+    response = submit(
+        as_user(app, event.organisers[0]),
+        f"/manage/events/{event.slug}/speakers/{speaker.id}",
+        {"full_name": "Wang Fang", "affiliation": "Shanghai Labour Bureau", "photo": (png(), "wang.png")},
+    )
 
     refused_by(response, "photo")
     db.session.expire_all()
@@ -286,32 +348,48 @@ def test_a_speakers_photo_that_cannot_be_stored_gets_a_message_and_the_profile_i
 
 
 @pytest.mark.parametrize("slot", ["logo_1", "signature_1"])
-def test_a_certificate_logo_or_signature_that_cannot_be_stored_gets_a_message_and_no_settings_are_saved(app, unwritable, make_event, slot, caplog):
+def test_a_certificate_logo_or_signature_that_cannot_be_stored_gets_a_message_and_no_settings_are_saved(
+    app, unwritable, make_event, slot, caplog
+):
     event = make_event()
 
-    response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/certificates/settings",
-                      {"signatory_1_name": "Chang-Hee Lee", slot: (png(), f"{slot}.png")}, content_type="multipart/form-data")
+    response = submit(
+        as_user(app, event.organisers[0]),
+        f"/manage/events/{event.slug}/certificates/settings",
+        {"signatory_1_name": "Chang-Hee Lee", slot: (png(), f"{slot}.png")},
+        content_type="multipart/form-data",
+    )
 
     assert 'value="Chang-Hee Lee"' in refused_by(response, slot)
     assert db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert everything_under(unwritable) == ["blocker"]
     assert_logged_with_the_reason(caplog, f"{slot}.png")
 
 
-@pytest.mark.parametrize("slot", ["logo", "signature"])
-def test_a_letterhead_logo_or_signature_that_cannot_be_stored_gets_a_message_and_no_letterhead_is_saved(app, unwritable, make_event, slot, caplog):
+@pytest.mark.parametrize("slot", ["logo_1", "signature_1"])
+def test_a_letterhead_logo_or_signature_that_cannot_be_stored_gets_a_message_and_no_letterhead_is_saved(
+    app, unwritable, make_event, slot, caplog
+):
     event = make_event()
 
-    response = submit(as_user(app, event.organisers[0]), f"/manage/events/{event.slug}/visa-letters/settings",
-                      {"organisation": "ILO", slot: (png(), f"{slot}.png")}, content_type="multipart/form-data")
+    response = submit(
+        as_user(app, event.organisers[0]),
+        f"/manage/events/{event.slug}/visa-letters/settings",
+        {"signatory_1_name": "ILO", slot: (png(), f"{slot}.png")},
+        content_type="multipart/form-data",
+    )
 
     assert 'value="ILO"' in refused_by(response, slot)
     assert db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id)) is None
+    assert db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id)) is None
     assert everything_under(unwritable) == ["blocker"]
     assert_logged_with_the_reason(caplog, f"{slot}.png")
 
 
-def test_only_the_events_organisers_reach_the_upload_forms_whatever_the_directory(app, unwritable, make_event, make_user):
+def test_only_the_events_organisers_reach_the_upload_forms_whatever_the_directory(
+    app, unwritable, make_event, make_user
+):
     event = make_event()
     stranger = as_user(app, make_user())
 

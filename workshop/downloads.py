@@ -15,8 +15,12 @@ def document(data: bytes, filename: str, mimetype: str, *, inline: bool = False,
     else saved. It is made anew for each request, so it has no ETag; a PDF viewer may still ask
     for it in ranges."""
     response = send_file(
-        io.BytesIO(data), mimetype=mimetype, as_attachment=not inline, download_name=filename,
-        conditional=True, etag=False,
+        io.BytesIO(data),
+        mimetype=mimetype,
+        as_attachment=not inline,
+        download_name=filename,
+        conditional=True,
+        etag=False,
     )
     response.headers["Cache-Control"] = cache
     return response

@@ -1,8 +1,9 @@
-"""What the views of every domain share about forms and the messages of services."""
+"""What the views of every domain share about forms and the messages of services: errors by their
+fields, missing files, posted buttons."""
 
 from contextlib import contextmanager
 
-from flask import flash
+from flask import abort, flash
 from flask_babel import gettext as _
 
 from .errors import DomainError, Forbidden
@@ -46,3 +47,16 @@ def mark_missing_files(form, fields: list[str]) -> None:
     """Say by each of ``fields`` (file fields) that the file uploaded there is missing."""
     for name in fields:
         form[name].errors = [*form[name].errors, _("The file uploaded here is missing on the server: upload it again.")]
+
+
+def posted_or_400(form) -> bool:
+    """True when the form is valid; 400 without a valid CSRF token; False (with the errors
+    flashed) for anything else."""
+    if form.validate_on_submit():
+        return True
+    if "csrf_token" in form.errors:
+        abort(400)
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "danger")
+    return False

@@ -23,12 +23,6 @@ def event_or_404(slug: str) -> Event:
     return event
 
 
-def managed_event_or_error(slug: str) -> Event:
-    event = event_or_404(slug)
-    security.require_event(current_user, event, security.can_manage_event)
-    return event
-
-
 def event_for(may):
     """A page of the event named by the URL's ``slug``, for those ``may(user, event)`` allows:
     404 for an unknown slug, else ``security.require_event`` answers; the view is given the

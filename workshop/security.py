@@ -26,7 +26,9 @@ def is_admin(user: Actor) -> bool:
 
 
 def can_create_events(user: Actor) -> bool:
-    return is_admin(user) or bool(user is not None and getattr(user, "is_authenticated", False) and user.can_create_events)
+    return is_admin(user) or bool(
+        user is not None and getattr(user, "is_authenticated", False) and user.can_create_events
+    )
 
 
 def can_manage_event(user: Actor, event: Event) -> bool:
@@ -38,7 +40,8 @@ def can_manage_event(user: Actor, event: Event) -> bool:
 
 
 def can_see_personal_data(user: Actor, event: Event) -> bool:
-    """Sex, dietary and accessibility needs, visa letters and sensitive answers: the event's organisers and admins only."""
+    """Sex, dietary and accessibility needs, visa letters and sensitive answers: the event's organisers and admins "
+    "only."""
     return can_manage_event(user, event)
 
 
@@ -53,9 +56,16 @@ def is_confirmed_participant(user: Actor, event: Event) -> bool:
     from .registration.models import Registration
     from .registration.states import State
 
-    return db.session.scalar(
-        db.select(Registration.id).where(Registration.event_id == event.id, Registration.user_id == user.id, Registration.state == State.CONFIRMED)
-    ) is not None
+    return (
+        db.session.scalar(
+            db.select(Registration.id).where(
+                Registration.event_id == event.id,
+                Registration.user_id == user.id,
+                Registration.state == State.CONFIRMED,
+            )
+        )
+        is not None
+    )
 
 
 def is_speaker_at(user: Actor, event: Event) -> bool:
@@ -64,7 +74,10 @@ def is_speaker_at(user: Actor, event: Event) -> bool:
     from .agenda.models import Speaker
     from .extensions import db
 
-    return db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id, Speaker.user_id == user.id)) is not None
+    return (
+        db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == event.id, Speaker.user_id == user.id))
+        is not None
+    )
 
 
 def speaks_in(user: Actor, session: AgendaSession) -> bool:
@@ -118,7 +131,10 @@ def can_change_material(user: Actor, material: Material) -> bool:
     if can_manage_event(user, material.event):
         return True
     return (
-        material.session is not None and is_signed_in(user) and material.created_by_id == user.id and speaks_in(user, material.session)
+        material.session is not None
+        and is_signed_in(user)
+        and material.created_by_id == user.id
+        and speaks_in(user, material.session)
     )
 
 
@@ -129,7 +145,9 @@ def is_check_in_staff(user: Actor, event: Event) -> bool:
     from .extensions import db
 
     row = db.session.execute(
-        db.select(check_in_staff.c.user_id).where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user.id)
+        db.select(check_in_staff.c.user_id).where(
+            check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user.id
+        )
     ).first()
     return row is not None
 

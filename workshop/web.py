@@ -80,7 +80,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(MissingFile)
     def missing_file(error):
-        return render_template("errors/error.html", code=error.status, title=_("A file is missing"), message=str(error.public_message)), error.status
+        return render_template(
+            "errors/error.html", code=error.status, title=_("A file is missing"), message=str(error.public_message)
+        ), error.status
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error):
@@ -98,4 +100,3 @@ def render_error(error):
     if code == 500:
         db.session.rollback()
     return render_template("errors/error.html", code=code), code
-

@@ -36,7 +36,9 @@ def signup():
         form.locale.data = str(get_locale())
     if form.validate_on_submit():
         with showing_errors(form):
-            services.sign_up(form.email.data, form.password.data, form.full_name.data, form.native_name.data, form.locale.data)
+            services.sign_up(
+                form.email.data, form.password.data, form.full_name.data, form.native_name.data, form.locale.data
+            )
             return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
     return render_template("accounts/signup.html", form=form)
 
@@ -144,7 +146,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with showing_errors(form):
-            user = services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
+            user = services.change_password(
+                current_user._get_current_object(), form.current_password.data, form.new_password.data
+            )
             # This session carries on under the new session version, remembered on this device if it was; the others end
             remembered = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
             login_user(user, remember=remembered)

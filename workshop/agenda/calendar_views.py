@@ -8,10 +8,10 @@ from flask_login import login_required
 
 from ..downloads import REVALIDATED, document, pdf_to_read
 from ..extensions import csrf
+from ..lookups import acting_user, visible_event
 from ..urls import external_url
 from . import bp, calendar, ical, services
 from .programme import programme_pdf as build_programme
-from ..lookups import acting_user, visible_event
 from .views import session_or_404
 
 FEED_MAX_AGE = 15 * 60  # a calendar application may keep the feed this long (seconds)
@@ -79,10 +79,19 @@ def my_calendar():
             flash(_("Your calendar address is ready: add it to your calendar application."), "success")
         elif action == "renew":
             calendar.renew_feed(user)
-            flash(_("Your calendar has a new address; the old one no longer works. Add the new one to your calendar application."), "success")
+            flash(
+                _(
+                    "Your calendar has a new address; the old one no longer works. Add the new one to your calendar "
+                    "application."
+                ),
+                "success",
+            )
         elif action == "revoke":
             if calendar.revoke_feed(user):
-                flash(_("Your calendar address no longer works. Remove the calendar from your calendar application."), "info")
+                flash(
+                    _("Your calendar address no longer works. Remove the calendar from your calendar application."),
+                    "info",
+                )
         else:
             abort(400)
         return redirect(url_for("agenda.my_calendar"))

@@ -63,7 +63,11 @@ def _with_speakers(query):
 
 def agenda_sessions(event_id: int) -> list[AgendaSession]:
     """Every session of the event with its speakers, in the order of the agenda."""
-    query = db.select(AgendaSession).where(AgendaSession.event_id == event_id).order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)
+    query = (
+        db.select(AgendaSession)
+        .where(AgendaSession.event_id == event_id)
+        .order_by(AgendaSession.starts_at, AgendaSession.ends_at, AgendaSession.id)
+    )
     return list(db.session.scalars(_with_speakers(query)))
 
 
@@ -91,7 +95,9 @@ def _kind(value: SessionKind | str) -> SessionKind:
 
 def _no_skipped_time(moment: datetime, zone: str, field: str) -> None:
     if nonexistent_local_time(moment, zone):
-        raise DomainError(_l("This time does not exist in %(zone)s: the clocks go forward then.", zone=zone), field=field)
+        raise DomainError(
+            _l("This time does not exist in %(zone)s: the clocks go forward then.", zone=zone), field=field
+        )
 
 
 def check_session_data(event: Event, data: SessionData) -> tuple[datetime, datetime]:

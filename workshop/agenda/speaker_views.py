@@ -20,8 +20,8 @@ from ..events.models import Event
 from ..extensions import csrf, db
 from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
-from ..storage import FileMissing, upload_storage
 from ..lookups import acting_user, event_or_404, managed_event, visible_event
+from ..storage import FileMissing, upload_storage
 from . import bp, speakers
 from .models import Speaker
 from .speaker_forms import SessionRoleForm, SpeakerForm, SpeakerProfileForm, fill_from_speaker
@@ -54,7 +54,10 @@ def speakers_page(event):
 def speaker(event, speaker_id):
     profile = event_speaker_or_404(event, speaker_id)
     return render_template(
-        "agenda/speaker.html", event=event, speaker=profile, links=speakers.sessions_in_order(profile),
+        "agenda/speaker.html",
+        event=event,
+        speaker=profile,
+        links=speakers.sessions_in_order(profile),
         role_labels=ROLE_LABELS,
         session_times=session_times,
     )
@@ -96,7 +99,13 @@ def manage_speakers(event):
     if form.validate_on_submit():
         with showing_errors(form):
             added = speakers.add_speaker(acting_user(), event.id, form.data_for_service(), form.photo_upload())
-            flash(_("%(name)s is added to the speakers. Now give them their roles in sessions, and invite them.", name=added.full_name), "success")
+            flash(
+                _(
+                    "%(name)s is added to the speakers. Now give them their roles in sessions, and invite them.",
+                    name=added.full_name,
+                ),
+                "success",
+            )
             return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=added.id))
     return render_template(
         "agenda/manage_speakers.html",
@@ -110,7 +119,8 @@ def manage_speakers(event):
 def session_role_form(event: Event) -> SessionRoleForm:
     form = SessionRoleForm(meta={"csrf": False})  # the page's token is checked by csrf.protect()
     form.session_id.choices = [
-        SelectChoice(session.id, f"{session.title} · {_format_start(session, event)}") for session in speakers.event_sessions(event.id)
+        SelectChoice(session.id, f"{session.title} · {_format_start(session, event)}")
+        for session in speakers.event_sessions(event.id)
     ]
     return form
 
@@ -120,11 +130,13 @@ def _format_start(session, event: Event) -> str:
 
 
 def session_times(session, zone: str) -> str:
-    """"12 Mar 2027, 09:00 – 10:30" in ``zone``; both dates when the session runs past midnight there."""
+    """ "12 Mar 2027, 09:00 – 10:30" in ``zone``; both dates when the session runs past midnight there."""
     tz = ZoneInfo(zone)
     start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
     if start.date() == end.date():
-        return f"{format_in_zone(session.starts_at, zone)} – {format_time(end.time(), 'short', locale=str(get_locale()))}"
+        return (
+            f"{format_in_zone(session.starts_at, zone)} – {format_time(end.time(), 'short', locale=str(get_locale()))}"
+        )
     return f"{format_in_zone(session.starts_at, zone)} – {format_in_zone(session.ends_at, zone)}"
 
 
@@ -138,7 +150,9 @@ def edit_speaker(event, speaker_id):
         fill_from_speaker(form, profile)
     if form.validate_on_submit():
         with showing_errors(form):
-            speakers.update_speaker(acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data))
+            speakers.update_speaker(
+                acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data)
+            )
             flash(_("The speaker's profile is saved."), "success")
             return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=profile.id))
     mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
@@ -237,7 +251,10 @@ def speaker_invitation(token):
         return render_template("agenda/speaker_invitation.html", problem=str(error), speaker=None, token=token), 400
     problem = None
     if profile.user_id is not None and not (current_user.is_authenticated and profile.user_id == current_user.id):
-        problem = _("This speaker profile is already linked to another account. Ask the organisers if you think this is a mistake.")
+        problem = _(
+            "This speaker profile is already linked to another account. Ask the organisers if you think this is a "
+            "mistake."
+        )
     return render_template(
         "agenda/speaker_invitation.html",
         problem=problem,
@@ -277,7 +294,9 @@ def my_speaker_profile(speaker_id):
         fill_from_speaker(form, profile)
     if form.validate_on_submit():
         with showing_errors(form):
-            speakers.update_speaker(acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data))
+            speakers.update_speaker(
+                acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data)
+            )
             flash(_("Your speaker profile is saved."), "success")
             return redirect(url_for("agenda.my_speaker_profile", speaker_id=profile.id))
     mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])

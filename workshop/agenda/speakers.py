@@ -72,7 +72,9 @@ def event_speakers(event_id: int, with_sessions: bool = False) -> list[Speaker]:
     """The event's speakers by name; ``with_sessions`` loads their sessions too, in a fixed number of queries."""
     query = db.select(Speaker).where(Speaker.event_id == event_id).order_by(func.lower(Speaker.full_name), Speaker.id)
     if with_sessions:
-        query = query.options(selectinload(Speaker.sessions).joinedload(SessionSpeaker.session), joinedload(Speaker.user))
+        query = query.options(
+            selectinload(Speaker.sessions).joinedload(SessionSpeaker.session), joinedload(Speaker.user)
+        )
     return list(db.session.scalars(query).unique())
 
 
@@ -92,7 +94,13 @@ def sessions_in_order(speaker: Speaker) -> list[SessionSpeaker]:
 
 
 def event_sessions(event_id: int) -> list[AgendaSession]:
-    return list(db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == event_id).order_by(AgendaSession.starts_at, AgendaSession.id)))
+    return list(
+        db.session.scalars(
+            db.select(AgendaSession)
+            .where(AgendaSession.event_id == event_id)
+            .order_by(AgendaSession.starts_at, AgendaSession.id)
+        )
+    )
 
 
 def own_speaker_profiles(user) -> list[Speaker]:
@@ -101,7 +109,11 @@ def own_speaker_profiles(user) -> list[Speaker]:
         return []
     return list(
         db.session.scalars(
-            db.select(Speaker).join(Speaker.event).where(Speaker.user_id == user.id).options(joinedload(Speaker.event)).order_by(Event.starts_at.desc())
+            db.select(Speaker)
+            .join(Speaker.event)
+            .where(Speaker.user_id == user.id)
+            .options(joinedload(Speaker.event))
+            .order_by(Event.starts_at.desc())
         )
     )
 
@@ -162,7 +174,11 @@ def _store_photo(photo: PhotoUpload | None) -> uploads.StoredFile | None:
     if photo is None or not photo.filename:
         return None
     return uploads.store_upload(
-        photo.stream, photo.filename, kinds=uploads.PHOTOS, field="photo", max_bytes=int(current_app.config["PHOTO_MAX_BYTES"])
+        photo.stream,
+        photo.filename,
+        kinds=uploads.PHOTOS,
+        field="photo",
+        max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]),
     )
 
 
@@ -210,7 +226,9 @@ def add_speaker(actor: User, event_id: int, data: SpeakerData, photo: PhotoUploa
     return speaker
 
 
-def update_speaker(actor: User, speaker_id: int, data: SpeakerData, photo: PhotoUpload | None = None, remove_photo: bool = False) -> Speaker:
+def update_speaker(
+    actor: User, speaker_id: int, data: SpeakerData, photo: PhotoUpload | None = None, remove_photo: bool = False
+) -> Speaker:
     """Organisers change every field; the speaker themself changes their profile but not the e-mail address."""
     speaker = db.session.get(Speaker, speaker_id)
     if speaker is None:
@@ -248,14 +266,27 @@ def link_to_session(actor: User, speaker_id: int, session_id: int, role: Speaker
     session = db.session.get(AgendaSession, session_id) if session_id else None
     if session is None or session.event_id != speaker.event_id:
         raise DomainError(_l("Choose a session of this event."), field="session_id")
-    duplicate = _l("%(name)s already has the role “%(role)s” in “%(session)s”.", name=speaker.full_name, role=ROLE_LABELS[role], session=session.title)
+    duplicate = _l(
+        "%(name)s already has the role “%(role)s” in “%(session)s”.",
+        name=speaker.full_name,
+        role=ROLE_LABELS[role],
+        session=session.title,
+    )
     exists = db.session.scalar(
-        db.select(SessionSpeaker.id).where(SessionSpeaker.session_id == session.id, SessionSpeaker.speaker_id == speaker.id, SessionSpeaker.role == role)
+        db.select(SessionSpeaker.id).where(
+            SessionSpeaker.session_id == session.id,
+            SessionSpeaker.speaker_id == speaker.id,
+            SessionSpeaker.role == role,
+        )
     )
     if exists is not None:
         raise DomainError(duplicate, field="session_id")
-    last = db.session.scalar(db.select(func.max(SessionSpeaker.position)).where(SessionSpeaker.session_id == session.id))
-    link = SessionSpeaker(session_id=session.id, speaker_id=speaker.id, role=role, position=(last if last is not None else -1) + 1)
+    last = db.session.scalar(
+        db.select(func.max(SessionSpeaker.position)).where(SessionSpeaker.session_id == session.id)
+    )
+    link = SessionSpeaker(
+        session_id=session.id, speaker_id=speaker.id, role=role, position=(last if last is not None else -1) + 1
+    )
     db.session.add(link)
     session.sequence += 1  # calendar applications see that the session changed
     try:
@@ -286,7 +317,9 @@ def invitation_max_age() -> int:
 def invitation_token(speaker: Speaker) -> str:
     """Names the profile, the address it went to and when: a new invitation replaces the old link."""
     invited_at = speaker.invited_at or utcnow()
-    return tokens.make_token(INVITATION_SALT, {"sid": speaker.id, "email": speaker.email, "at": int(invited_at.timestamp())})
+    return tokens.make_token(
+        INVITATION_SALT, {"sid": speaker.id, "email": speaker.email, "at": int(invited_at.timestamp())}
+    )
 
 
 def invitation_locale(email: str, fallback_locale: str = "en") -> str:
@@ -332,14 +365,24 @@ def speaker_for_invitation(token: str) -> Speaker:
         token,
         invitation_max_age(),
         _l("This invitation link has expired. Ask the organisers to send you a new one."),
-        _l("This invitation link is not valid. Check that you opened the whole link from the e-mail, or ask the organisers for a new one."),
+        _l(
+            "This invitation link is not valid. Check that you opened the whole link from the e-mail, or ask the "
+            "organisers for a new one."
+        ),
     )
     speaker = db.session.get(Speaker, payload.get("sid")) if isinstance(payload.get("sid"), int) else None
     if speaker is None:
-        raise tokens.InvalidToken(_l("This speaker profile no longer exists. Ask the organisers if you think this is a mistake."))
+        raise tokens.InvalidToken(
+            _l("This speaker profile no longer exists. Ask the organisers if you think this is a mistake.")
+        )
     invited_at = speaker.invited_at
     if payload.get("email") != speaker.email or invited_at is None or payload.get("at") != int(invited_at.timestamp()):
-        raise tokens.InvalidToken(_l("This invitation link was replaced by a newer one. Use the link in the latest e-mail from the organisers."))
+        raise tokens.InvalidToken(
+            _l(
+                "This invitation link was replaced by a newer one. Use the link in the latest e-mail from the "
+                "organisers."
+            )
+        )
     return speaker
 
 
@@ -349,20 +392,44 @@ def claim(actor: User, token: str) -> Speaker:
     if speaker.user_id == actor.id:
         return speaker
     if speaker.user_id is not None:
-        raise DomainError(_l("This speaker profile is already linked to another account. Ask the organisers if you think this is a mistake."))
-    other = db.session.scalar(db.select(Speaker.id).where(Speaker.event_id == speaker.event_id, Speaker.user_id == actor.id))
+        raise DomainError(
+            _l(
+                "This speaker profile is already linked to another account. Ask the organisers if you think this is a "
+                "mistake."
+            )
+        )
+    other = db.session.scalar(
+        db.select(Speaker.id).where(Speaker.event_id == speaker.event_id, Speaker.user_id == actor.id)
+    )
     if other is not None:
-        raise DomainError(_l("Your account is already linked to another speaker profile at this event. Ask the organisers to merge them."))
+        raise DomainError(
+            _l(
+                "Your account is already linked to another speaker profile at this event. Ask the organisers to merge "
+                "them."
+            )
+        )
     # Only while nobody else has taken it: a conditional update, so two people cannot both claim it.
     taken = db.session.execute(
-        db.update(Speaker).where(Speaker.id == speaker.id, Speaker.user_id.is_(None)).values(user_id=actor.id, updated_at=utcnow())
+        db.update(Speaker)
+        .where(Speaker.id == speaker.id, Speaker.user_id.is_(None))
+        .values(user_id=actor.id, updated_at=utcnow())
     ).rowcount
     try:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise DomainError(_l("Your account is already linked to another speaker profile at this event. Ask the organisers to merge them.")) from error
+        raise DomainError(
+            _l(
+                "Your account is already linked to another speaker profile at this event. Ask the organisers to merge "
+                "them."
+            )
+        ) from error
     if not taken:
-        raise DomainError(_l("This speaker profile is already linked to another account. Ask the organisers if you think this is a mistake."))
+        raise DomainError(
+            _l(
+                "This speaker profile is already linked to another account. Ask the organisers if you think this is a "
+                "mistake."
+            )
+        )
     db.session.refresh(speaker)
     return speaker

@@ -14,12 +14,12 @@ from ..events.models import Event, EventKind
 from ..extensions import csrf
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
-from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from ..lookups import acting_user, managed_event, visible_event
+from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from . import bp, conflicts, services
-from .speakers import ROLE_LABELS
 from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
 from .models import ON_THE_ROAD
+from .speakers import ROLE_LABELS
 from .timetable import Slot, timetable
 
 ZONE_SHOWN_MAX = 64  # an unknown zone is quoted back at most this long
@@ -175,8 +175,17 @@ def move_session(event, session_id):
         flash(_("Enter whole numbers of minutes and days, within a year."), "danger")
     else:
         with showing_errors():
-            moved = services.move_session(acting_user(), event.id, session_id, minutes=form.minutes.data or 0, days=form.days.data or 0)
-            flash(_("“%(title)s” now starts %(when)s.", title=moved.title, when=format_in_zone(moved.starts_at, event.timezone)), "success")
+            moved = services.move_session(
+                acting_user(), event.id, session_id, minutes=form.minutes.data or 0, days=form.days.data or 0
+            )
+            flash(
+                _(
+                    "“%(title)s” now starts %(when)s.",
+                    title=moved.title,
+                    when=format_in_zone(moved.starts_at, event.timezone),
+                ),
+                "success",
+            )
             flash_conflicts(event, moved.id)
     if back_to_edit:
         return redirect(url_for("agenda.edit_session", slug=event.slug, session_id=session_id))
@@ -194,5 +203,9 @@ def delete_session(event, session_id):
         flash(_("“%(title)s” is deleted from the agenda.", title=title), "info")
         return manage_page(event)
     return render_template(
-        "agenda/delete_session.html", event=event, session=agenda_session, slot=Slot.of(agenda_session, event.timezone), form=form
+        "agenda/delete_session.html",
+        event=event,
+        session=agenda_session,
+        slot=Slot.of(agenda_session, event.timezone),
+        form=form,
     )

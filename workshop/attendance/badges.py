@@ -86,7 +86,9 @@ def confirmed_registrations(event: Event, ids: list[int] | None = None) -> list[
 def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
     """The badges of these registrations of ``event``, with their tickets made where missing (not committed)."""
     tickets = recording.tickets_for(registrations)
-    speakers = set(db.session.scalars(db.select(Speaker.user_id).where(Speaker.event_id == event.id, Speaker.user_id.is_not(None))))
+    speakers = set(
+        db.session.scalars(db.select(Speaker.user_id).where(Speaker.event_id == event.id, Speaker.user_id.is_not(None)))
+    )
     organisers = {user.id for user in event.organisers}
     names = country_names()
     return [
@@ -96,7 +98,11 @@ def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
             native_name=registration.native_name if registration.native_name != registration.full_name else "",
             organisation=registration.organisation,
             country=names.get(registration.country, registration.country or ""),
-            role=Role.ORGANISER if registration.user_id in organisers else Role.SPEAKER if registration.user_id in speakers else Role.PARTICIPANT,
+            role=Role.ORGANISER
+            if registration.user_id in organisers
+            else Role.SPEAKER
+            if registration.user_id in speakers
+            else Role.PARTICIPANT,
             code=tickets[registration.id].code,
         )
         for registration in registrations
@@ -117,7 +123,12 @@ def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
     """A participant's own badge. NotFound when the registration is not theirs (or its event not
     public); Forbidden while it is not confirmed."""
     registration = db.session.get(Registration, registration_id)
-    if registration is None or not security.is_signed_in(actor) or registration.user_id != actor.id or not registration.event.is_public:
+    if (
+        registration is None
+        or not security.is_signed_in(actor)
+        or registration.user_id != actor.id
+        or not registration.event.is_public
+    ):
         raise NotFound(registration_id)
     if registration.state is not State.CONFIRMED:
         raise Forbidden(_l("A badge is ready once your registration is confirmed."))
@@ -156,7 +167,7 @@ def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[st
         last = " ".join(result[lines - 1 :])
         while len(last) > 1 and stringWidth(last + "…", font, size) > width:
             last = last[:-1]
-        result = result[: lines - 1] + [last.rstrip() + "…"]
+        result = [*result[: lines - 1], last.rstrip() + "…"]
     return result
 
 
@@ -201,12 +212,34 @@ class BadgePainter:
             text = text[:-1]
         return text.rstrip() + "…", font, size
 
-    def one_line(self, text: str, x: float, y: float, width: float, size: float, smallest: float, bold=False, colour=INK, centred=False) -> None:
+    def one_line(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        width: float,
+        size: float,
+        smallest: float,
+        bold=False,
+        colour=INK,
+        centred=False,
+    ) -> None:
         if text:
             shown, font, size = self.fit(plain(text), width, size, smallest, bold)
             self.text(shown, font, size, x, y, colour, centred)
 
-    def lines(self, text: str, x: float, y: float, width: float, size: float, count: int, bold=False, colour=INK, centred=False) -> float:
+    def lines(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        width: float,
+        size: float,
+        count: int,
+        bold=False,
+        colour=INK,
+        centred=False,
+    ) -> float:
         """Up to ``count`` lines from the baseline ``y`` down; answers the baseline after the last."""
         text = plain(text)
         if not text:
@@ -244,7 +277,9 @@ class BadgePainter:
         c.setFillColor(ROLE_COLOURS[badge.role])
         c.rect(x, y, width, height, stroke=0, fill=1)
         label = self.role_labels[badge.role]
-        shown, font, size = self.fit(label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True)
+        shown, font, size = self.fit(
+            label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True
+        )
         self.text(shown, font, size, x + width / 2, y + (height - size * 0.7) / 2, colors.white, centred=True)
 
     def rule(self, x1: float, x2: float, y: float) -> None:
@@ -286,7 +321,16 @@ class BadgePainter:
 
         qr_x, qr_y = x + width - pad - qr_size, y + band + 5 * mm
         self.qr(badge.code, qr_x, qr_y, qr_size)
-        self.one_line(badge.code_for_reading, qr_x + qr_size / 2, qr_y - 2 * mm, qr_size + 2 * mm, 6.5, 5, colour=MUTED, centred=True)
+        self.one_line(
+            badge.code_for_reading,
+            qr_x + qr_size / 2,
+            qr_y - 2 * mm,
+            qr_size + 2 * mm,
+            6.5,
+            5,
+            colour=MUTED,
+            centred=True,
+        )
 
         line_y = top - 14 - 7 * mm
         line_y = self.name(badge.full_name, left, line_y, text_width, 16)
@@ -297,7 +341,9 @@ class BadgePainter:
         self.role_band(badge, x, y, width, band, 11)
 
 
-def cutting_marks(canvas: Canvas, left: float, bottom: float, columns: int, rows: int, width: float, height: float) -> None:
+def cutting_marks(
+    canvas: Canvas, left: float, bottom: float, columns: int, rows: int, width: float, height: float
+) -> None:
     """Short lines in the page's margin, in line with every cut, so the sheet can be cut with a guillotine."""
     gap, length = 2 * mm, 5 * mm
     right, top = left + columns * width, bottom + rows * height

@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from .. import security
 from ..downloads import NOT_SHARED, XLSX, document
 from ..formtools import showing_errors
-from ..registration.models import Registration
 from ..lookups import acting_user, managed_event
+from ..registration.models import Registration
 from . import bp, eligibility, statistics
 from .rule_forms import CertificateRuleForm
 
@@ -75,7 +75,10 @@ def rule_page(event):
         with showing_errors(form):
             saved = eligibility.set_rule(acting_user(), event, form.min_percent.data, form.min_hours.data)
             if saved is None:
-                flash(_("The certificate rule is removed: nobody is eligible for a certificate until a rule is set."), "warning")
+                flash(
+                    _("The certificate rule is removed: nobody is eligible for a certificate until a rule is set."),
+                    "warning",
+                )
             else:
                 flash(_("The certificate rule is saved."), "success")
             return redirect(url_for("attendance.statistics", slug=event.slug))

@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 from ..extensions import csrf, limiter
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
+from ..lookups import acting_user, check_in_event, managed_event
 from ..pdf import qr
 from ..urls import external_url
-from ..lookups import acting_user, check_in_event, managed_event
 from . import bp, recording, rosters, self_check_in, tokens
 from .models import ARRIVAL
 from .roster_forms import ApiTokenForm, RevokeTokenForm, RosterForm, SelfCheckInForm, SessionCodeForm
-
 
 # --- rosters ---------------------------------------------------------------------------
 
@@ -113,7 +112,11 @@ def self_check_in_view():
             session = answer.attendance.session
             if answer.outcome is recording.Outcome.ALREADY:
                 flash(
-                    _("You were already marked present at “%(title)s”, at %(time)s.", title=session.title, time=format_time(answer.recorded_at, session)),
+                    _(
+                        "You were already marked present at “%(title)s”, at %(time)s.",
+                        title=session.title,
+                        time=format_time(answer.recorded_at, session),
+                    ),
                     "info",
                 )
             else:
@@ -151,7 +154,9 @@ def api_tokens(event):
     if form.validate_on_submit():
         with showing_errors(form):
             token, new_token = tokens.create_token(acting_user(), event, form.name.data)
-            flash(_("The token “%(name)s” is made. Copy it now: it is shown only this once.", name=token.name), "success")
+            flash(
+                _("The token “%(name)s” is made. Copy it now: it is shown only this once.", name=token.name), "success"
+            )
             form = ApiTokenForm(formdata=None)
     response = make_response(
         render_template(
@@ -174,5 +179,8 @@ def api_tokens(event):
 def revoke_api_token(event, token_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
     token = tokens.revoke_token(acting_user(), event, token_id)
-    flash(_("The token “%(name)s” is revoked: devices using it can no longer record attendance.", name=token.name), "success")
+    flash(
+        _("The token “%(name)s” is revoked: devices using it can no longer record attendance.", name=token.name),
+        "success",
+    )
     return redirect(url_for("attendance.api_tokens", slug=event.slug))

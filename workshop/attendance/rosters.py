@@ -68,7 +68,9 @@ def session_roster(event: Event, session: AgendaSession | None, search: str = ""
     marks = db.session.scalars(
         db.select(Attendance)
         .where(Attendance.event_id == event.id, Attendance.slot == slot)
-        .options(joinedload(Attendance.recorded_by), selectinload(Attendance.changes).joinedload(AttendanceChange.actor))
+        .options(
+            joinedload(Attendance.recorded_by), selectinload(Attendance.changes).joinedload(AttendanceChange.actor)
+        )
     ).all()
     by_registration = {mark.registration_id: mark for mark in marks}
     return [RosterRow(registration, by_registration.get(registration.id)) for registration in registrations]
@@ -79,7 +81,9 @@ def check_session_open(session: AgendaSession | None) -> None:
         raise DomainError(_l("This session is cancelled: attendance cannot be recorded for it."))
 
 
-def mark_many_present(actor, event: Event, session: AgendaSession | None, registration_ids: list[int]) -> tuple[int, list[str]]:
+def mark_many_present(
+    actor, event: Event, session: AgendaSession | None, registration_ids: list[int]
+) -> tuple[int, list[str]]:
     """Mark the given registrations present; answers how many were marked now and what was not done
     (already present, not confirmed, not of this event)."""
     require_check_in(actor, event)
@@ -89,7 +93,12 @@ def mark_many_present(actor, event: Event, session: AgendaSession | None, regist
         raise DomainError(_l("Tick the participants to mark present."))
     if len(ids) > MAX_MARKED_AT_ONCE:
         raise DomainError(_l("Mark at most %(count)d participants at once.", count=MAX_MARKED_AT_ONCE))
-    found = {r.id: r for r in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids), Registration.event_id == event.id))}
+    found = {
+        r.id: r
+        for r in db.session.scalars(
+            db.select(Registration).where(Registration.id.in_(ids), Registration.event_id == event.id)
+        )
+    }
     done, problems = 0, []
     for registration_id in ids:
         registration = found.get(registration_id)
@@ -103,7 +112,9 @@ def mark_many_present(actor, event: Event, session: AgendaSession | None, regist
         elif answer.outcome is recording.Outcome.ALREADY:
             problems.append(str(_l("%(name)s was already marked present.", name=name)))
         else:
-            problems.append(str(_l("%(name)s: %(reason)s", name=name, reason=recording.OUTCOME_MESSAGES[answer.outcome])))
+            problems.append(
+                str(_l("%(name)s: %(reason)s", name=name, reason=recording.OUTCOME_MESSAGES[answer.outcome]))
+            )
     return done, problems
 
 
@@ -113,7 +124,9 @@ def undo(actor, event: Event, session: AgendaSession | None, registration_id: in
     check_session_open(session)
     mark = db.session.scalar(
         db.select(Attendance).where(
-            Attendance.registration_id == registration_id, Attendance.slot == recording.slot_of(session), Attendance.event_id == event.id
+            Attendance.registration_id == registration_id,
+            Attendance.slot == recording.slot_of(session),
+            Attendance.event_id == event.id,
         )
     )
     if mark is None or not mark.present:
@@ -136,5 +149,7 @@ def session_of_event(event: Event, session_id: int) -> AgendaSession | None:
 
 def event_sessions(event: Event) -> list[AgendaSession]:
     return db.session.scalars(
-        db.select(AgendaSession).where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at, AgendaSession.id)
+        db.select(AgendaSession)
+        .where(AgendaSession.event_id == event.id)
+        .order_by(AgendaSession.starts_at, AgendaSession.id)
     ).all()

@@ -61,7 +61,10 @@ def revoke_token(actor, event: Event, token_id: int) -> ApiToken:
 
 def event_tokens(event: Event) -> list[ApiToken]:
     return db.session.scalars(
-        db.select(ApiToken).where(ApiToken.event_id == event.id).options(joinedload(ApiToken.created_by)).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        db.select(ApiToken)
+        .where(ApiToken.event_id == event.id)
+        .options(joinedload(ApiToken.created_by))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     ).all()
 
 
@@ -72,7 +75,9 @@ def active_token(raw: str | None) -> ApiToken | None:
     """
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)).options(joinedload(ApiToken.event)))
+    token = db.session.scalar(
+        db.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)).options(joinedload(ApiToken.event))
+    )
     if token is None or token.revoked_at is not None:
         return None
     now = utcnow()

@@ -20,16 +20,15 @@ from ..events.models import Event
 from ..extensions import csrf
 from ..formatting import country_name, format_in_zone
 from ..formtools import showing_errors
+from ..lookups import acting_user, check_in_event, managed_event
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
 from ..timeutil import utc_to_local, utcnow
-from ..lookups import acting_user, check_in_event, managed_event
 from . import badges as badge_printing
 from . import bp, desk
 from .forms import BadgesForm, DeskForm, RemoveStaffForm, StaffForm
 from .models import ARRIVAL, Method
 from .recording import Answer, Outcome
-
 
 # --- the check-in desk --------------------------------------------------------------------------
 
@@ -79,23 +78,34 @@ def panel_for(event: Event, answer: Answer, slot_label: str) -> Panel:
     panel = Panel(outcome=outcome.value, tone="danger", headline="", slot=slot_label)
     registration = answer.registration
     if registration is not None and registration.event_id == event.id:  # nothing about another event's people
-        panel.name, panel.organisation, panel.country = registration.full_name, registration.organisation, country_name(registration.country)
+        panel.name, panel.organisation, panel.country = (
+            registration.full_name,
+            registration.organisation,
+            country_name(registration.country),
+        )
         panel.native_name = registration.native_name if registration.native_name != registration.full_name else ""
     if outcome is Outcome.CHECKED_IN:
         panel.tone, panel.headline = "success", _("Checked in")
     elif outcome is Outcome.ALREADY:
         panel.tone = "warning"
-        panel.headline = _("Already checked in at %(time)s by %(name)s", time=when(answer.recorded_at, event), name=recorder(answer))
+        panel.headline = _(
+            "Already checked in at %(time)s by %(name)s", time=when(answer.recorded_at, event), name=recorder(answer)
+        )
         panel.explanation = _("Nothing new is recorded: one check-in counts once.")
     elif outcome is Outcome.NOT_THIS_EVENT:
         panel.headline = _("Not registered for this event")
         panel.explanation = _("This badge is for another event. Nothing is recorded.")
     elif outcome is Outcome.NOT_CONFIRMED:
         panel.headline = str(NOT_CONFIRMED_HEADLINES[registration.state])
-        panel.explanation = _("Only confirmed participants can be checked in. Nothing is recorded; the organisers can help at the registration desk.")
+        panel.explanation = _(
+            "Only confirmed participants can be checked in. Nothing is recorded; the organisers can help at the "
+            "registration desk."
+        )
     else:
         panel.headline = _("Unknown code")
-        panel.explanation = _("No badge has this code. Scan it again, type the code printed under the QR code, or search for the name.")
+        panel.explanation = _(
+            "No badge has this code. Scan it again, type the code printed under the QR code, or search for the name."
+        )
     return panel
 
 
@@ -126,7 +136,9 @@ def desk_view(event):
     if request.method == "POST":
         if form.validate_on_submit():
             with showing_errors(form):
-                answer = desk.check_in(acting_user(), event, form.slot.data, code=form.code.data, registration_id=form.registration_id.data)
+                answer = desk.check_in(
+                    acting_user(), event, form.slot.data, code=form.code.data, registration_id=form.registration_id.data
+                )
                 posted = next((s for s in sessions if s.id == form.slot.data), None)
                 panel = panel_for(event, answer, slot_label(posted))
         session = chosen_session(sessions, form.slot.data)
@@ -178,7 +190,9 @@ def staff(event):
             else:
                 flash(_("%(name)s is check-in staff of this event already.", name=user.full_name), "info")
             return redirect(url_for("attendance.staff", slug=event.slug))
-    return render_template("attendance/staff.html", event=event, form=form, staff=desk.event_staff(event), remove_form=RemoveStaffForm())
+    return render_template(
+        "attendance/staff.html", event=event, form=form, staff=desk.event_staff(event), remove_form=RemoveStaffForm()
+    )
 
 
 @bp.post("/manage/events/<slug>/check-in/staff/<int:user_id>/remove")
@@ -239,7 +253,12 @@ def badges(event):
             abort(400)
     chosen = badge_printing.event_badges(acting_user(), event, ids)
     if not chosen:
-        flash(_("There is no badge to print: badges are for confirmed participants only.") if ids else _("This event has no confirmed participants yet, so there is no badge to print."), "warning")
+        flash(
+            _("There is no badge to print: badges are for confirmed participants only.")
+            if ids
+            else _("This event has no confirmed participants yet, so there is no badge to print."),
+            "warning",
+        )
         return redirect(url_for("attendance.badge_list", slug=event.slug))
     return pdf_to_read(badge_printing.render_badges(event, chosen, layout), f"badges-{event.slug}.pdf")
 

@@ -1,4 +1,5 @@
-"""An event's certificate settings (issuers, logos, signatories) and the certificates issued.
+"""An event's certificate settings (their language; the letterhead is shared with visa letters) and
+the certificates issued.
 
 A registration may have several certificates over time (one revoked, then another issued), but at
 most one valid at a time: ``services`` checks it under a lock on the registration's row.
@@ -16,36 +17,14 @@ from ..extensions import db
 from ..registration.models import Registration
 from ..timeutil import UTCDateTime, utcnow
 
-LOGO_SLOTS = ("logo_1", "logo_2", "logo_3")
-SIGNATURE_SLOTS = ("signature_1", "signature_2")
-
 
 class CertificateSettings(db.Model):
-    """What every certificate of one event shows besides the holder: issuers, logos, signatories."""
+    """What the certificates of one event say besides the letterhead (``letterhead.models``) and the holder."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
-    issuers: Mapped[str] = mapped_column(Text, default="")  # one organisation a line; empty: the event's partners
     bilingual: Mapped[bool] = mapped_column(default=False)  # English and Chinese for everybody
-    # Keys of uploaded images in the upload storage, "" when there is none
-    logo_1: Mapped[str] = mapped_column(String(64), default="")
-    logo_2: Mapped[str] = mapped_column(String(64), default="")
-    logo_3: Mapped[str] = mapped_column(String(64), default="")
-    signatory_1_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_1_title: Mapped[str] = mapped_column(String(200), default="")
-    signature_1: Mapped[str] = mapped_column(String(64), default="")
-    signatory_2_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_2_title: Mapped[str] = mapped_column(String(200), default="")
-    signature_2: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-
-    @property
-    def issuer_list(self) -> list[str]:
-        return [line.strip() for line in (self.issuers or "").splitlines() if line.strip()]
-
-    @property
-    def logos(self) -> list[str]:
-        return [key for key in (self.logo_1, self.logo_2, self.logo_3) if key]
 
 
 class Certificate(db.Model):

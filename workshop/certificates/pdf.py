@@ -13,7 +13,6 @@ language of the person downloading it: a certificate reads the same for whoever 
 
 from __future__ import annotations
 
-import logging
 import re
 import zipfile
 from collections.abc import Iterator
@@ -37,15 +36,14 @@ from ..attendance.statistics import hours_label
 from ..errors import MissingFile
 from ..events.models import Event
 from ..extensions import db
+from ..letterhead import services as letterheads
+from ..letterhead.models import LOGO_SLOTS, Letterhead
 from ..pdf.fonts import LATIN, LATIN_BOLD, font_for, needs_cjk_font, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
-from ..storage import FileMissing, upload_storage
 from ..urls import external_url
-from .models import LOGO_SLOTS, Certificate, CertificateSettings
-
-log = logging.getLogger(__name__)
+from .models import Certificate
 
 PAGE = landscape(A4)
 ACCENT = (0.05, 0.23, 0.45)  # a dark blue frame
@@ -107,30 +105,22 @@ class Sheet:
 # --- from the database ------------------------------------------------------------------------
 
 
-IMAGE_NAMES = {
-    "logo_1": _l("the first logo"),
-    "logo_2": _l("the second logo"),
-    "logo_3": _l("the third logo"),
-    "signature_1": _l("the first signature"),
-    "signature_2": _l("the second signature"),
-}
-
-
-def _image(event: Event, settings: CertificateSettings, slot: str) -> bytes:
-    """The image in ``slot`` (b"" when none is set); MissingFile when its file is gone: a certificate
+def _images(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, bytes]:
+    """The images in ``slots`` (b"" where none is set); MissingFile when one is gone: a certificate
     is never drawn without a logo or signature its organisers set."""
-    key = getattr(settings, slot)
-    if not key:
-        return b""
-    storage = upload_storage()
     try:
-        with storage.open(key) as file:
-            return file.read()
-    except FileMissing:
-        log.error("event %s: the certificates' %s (upload %s) is missing from %s", event.id, slot, key, storage.root)
+        return letterheads.image_files(letterhead, slots)
+    except letterheads.ImageMissing as gone:
         raise MissingFile(
-            _l("The certificates cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the certificate settings.", image=IMAGE_NAMES[slot]),
-            _l("Your certificate cannot be drawn just now: an image on it is missing on the server. The event's organisers need to upload it again; please try again later."),
+            _l(
+                "The certificates cannot be drawn: the file of %(image)s is missing on the server. Upload it again in "
+                "the certificate settings.",
+                image=gone.name,
+            ),
+            _l(
+                "Your certificate cannot be drawn just now: an image on it is missing on the server. The event's "
+                "organisers need to upload it again; please try again later."
+            ),
         ) from None
 
 
@@ -139,17 +129,18 @@ def _place(event: Event, language: str) -> str:
     return ", ".join(part for part in (event.venue, event.city, country) if part)
 
 
-def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) -> EventSide:
+def event_side(event: Event, letterhead: Letterhead) -> EventSide:
     zone = ZoneInfo(event.timezone)
     start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
-    signatories = tuple(
-        (name, title, _image(event, settings, slot))
+    named = tuple(
+        (name, title, slot)
         for name, title, slot in (
-            (settings.signatory_1_name, settings.signatory_1_title, "signature_1"),
-            (settings.signatory_2_name, settings.signatory_2_title, "signature_2"),
+            (letterhead.signatory_1_name, letterhead.signatory_1_title, "signature_1"),
+            (letterhead.signatory_2_name, letterhead.signatory_2_title, "signature_2"),
         )
         if name
     )
+    images = _images(letterhead, LOGO_SLOTS + tuple(slot for _name, _title, slot in named))
     return EventSide(
         key=f"event{event.id}",
         title=event.title,
@@ -157,23 +148,24 @@ def event_side(event: Event, settings: CertificateSettings, issuers: list[str]) 
         dates_zh=format_interval(start, end, "yMMMd", locale="zh"),
         place_en=_place(event, "en"),
         place_zh=_place(event, "zh"),
-        issuers=tuple(issuers),
-        logos=tuple(image for image in (_image(event, settings, slot) for slot in LOGO_SLOTS) if image),
-        signatories=signatories,
+        issuers=tuple(letterheads.issuers_of(event, letterhead)),
+        logos=tuple(images[slot] for slot in LOGO_SLOTS if images[slot]),
+        signatories=tuple((name, title, images[slot]) for name, title, slot in named),
     )
 
 
 def registrations_of(certificates: list[Certificate]) -> dict[int, Registration]:
     """The registrations of ``certificates`` by id, in one query rather than one each."""
     ids = {certificate.registration_id for certificate in certificates}
-    return {registration.id: registration for registration in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids)))}
+    return {
+        registration.id: registration
+        for registration in db.session.scalars(db.select(Registration).where(Registration.id.in_(ids)))
+    }
 
 
 def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
     """The sheets of these certificates (an app context is needed: uploaded images, links).
     MissingFile when an image the certificates carry is missing."""
-    from .services import issuers_of, settings_of
-
     registrations = registrations_of(certificates)
     sides: dict[int, EventSide] = {}
     dates: dict[date, tuple[str, str]] = {}
@@ -182,8 +174,7 @@ def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
         registration = registrations[certificate.registration_id]
         event = registration.event
         if event.id not in sides:
-            settings = settings_of(event)
-            sides[event.id] = event_side(event, settings, issuers_of(event, settings))
+            sides[event.id] = event_side(event, letterheads.letterhead_of(event))
         issued = certificate.issued_at.astimezone(ZoneInfo(event.timezone)).date()
         if issued not in dates:
             dates[issued] = format_date(issued, "long", locale="en"), format_date(issued, "long", locale="zh")
@@ -247,7 +238,17 @@ class CertificatePainter:
             self.images[data] = ImageReader(BytesIO(data))
         return self.images[data]
 
-    def centred(self, text: str, y: float, size: float, width: float, bold: bool = False, colour=INK, x: float | None = None, smallest: float = 6) -> None:
+    def centred(
+        self,
+        text: str,
+        y: float,
+        size: float,
+        width: float,
+        bold: bool = False,
+        colour=INK,
+        x: float | None = None,
+        smallest: float = 6,
+    ) -> None:
         """``text`` centred on one line of ``width``: smaller down to ``smallest``, then shortened."""
         text = plain(text)
         if not text:
@@ -263,7 +264,17 @@ class CertificatePainter:
         c.setFont(font, size)
         c.drawCentredString(PAGE[0] / 2 if x is None else x, y, text)
 
-    def label(self, key: str, y: float, size: float, bilingual: bool, colour=MUTED, gap: float = 5.5 * mm, bold: bool = False, **values) -> None:
+    def label(
+        self,
+        key: str,
+        y: float,
+        size: float,
+        bilingual: bool,
+        colour=MUTED,
+        gap: float = 5.5 * mm,
+        bold: bool = False,
+        **values,
+    ) -> None:
         """A phrase of the wording: English, and Chinese below it when bilingual."""
         width = PAGE[0] - 60 * mm
         self.centred(ENGLISH[key].format(**values), y, size, width, bold=bold, colour=colour)
@@ -299,9 +310,21 @@ class CertificatePainter:
         self.label("certify", 131 * mm, 12, bilingual)
         self.label("attended", 91 * mm, 12, bilingual)
         self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10)
-        self.centred(" · ".join(part for part in (side.dates_en, side.place_en) if part), 69 * mm, 11, width - 60 * mm, colour=INK)
+        self.centred(
+            " · ".join(part for part in (side.dates_en, side.place_en) if part),
+            69 * mm,
+            11,
+            width - 60 * mm,
+            colour=INK,
+        )
         if bilingual:
-            self.centred(" · ".join(part for part in (side.dates_zh, side.place_zh) if part), 63.5 * mm, 10, width - 60 * mm, colour=INK)
+            self.centred(
+                " · ".join(part for part in (side.dates_zh, side.place_zh) if part),
+                63.5 * mm,
+                10,
+                width - 60 * mm,
+                colour=INK,
+            )
         self.signatories(side.signatories)
 
     def logos(self, images: tuple[bytes, ...], y: float, height: float) -> None:
@@ -314,16 +337,25 @@ class CertificatePainter:
             w, h = reader.getSize()
             sizes.append(min(height * w / h, 60 * mm))
         x = (PAGE[0] - sum(sizes) - gap * (len(sizes) - 1)) / 2
-        for reader, width in zip(readers, sizes):
+        for reader, width in zip(readers, sizes, strict=False):
             self.canvas.drawImage(reader, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
             x += width + gap
 
     def signatories(self, people: tuple[tuple[str, str, bytes], ...]) -> None:
         centres = {1: (120 * mm,), 2: (75 * mm, 170 * mm)}.get(len(people), ())
         c = self.canvas
-        for (name, title, signature), x in zip(people, centres):
+        for (name, title, signature), x in zip(people, centres, strict=False):
             if signature:
-                c.drawImage(self.image(signature), x - 30 * mm, 29 * mm, 60 * mm, 14 * mm, preserveAspectRatio=True, anchor="c", mask="auto")
+                c.drawImage(
+                    self.image(signature),
+                    x - 30 * mm,
+                    29 * mm,
+                    60 * mm,
+                    14 * mm,
+                    preserveAspectRatio=True,
+                    anchor="c",
+                    mask="auto",
+                )
             c.setStrokeColor(RULE)
             c.setLineWidth(0.8)
             c.line(x - 32 * mm, 28 * mm, x + 32 * mm, 28 * mm)
@@ -341,7 +373,10 @@ class CertificatePainter:
             self.centred(sheet.holder_native_name, 101 * mm, 24, width - 70 * mm, bold=True, smallest=12)
         hours = hours_label(sheet.hours)
         if sheet.sessions_counted:
-            key, values = "figures", {"attended": sheet.sessions_attended, "counted": sheet.sessions_counted, "hours": hours}
+            key, values = (
+                "figures",
+                {"attended": sheet.sessions_attended, "counted": sheet.sessions_counted, "hours": hours},
+            )
         else:
             key, values = "hours", {"hours": hours}
         self.label(key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
@@ -382,7 +417,9 @@ def binary_streams() -> Iterator[None]:
         rl_config.useA85 = ascii85
 
 
-def render_certificates(sheets: list[Sheet], title: str = "Certificates of attendance", cjk: str | None = None) -> bytes:
+def render_certificates(
+    sheets: list[Sheet], title: str = "Certificates of attendance", cjk: str | None = None
+) -> bytes:
     """Many certificates in one PDF, one a page."""
     return CertificatePainter(cjk).document(sheets, title)
 
@@ -410,4 +447,3 @@ def zip_of(sheets: list[Sheet], cjk: str | None = None) -> bytes:
         for sheet in sheets:
             archive.writestr(filename_of(sheet), painter.document([sheet], single_title(sheet)))
     return buffer.getvalue()
-

@@ -1,4 +1,5 @@
-"""Issuing, revoking and verifying certificates of attendance, and the event's certificate settings.
+"""Issuing, revoking and verifying certificates of attendance, and the event's certificate settings
+(the letterhead, shared with the visa letters, and the certificates' language).
 
 Only eligible registrations (``attendance.eligibility``) get a certificate, unless an organiser
 writes why (the reason is kept on the certificate). At most one valid certificate per registration:
@@ -11,32 +12,30 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import mail, security, uploads
+from .. import mail, security
+from ..accounts.models import User
 from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden, NotFound
-from ..accounts.models import User
 from ..events.models import Event
 from ..extensions import db
 from ..jobs import services as jobs
 from ..jobs.models import Job
+from ..letterhead import services as letterheads
+from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
-from ..storage import upload_storage
 from ..timeutil import utcnow
 from ..urls import external_url
-from .models import LOGO_SLOTS, SIGNATURE_SLOTS, Certificate, CertificateSettings
+from .models import Certificate, CertificateSettings
 
 CODE_BYTES = 10  # 80 random bits
 CODE_PATTERN = re.compile(r"[0-9A-F]{20}")
 REASON_MAX = 1000
-ISSUERS_MAX = 2000
 
 
 class MalformedCode(DomainError):
@@ -50,92 +49,34 @@ class UnknownCertificate(NotFound):
 # --- settings ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Signatory:
-    name: str = ""
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class SettingsData:
-    issuers: str = ""
-    bilingual: bool = False
-    signatories: tuple[Signatory, Signatory] = (Signatory(), Signatory())
-
-
-@dataclass(frozen=True)
-class ImageUpload:
-    stream: BinaryIO
-    filename: str
-
-
 def settings_of(event: Event) -> CertificateSettings:
-    """The event's settings; new, empty ones (not added to the session) when none are saved."""
+    """The event's certificate settings; new ones (not added to the session) when none are saved."""
     row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
-    return row if row is not None else CertificateSettings(event_id=event.id, issuers="", bilingual=False)
-
-
-def issuers_of(event: Event, settings: CertificateSettings) -> list[str]:
-    """The organisations that issue the certificates: as set, else the event's partners."""
-    return settings.issuer_list or [partner.name for partner in event.partners]
+    return row if row is not None else CertificateSettings(event_id=event.id, bilingual=False)
 
 
 def save_settings(
-    actor, event: Event, data: SettingsData, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()
+    actor,
+    event: Event,
+    data: LetterheadData,
+    bilingual: bool,
+    images: dict[str, ImageUpload | None] | None = None,
+    remove: set[str] = frozenset(),
 ) -> CertificateSettings:
-    """Save the settings; ``images`` by slot (logo_1..3, signature_1..2) replace the stored ones,
-    ``remove`` names the slots to empty. A file that is not an image (PNG, JPEG, WebP) raises
-    DomainError by its field and nothing is kept."""
+    """Save the event's letterhead (``letterheads.save``) and whether its certificates are
+    in English and Chinese for everybody, together."""
     if not security.can_issue_certificates(actor, event):
         raise Forbidden(_l("Only the event's organisers set up its certificates."))
-    if len(data.issuers) > ISSUERS_MAX:
-        raise DomainError(_l("Keep the list of issuers under %(count)d characters.", count=ISSUERS_MAX), field="issuers")
-    first, second = data.signatories
-    if not first.name.strip() and second.name.strip():
-        raise DomainError(_l("Name the first signatory before the second."), field="signatory_1_name")
-    stored: dict[str, uploads.StoredFile] = {}
-    try:
-        for slot, image in (images or {}).items():
-            if slot not in LOGO_SLOTS + SIGNATURE_SLOTS or image is None or not image.filename:
-                continue
-            stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
-            )
-    except DomainError:
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
-    row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
-    if row is None:
-        row = CertificateSettings(event_id=event.id)
-        db.session.add(row)
-    row.issuers = "\n".join(line.strip() for line in data.issuers.splitlines() if line.strip())
-    row.bilingual = data.bilingual
-    row.signatory_1_name, row.signatory_1_title = first.name.strip(), first.title.strip()
-    row.signatory_2_name, row.signatory_2_title = second.name.strip(), second.title.strip()
-    replaced = []
-    for slot in LOGO_SLOTS + SIGNATURE_SLOTS:
-        if slot in stored or slot in remove:
-            replaced.append(getattr(row, slot) or "")
-            setattr(row, slot, stored[slot].key if slot in stored else "")
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    for key in replaced:
-        if key:
-            uploads.delete_stored(key)
-    return row
 
+    def save_language() -> None:
+        row = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == event.id))
+        if row is None:
+            row = CertificateSettings(event_id=event.id)
+            db.session.add(row)
+        row.bilingual = bilingual
 
-def missing_images(settings: CertificateSettings) -> list[str]:
-    """The slots whose image is set but whose file is missing from the upload directory."""
-    storage = upload_storage()
-    return [slot for slot in LOGO_SLOTS + SIGNATURE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
+    letterheads.save(event, data, images, remove, also=save_language)
+    return settings_of(event)
 
 
 # --- what organisers see ----------------------------------------------------------------------
@@ -156,16 +97,25 @@ def rows_for(actor, event: Event) -> list[Row]:
         raise Forbidden(_l("Only the event's organisers issue its certificates."))
     verdicts = eligibility(event)
     registrations = db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+        db.select(Registration)
+        .where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
         .order_by(db.func.lower(Registration.full_name), Registration.id)
     ).all()
     by_registration: dict[int, list[Certificate]] = {}
     for certificate in db.session.scalars(
-        db.select(Certificate).join(Registration).where(Registration.event_id == event.id).order_by(Certificate.id.desc())
+        db.select(Certificate)
+        .join(Registration)
+        .where(Registration.event_id == event.id)
+        .order_by(Certificate.id.desc())
     ):
         by_registration.setdefault(certificate.registration_id, []).append(certificate)
     return [
-        Row(registration, verdicts[registration.id], next((c for c in by_registration.get(registration.id, []) if c.valid), None), by_registration.get(registration.id, []))
+        Row(
+            registration,
+            verdicts[registration.id],
+            next((c for c in by_registration.get(registration.id, []) if c.valid), None),
+            by_registration.get(registration.id, []),
+        )
         for registration in registrations
     ]
 
@@ -175,7 +125,8 @@ def valid_certificates(actor, event: Event) -> list[Certificate]:
     if not security.can_issue_certificates(actor, event):
         raise Forbidden(_l("Only the event's organisers issue its certificates."))
     return db.session.scalars(
-        db.select(Certificate).join(Registration)
+        db.select(Certificate)
+        .join(Registration)
         .where(Registration.event_id == event.id, Certificate.revoked_at.is_(None))
         .order_by(db.func.lower(Certificate.holder_name), Certificate.id)
     ).all()
@@ -200,7 +151,9 @@ def new_code() -> str:
 
 def wants_bilingual(registration: Registration, settings: CertificateSettings) -> bool:
     """English and Chinese when the event asks for it or the participant reads Chinese."""
-    return bool(settings.bilingual) or (registration.user is not None and (registration.user.locale or "").startswith("zh"))
+    return bool(settings.bilingual) or (
+        registration.user is not None and (registration.user.locale or "").startswith("zh")
+    )
 
 
 def _valid_certificate(registration_id: int) -> Certificate | None:
@@ -220,7 +173,9 @@ def _locked_registration(actor, event: Event, registration_id: int) -> Registrat
     return registration
 
 
-def _issue(actor, registration: Registration, settings: CertificateSettings, verdict: Eligibility, reason: str) -> Certificate:
+def _issue(
+    actor, registration: Registration, settings: CertificateSettings, verdict: Eligibility, reason: str
+) -> Certificate:
     certificate = Certificate(
         registration_id=registration.id,
         code=new_code(),
@@ -242,13 +197,28 @@ def _issue(actor, registration: Registration, settings: CertificateSettings, ver
 
 def _check_issuable(registration: Registration, reason: str) -> Eligibility:
     if registration.state is not State.CONFIRMED:
-        raise DomainError(_l("%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.", name=registration.full_name, state=STATE_LABELS[registration.state]))
+        raise DomainError(
+            _l(
+                "%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.",
+                name=registration.full_name,
+                state=STATE_LABELS[registration.state],
+            )
+        )
     if _valid_certificate(registration.id) is not None:
-        raise DomainError(_l("%(name)s already has a valid certificate. Revoke it first, or re-issue it.", name=registration.full_name))
+        raise DomainError(
+            _l(
+                "%(name)s already has a valid certificate. Revoke it first, or re-issue it.",
+                name=registration.full_name,
+            )
+        )
     verdict = eligibility_of(registration)
     if not verdict.eligible and not reason:
         raise DomainError(
-            _l("%(name)s is not eligible (%(why)s). To issue a certificate all the same, write the reason.", name=registration.full_name, why=verdict.reason),
+            _l(
+                "%(name)s is not eligible (%(why)s). To issue a certificate all the same, write the reason.",
+                name=registration.full_name,
+                why=verdict.reason,
+            ),
             field="reason",
         )
     if len(reason) > REASON_MAX:
@@ -284,11 +254,15 @@ def _eligible_without_certificate(job: Job) -> list[int]:
     verdicts = eligibility(event)
     holding = set(
         db.session.scalars(
-            db.select(Certificate.registration_id).join(Registration).where(Registration.event_id == event.id, Certificate.revoked_at.is_(None))
+            db.select(Certificate.registration_id)
+            .join(Registration)
+            .where(Registration.event_id == event.id, Certificate.revoked_at.is_(None))
         )
     )
     confirmed = db.session.scalars(
-        db.select(Registration.id).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED).order_by(Registration.id)
+        db.select(Registration.id)
+        .where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+        .order_by(Registration.id)
     )
     return [rid for rid in confirmed if rid not in holding and verdicts.get(rid) is not None and verdicts[rid].eligible]
 
@@ -296,16 +270,26 @@ def _eligible_without_certificate(job: Job) -> list[int]:
 def _issue_to_one_eligible(job: Job, registration_id: int) -> None:
     """Issue unless the registration has a valid certificate by now (issued by hand meanwhile, or by
     an earlier run of this job); DomainError when it is no longer confirmed or eligible."""
-    registration = db.session.scalar(db.select(Registration).where(Registration.id == registration_id).with_for_update())
+    registration = db.session.scalar(
+        db.select(Registration).where(Registration.id == registration_id).with_for_update()
+    )
     if registration is None:
         raise DomainError(_l("A registration was deleted before its certificate was issued."))
     if _valid_certificate(registration.id) is not None:
         return
     if registration.state is not State.CONFIRMED:
-        raise DomainError(_l("%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.", name=registration.full_name, state=STATE_LABELS[registration.state]))
+        raise DomainError(
+            _l(
+                "%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.",
+                name=registration.full_name,
+                state=STATE_LABELS[registration.state],
+            )
+        )
     verdict = eligibility_of(registration)
     if not verdict.eligible:
-        raise DomainError(_l("%(name)s is no longer eligible (%(why)s).", name=registration.full_name, why=verdict.reason))
+        raise DomainError(
+            _l("%(name)s is no longer eligible (%(why)s).", name=registration.full_name, why=verdict.reason)
+        )
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     _issue(actor, registration, settings_of(registration.event), verdict, "")
 
@@ -379,9 +363,14 @@ def _tell(registration: Registration, certificate: Certificate) -> None:
     user = registration.user
     mail.queue(
         mail.compose(
-            user.email, user.locale, "certificate_issued", _l("Your certificate of attendance for %(event)s", event=registration.event.title),
-            registration=registration, link=external_url("certificates.download", certificate_id=certificate.id),
-            code=certificate.code_for_reading, verify_link=external_url("certificates.verify", code=certificate.code),
+            user.email,
+            user.locale,
+            "certificate_issued",
+            _l("Your certificate of attendance for %(event)s", event=registration.event.title),
+            registration=registration,
+            link=external_url("certificates.download", certificate_id=certificate.id),
+            code=certificate.code_for_reading,
+            verify_link=external_url("certificates.verify", code=certificate.code),
         ),
         event_id=registration.event_id,
     )
@@ -414,7 +403,13 @@ def normalise_code(typed: str) -> str:
     when it cannot be one."""
     code = re.sub(r"[\s\-]", "", typed or "").upper()
     if not CODE_PATTERN.fullmatch(code):
-        raise MalformedCode(_l("This is not a certificate code: a code has 20 characters, digits and the letters A to F, e.g. 3F9A-0C1B-77D2-E845-B0A6."), field="code")
+        raise MalformedCode(
+            _l(
+                "This is not a certificate code: a code has 20 characters, digits and the letters A to F, e.g. "
+                "3F9A-0C1B-77D2-E845-B0A6."
+            ),
+            field="code",
+        )
     return code
 
 
@@ -448,6 +443,6 @@ def verify(typed: str) -> Verification:
         event_title=event.title,
         event=event,
         issued_at=certificate.issued_at,
-        issuers=issuers_of(event, settings_of(event)),
+        issuers=letterheads.issuers_of(event, letterheads.letterhead_of(event)),
         code=certificate.code_for_reading,
     )

@@ -3,36 +3,24 @@ download, and the public verification page (rate-limited)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from .. import security
 from ..downloads import document, pdf_to_read
-from ..errors import DomainError, Forbidden, MissingFile
+from ..errors import MissingFile
 from ..extensions import limiter
-from ..formtools import mark_missing_files, show_domain_error, showing_errors
-from ..lookups import acting_user, event_for, managed_event_or_error
+from ..formtools import posted_or_400, showing_errors
+from ..letterhead import services as letterheads
+from ..letterhead import views as letterhead_views
+from ..lookups import acting_user, event_for, managed_event
 from . import bp, pdf, services
 from .forms import ActionForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
 
 
 def verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
-
-
-def posted_or_400(form) -> bool:
-    """True when the form is valid; 400 without a valid CSRF token; False (with the errors
-    flashed) for anything else."""
-    if form.validate_on_submit():
-        return True
-    if "csrf_token" in form.errors:
-        abort(400)
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "danger")
-    return False
 
 
 @bp.app_template_global("valid_certificate")
@@ -51,14 +39,15 @@ issuing_event = event_for(security.can_issue_certificates)
 @issuing_event
 def manage(event):
     rows = services.rows_for(acting_user(), event)
-    settings = services.settings_of(event)
+    letterhead = letterheads.letterhead_of(event)
     return render_template(
         "certificates/manage.html",
         event=event,
         rows=rows,
-        settings=settings,
-        issuers=services.issuers_of(event, settings),
-        missing_images=services.missing_images(settings),
+        settings=services.settings_of(event),
+        letterhead=letterhead,
+        issuers=letterheads.issuers_of(event, letterhead),
+        missing_images=letterheads.missing_images(letterhead),
         eligible_waiting=sum(1 for row in rows if row.eligibility.eligible and row.current is None),
         issued_count=sum(1 for row in rows if row.current is not None),
         issuing=services.issuing_job(event),
@@ -70,22 +59,19 @@ def manage(event):
 
 @bp.route("/manage/events/<slug>/certificates/settings", methods=["GET", "POST"], endpoint="settings")
 @login_required
-def settings_page(slug):
-    event = managed_event_or_error(slug)
-    settings = services.settings_of(event)
-    form = SettingsForm(obj=settings)
-    if form.validate_on_submit():
-        try:
-            services.save_settings(acting_user(), event, form.data_for_service(), form.images(), form.removed())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The certificate settings are saved."), "success")
-            return redirect(url_for("certificates.manage", slug=event.slug))
-    mark_missing_files(form, services.missing_images(settings))
-    return render_template("certificates/settings.html", event=event, form=form, settings=settings)
+@managed_event
+def settings_page(event):
+    form = SettingsForm(obj=letterheads.letterhead_of(event), bilingual=services.settings_of(event).bilingual)
+    return letterhead_views.settings_page(
+        event,
+        form,
+        save=lambda: services.save_settings(
+            acting_user(), event, form.letterhead(), bool(form.bilingual.data), form.images(), form.removed()
+        ),
+        saved=_("The certificate settings are saved."),
+        back=url_for("certificates.manage", slug=event.slug),
+        template="certificates/settings.html",
+    )
 
 
 @bp.post("/manage/events/<slug>/certificates/issue-all", endpoint="issue_all")
@@ -108,7 +94,9 @@ def issue(event, registration_id):
     if posted_or_400(form):
         with showing_errors():
             certificate = services.issue(acting_user(), event, registration_id, form.reason.data or "")
-            flash(_("Certificate issued to %(name)s; they are told by e-mail.", name=certificate.holder_name), "success")
+            flash(
+                _("Certificate issued to %(name)s; they are told by e-mail.", name=certificate.holder_name), "success"
+            )
     return redirect(url_for("certificates.manage", slug=event.slug, _anchor=f"registration-{registration_id}"))
 
 
@@ -131,7 +119,10 @@ def reissue(event, certificate_id):
     if posted_or_400(ActionForm()):
         with showing_errors():
             certificate = services.reissue(acting_user(), event, certificate_id)
-            flash(_("A new certificate is issued to %(name)s; the old one is revoked.", name=certificate.holder_name), "success")
+            flash(
+                _("A new certificate is issued to %(name)s; the old one is revoked.", name=certificate.holder_name),
+                "success",
+            )
     return redirect(url_for("certificates.manage", slug=event.slug))
 
 

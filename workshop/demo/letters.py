@@ -14,21 +14,30 @@ from zoneinfo import ZoneInfo
 
 from ..events.models import Event
 from ..extensions import db
+from ..letterhead.models import Letterhead
 from ..letters.models import LetterRequest, LetterSettings, LetterStatus
 from ..letters.services import next_reference
 from ..timeutil import utcnow
 from .participants import confirmed_in_order
 
 LETTERHEAD = dict(
-    organisation="International Labour Organization (ILO)",
-    address="4 route des Morillons\n1211 Geneva 22, Switzerland\nwww.ilo.org",
-    purpose=(
-        "The visit is part of the EU-funded project Capacity Building for Migration Management in China. "
-        "Participants meet the public bodies, social partners and researchers who work on labour inspection "
-        "and employment services, and report on what they learnt to their own administrations."
+    # The ILO invites (the first heads the letters); the certificates name every partner.
+    issuers="\n".join(
+        (
+            "International Labour Organization (ILO)",
+            "China Policy Institute, University of Nottingham",
+            "International Organization for Migration (IOM)",
+            "European Union",
+        )
     ),
-    signatory_name="Catherine Shaw",
-    signatory_title="Programme Officer, Labour Migration Branch",
+    address="4 route des Morillons\n1211 Geneva 22, Switzerland\nwww.ilo.org",
+    signatory_1_name="Catherine Shaw",
+    signatory_1_title="Programme Officer, Labour Migration Branch",
+)
+PURPOSE = (
+    "The visit is part of the EU-funded project Capacity Building for Migration Management in China. "
+    "Participants meet the public bodies, social partners and researchers who work on labour inspection "
+    "and employment services, and report on what they learnt to their own administrations."
 )
 
 PASSPORTS = [  # number, date of birth, issued, authority, consulate
@@ -54,7 +63,8 @@ def seed_demo_letters(event: Event) -> list[LetterRequest]:
     fewer confirmed participants)."""
     db.session.flush()  # the event and its registrations get their ids
     organiser = event.organisers[0] if event.organisers else None
-    db.session.add(LetterSettings(event_id=event.id, logo="", signature="", **LETTERHEAD))
+    db.session.add(Letterhead(event_id=event.id, **LETTERHEAD))
+    db.session.add(LetterSettings(event_id=event.id, purpose=PURPOSE))
     confirmed = confirmed_in_order(event)
     chosen = [registration for registration in confirmed if registration.visa_letter_needed][:2]
     if not chosen:

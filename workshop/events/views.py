@@ -9,7 +9,15 @@ from ..formtools import showing_errors
 from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
 from . import bp, services
-from .forms import KIND_LABELS, STATUS_LABELS, EventForm, OrganiserForm, StatusForm, event_data_from_form, fill_form_from_event
+from .forms import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    EventForm,
+    OrganiserForm,
+    StatusForm,
+    event_data_from_form,
+    fill_form_from_event,
+)
 from .models import EventKind, EventStatus
 
 

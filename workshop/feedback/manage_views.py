@@ -28,7 +28,8 @@ BUILDER = question_pages.Builder(
     heading="h2",
     options_rows=4,
     answered_note=_l(
-        "People have answered this question already, so its kind cannot change and its options cannot be removed or renamed. You can still change its wording, help text and session, add options, and make it required or not."
+        "People have answered this question already, so its kind cannot change and its options cannot be removed or "
+        "renamed. You can still change its wording, help text and session, add options, and make it required or not."
     ),
     back_label=_l("Back to the evaluation"),
     remove_labels=(_l("Archive"), _l("Delete")),
@@ -38,7 +39,12 @@ BUILDER = question_pages.Builder(
 evaluation_event = event_for(security.can_build_evaluation)
 
 
-def builder_page(event: Event, question_form: QuestionForm | None = None, settings_form: SettingsForm | None = None, status: int = 200):
+def builder_page(
+    event: Event,
+    question_form: QuestionForm | None = None,
+    settings_form: SettingsForm | None = None,
+    status: int = 200,
+):
     evaluation = services.evaluation_of(event)
     if question_form is None:
         question_form = question_form_for(event, formdata=None)
@@ -66,7 +72,8 @@ def builder_page(event: Event, question_form: QuestionForm | None = None, settin
 
 
 def question_form_for(event: Event, **options) -> QuestionForm:
-    """The builder's form, offering the sessions of the event's agenda (``formdata=None``: empty, not the posted one)."""
+    """The builder's form, offering the sessions of the event's agenda (``formdata=None``: empty, not the posted "
+    "one)."""
     form = QuestionForm(**options)
     form.offer_sessions(questions.sessions_to_ask_about(event), event.timezone)
     return form
@@ -88,19 +95,29 @@ def manage(event):
     )
 
 
-@bp.route("/manage/events/<slug>/evaluation/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question")
+@bp.route(
+    "/manage/events/<slug>/evaluation/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question"
+)
 @login_required
 @evaluation_event
 def edit_question(event, question_id):
     form = question_form_for(event)
-    return question_pages.edit_question(BUILDER, event, question_id, form, lambda data: questions.update_question(acting_user(), event, question_id, data))
+    return question_pages.edit_question(
+        BUILDER,
+        event,
+        question_id,
+        form,
+        lambda data: questions.update_question(acting_user(), event, question_id, data),
+    )
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/move", endpoint="move_question")
 @login_required
 @evaluation_event
 def move_question(event, question_id):
-    return question_pages.move_question(BUILDER, event, lambda direction: questions.move_question(acting_user(), event, question_id, direction))
+    return question_pages.move_question(
+        BUILDER, event, lambda direction: questions.move_question(acting_user(), event, question_id, direction)
+    )
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/remove", endpoint="remove_question")
@@ -111,9 +128,14 @@ def remove_question(event, question_id):
         BUILDER,
         event,
         lambda: questions.remove_question(acting_user(), event, question_id),
-        lambda kept: _("People have answered this question, so it is archived: it is no longer asked, and its answers stay in the results.")
-        if kept
-        else _("The question is deleted."),
+        lambda kept: (
+            _(
+                "People have answered this question, so it is archived: it is no longer asked, and its answers stay "
+                "in the results."
+            )
+            if kept
+            else _("The question is deleted.")
+        ),
     )
 
 
@@ -125,9 +147,11 @@ def add_standard_questions(event):
         BUILDER,
         event,
         lambda: questions.add_standard_questions(acting_user(), event),
-        lambda added: ngettext("%(num)d standard question added.", "%(num)d standard questions added.", len(added))
-        if added
-        else _("The standard questions are on the form already."),
+        lambda added: (
+            ngettext("%(num)d standard question added.", "%(num)d standard questions added.", len(added))
+            if added
+            else _("The standard questions are on the form already.")
+        ),
     )
 
 
@@ -139,7 +163,9 @@ def settings(event):
     if form.validate_on_submit():
         anonymous = bool(form.anonymous.data)
         if "anonymous" not in request.form and services.answered_count(event):
-            anonymous = services.evaluation_of(event).anonymous  # its box is disabled once anyone answered: not sent, it stays
+            anonymous = services.evaluation_of(
+                event
+            ).anonymous  # its box is disabled once anyone answered: not sent, it stays
         with showing_errors(form):
             services.save_settings(acting_user(), event, form.introduction.data or "", anonymous)
             flash(_("The evaluation's settings are saved."), "success")
@@ -155,13 +181,15 @@ def open_evaluation(event):
         BUILDER,
         event,
         lambda: services.open_evaluation(acting_user(), event),
-        lambda job: ngettext(
-            "The evaluation is open. %(num)d participant who has not answered yet is invited by e-mail.",
-            "The evaluation is open. %(num)d participants who have not answered yet are invited by e-mail.",
-            job.total,
-        )
-        if job.finished
-        else _("The evaluation is open. The participants who have not answered yet are being invited by e-mail."),
+        lambda job: (
+            ngettext(
+                "The evaluation is open. %(num)d participant who has not answered yet is invited by e-mail.",
+                "The evaluation is open. %(num)d participants who have not answered yet are invited by e-mail.",
+                job.total,
+            )
+            if job.finished
+            else _("The evaluation is open. The participants who have not answered yet are being invited by e-mail.")
+        ),
     )
 
 
@@ -171,7 +199,9 @@ def open_evaluation(event):
 def close_evaluation(event):
     return question_pages.builder_button(
         BUILDER,
-        event, lambda: services.close_evaluation(acting_user(), event), _("The evaluation is closed: no more answers are accepted. You can reopen it.")
+        event,
+        lambda: services.close_evaluation(acting_user(), event),
+        _("The evaluation is closed: no more answers are accepted. You can reopen it."),
     )
 
 
@@ -180,5 +210,9 @@ def close_evaluation(event):
 @evaluation_event
 def results(event):
     return render_template(
-        "feedback/results.html", event=event, evaluation=services.evaluation_of(event), results=evaluation_results(event), kind_labels=KIND_LABELS
+        "feedback/results.html",
+        event=event,
+        evaluation=services.evaluation_of(event),
+        results=evaluation_results(event),
+        kind_labels=KIND_LABELS,
     )

@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..formtools import show_domain_error
 from ..lookups import acting_user, visible_event
-from ..registration.states import State
 from ..questions.forms import answers_from_form, form_with_questions
+from ..registration.states import State
 from . import bp, questions, services
 from .forms import AnswerFormBase
 from .services import UNAVAILABLE_MESSAGES, Unavailable
@@ -27,7 +27,9 @@ def evaluation_status(registration):
 
 def unavailable_page(event, reason: Unavailable):
     status = 403 if reason in REFUSED else 200
-    return render_template("feedback/unavailable.html", event=event, reason=reason, message=UNAVAILABLE_MESSAGES[reason]), status
+    return render_template(
+        "feedback/unavailable.html", event=event, reason=reason, message=UNAVAILABLE_MESSAGES[reason]
+    ), status
 
 
 @bp.route("/events/<slug>/evaluation", methods=["GET", "POST"], endpoint="answer")
@@ -53,4 +55,6 @@ def answer(event):
             return redirect(url_for("registration.mine"))
     elif form.is_submitted():
         status = 400
-    return render_template("feedback/answer.html", event=event, evaluation=services.evaluation_of(event), questions=asked, form=form), status
+    return render_template(
+        "feedback/answer.html", event=event, evaluation=services.evaluation_of(event), questions=asked, form=form
+    ), status

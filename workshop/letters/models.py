@@ -1,5 +1,5 @@
 """Visa invitation letters: the passport details a participant enters, the organiser's decision,
-and the letterhead the letters of one event are printed on.
+and what the letters of one event say it is for (they are printed on the event's letterhead).
 
 Passport details are for organisers only and are erased by the retention rule some days after
 the event (``services.erase_expired_passport_details``); the request itself, its decision and
@@ -28,17 +28,11 @@ class LetterStatus(enum.Enum):
 
 
 class LetterSettings(db.Model):
-    """The letterhead and signatory of one event's letters, and what the letter says the event is for."""
+    """What one event's letters say it is for; the letterhead and signatory are the event's (``letterhead.models``)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
-    organisation: Mapped[str] = mapped_column(String(200), default="")  # empty: the event's first partner
-    address: Mapped[str] = mapped_column(Text, default="")  # lines of the letterhead under the name
-    logo: Mapped[str] = mapped_column(String(64), default="")  # stored upload key, "" when none
     purpose: Mapped[str] = mapped_column(Text, default="")  # why the participant travels; empty: the event's summary
-    signatory_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_title: Mapped[str] = mapped_column(String(200), default="")
-    signature: Mapped[str] = mapped_column(String(64), default="")  # stored upload key, "" when none
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

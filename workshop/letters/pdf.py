@@ -7,7 +7,6 @@ states who is invited, to what, when, where and why, and nothing about who pays.
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from io import BytesIO
@@ -24,14 +23,13 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..errors import MissingFile
+from ..letterhead import services as letterheads
+from ..letterhead.models import Letterhead
 from ..pdf.fonts import markup
 from ..pdf.styles import INK, MUTED, RULE, stylesheet
-from ..storage import FileMissing, upload_storage
 from ..timeutil import last_local_day, utcnow
-from .models import LetterRequest, LetterSettings
-from .services import organisation_of, purpose_of, settings_of
-
-log = logging.getLogger(__name__)
+from .models import LetterRequest
+from .services import LETTER_IMAGE_SLOTS, organisation_of, purpose_of, settings_of
 
 MARGIN = 22 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -68,24 +66,22 @@ class Letter:
     signature: bytes  # an image file, b"" without
 
 
-IMAGE_NAMES = {"logo": _l("the letterhead's logo"), "signature": _l("the signature")}
-
-
-def _image(settings: LetterSettings, slot: str) -> bytes:
-    """The image in ``slot`` (b"" when none is set); MissingFile when its file is gone: a letter is
-    never drawn without the logo or signature its organisers set."""
-    key = getattr(settings, slot)
-    if not key:
-        return b""
-    storage = upload_storage()
+def _images(letterhead: Letterhead) -> dict[str, bytes]:
+    """The first logo and the first signature (b"" where none is set); MissingFile when one is gone:
+    a letter is never drawn without the logo or signature its organisers set."""
     try:
-        with storage.open(key) as file:
-            return file.read()
-    except FileMissing:
-        log.error("event %s: the letters' %s (upload %s) is missing from %s", settings.event_id, slot, key, storage.root)
+        return letterheads.image_files(letterhead, LETTER_IMAGE_SLOTS)
+    except letterheads.ImageMissing as gone:
         raise MissingFile(
-            _l("The letter cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the letterhead settings.", image=IMAGE_NAMES[slot]),
-            _l("Your letter cannot be drawn just now: an image on it is missing on the server. The event's organisers need to upload it again; please try again later."),
+            _l(
+                "The letter cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the "
+                "letterhead settings.",
+                image=gone.name,
+            ),
+            _l(
+                "Your letter cannot be drawn just now: an image on it is missing on the server. The event's "
+                "organisers need to upload it again; please try again later."
+            ),
         ) from None
 
 
@@ -97,20 +93,25 @@ def _day(value) -> str:
     return format_date(value, "d MMMM y", locale="en") if value else ""
 
 
-def letter_of(request: LetterRequest, settings: LetterSettings | None = None) -> Letter:
+def letter_of(request: LetterRequest) -> Letter:
     """The letter of an approved request (an app context is needed: uploaded images). MissingFile
     when the letterhead's logo or the signature is missing."""
     registration = request.registration
     event = registration.event
-    settings = settings or settings_of(event)
+    letterhead = letterheads.letterhead_of(event)
+    images = _images(letterhead)
     zone = ZoneInfo(event.timezone)
     start, end = event.starts_at.astimezone(zone).date(), last_local_day(event.starts_at, event.ends_at, event.timezone)
     written = (request.decided_at or utcnow()).astimezone(zone).date()
-    native = registration.native_name if registration.native_name and registration.native_name != registration.full_name else ""
+    native = (
+        registration.native_name
+        if registration.native_name and registration.native_name != registration.full_name
+        else ""
+    )
     return Letter(
-        organisation=organisation_of(event, settings),
-        address=tuple(line for line in (settings.address or "").splitlines() if line.strip()),
-        logo=_image(settings, "logo"),
+        organisation=organisation_of(event, letterhead),
+        address=tuple(letterhead.address_lines),
+        logo=images["logo_1"],
         place_and_date=", ".join(part for part in (event.city, _day(written)) if part),
         reference=request.reference,
         consulate=request.consulate,
@@ -128,11 +129,11 @@ def letter_of(request: LetterRequest, settings: LetterSettings | None = None) ->
         first_day=_day(start),
         last_day=_day(end),
         place=", ".join(part for part in (event.venue, event.city, _country(event.country)) if part),
-        purpose=purpose_of(event, settings),
+        purpose=purpose_of(event, settings_of(event)),
         contact_email=event.contact_email,
-        signatory_name=settings.signatory_name,
-        signatory_title=settings.signatory_title,
-        signature=_image(settings, "signature"),
+        signatory_name=letterhead.signatory_1_name,
+        signatory_title=letterhead.signatory_1_title,
+        signature=images["signature_1"],
     )
 
 
@@ -145,8 +146,13 @@ def _flowable(data: bytes, max_width: float, max_height: float) -> Image | None:
 
 
 def _letterhead(letter: Letter, styles) -> Table:
-    name = ParagraphStyle("organisation", parent=styles["heading"], fontSize=14, leading=18, spaceBefore=0, spaceAfter=2)
-    text = [Paragraph(markup(letter.organisation), name), *(Paragraph(markup(line), styles["small"]) for line in letter.address)]
+    name = ParagraphStyle(
+        "organisation", parent=styles["heading"], fontSize=14, leading=18, spaceBefore=0, spaceAfter=2
+    )
+    text = [
+        Paragraph(markup(letter.organisation), name),
+        *(Paragraph(markup(line), styles["small"]) for line in letter.address),
+    ]
     logo = _flowable(letter.logo, 40 * mm, 22 * mm)
     cells = [[logo, text]] if logo is not None else [[text]]
     widths = [45 * mm, WIDTH - 45 * mm] if logo is not None else [WIDTH]
@@ -165,10 +171,15 @@ def _body(letter: Letter) -> list[str]:
     if position:
         who += f", {position}"
     passport = (
-        f"The participant holds passport number <b>{markup(letter.passport_number)}</b>, issued on {letter.passport_issued_on}"
+        f"The participant holds passport number <b>{markup(letter.passport_number)}</b>, issued on "
+        f"{letter.passport_issued_on}"
         f" by {markup(letter.issuing_authority)} and valid until {letter.passport_expires_on}."
     )
-    when = f"on {letter.first_day}" if letter.first_day == letter.last_day else f"from {letter.first_day} to {letter.last_day}"
+    when = (
+        f"on {letter.first_day}"
+        if letter.first_day == letter.last_day
+        else f"from {letter.first_day} to {letter.last_day}"
+    )
     paragraphs = [
         "Dear Sir or Madam,",
         f"We are pleased to confirm that {who}, is invited to attend <b>{markup(letter.event_title)}</b>, "
@@ -177,10 +188,15 @@ def _body(letter: Letter) -> list[str]:
     ]
     if letter.purpose:
         paragraphs.append(markup(letter.purpose))
-    paragraphs.append("The participant's registration for this event is confirmed. We would be grateful for your assistance in "
-                      "issuing the visa needed to attend.")
+    paragraphs.append(
+        "The participant's registration for this event is confirmed. We would be grateful for your assistance in "
+        "issuing the visa needed to attend."
+    )
     if letter.contact_email:
-        paragraphs.append(f"For any question about this invitation, please write to {markup(letter.contact_email)}, quoting the reference above.")
+        paragraphs.append(
+            f"For any question about this invitation, please write to {markup(letter.contact_email)}, quoting the "
+            "reference above."
+        )
     paragraphs.append("Yours faithfully,")
     return paragraphs
 
@@ -207,16 +223,27 @@ def render_letter(letter: Letter) -> bytes:
     signature.append(image if image is not None else Spacer(1, 14 * mm))
     signature.append(HRFlowable(width=65 * mm, thickness=0.6, color=INK, hAlign="LEFT", spaceBefore=1, spaceAfter=3))
     if letter.signatory_name:
-        signature.append(Paragraph(f"<b>{markup(letter.signatory_name)}</b>", ParagraphStyle("name", parent=body, spaceAfter=0)))
+        signature.append(
+            Paragraph(f"<b>{markup(letter.signatory_name)}</b>", ParagraphStyle("name", parent=body, spaceAfter=0))
+        )
     for line in (letter.signatory_title, letter.organisation):
         if line:
-            signature.append(Paragraph(markup(line), ParagraphStyle("title", parent=body, textColor=MUTED, spaceAfter=0)))
+            signature.append(
+                Paragraph(markup(line), ParagraphStyle("title", parent=body, textColor=MUTED, spaceAfter=0))
+            )
     story.append(KeepTogether(signature))
 
     buffer = BytesIO()
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm, bottomMargin=18 * mm,
-        title=f"Letter of invitation {letter.reference}", author=letter.organisation, creator="Workshop Manager",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"Letter of invitation {letter.reference}",
+        author=letter.organisation,
+        creator="Workshop Manager",
     )
     document.build(story)
     return buffer.getvalue()

@@ -1,9 +1,10 @@
-"""Visa invitation letters: a participant's passport details, the organisers' decision, the
-letterhead, and the retention rule that erases passport details after the event.
+"""Visa invitation letters: a participant's passport details, the organisers' decision, what the
+letters say the event is for, and the retention rule that erases passport details after the event.
 
-A letter exists once an organiser approves the request; it is drawn from the request and the
-letterhead each time it is downloaded (``pdf.py``), so it always matches the passport details it was
-approved for: editing them sends the request back for a new decision. Nothing here reads the request.
+A letter exists once an organiser approves the request; it is drawn from the request and the event's
+letterhead (shared with the certificates) each time it is downloaded (``pdf.py``), so it always
+matches the passport details it was approved for: editing them sends the request back for a new
+decision. Nothing here reads the request.
 """
 
 from __future__ import annotations
@@ -11,29 +12,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from huey import crontab
 
-from .. import mail, security, uploads
+from .. import mail, security
 from ..countries import is_country
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..jobs.queue import periodic
+from ..letterhead import services as letterheads
+from ..letterhead.models import Letterhead
+from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
 from ..registration.states import State
-from ..storage import upload_storage
 from ..timeutil import last_local_day, utc_to_local, utcnow
 from ..urls import external_url
 from .models import LetterRequest, LetterSettings, LetterStatus
 
 REASON_MAX = 1000
 PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
-IMAGE_SLOTS = ("logo", "signature")
 REFERENCE_MAX = 40  # the column's length
 
 
@@ -107,20 +108,34 @@ def problems_with(details: PassportDetails, event: Event, today: date) -> list[D
         if not getattr(details, name):
             problems.append(DomainError(message, field=name))
     if details.passport_number and not PASSPORT_NUMBER.fullmatch(details.passport_number):
-        problems.append(DomainError(_l("A passport number has 5 to 20 letters and digits only, e.g. E12345678."), field="passport_number"))
+        problems.append(
+            DomainError(
+                _l("A passport number has 5 to 20 letters and digits only, e.g. E12345678."), field="passport_number"
+            )
+        )
     if details.nationality and not is_country(details.nationality):
         problems.append(DomainError(_l("Choose your nationality from the list."), field="nationality"))
     if details.date_of_birth and details.date_of_birth >= today:
         problems.append(DomainError(_l("The date of birth must be in the past."), field="date_of_birth"))
     if details.passport_issued_on and details.passport_issued_on > today:
         problems.append(DomainError(_l("The issue date cannot be in the future."), field="passport_issued_on"))
-    if details.passport_issued_on and details.passport_expires_on and details.passport_expires_on <= details.passport_issued_on:
+    if (
+        details.passport_issued_on
+        and details.passport_expires_on
+        and details.passport_expires_on <= details.passport_issued_on
+    ):
         problems.append(DomainError(_l("The expiry date must come after the issue date."), field="passport_expires_on"))
     elif details.passport_expires_on and details.passport_expires_on < event_end_date(event):
-        problems.append(DomainError(
-            _l("Your passport expires before the event ends (%(end)s). Renew it first: a visa cannot be issued on it.", end=event_end_date(event).isoformat()),
-            field="passport_expires_on",
-        ))
+        problems.append(
+            DomainError(
+                _l(
+                    "Your passport expires before the event ends (%(end)s). Renew it first: a visa cannot be issued "
+                    "on it.",
+                    end=event_end_date(event).isoformat(),
+                ),
+                field="passport_expires_on",
+            )
+        )
     for name, limit in (("passport_name", 200), ("issuing_authority", 200), ("consulate", 200)):
         if len(getattr(details, name)) > limit:
             problems.append(DomainError(_l("Keep this under %(count)d characters.", count=limit), field=name))
@@ -155,9 +170,16 @@ def save_details(actor, registration_id: int, details: PassportDetails, today: d
     letter = request_of(registration)
     if letter is not None and letter.details_erased_at is not None:
         db.session.rollback()
-        raise DetailsErased(_l("The passport details of this request were erased after the event, as our privacy rule requires; they cannot be entered again."))
+        raise DetailsErased(
+            _l(
+                "The passport details of this request were erased after the event, as our privacy rule requires; they "
+                "cannot be entered again."
+            )
+        )
     details = clean_details(details)
-    problems = problems_with(details, registration.event, today or utc_to_local(utcnow(), registration.event.timezone).date())
+    problems = problems_with(
+        details, registration.event, today or utc_to_local(utcnow(), registration.event.timezone).date()
+    )
     if problems:
         db.session.rollback()
         raise InvalidDetails(problems)
@@ -183,7 +205,9 @@ def requests_of(actor, event: Event) -> list[LetterRequest]:
         raise Forbidden(_l("Only the event's organisers see its visa letter requests."))
     waiting_first = db.case((LetterRequest.status == LetterStatus.REQUESTED, 0), else_=1)
     return db.session.scalars(
-        db.select(LetterRequest).join(Registration).where(Registration.event_id == event.id)
+        db.select(LetterRequest)
+        .join(Registration)
+        .where(Registration.event_id == event.id)
         .order_by(waiting_first, db.func.lower(Registration.full_name), LetterRequest.id)
     ).all()
 
@@ -210,7 +234,9 @@ def next_reference(event: Event) -> str:
     """The next free reference of the event, e.g. NOTTINGHAM-2025-V-0007 (call with the event locked)."""
     prefix = reference_prefix(event)
     taken = db.session.scalars(
-        db.select(LetterRequest.reference).join(Registration).where(Registration.event_id == event.id, LetterRequest.reference != "")
+        db.select(LetterRequest.reference)
+        .join(Registration)
+        .where(Registration.event_id == event.id, LetterRequest.reference != "")
     ).all()
     numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[-1].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
@@ -223,20 +249,34 @@ def approve(actor, event: Event, letter_id: int) -> LetterRequest:
     registration = letter.registration
     problem = None
     if letter.details_erased_at is not None:
-        problem = _l("The passport details of %(name)s were erased after the event: nothing can be approved.", name=registration.full_name)
+        problem = _l(
+            "The passport details of %(name)s were erased after the event: nothing can be approved.",
+            name=registration.full_name,
+        )
     elif letter.status is LetterStatus.APPROVED:
         problem = _l("The letter of %(name)s is approved already.", name=registration.full_name)
     elif registration.state is not State.CONFIRMED:
-        problem = _l("The registration of %(name)s is no longer confirmed: no letter can be approved.", name=registration.full_name)
+        problem = _l(
+            "The registration of %(name)s is no longer confirmed: no letter can be approved.",
+            name=registration.full_name,
+        )
     elif missing_details(letter):
-        problem = _l("The passport details of %(name)s are incomplete: ask them to complete them before the letter is approved.", name=registration.full_name)
+        problem = _l(
+            "The passport details of %(name)s are incomplete: ask them to complete them before the letter is approved.",
+            name=registration.full_name,
+        )
     if problem is not None:
         db.session.rollback()
         raise DomainError(problem)
     letter.reference = letter.reference or next_reference(event)
     letter.status = LetterStatus.APPROVED
     letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, ""
-    _tell(letter, "visa_letter_approved", _l("Your visa invitation letter for %(event)s", event=event.title), external_url("letters.download", letter_id=letter.id))
+    _tell(
+        letter,
+        "visa_letter_approved",
+        _l("Your visa invitation letter for %(event)s", event=event.title),
+        external_url("letters.download", letter_id=letter.id),
+    )
     db.session.commit()
     return letter
 
@@ -254,7 +294,12 @@ def reject(actor, event: Event, letter_id: int, reason: str) -> LetterRequest:
         raise DomainError(_l("This request is refused already."))
     letter.status = LetterStatus.REJECTED
     letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, reason
-    _tell(letter, "visa_letter_rejected", _l("Your visa invitation letter for %(event)s", event=event.title), external_url("letters.request", registration_id=letter.registration_id))
+    _tell(
+        letter,
+        "visa_letter_rejected",
+        _l("Your visa invitation letter for %(event)s", event=event.title),
+        external_url("letters.request", registration_id=letter.registration_id),
+    )
     db.session.commit()
     return letter
 
@@ -279,7 +324,12 @@ def letter_to_download(actor, letter_id: int) -> LetterRequest:
     if letter is None or not security.can_download_letter(actor, letter) or letter.status is not LetterStatus.APPROVED:
         raise UnknownLetter(letter_id)
     if letter.details_erased_at is not None:
-        raise DetailsErased(_l("This letter can no longer be downloaded: the passport details it was made from were erased after the event, as our privacy rule requires."))
+        raise DetailsErased(
+            _l(
+                "This letter can no longer be downloaded: the passport details it was made from were erased after the "
+                "event, as our privacy rule requires."
+            )
+        )
     return letter
 
 
@@ -299,7 +349,9 @@ def erase_expired_passport_details(now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=int(current_app.config["PASSPORT_RETENTION_DAYS"]))
     expired = db.select(Registration.id).join(Event, Registration.event_id == Event.id).where(Event.ends_at < cutoff)
     letters = db.session.scalars(
-        db.select(LetterRequest).where(LetterRequest.details_erased_at.is_(None), LetterRequest.registration_id.in_(expired)).with_for_update()
+        db.select(LetterRequest)
+        .where(LetterRequest.details_erased_at.is_(None), LetterRequest.registration_id.in_(expired))
+        .with_for_update()
     ).all()
     erased = PassportDetails()
     for letter in letters:
@@ -310,89 +362,47 @@ def erase_expired_passport_details(now: datetime | None = None) -> int:
     return len(letters)
 
 
-# --- the letterhead ---------------------------------------------------------------------------
+# --- the letterhead and the purpose of the visit ----------------------------------------------
 
-
-@dataclass(frozen=True)
-class LetterheadData:
-    organisation: str = ""
-    address: str = ""
-    purpose: str = ""
-    signatory_name: str = ""
-    signatory_title: str = ""
-
-
-@dataclass(frozen=True)
-class ImageUpload:
-    stream: BinaryIO
-    filename: str
+LETTER_IMAGE_SLOTS = ("logo_1", "signature_1")  # the letter carries the first logo and the first signature
+PURPOSE_MAX = 3000
 
 
 def settings_of(event: Event) -> LetterSettings:
-    """The event's letterhead; new, empty settings (not added to the session) when none are saved."""
+    """What the event's letters say it is for; new, empty settings (not added to the session) when none are saved."""
     row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    return row if row is not None else LetterSettings(
-        event_id=event.id, organisation="", address="", logo="", purpose="", signatory_name="", signatory_title="", signature=""
-    )
+    return row if row is not None else LetterSettings(event_id=event.id, purpose="")
 
 
-def organisation_of(event: Event, settings: LetterSettings) -> str:
-    """The organisation that invites: as set, else the event's first partner."""
-    return settings.organisation or (event.partners[0].name if event.partners else "")
+def organisation_of(event: Event, letterhead: Letterhead) -> str:
+    """The organisation that invites: the letterhead's first, else the event's first partner."""
+    return next(iter(letterheads.issuers_of(event, letterhead)), "")
 
 
 def purpose_of(event: Event, settings: LetterSettings) -> str:
     return settings.purpose or event.summary
 
 
-def save_settings(actor, event: Event, data: LetterheadData, images: dict[str, ImageUpload | None] | None = None, remove: set[str] = frozenset()) -> LetterSettings:
-    """Save the letterhead; ``images`` (logo, signature) replace the stored ones, ``remove`` empties
-    them. A file that is not an image raises DomainError by its field and nothing is kept."""
+def save_settings(
+    actor,
+    event: Event,
+    data: LetterheadData,
+    purpose: str,
+    images: dict[str, ImageUpload | None] | None = None,
+    remove: set[str] = frozenset(),
+) -> LetterSettings:
+    """Save the event's letterhead (``letterheads.save``) and the purpose of the visit, together."""
     if not security.can_decide_letters(actor, event):
         raise Forbidden(_l("Only the event's organisers set up its visa letters."))
-    for name, limit in (("organisation", 200), ("signatory_name", 200), ("signatory_title", 200), ("address", 1000), ("purpose", 3000)):
-        if len(getattr(data, name)) > limit:
-            raise DomainError(_l("Keep this under %(count)d characters.", count=limit), field=name)
-    stored: dict[str, uploads.StoredFile] = {}
-    try:
-        for slot, image in (images or {}).items():
-            if slot not in IMAGE_SLOTS or image is None or not image.filename:
-                continue
-            stored[slot] = uploads.store_upload(
-                image.stream, image.filename, kinds=uploads.PHOTOS, field=slot, max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]), image=True
-            )
-    except DomainError:
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
-    row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    if row is None:
-        row = LetterSettings(event_id=event.id)
-        db.session.add(row)
-    row.organisation = data.organisation.strip()
-    row.address = "\n".join(line.strip() for line in data.address.splitlines() if line.strip())
-    row.purpose = data.purpose.strip()
-    row.signatory_name, row.signatory_title = data.signatory_name.strip(), data.signatory_title.strip()
-    replaced = []
-    for slot in IMAGE_SLOTS:
-        if slot in stored or slot in remove:
-            replaced.append(getattr(row, slot) or "")
-            setattr(row, slot, stored[slot].key if slot in stored else "")
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for kept in stored.values():
-            uploads.delete_stored(kept.key)
-        raise
-    for key in replaced:
-        if key:
-            uploads.delete_stored(key)
-    return row
+    if len(purpose) > PURPOSE_MAX:
+        raise DomainError(_l("Keep this under %(count)d characters.", count=PURPOSE_MAX), field="purpose")
 
+    def save_purpose() -> None:
+        row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
+        if row is None:
+            row = LetterSettings(event_id=event.id)
+            db.session.add(row)
+        row.purpose = purpose.strip()
 
-def missing_images(settings: LetterSettings) -> list[str]:
-    """The slots (logo, signature) whose image is set but whose file is missing from the upload directory."""
-    storage = upload_storage()
-    return [slot for slot in IMAGE_SLOTS if getattr(settings, slot) and not storage.exists(getattr(settings, slot))]
+    letterheads.save(event, data, images, remove, also=save_purpose)
+    return settings_of(event)

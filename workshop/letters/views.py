@@ -10,13 +10,15 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..downloads import pdf_to_read
-from ..errors import DomainError, Forbidden, MissingFile
+from ..errors import MissingFile
 from ..extensions import db
-from ..formtools import mark_missing_files, show_domain_error, showing_errors
-from ..lookups import acting_user, event_for, event_or_404
+from ..formtools import posted_or_400, showing_errors
+from ..letterhead import services as letterheads
+from ..letterhead import views as letterhead_views
+from ..lookups import acting_user, event_for
 from ..registration.models import Registration
 from . import bp, pdf, services
-from .forms import ActionForm, LetterheadForm, PassportForm, RejectForm
+from .forms import ActionForm, PassportForm, RejectForm, SettingsForm
 from .models import LetterRequest, LetterStatus
 
 STATUS_LABELS = {
@@ -60,7 +62,13 @@ def request_page(registration_id):
         if form.validate_on_submit():
             with showing_errors(form):
                 letter = services.save_details(acting_user(), registration.id, form.details())
-                flash(_("Your passport details are saved; the organisers will prepare your letter. We will tell you by e-mail."), "success")
+                flash(
+                    _(
+                        "Your passport details are saved; the organisers will prepare your letter. We will tell you "
+                        "by e-mail."
+                    ),
+                    "success",
+                )
                 return redirect(url_for("letters.request", registration_id=registration.id))
         elif "csrf_token" in form.errors:
             abort(400)
@@ -93,13 +101,6 @@ def download(letter_id):
 # --- organisers -------------------------------------------------------------------------------
 
 
-def decided_event_or_error(slug: str):
-    event = event_or_404(slug)
-    if not security.can_decide_letters(current_user, event):
-        abort(404 if not event.is_public else 403)
-    return event
-
-
 deciding_event = event_for(security.can_decide_letters)
 
 
@@ -109,14 +110,14 @@ deciding_event = event_for(security.can_decide_letters)
 def manage(event):
     services.erase_expired_passport_details()
     letters = services.requests_of(acting_user(), event)
-    settings = services.settings_of(event)
+    letterhead = letterheads.letterhead_of(event)
     return render_template(
         "letters/manage.html",
         event=event,
         letters=letters,
-        settings=settings,
-        organisation=services.organisation_of(event, settings),
-        missing_images=services.missing_images(settings),
+        letterhead=letterhead,
+        organisation=services.organisation_of(event, letterhead),
+        missing_images=letterheads.missing_images(letterhead, services.LETTER_IMAGE_SLOTS),
         missing=services.missing_details,
         waiting=sum(1 for letter in letters if letter.status is LetterStatus.REQUESTED),
         action_form=ActionForm(),
@@ -126,34 +127,19 @@ def manage(event):
 
 @bp.route("/manage/events/<slug>/visa-letters/settings", methods=["GET", "POST"], endpoint="settings")
 @login_required
-def settings_page(slug):
-    event = decided_event_or_error(slug)
-    settings = services.settings_of(event)
-    form = LetterheadForm(obj=settings)
-    if form.validate_on_submit():
-        try:
-            services.save_settings(acting_user(), event, form.data_for_service(), form.images(), form.removed())
-        except Forbidden:
-            abort(403)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The letterhead is saved."), "success")
-            return redirect(url_for("letters.manage", slug=event.slug))
-    mark_missing_files(form, services.missing_images(settings))
-    return render_template("letters/settings.html", event=event, form=form, settings=settings)
-
-
-def posted_or_400(form) -> bool:
-    """True when the form is valid; 400 without a valid CSRF token; False (errors flashed) otherwise."""
-    if form.validate_on_submit():
-        return True
-    if "csrf_token" in form.errors:
-        abort(400)
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "danger")
-    return False
+@deciding_event
+def settings_page(event):
+    form = SettingsForm(obj=letterheads.letterhead_of(event), purpose=services.settings_of(event).purpose)
+    return letterhead_views.settings_page(
+        event,
+        form,
+        save=lambda: services.save_settings(
+            acting_user(), event, form.letterhead(), form.purpose.data or "", form.images(), form.removed()
+        ),
+        saved=_("The letterhead is saved."),
+        back=url_for("letters.manage", slug=event.slug),
+        template="letters/settings.html",
+    )
 
 
 @bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/approve", endpoint="approve")
@@ -163,7 +149,14 @@ def approve(event, letter_id):
     if posted_or_400(ActionForm()):
         with showing_errors():
             letter = services.approve(acting_user(), event, letter_id)
-            flash(_("The letter of %(name)s is approved (%(reference)s); they are told by e-mail.", name=letter.registration.full_name, reference=letter.reference), "success")
+            flash(
+                _(
+                    "The letter of %(name)s is approved (%(reference)s); they are told by e-mail.",
+                    name=letter.registration.full_name,
+                    reference=letter.reference,
+                ),
+                "success",
+            )
     return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))
 
 
@@ -175,5 +168,11 @@ def reject(event, letter_id):
     if posted_or_400(form):
         with showing_errors():
             letter = services.reject(acting_user(), event, letter_id, form.reason.data or "")
-            flash(_("The letter of %(name)s is refused; they are told by e-mail, with your reason.", name=letter.registration.full_name), "success")
+            flash(
+                _(
+                    "The letter of %(name)s is refused; they are told by e-mail, with your reason.",
+                    name=letter.registration.full_name,
+                ),
+                "success",
+            )
     return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))

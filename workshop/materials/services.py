@@ -62,7 +62,10 @@ class MaterialData:
 
 def _with_details(query):
     return query.options(
-        selectinload(Material.versions), selectinload(Material.session), selectinload(Material.event), selectinload(Material.created_by)
+        selectinload(Material.versions),
+        selectinload(Material.session),
+        selectinload(Material.event),
+        selectinload(Material.created_by),
     )
 
 
@@ -72,7 +75,14 @@ def event_materials(event_id: int) -> list[Material]:
         db.select(Material)
         .outerjoin(AgendaSession, Material.session_id == AgendaSession.id)
         .where(Material.event_id == event_id)
-        .order_by(Material.session_id.is_not(None), AgendaSession.starts_at, AgendaSession.title, AgendaSession.id, Material.created_at, Material.id)
+        .order_by(
+            Material.session_id.is_not(None),
+            AgendaSession.starts_at,
+            AgendaSession.title,
+            AgendaSession.id,
+            Material.created_at,
+            Material.id,
+        )
     )
     return list(db.session.scalars(_with_details(query)))
 
@@ -101,25 +111,39 @@ def by_session(materials: list[Material]) -> list[tuple[AgendaSession | None, li
     groups: dict[int | None, tuple[AgendaSession | None, list[Material]]] = {}
     for material in materials:
         groups.setdefault(material.session_id, (material.session, []))[1].append(material)
-    return sorted(groups.values(), key=lambda group: (group[0] is not None, *((group[0].starts_at, group[0].title, group[0].id) if group[0] else ())))
+    return sorted(
+        groups.values(),
+        key=lambda group: (
+            group[0] is not None,
+            *((group[0].starts_at, group[0].title, group[0].id) if group[0] else ()),
+        ),
+    )
 
 
 def uploadable_sessions(user, event: Event) -> list[AgendaSession]:
     """The sessions ``user`` may add materials to: all for organisers, their own for speakers."""
-    query = db.select(AgendaSession).where(AgendaSession.event_id == event.id).order_by(AgendaSession.starts_at, AgendaSession.title, AgendaSession.id)
+    query = (
+        db.select(AgendaSession)
+        .where(AgendaSession.event_id == event.id)
+        .order_by(AgendaSession.starts_at, AgendaSession.title, AgendaSession.id)
+    )
     if not security.can_manage_event(user, event):
         if not security.is_signed_in(user):
             return []
         query = query.where(
             AgendaSession.id.in_(
-                db.select(SessionSpeaker.session_id).join(Speaker, SessionSpeaker.speaker_id == Speaker.id).where(Speaker.user_id == user.id)
+                db.select(SessionSpeaker.session_id)
+                .join(Speaker, SessionSpeaker.speaker_id == Speaker.id)
+                .where(Speaker.user_id == user.id)
             )
         )
     return list(db.session.scalars(query))
 
 
 def material_of(event_id: int, material_id: int) -> Material:
-    material = db.session.scalar(_with_details(db.select(Material).where(Material.id == material_id, Material.event_id == event_id)))
+    material = db.session.scalar(
+        _with_details(db.select(Material).where(Material.id == material_id, Material.event_id == event_id))
+    )
     if material is None:
         raise MaterialNotFound()
     return material
@@ -155,9 +179,17 @@ def stored_file(material: Material, version: MaterialVersion) -> Path:
     except FileMissing:
         _log_missing(material, version)
         raise MissingFile(
-            _l("The file “%(filename)s” of “%(title)s” (version %(number)d) is missing on the server. Upload it again as a new version: choose Change.",
-               filename=version.filename, title=material.title, number=version.number),
-            _l("The file of “%(title)s” is missing on the server. The event's organisers need to upload it again.", title=material.title),
+            _l(
+                "The file “%(filename)s” of “%(title)s” (version %(number)d) is missing on the server. Upload it "
+                "again as a new version: choose Change.",
+                filename=version.filename,
+                title=material.title,
+                number=version.number,
+            ),
+            _l(
+                "The file of “%(title)s” is missing on the server. The event's organisers need to upload it again.",
+                title=material.title,
+            ),
             status=404,
         ) from None
 
@@ -169,7 +201,13 @@ def materials_with_missing_files(materials: list[Material]) -> set[int]:
 
 
 def _log_missing(material: Material, version: MaterialVersion) -> None:
-    log.error("material %s version %s: upload %s is missing from %s", material.id, version.number, version.storage_key, upload_storage().root)
+    log.error(
+        "material %s version %s: upload %s is missing from %s",
+        material.id,
+        version.number,
+        version.storage_key,
+        upload_storage().root,
+    )
 
 
 # --- checks -------------------------------------------------------------------------
@@ -209,7 +247,9 @@ def _check(data: MaterialData, event: Event) -> tuple[str, str, Visibility, Agen
         raise DomainError(_l("The title is too long (at most %(max)d characters).", max=TITLE_MAX), field="title")
     description = (data.description or "").strip()
     if len(description) > DESCRIPTION_MAX:
-        raise DomainError(_l("The description is too long (at most %(max)d characters).", max=DESCRIPTION_MAX), field="description")
+        raise DomainError(
+            _l("The description is too long (at most %(max)d characters).", max=DESCRIPTION_MAX), field="description"
+        )
     visibility = _visibility(data.visibility)
     session = None
     if data.session_id is not None:
@@ -220,7 +260,11 @@ def _check(data: MaterialData, event: Event) -> tuple[str, str, Visibility, Agen
 
 
 def _require_may_add(actor: User, event: Event, session: AgendaSession | None) -> None:
-    allowed = security.can_upload_to_session(actor, session) if session is not None else security.can_manage_event(actor, event)
+    allowed = (
+        security.can_upload_to_session(actor, session)
+        if session is not None
+        else security.can_manage_event(actor, event)
+    )
     if not allowed or not security.can_view_event(actor, event):
         raise Forbidden(_l("You may add materials only to the sessions you speak in."))
 
@@ -250,8 +294,12 @@ def add_file(actor: User, event_id: int, data: MaterialData, stream: BinaryIO | 
     stored = uploads.store_upload(stream, filename, uploads.DOCUMENTS)
     try:
         material = Material(
-            event_id=event.id, session_id=session.id if session else None, title=title, description=description,
-            visibility=visibility, created_by_id=actor.id,
+            event_id=event.id,
+            session_id=session.id if session else None,
+            title=title,
+            description=description,
+            visibility=visibility,
+            created_by_id=actor.id,
         )
         material.versions = [_version(actor, stored, 1)]
         db.session.add(material)
@@ -269,15 +317,22 @@ def add_link(actor: User, event_id: int, data: MaterialData) -> Material:
     url = clean_url(data.url)
     _require_may_add(actor, event, session)
     material = Material(
-        event_id=event.id, session_id=session.id if session else None, title=title, description=description,
-        visibility=visibility, url=url, created_by_id=actor.id,
+        event_id=event.id,
+        session_id=session.id if session else None,
+        title=title,
+        description=description,
+        visibility=visibility,
+        url=url,
+        created_by_id=actor.id,
     )
     db.session.add(material)
     db.session.commit()
     return material
 
 
-def add_version(actor: User, event_id: int, material_id: int, stream: BinaryIO | None, filename: str) -> MaterialVersion:
+def add_version(
+    actor: User, event_id: int, material_id: int, stream: BinaryIO | None, filename: str
+) -> MaterialVersion:
     """A new current version; the earlier ones stay and can still be downloaded."""
     material = material_of(event_id, material_id)
     _require_may_change(actor, material)
@@ -290,7 +345,12 @@ def add_version(actor: User, event_id: int, material_id: int, stream: BinaryIO |
         material = lock_for_update(Material, material_id)  # two new versions at once get 2 and 3, not 2 twice
         if material is None:
             raise MaterialNotFound()
-        last = db.session.scalar(db.select(func.max(MaterialVersion.number)).where(MaterialVersion.material_id == material.id)) or 0
+        last = (
+            db.session.scalar(
+                db.select(func.max(MaterialVersion.number)).where(MaterialVersion.material_id == material.id)
+            )
+            or 0
+        )
         version = _version(actor, stored, last + 1)
         version.material_id = material.id
         db.session.add(version)
@@ -305,8 +365,13 @@ def add_version(actor: User, event_id: int, material_id: int, stream: BinaryIO |
 
 def _version(actor: User, stored: uploads.StoredFile, number: int) -> MaterialVersion:
     return MaterialVersion(
-        number=number, storage_key=stored.key, filename=stored.filename, content_type=stored.content_type,
-        size=stored.size, sha256=stored.sha256, uploaded_by_id=actor.id,
+        number=number,
+        storage_key=stored.key,
+        filename=stored.filename,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by_id=actor.id,
     )
 
 
@@ -348,7 +413,7 @@ def zip_name(name: str, fallback: str = "file") -> str:
     name = "".join("_" if c in _NOT_IN_NAMES else c for c in name).strip().rstrip(". ")
     if len(name) > 120:
         stem, dot, extension = name.rpartition(".")
-        name = (stem[: 110] + dot + extension) if dot and len(extension) <= 8 else name[:120]
+        name = (stem[:110] + dot + extension) if dot and len(extension) <= 8 else name[:120]
     return name or fallback
 
 
@@ -381,14 +446,16 @@ def materials_zip(viewer, event: Event, event_folder: str, links_heading: str) -
     if not groups:
         return None
     storage = upload_storage()
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the response, which closes it)
     try:
         folders: set[str] = set()
         links: list[str] = []
         missing: list[Material] = []
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
             for session, materials in groups:
-                folder = _unique(zip_name(event_folder) if session is None else session_folder(session, event.timezone), folders)
+                folder = _unique(
+                    zip_name(event_folder) if session is None else session_folder(session, event.timezone), folders
+                )
                 names: set[str] = set()
                 folder_links = []
                 for material in materials:
@@ -408,12 +475,22 @@ def materials_zip(viewer, event: Event, event_folder: str, links_heading: str) -
                 if folder_links:
                     links.append(f"== {folder} ==\n\n" + "\n".join(folder_links))
             if links:
-                archive.writestr("links.txt", f"{links_heading}\n\n" + "\n".join(links), compress_type=zipfile.ZIP_DEFLATED)
+                archive.writestr(
+                    "links.txt", f"{links_heading}\n\n" + "\n".join(links), compress_type=zipfile.ZIP_DEFLATED
+                )
         if missing:
             titles = "”, “".join(material.title for material in missing)
             raise MissingFile(
-                _l("The ZIP cannot be made: the file of “%(titles)s” is missing on the server. Upload it again as a new version: choose Change.", titles=titles),
-                _l("The ZIP cannot be made: the file of “%(titles)s” is missing on the server. The event's organisers need to upload it again; the other materials can be downloaded one by one.", titles=titles),
+                _l(
+                    "The ZIP cannot be made: the file of “%(titles)s” is missing on the server. Upload it again as a "
+                    "new version: choose Change.",
+                    titles=titles,
+                ),
+                _l(
+                    "The ZIP cannot be made: the file of “%(titles)s” is missing on the server. The event's "
+                    "organisers need to upload it again; the other materials can be downloaded one by one.",
+                    titles=titles,
+                ),
                 status=404,
             )
         size = out.tell()

@@ -18,8 +18,8 @@ from ..events.models import Event
 from ..extensions import csrf, db, login
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
-from ..redirects import safe_next
 from ..lookups import acting_user, managed_event, visible_event
+from ..redirects import safe_next
 from . import bp, services
 from .forms import EVENT_TARGET, VISIBILITY_LABELS, EditMaterialForm, EventMaterialForm, MaterialForm, VersionForm
 from .models import Material
@@ -85,7 +85,9 @@ def download(material_id):
     if raw_number is not None and not raw_number.isdigit():
         abort(404)
     try:
-        material, version = services.file_to_download(acting_user(), material_id, int(raw_number) if raw_number else None)
+        material, version = services.file_to_download(
+            acting_user(), material_id, int(raw_number) if raw_number else None
+        )
     except Forbidden:
         if not current_user.is_authenticated:
             return login.unauthorized()  # to the login page, and back here afterwards
@@ -99,9 +101,16 @@ def download(material_id):
             raise  # the 404 page says the file is missing
         flash(str(error), "danger")
         organiser = security.can_manage_event(current_user, material.event)
-        return redirect(url_for("materials.manage" if organiser else "materials.event_materials", slug=material.event.slug))
+        return redirect(
+            url_for("materials.manage" if organiser else "materials.event_materials", slug=material.event.slug)
+        )
     response = send_file(
-        path, mimetype=version.content_type, as_attachment=True, download_name=version.filename, etag=version.sha256, conditional=True
+        path,
+        mimetype=version.content_type,
+        as_attachment=True,
+        download_name=version.filename,
+        etag=version.sha256,
+        conditional=True,
     )
     return attachment_headers(response, version.filename, f"material-{material.id}")
 
@@ -131,7 +140,10 @@ def attachment_headers(response, filename: str, fallback_stem: str):
 def zip_download(event):
     try:
         result = services.materials_zip(
-            acting_user(), event, event_folder=_("Event"), links_heading=_("Links among the materials of %(event)s", event=event.title)
+            acting_user(),
+            event,
+            event_folder=_("Event"),
+            links_heading=_("Links among the materials of %(event)s", event=event.title),
         )
     except MissingFile as error:
         if not security.can_manage_event(current_user, event):
@@ -142,7 +154,14 @@ def zip_download(event):
         flash(_("There are no materials for you to download yet."), "info")
         return redirect(url_for("materials.event_materials", slug=event.slug))
     archive, size = result
-    response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=f"{event.slug}-materials.zip", conditional=False, etag=False)
+    response = send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{event.slug}-materials.zip",
+        conditional=False,
+        etag=False,
+    )
     response.content_length = size
     return attachment_headers(response, f"{event.slug}-materials.zip", "materials")
 
@@ -174,7 +193,11 @@ def add_from_form(form: MaterialForm, event: Event, session_id: int | None) -> M
         if url:
             return services.add_link(acting_user(), event.id, form.data_for(session_id))
         return services.add_file(
-            acting_user(), event.id, form.data_for(session_id), file.stream if file else None, file.filename if file else ""
+            acting_user(),
+            event.id,
+            form.data_for(session_id),
+            file.stream if file else None,
+            file.filename if file else "",
         )
     return None
 
@@ -185,7 +208,9 @@ def add_from_form(form: MaterialForm, event: Event, session_id: int | None) -> M
 def manage(event):
     sessions = services.uploadable_sessions(acting_user(), event)
     form = EventMaterialForm()
-    form.session_id.choices = [(EVENT_TARGET, _("The whole event"))] + [(str(s.id), session_label(s, event)) for s in sessions]
+    form.session_id.choices = [(EVENT_TARGET, _("The whole event"))] + [
+        (str(s.id), session_label(s, event)) for s in sessions
+    ]
     describe_file_field(form.file)
     if request.method == "GET" and request.args.get("session", "").isdigit():
         form.session_id.data = request.args["session"]
@@ -197,7 +222,10 @@ def manage(event):
             return redirect(url_for("materials.manage", slug=event.slug))
     materials = services.event_materials(event.id)
     return render_template(
-        "materials/manage.html", event=event, form=form, groups=services.by_session(materials),
+        "materials/manage.html",
+        event=event,
+        form=form,
+        groups=services.by_session(materials),
         missing=services.materials_with_missing_files(materials),
     )
 
@@ -216,7 +244,9 @@ def upload_to_session(event, session_id):
     if form.validate_on_submit() and add_from_form(form, event, session.id) is not None:
         flash(_("The material is added to “%(session)s”.", session=session.title), "success")
         return redirect(safe_next(request.args.get("next"), url_for("materials.event_materials", slug=event.slug)))
-    return render_template("materials/upload.html", event=event, session=session, form=form, session_label=session_label(session, event))
+    return render_template(
+        "materials/upload.html", event=event, session=session, form=form, session_label=session_label(session, event)
+    )
 
 
 # --- changing ---------------------------------------------------------------------------
@@ -227,7 +257,12 @@ def render_edit(event: Event, material: Material, form: EditMaterialForm, versio
         del form.url
     describe_file_field(version_form.file)
     return render_template(
-        "materials/edit.html", event=event, material=material, form=form, version_form=version_form, back=back_url(event)
+        "materials/edit.html",
+        event=event,
+        material=material,
+        form=form,
+        version_form=version_form,
+        back=back_url(event),
     )
 
 
@@ -256,9 +291,16 @@ def add_version(event, material_id):
     if version_form.validate_on_submit():
         file = version_form.file.data
         with showing_errors(version_form):
-            version = services.add_version(acting_user(), event.id, material.id, file.stream if file else None, file.filename if file else "")
-            flash(_("Version %(number)d is now the current one; the earlier versions are kept.", number=version.number), "success")
-            return redirect(url_for("materials.edit", slug=event.slug, material_id=material.id, next=request.values.get("next")))
+            version = services.add_version(
+                acting_user(), event.id, material.id, file.stream if file else None, file.filename if file else ""
+            )
+            flash(
+                _("Version %(number)d is now the current one; the earlier versions are kept.", number=version.number),
+                "success",
+            )
+            return redirect(
+                url_for("materials.edit", slug=event.slug, material_id=material.id, next=request.values.get("next"))
+            )
     form = EditMaterialForm(formdata=None)
     form.fill(material)
     return render_edit(event, material, form, version_form)

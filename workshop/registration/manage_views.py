@@ -32,7 +32,6 @@ from .manage_forms import (
 from .models import Registration
 from .states import State
 
-
 # --- questions ---------------------------------------------------------------------
 
 
@@ -43,7 +42,8 @@ BUILDER = question_pages.Builder(
     kind_labels=KIND_LABELS,
     nav=("registration/manage/_nav.html", "manage_nav", "questions"),
     answered_note=_l(
-        "People have answered this question already, so its kind cannot change. You can still change its wording, help text, options and flags; the answers already given stay as they were."
+        "People have answered this question already, so its kind cannot change. You can still change its wording, "
+        "help text, options and flags; the answers already given stay as they were."
     ),
     back_label=_l("Back to the questions"),
     flags={"required": _l("Required"), "sensitive": _l("Sensitive")},
@@ -83,7 +83,11 @@ def manage_questions(event):
 @managed_event
 def edit_question(event, question_id):
     return question_pages.edit_question(
-        BUILDER, event, question_id, QuestionForm(), lambda data: questions.update_question(acting_user(), event.id, question_id, data)
+        BUILDER,
+        event,
+        question_id,
+        QuestionForm(),
+        lambda data: questions.update_question(acting_user(), event.id, question_id, data),
     )
 
 
@@ -91,7 +95,9 @@ def edit_question(event, question_id):
 @login_required
 @managed_event
 def move_question(event, question_id):
-    return question_pages.move_question(BUILDER, event, lambda direction: questions.move_question(acting_user(), event.id, question_id, direction))
+    return question_pages.move_question(
+        BUILDER, event, lambda direction: questions.move_question(acting_user(), event.id, question_id, direction)
+    )
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/remove")
@@ -109,7 +115,9 @@ def remove_question(event, question_id):
 # --- registrations -----------------------------------------------------------------
 
 
-def perform(action: str, event: Event, form: RegistrationsActionForm, registration_ids: list[int]) -> tuple[int, list[str]]:
+def perform(
+    action: str, event: Event, form: RegistrationsActionForm, registration_ids: list[int]
+) -> tuple[int, list[str]]:
     user = acting_user()
     if action == APPROVE:
         return services.approve(user, event.id, registration_ids)
@@ -119,7 +127,9 @@ def perform(action: str, event: Event, form: RegistrationsActionForm, registrati
         return services.promote(user, event.id, registration_ids)
     if action == CANCEL:
         return services.cancel(user, event.id, registration_ids, form.reason.data or "")
-    return services.message_participants(user, event.id, registration_ids, form.subject.data or "", form.text.data or ""), []
+    return services.message_participants(
+        user, event.id, registration_ids, form.subject.data or "", form.text.data or ""
+    ), []
 
 
 def done_message(action: str, count: int) -> str:
@@ -171,7 +181,13 @@ def manage_registrations(event):
             return redirect(acted)
         if acted:
             # Back to the same filters and page: a link built from the parsed filters, so always this site.
-            return redirect(url_for("registration.manage_registrations", slug=event.slug, **filters.query_args(page=page if page > 1 else "")))
+            return redirect(
+                url_for(
+                    "registration.manage_registrations",
+                    slug=event.slug,
+                    **filters.query_args(page=page if page > 1 else ""),
+                )
+            )
     pagination = search.registrations_page(event.id, filters, page)
     counts = services.counts_by_state(event.id)
     every_question = questions.event_questions_with_archived(event.id)
@@ -187,7 +203,9 @@ def manage_registrations(event):
         counts=counts,
         confirmed=counts[State.CONFIRMED],
         positions=services.waitlist_positions(event.id),
-        countries=sorted(((code, names.get(code, code)) for code in search.countries_in_use(event.id)), key=lambda item: item[1]),
+        countries=sorted(
+            ((code, names.get(code, code)) for code in search.countries_in_use(event.id)), key=lambda item: item[1]
+        ),
         state_labels=services.STATE_LABELS,
         organisation_type_labels=ORGANISATION_TYPE_LABELS,
         sex_labels=SEX_LABELS,
@@ -209,7 +227,9 @@ def export_registrations(event):
     file_format = request.args.get("format", "csv")
     if file_format not in exports.FORMATS:
         file_format = "csv"
-    header, rows = exports.table(event, columns, search.matching_registrations(event.id, filters), services.waitlist_positions(event.id))
+    header, rows = exports.table(
+        event, columns, search.matching_registrations(event.id, filters), services.waitlist_positions(event.id)
+    )
     if file_format == "xlsx":
         body = exports.to_xlsx(header, rows, _("Registrations"))
         mimetype = XLSX
@@ -227,9 +247,8 @@ def manage_registration(event, registration_id):
     if registration is None or registration.event_id != event.id:
         abort(404)
     form = RegistrationsActionForm()
-    if request.method == "POST":
-        if act_on_registrations(event, form, [registration.id]):
-            return redirect(url_for("registration.manage_registration", slug=event.slug, registration_id=registration.id))
+    if request.method == "POST" and act_on_registrations(event, form, [registration.id]):
+        return redirect(url_for("registration.manage_registration", slug=event.slug, registration_id=registration.id))
     answers = {answer.question_id: answer for answer in registration.answers}
     shown = [
         (question, answers.get(question.id))

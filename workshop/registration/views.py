@@ -16,9 +16,9 @@ from .answers import display_value, previous_answers
 from .forms import (
     CancelForm,
     EditRegistrationForm,
-    details_from_form,
     RegistrationForm,
     VisitorRegistrationForm,
+    details_from_form,
     fill_from_registration,
     fill_from_user,
 )
@@ -63,7 +63,9 @@ def register(event):
         details = details_from_form(form, questions)
         try:
             if current_user.is_authenticated:
-                registration = services.register(current_user._get_current_object(), event.id, details, form.privacy.data)
+                registration = services.register(
+                    current_user._get_current_object(), event.id, details, form.privacy.data
+                )
             else:
                 registration = services.register_visitor(
                     form.email.data, form.password.data, form.locale.data, event.id, details, form.privacy.data
@@ -86,10 +88,15 @@ def register(event):
 @login_required
 def mine():
     registrations = db.session.scalars(
-        db.select(Registration).where(Registration.user_id == current_user.id).join(Registration.event).order_by(Event.starts_at.desc())
+        db.select(Registration)
+        .where(Registration.user_id == current_user.id)
+        .join(Registration.event)
+        .order_by(Event.starts_at.desc())
     ).all()
     positions = {r.id: services.waitlist_position(r) for r in registrations if r.state is State.WAITLISTED}
-    return render_template("registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS)
+    return render_template(
+        "registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS
+    )
 
 
 @bp.route("/registrations/<int:registration_id>", methods=["GET", "POST"])
@@ -103,7 +110,9 @@ def show(registration_id):
         fill_from_registration(form, registration, questions)
     elif form.validate_on_submit():
         with showing_errors(form):
-            services.update_details(current_user._get_current_object(), registration.id, details_from_form(form, questions))
+            services.update_details(
+                current_user._get_current_object(), registration.id, details_from_form(form, questions)
+            )
             flash(_("Your answers are saved."), "success")
             return redirect(url_for("registration.show", registration_id=registration.id))
     return render_template(

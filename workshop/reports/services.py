@@ -67,8 +67,12 @@ def check_text(body: str, field: str = "body") -> None:
     limit = text_limit()
     if len(body) > limit:
         raise DomainError(
-            _l("The text is too long: %(length)s characters, at most %(limit)s. Shorten it, or split it into sections.",
-               length=f"{len(body):,}", limit=f"{limit:,}"),
+            _l(
+                "The text is too long: %(length)s characters, at most %(limit)s. Shorten it, or split it into "
+                "sections.",
+                length=f"{len(body):,}",
+                limit=f"{limit:,}",
+            ),
             field=field,
         )
 
@@ -100,7 +104,9 @@ def _lock_event(event: Event) -> Event:
 def _saved_sections(event: Event) -> list[ReportSection]:
     return list(
         db.session.scalars(
-            db.select(ReportSection).where(ReportSection.event_id == event.id).order_by(ReportSection.position, ReportSection.id)
+            db.select(ReportSection)
+            .where(ReportSection.event_id == event.id)
+            .order_by(ReportSection.position, ReportSection.id)
         )
     )
 
@@ -128,7 +134,9 @@ def standard_kind(value: str) -> SectionKind | None:
 
 def standard_section(event: Event, kind: SectionKind) -> ReportSection | None:
     return db.session.scalars(
-        db.select(ReportSection).where(ReportSection.event_id == event.id, ReportSection.kind == kind).order_by(ReportSection.id)
+        db.select(ReportSection)
+        .where(ReportSection.event_id == event.id, ReportSection.kind == kind)
+        .order_by(ReportSection.id)
     ).first()
 
 
@@ -252,10 +260,16 @@ def summarised_sessions(event: Event) -> list[AgendaSession]:
 
 def summary_rows(event: Event) -> list[SummaryRow]:
     sessions = summarised_sessions(event)
-    summaries = {
-        summary.session_id: summary
-        for summary in db.session.scalars(db.select(SessionSummary).where(SessionSummary.session_id.in_([s.id for s in sessions])))
-    } if sessions else {}
+    summaries = (
+        {
+            summary.session_id: summary
+            for summary in db.session.scalars(
+                db.select(SessionSummary).where(SessionSummary.session_id.in_([s.id for s in sessions]))
+            )
+        }
+        if sessions
+        else {}
+    )
     return [SummaryRow(session, rapporteurs_of(session), summaries.get(session.id)) for session in sessions]
 
 

@@ -15,12 +15,11 @@ from .. import security
 from ..downloads import document
 from ..formtools import showing_errors
 from ..lookups import acting_user, event_for, event_or_404
-from ..text import render_markdown
 from ..storage import FileMissing, upload_storage
+from ..text import render_markdown
 from . import bp, compiling, services
 from .forms import ActionForm, MoveForm, SectionForm, StandardSectionForm, SummaryForm
 from .titles import SECTION_TITLES
-
 
 reporting_event = event_for(security.can_edit_report)
 
@@ -62,7 +61,9 @@ def manage(event):
 
 
 def section_page(event, form, section, heading: str, preview=None):
-    return render_template("reports/section_form.html", event=event, form=form, section=section, heading=heading, preview=preview)
+    return render_template(
+        "reports/section_form.html", event=event, form=form, section=section, heading=heading, preview=preview
+    )
 
 
 @bp.route("/manage/events/<slug>/report/sections/<kind>", methods=["GET", "POST"], endpoint="edit_standard")
@@ -130,7 +131,9 @@ def move_section(event, section_id):
     return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_id}"))
 
 
-@bp.route("/manage/events/<slug>/report/sections/<int:section_id>/delete", methods=["GET", "POST"], endpoint="delete_section")
+@bp.route(
+    "/manage/events/<slug>/report/sections/<int:section_id>/delete", methods=["GET", "POST"], endpoint="delete_section"
+)
 @login_required
 @reporting_event
 def delete_section(event, section_id):
@@ -222,6 +225,12 @@ def edit_summary(slug, session_id):
                     return redirect(url_for("reports.summaries", slug=event.slug, _anchor=f"session-{session.id}"))
                 return redirect(url_for("reports.edit_summary", slug=event.slug, session_id=session.id))
     return render_template(
-        "reports/summary_form.html", event=event, session=session, summary=summary, form=form, preview=preview,
-        rapporteurs=services.rapporteurs_of(session), organiser=security.can_edit_report(current_user, event),
+        "reports/summary_form.html",
+        event=event,
+        session=session,
+        summary=summary,
+        form=form,
+        preview=preview,
+        rapporteurs=services.rapporteurs_of(session),
+        organiser=security.can_edit_report(current_user, event),
     )

@@ -1,0 +1,44 @@
+"""One letterhead per event, set once by its organisers for certificates and visa letters alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..timeutil import UTCDateTime, utcnow
+
+LOGO_SLOTS = ("logo_1", "logo_2", "logo_3")
+SIGNATURE_SLOTS = ("signature_1", "signature_2")
+IMAGE_SLOTS = LOGO_SLOTS + SIGNATURE_SLOTS
+
+
+class Letterhead(db.Model):
+    """Who issues the event's documents and who signs them. Visa letters use the first organisation
+    (with the address), the first logo and the first signatory; certificates show them all."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    issuers: Mapped[str] = mapped_column(Text, default="")  # one organisation a line; empty: the event's partners
+    address: Mapped[str] = mapped_column(Text, default="")  # lines under the first organisation's name on letters
+    # Keys of uploaded images in the upload storage, "" when there is none
+    logo_1: Mapped[str] = mapped_column(String(64), default="")
+    logo_2: Mapped[str] = mapped_column(String(64), default="")
+    logo_3: Mapped[str] = mapped_column(String(64), default="")
+    signatory_1_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_1_title: Mapped[str] = mapped_column(String(200), default="")
+    signature_1: Mapped[str] = mapped_column(String(64), default="")
+    signatory_2_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_2_title: Mapped[str] = mapped_column(String(200), default="")
+    signature_2: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    @property
+    def issuer_list(self) -> list[str]:
+        return [line.strip() for line in (self.issuers or "").splitlines() if line.strip()]
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in (self.address or "").splitlines() if line.strip()]

@@ -1,0 +1,204 @@
+"""Reading and saving an event's letterhead, and reading its images for drawing.
+
+Who may change it is the caller's to check (certificates and letters each say it in their words);
+saving owns the transaction, so the caller's own settings are saved with it (``also``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import uploads
+from ..database import lock_for_update
+from ..errors import DomainError
+from ..events.models import Event
+from ..extensions import db
+from ..storage import FileMissing, upload_storage
+from .models import IMAGE_SLOTS, Letterhead
+
+log = logging.getLogger(__name__)
+
+ISSUERS_MAX = 2000
+ADDRESS_MAX = 1000
+
+EMPTY = dict.fromkeys(
+    (
+        "issuers",
+        "address",
+        "signatory_1_name",
+        "signatory_1_title",
+        "signatory_2_name",
+        "signatory_2_title",
+        *IMAGE_SLOTS,
+    ),
+    "",
+)
+
+IMAGE_NAMES = {
+    "logo_1": _l("the first logo"),
+    "logo_2": _l("the second logo"),
+    "logo_3": _l("the third logo"),
+    "signature_1": _l("the first signature"),
+    "signature_2": _l("the second signature"),
+}
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class LetterheadData:
+    issuers: str = ""
+    address: str = ""
+    signatories: tuple[Signatory, Signatory] = (Signatory(), Signatory())
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    stream: BinaryIO
+    filename: str
+
+
+class ImageMissing(LookupError):
+    """An image is set but its file is gone from the upload directory."""
+
+    def __init__(self, slot: str):
+        super().__init__(slot)
+        self.slot = slot
+        self.name = IMAGE_NAMES[slot]
+
+
+def letterhead_of(event: Event) -> Letterhead:
+    """The event's letterhead; a new, empty one (not added to the session) when none is saved."""
+    row = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    return row if row is not None else Letterhead(event_id=event.id, **EMPTY)
+
+
+def issuers_of(event: Event, letterhead: Letterhead) -> list[str]:
+    """The organisations that issue the event's documents: as set, else the event's partners."""
+    return letterhead.issuer_list or [partner.name for partner in event.partners]
+
+
+def save(
+    event: Event,
+    data: LetterheadData,
+    images: dict[str, ImageUpload | None] | None = None,
+    remove: set[str] = frozenset(),
+    also: Callable[[], None] | None = None,
+) -> Letterhead:
+    """Save the letterhead, and whatever ``also`` changes, in one transaction. ``images`` by slot
+    (logo_1..3, signature_1..2) replace the stored ones, ``remove`` names the slots to empty. A file
+    that is not an image (PNG, JPEG, WebP) raises DomainError by its field and nothing is kept."""
+    check(data)
+    stored = store_images(images or {})
+    lock_for_update(Event, event.id)  # two organisers saving at once: one after the other
+    row = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
+    if row is None:
+        row = Letterhead(event_id=event.id)
+        db.session.add(row)
+    row.issuers = "\n".join(clean_lines(data.issuers))
+    row.address = "\n".join(clean_lines(data.address))
+    first, second = data.signatories
+    row.signatory_1_name, row.signatory_1_title = first.name.strip(), first.title.strip()
+    row.signatory_2_name, row.signatory_2_title = second.name.strip(), second.title.strip()
+    replaced = []
+    for slot in IMAGE_SLOTS:
+        if slot in stored or slot in remove:
+            replaced.append(getattr(row, slot) or "")
+            setattr(row, slot, stored[slot].key if slot in stored else "")
+    if also is not None:
+        also()
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        forget(stored.values())
+        raise
+    for key in replaced:
+        if key:
+            uploads.delete_stored(key)
+    return row
+
+
+def check(data: LetterheadData) -> None:
+    if len(data.issuers) > ISSUERS_MAX:
+        raise DomainError(
+            _l("Keep the list of issuers under %(count)d characters.", count=ISSUERS_MAX), field="issuers"
+        )
+    if len(data.address) > ADDRESS_MAX:
+        raise DomainError(_l("Keep this under %(count)d characters.", count=ADDRESS_MAX), field="address")
+    first, second = data.signatories
+    for number, person in enumerate(data.signatories, start=1):
+        for part in ("name", "title"):
+            if len(getattr(person, part)) > 200:
+                raise DomainError(
+                    _l("Keep this under %(count)d characters.", count=200), field=f"signatory_{number}_{part}"
+                )
+    if not first.name.strip() and second.name.strip():
+        raise DomainError(_l("Name the first signatory before the second."), field="signatory_1_name")
+
+
+def store_images(images: dict[str, ImageUpload | None]) -> dict[str, uploads.StoredFile]:
+    """Keep each uploaded image under a new key; a refused one keeps none of them."""
+    stored: dict[str, uploads.StoredFile] = {}
+    try:
+        for slot, image in images.items():
+            if slot not in IMAGE_SLOTS or image is None or not image.filename:
+                continue
+            stored[slot] = uploads.store_upload(
+                image.stream,
+                image.filename,
+                kinds=uploads.PHOTOS,
+                field=slot,
+                max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]),
+                image=True,
+            )
+    except DomainError:
+        forget(stored.values())
+        raise
+    return stored
+
+
+def forget(stored) -> None:
+    for kept in stored:
+        uploads.delete_stored(kept.key)
+
+
+def clean_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def missing_images(letterhead: Letterhead, slots: tuple[str, ...] = IMAGE_SLOTS) -> list[str]:
+    """Those of ``slots`` whose image is set but whose file is missing from the upload directory."""
+    storage = upload_storage()
+    return [slot for slot in slots if getattr(letterhead, slot) and not storage.exists(getattr(letterhead, slot))]
+
+
+def image_files(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, bytes]:
+    """The images in ``slots`` (b"" where none is set) for drawing; ImageMissing when a file is gone:
+    a document is never drawn without a logo or signature its organisers set."""
+    return {slot: _image_file(letterhead, slot) for slot in slots}
+
+
+def _image_file(letterhead: Letterhead, slot: str) -> bytes:
+    key = getattr(letterhead, slot)
+    if not key:
+        return b""
+    storage = upload_storage()
+    try:
+        with storage.open(key) as file:
+            return file.read()
+    except FileMissing:
+        log.error(
+            "event %s: the letterhead's %s (upload %s) is missing from %s", letterhead.event_id, slot, key, storage.root
+        )
+        raise ImageMissing(slot) from None
