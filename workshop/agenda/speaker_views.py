@@ -140,12 +140,9 @@ def session_times(session, zone: str) -> str:
     return f"{format_in_zone(session.starts_at, zone)} – {format_in_zone(session.ends_at, zone)}"
 
 
-@bp.route("/manage/events/<slug>/speakers/<int:speaker_id>", methods=["GET", "POST"])
-@login_required
-@managed_event
-def edit_speaker(event, speaker_id):
-    profile = event_speaker_or_404(event, speaker_id)
-    form = SpeakerForm()
+def saved_speaker(form, profile: Speaker, saved: str) -> bool:
+    """The profile in the form on a GET; on a valid POST, saved from the form (True, ``saved`` said);
+    False while the form has something to show."""
     if request.method == "GET":
         fill_from_speaker(form, profile)
     if form.validate_on_submit():
@@ -153,8 +150,19 @@ def edit_speaker(event, speaker_id):
             speakers.update_speaker(
                 acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data)
             )
-            flash(_("The speaker's profile is saved."), "success")
-            return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=profile.id))
+            flash(saved, "success")
+            return True
+    return False
+
+
+@bp.route("/manage/events/<slug>/speakers/<int:speaker_id>", methods=["GET", "POST"])
+@login_required
+@managed_event
+def edit_speaker(event, speaker_id):
+    profile = event_speaker_or_404(event, speaker_id)
+    form = SpeakerForm()
+    if saved_speaker(form, profile, _("The speaker's profile is saved.")):
+        return redirect(url_for("agenda.edit_speaker", slug=event.slug, speaker_id=profile.id))
     mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
     return render_template(
         "agenda/speaker_form.html",
@@ -290,15 +298,8 @@ def my_speaker_profile(speaker_id):
         # Organisers edit on their own page; anybody else may not, and a draft's speakers are not revealed.
         abort(403 if security.can_view_event(current_user, profile.event) else 404)
     form = SpeakerProfileForm()
-    if request.method == "GET":
-        fill_from_speaker(form, profile)
-    if form.validate_on_submit():
-        with showing_errors(form):
-            speakers.update_speaker(
-                acting_user(), profile.id, form.data_for_service(), form.photo_upload(), bool(form.remove_photo.data)
-            )
-            flash(_("Your speaker profile is saved."), "success")
-            return redirect(url_for("agenda.my_speaker_profile", speaker_id=profile.id))
+    if saved_speaker(form, profile, _("Your speaker profile is saved.")):
+        return redirect(url_for("agenda.my_speaker_profile", speaker_id=profile.id))
     mark_missing_files(form, ["photo"] if speakers.photo_missing(profile) else [])
     return render_template(
         "agenda/speaker_form.html",

@@ -195,7 +195,7 @@ def _issue(
     return certificate
 
 
-def _check_issuable(registration: Registration, reason: str) -> Eligibility:
+def _refuse_unless_confirmed(registration: Registration) -> None:
     if registration.state is not State.CONFIRMED:
         raise DomainError(
             _l(
@@ -204,6 +204,10 @@ def _check_issuable(registration: Registration, reason: str) -> Eligibility:
                 state=STATE_LABELS[registration.state],
             )
         )
+
+
+def _check_issuable(registration: Registration, reason: str) -> Eligibility:
+    _refuse_unless_confirmed(registration)
     if _valid_certificate(registration.id) is not None:
         raise DomainError(
             _l(
@@ -277,14 +281,7 @@ def _issue_to_one_eligible(job: Job, registration_id: int) -> None:
         raise DomainError(_l("A registration was deleted before its certificate was issued."))
     if _valid_certificate(registration.id) is not None:
         return
-    if registration.state is not State.CONFIRMED:
-        raise DomainError(
-            _l(
-                "%(name)s's registration is not confirmed (%(state)s): no certificate can be issued.",
-                name=registration.full_name,
-                state=STATE_LABELS[registration.state],
-            )
-        )
+    _refuse_unless_confirmed(registration)
     verdict = eligibility_of(registration)
     if not verdict.eligible:
         raise DomainError(

@@ -126,17 +126,26 @@ def reissue(event, certificate_id):
     return redirect(url_for("certificates.manage", slug=event.slug))
 
 
-@bp.get("/manage/events/<slug>/certificates.pdf", endpoint="all_pdf")
-@login_required
-@issuing_event
-def all_pdf(event):
+def _sheets_of_all_valid(event):
+    """The sheets of every valid certificate of the event; None (with the reason flashed) when
+    there is nothing to print or an image of the letterhead is missing."""
     try:
         sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
     except MissingFile as error:
         flash(str(error), "danger")
-        return redirect(url_for("certificates.manage", slug=event.slug))
+        return None
     if not sheets:
         flash(_("No certificate is issued yet."), "info")
+        return None
+    return sheets
+
+
+@bp.get("/manage/events/<slug>/certificates.pdf", endpoint="all_pdf")
+@login_required
+@issuing_event
+def all_pdf(event):
+    sheets = _sheets_of_all_valid(event)
+    if sheets is None:
         return redirect(url_for("certificates.manage", slug=event.slug))
     title = _("Certificates of attendance: %(event)s", event=event.title)
     return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
@@ -146,13 +155,8 @@ def all_pdf(event):
 @login_required
 @issuing_event
 def all_zip(event):
-    try:
-        sheets = pdf.sheets_for(services.valid_certificates(acting_user(), event))
-    except MissingFile as error:
-        flash(str(error), "danger")
-        return redirect(url_for("certificates.manage", slug=event.slug))
-    if not sheets:
-        flash(_("No certificate is issued yet."), "info")
+    sheets = _sheets_of_all_valid(event)
+    if sheets is None:
         return redirect(url_for("certificates.manage", slug=event.slug))
     return document(pdf.zip_of(sheets), f"certificates-{event.slug}.zip", "application/zip")
 
