@@ -17,8 +17,8 @@ VISIBILITY_LABELS = {
 EVENT_TARGET = ""  # the value of "for the whole event" in the list of sessions
 
 
-class MaterialForm(FlaskForm):
-    """A new material for one session (the session is in the address)."""
+class MaterialFields(FlaskForm):
+    """What every material has, new or changed: its title, description and who may see it."""
 
     title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
     description = TextAreaField(
@@ -30,6 +30,20 @@ class MaterialForm(FlaskForm):
         default=Visibility.PARTICIPANTS.value,
         validate_choice=False,
     )
+
+    def material_data(self, session_id: int | None = None) -> MaterialData:
+        return MaterialData(
+            title=self.title.data or "",
+            description=self.description.data or "",
+            visibility=self.visibility.data or "",
+            session_id=session_id,
+            url=self.url.data or "",
+        )
+
+
+class MaterialForm(MaterialFields):
+    """A new material for one session (the session is in the address)."""
+
     file = FileField(_l("File"))
     url = URLField(
         _l("Or a link"),
@@ -39,15 +53,6 @@ class MaterialForm(FlaskForm):
         ),
     )
     submit = SubmitField(_l("Add the material"))
-
-    def data_for(self, session_id: int | None) -> MaterialData:
-        return MaterialData(
-            title=self.title.data or "",
-            description=self.description.data or "",
-            visibility=self.visibility.data or "",
-            session_id=session_id,
-            url=self.url.data or "",
-        )
 
 
 class EventMaterialForm(MaterialForm):
@@ -64,16 +69,7 @@ class EventMaterialForm(MaterialForm):
         return value == EVENT_TARGET or value.isdigit()
 
 
-class EditMaterialForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional.")
-    )
-    visibility = SelectField(
-        _l("Who may see it"),
-        choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
-        validate_choice=False,
-    )
+class EditMaterialForm(MaterialFields):
     url = URLField(_l("Link"), validators=[Optional(), Length(max=URL_MAX)])
     submit = SubmitField(_l("Save"))
 
@@ -82,14 +78,6 @@ class EditMaterialForm(FlaskForm):
         self.description.data = material.description
         self.visibility.data = material.visibility.value
         self.url.data = material.url
-
-    def material_data(self) -> MaterialData:
-        return MaterialData(
-            title=self.title.data or "",
-            description=self.description.data or "",
-            visibility=self.visibility.data or "",
-            url=self.url.data or "",
-        )
 
 
 class VersionForm(FlaskForm):

@@ -191,11 +191,11 @@ def add_from_form(form: MaterialForm, event: Event, session_id: int | None) -> M
         if file and url:
             raise DomainError(_("Give a file or a link, not both."), field="url")
         if url:
-            return services.add_link(acting_user(), event.id, form.data_for(session_id))
+            return services.add_link(acting_user(), event.id, form.material_data(session_id))
         return services.add_file(
             acting_user(),
             event.id,
-            form.data_for(session_id),
+            form.material_data(session_id),
             file.stream if file else None,
             file.filename if file else "",
         )
