@@ -33,7 +33,7 @@ def preview_of(form, field: str = "body"):
     return None
 
 
-def posted_or_400(form) -> None:
+def require_valid_button(form) -> None:
     """A button's form: without a valid CSRF token, 400."""
     if not form.validate_on_submit():
         abort(400)
@@ -126,7 +126,7 @@ def edit_section(event, section_id):
 @reporting_event
 def move_section(event, section_id):
     form = MoveForm()
-    posted_or_400(form)
+    require_valid_button(form)
     services.move_section(acting_user(), event, section_id, -1 if form.direction.data == "up" else 1)
     return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_id}"))
 
@@ -142,7 +142,7 @@ def delete_section(event, section_id):
         abort(404)
     form = ActionForm()
     if request.method == "POST":
-        posted_or_400(form)
+        require_valid_button(form)
         title = services.delete_section(acting_user(), event, section_id)
         flash(_("“%(title)s” is deleted from the report.", title=title), "info")
         return redirect(url_for("reports.manage", slug=event.slug))
@@ -156,7 +156,7 @@ def delete_section(event, section_id):
 @login_required
 @reporting_event
 def compile_report(event):
-    posted_or_400(ActionForm())
+    require_valid_button(ActionForm())
     started = compiling.start_compiling(acting_user(), event)
     if started.already_running:
         flash(_("The report is being compiled already: this is how far it got."), "info")
