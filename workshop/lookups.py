@@ -4,7 +4,7 @@ check (404 for an unknown slug; security.py decides between 403 and 404 for the 
 from functools import wraps
 
 from flask import abort
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from . import security
 from .events.models import Event
@@ -23,10 +23,11 @@ def event_or_404(slug: str) -> Event:
     return event
 
 
-def event_for(may):
+def event_for(may, signed_in: bool = True):
     """A page of the event named by the URL's ``slug``, for those ``may(user, event)`` allows:
     404 for an unknown slug, else ``security.require_event`` answers; the view is given the
-    event instead of the slug."""
+    event instead of the slug. Unless ``signed_in`` is False, a visitor who is not logged in is
+    first sent to the login page, as ``login_required`` does."""
 
     def decorate(view):
         @wraps(view)
@@ -35,11 +36,12 @@ def event_for(may):
             security.require_event(current_user, event, may)
             return view(event, **url_values)
 
-        return with_event
+        return login_required(with_event) if signed_in else with_event
 
     return decorate
 
 
-visible_event = event_for(security.can_view_event)
+visible_event = event_for(security.can_view_event, signed_in=False)
+signed_in_event = event_for(security.can_view_event)
 managed_event = event_for(security.can_manage_event)
 check_in_event = event_for(security.can_check_in)

@@ -92,7 +92,6 @@ def speaker_photo(slug, speaker_id):
 
 
 @bp.route("/manage/events/<slug>/speakers", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_speakers(event):
     form = SpeakerForm()
@@ -156,7 +155,6 @@ def saved_speaker(form, profile: Speaker, saved: str) -> bool:
 
 
 @bp.route("/manage/events/<slug>/speakers/<int:speaker_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit_speaker(event, speaker_id):
     profile = event_speaker_or_404(event, speaker_id)
@@ -192,7 +190,6 @@ def speaker_button(event: Event, speaker_id: int, action, success_message: str, 
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/sessions")
-@login_required
 @managed_event
 def link_speaker_session(event, speaker_id):
     def add():
@@ -211,7 +208,6 @@ def link_speaker_session(event, speaker_id):
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/sessions/<int:link_id>/remove")
-@login_required
 @managed_event
 def unlink_speaker_session(event, speaker_id, link_id):
     return speaker_button(
@@ -224,7 +220,6 @@ def unlink_speaker_session(event, speaker_id, link_id):
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/invite")
-@login_required
 @managed_event
 def invite_speaker(event, speaker_id):
     return speaker_button(
@@ -237,7 +232,6 @@ def invite_speaker(event, speaker_id):
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/remove")
-@login_required
 @managed_event
 def remove_speaker(event, speaker_id):
     csrf.protect()

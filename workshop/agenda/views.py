@@ -7,7 +7,6 @@ named in a message and the event's own zone is shown instead.
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from ..accounts.forms import ConfirmForm
 from ..events.models import Event, EventKind
@@ -111,7 +110,6 @@ def session(event, session_id):
 
 
 @bp.route("/manage/events/<slug>/agenda", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_agenda(event):
     form = SessionForm()
@@ -139,7 +137,6 @@ def manage_agenda(event):
 
 
 @bp.route("/manage/events/<slug>/agenda/<int:session_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit_session(event, session_id):
     agenda_session = session_or_404(event, session_id)
@@ -165,7 +162,6 @@ def edit_session(event, session_id):
 
 
 @bp.post("/manage/events/<slug>/agenda/<int:session_id>/move")
-@login_required
 @managed_event
 def move_session(event, session_id):
     csrf.protect()  # buttons: without a valid token the CSRF page explains
@@ -193,7 +189,6 @@ def move_session(event, session_id):
 
 
 @bp.route("/manage/events/<slug>/agenda/<int:session_id>/delete", methods=["GET", "POST"])
-@login_required
 @managed_event
 def delete_session(event, session_id):
     agenda_session = session_or_404(event, session_id)

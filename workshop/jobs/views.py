@@ -1,7 +1,6 @@
 """The progress of a job: done / total, failures, and the result when it ends."""
 
 from flask import abort, render_template, url_for
-from flask_login import login_required
 
 from ..extensions import db
 from ..lookups import managed_event
@@ -10,7 +9,6 @@ from .models import Job
 
 
 @bp.get("/manage/events/<slug>/jobs/<int:job_id>", endpoint="show")
-@login_required
 @managed_event
 def show(event, job_id):
     job = db.session.get(Job, job_id)

@@ -6,7 +6,6 @@ Every page is for the event's organisers and admins only (403, or 404 for a draf
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from ..countries import country_names
 from ..downloads import NOT_SHARED, XLSX, document
@@ -63,7 +62,6 @@ def questions_page(event: Event, form: QuestionForm) -> str:
 
 
 @bp.route("/manage/events/<slug>/questions", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_questions(event):
     if request.method == "GET":
@@ -79,7 +77,6 @@ def manage_questions(event):
 
 
 @bp.route("/manage/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit_question(event, question_id):
     return question_pages.edit_question(
@@ -92,7 +89,6 @@ def edit_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/move")
-@login_required
 @managed_event
 def move_question(event, question_id):
     return question_pages.move_question(
@@ -101,7 +97,6 @@ def move_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/remove")
-@login_required
 @managed_event
 def remove_question(event, question_id):
     return question_pages.builder_button(
@@ -169,7 +164,6 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
 
 
 @bp.route("/manage/events/<slug>/registrations", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_registrations(event):
     filters = search.Filters.from_args(request.args)
@@ -216,7 +210,6 @@ def manage_registrations(event):
 
 
 @bp.get("/manage/events/<slug>/registrations/export")
-@login_required
 @managed_event
 def export_registrations(event):
     filters = search.Filters.from_args(request.args)
@@ -240,7 +233,6 @@ def export_registrations(event):
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_registration(event, registration_id):
     registration = db.session.get(Registration, registration_id)
