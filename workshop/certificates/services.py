@@ -357,19 +357,13 @@ def reissue(actor, event: Event, certificate_id: int) -> Certificate:
 
 def _tell(registration: Registration, certificate: Certificate) -> None:
     """E-mail the holder after the commit: their certificate is ready, with the link."""
-    user = registration.user
-    mail.queue(
-        mail.compose(
-            user.email,
-            user.locale,
-            "certificate_issued",
-            _l("Your certificate of attendance for %(event)s", event=registration.event.title),
-            registration=registration,
-            link=external_url("certificates.download", certificate_id=certificate.id),
-            code=certificate.code_for_reading,
-            verify_link=external_url("certificates.verify", code=certificate.code),
-        ),
-        event_id=registration.event_id,
+    mail.queue_to_participant(
+        registration,
+        "certificate_issued",
+        _l("Your certificate of attendance for %(event)s", event=registration.event.title),
+        link=external_url("certificates.download", certificate_id=certificate.id),
+        code=certificate.code_for_reading,
+        verify_link=external_url("certificates.verify", code=certificate.code),
     )
 
 

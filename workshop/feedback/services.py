@@ -269,18 +269,12 @@ def close_evaluation(actor, event: Event, now: datetime | None = None) -> Evalua
 
 
 def _invite(registration: Registration, evaluation: Evaluation) -> None:
-    user = registration.user
-    mail.queue(
-        mail.compose(
-            user.email,
-            user.locale,
-            "evaluation_invitation",
-            _l("Your opinion on %(event)s", event=registration.event.title),
-            registration=registration,
-            anonymous=evaluation.anonymous,
-            link=external_url("feedback.answer", slug=registration.event.slug),
-        ),
-        event_id=registration.event_id,
+    mail.queue_to_participant(
+        registration,
+        "evaluation_invitation",
+        _l("Your opinion on %(event)s", event=registration.event.title),
+        anonymous=evaluation.anonymous,
+        link=external_url("feedback.answer", slug=registration.event.slug),
     )
 
 

@@ -381,20 +381,18 @@ def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
 def reject(actor: User, event_id: int, registration_ids: list[int], reason: str) -> tuple[int, list[str]]:
     if not reason.strip():
         raise DomainError(_l("Give the reason; the participant will read it."), field="reason")
-    event, registrations = _managed_registrations(actor, event_id, registration_ids)
-    result = _apply_to_each(
-        registrations, lambda registration: change_state(registration, State.REJECTED, actor, reason)
-    )
-    fill_free_places(event)
-    db.session.commit()
-    return result
+    return _release_places(actor, event_id, registration_ids, State.REJECTED, reason)
 
 
 def cancel(actor: User, event_id: int, registration_ids: list[int], reason: str = "") -> tuple[int, list[str]]:
+    return _release_places(actor, event_id, registration_ids, State.CANCELLED, reason)
+
+
+def _release_places(actor: User, event_id: int, registration_ids: list[int], state: State, reason: str):
+    """Move the chosen registrations to ``state`` (rejected or cancelled); the places they free go to the
+    waiting list in the same transaction."""
     event, registrations = _managed_registrations(actor, event_id, registration_ids)
-    result = _apply_to_each(
-        registrations, lambda registration: change_state(registration, State.CANCELLED, actor, reason)
-    )
+    result = _apply_to_each(registrations, lambda registration: change_state(registration, state, actor, reason))
     fill_free_places(event)
     db.session.commit()
     return result
