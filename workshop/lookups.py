@@ -1,14 +1,19 @@
 """What a view looks up first: the acting user, and the event named in the URL with its access
 check (404 for an unknown slug; security.py decides between 403 and 404 for the rest)."""
 
+from __future__ import annotations
+
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user, login_required
 
 from . import security
-from .events.models import Event
 from .extensions import db
+
+if TYPE_CHECKING:
+    from .events.models import Event
 
 
 def acting_user():
@@ -17,6 +22,8 @@ def acting_user():
 
 
 def event_or_404(slug: str) -> Event:
+    from .events.models import Event  # here, not above: the events package's views import this module
+
     event = db.session.scalar(db.select(Event).where(Event.slug == slug))
     if event is None:
         abort(404)

@@ -88,14 +88,7 @@ def create_feed(actor: User) -> CalendarFeed:
     existing = feed_of(actor)
     if existing is not None:
         return existing
-    feed = CalendarFeed(user_id=actor.id, token=new_token())
-    db.session.add(feed)
-    try:
-        db.session.commit()
-    except IntegrityError:  # created at the same moment in another tab: that one counts
-        db.session.rollback()
-        return feed_of(actor)
-    return feed
+    return _add_feed(actor)
 
 
 def revoke_feed(actor: User) -> bool:
@@ -108,11 +101,15 @@ def revoke_feed(actor: User) -> bool:
 def renew_feed(actor: User) -> CalendarFeed:
     """A new address for ``actor``'s feed; the old one is not found any more."""
     db.session.execute(db.delete(CalendarFeed).where(CalendarFeed.user_id == actor.id))
+    return _add_feed(actor)
+
+
+def _add_feed(actor: User) -> CalendarFeed:
     feed = CalendarFeed(user_id=actor.id, token=new_token())
     db.session.add(feed)
     try:
         db.session.commit()
-    except IntegrityError:  # renewed at the same moment in another tab: that address counts
+    except IntegrityError:  # made at the same moment in another tab: that address counts
         db.session.rollback()
         return feed_of(actor)
     return feed

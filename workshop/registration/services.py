@@ -424,7 +424,7 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
     return result
 
 
-def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> Job:
+def start_message(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> Job:
     """Queue the organiser's message to the chosen registrations; the worker writes one e-mail each,
     in the recipient's language."""
     if not subject.strip():
@@ -442,7 +442,7 @@ def message_participants(actor: User, event_id: int, registration_ids: list[int]
     if not chosen:
         raise DomainError(_l("Choose at least one registration."))
     job = jobs.add(
-        MESSAGE_PARTICIPANTS, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip()
+        message_participants, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip()
     )
     db.session.commit()
     return job
@@ -452,23 +452,13 @@ def _chosen_registrations(job) -> list[int]:
     return job.params["registrations"]
 
 
-def _message_one(job, registration_id: int) -> None:
+@jobs.kind(_l("Sending a message to participants"), _chosen_registrations, page="registration.manage_registrations")
+def message_participants(job, registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise DomainError(_l("A registration was deleted before the message was written."))
     params = job.params
     send_message(registration, params["subject"], params["text"])
-
-
-MESSAGE_PARTICIPANTS = jobs.register(
-    jobs.JobKind(
-        name="message_participants",
-        label=_l("Sending a message to participants"),
-        items=_chosen_registrations,
-        process=_message_one,
-        page="registration.manage_registrations",
-    )
-)
 
 
 def counts_by_state(event_id: int) -> dict[State, int]:
