@@ -30,6 +30,15 @@ def event_or_404(slug: str) -> Event:
     return event
 
 
+def of_event_or_404(model, row_id: int, event: Event):
+    """The ``model`` row with ``row_id`` when it belongs to ``event``; 404 otherwise, so that the ids
+    of other events' rows lead nowhere."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
+
+
 def event_for(may, signed_in: bool = True):
     """A page of the event named by the URL's ``slug``, for those ``may(user, event)`` allows:
     404 for an unknown slug, else ``security.require_event`` answers; the view is given the

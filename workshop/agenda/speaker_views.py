@@ -20,7 +20,7 @@ from ..events.models import Event
 from ..extensions import csrf, db
 from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
-from ..lookups import acting_user, event_or_404, managed_event, visible_event
+from ..lookups import acting_user, event_or_404, managed_event, of_event_or_404, visible_event
 from ..storage import FileMissing, upload_storage
 from . import bp, speakers
 from .models import Speaker
@@ -66,8 +66,8 @@ def speaker(event, speaker_id):
 @bp.get("/events/<slug>/speakers/<int:speaker_id>/photo")
 def speaker_photo(slug, speaker_id):
     event = event_or_404(slug)
-    profile = db.session.get(Speaker, speaker_id)
-    if profile is None or profile.event_id != event.id or not profile.photo_key:
+    profile = of_event_or_404(Speaker, speaker_id, event)
+    if not profile.photo_key:
         abort(404)
     if not (security.can_view_event(current_user, event) or security.can_edit_speaker(current_user, profile)):
         abort(404)

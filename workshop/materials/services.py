@@ -290,14 +290,10 @@ def add_file(actor: User, event_id: int, data: MaterialData, stream: BinaryIO | 
     if stream is None or not filename:
         raise DomainError(_l("Choose a file, or give a link instead."), field="file")
     stored = uploads.store_upload(stream, filename, uploads.DOCUMENTS)
-    try:
+    with uploads.kept_if_committed([stored]):
         material.versions = [_version(actor, stored, 1)]
         db.session.add(material)
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        uploads.delete_stored(stored.key)
-        raise
     return material
 
 
@@ -335,7 +331,7 @@ def add_version(
     if stream is None or not filename:
         raise DomainError(_l("Choose the new version of the file."), field="file")
     stored = uploads.store_upload(stream, filename, uploads.DOCUMENTS)
-    try:
+    with uploads.kept_if_committed([stored]):
         material = lock_for_update(Material, material_id)  # two new versions at once get 2 and 3, not 2 twice
         if material is None:
             raise MaterialNotFound()
@@ -350,10 +346,6 @@ def add_version(
         db.session.add(version)
         material.updated_at = utcnow()
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        uploads.delete_stored(stored.key)
-        raise
     return version
 
 

@@ -15,10 +15,10 @@ from .. import security, uploads
 from ..agenda.models import AgendaSession
 from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
-from ..extensions import csrf, db, login
+from ..extensions import csrf, login
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
-from ..lookups import acting_user, managed_event, signed_in_event, visible_event
+from ..lookups import acting_user, managed_event, of_event_or_404, signed_in_event, visible_event
 from ..redirects import safe_next
 from . import bp, services
 from .forms import EVENT_TARGET, VISIBILITY_LABELS, EditMaterialForm, EventMaterialForm, MaterialForm, VersionForm
@@ -232,9 +232,7 @@ def manage(event):
 @bp.route("/events/<slug>/agenda/<int:session_id>/materials/new", methods=["GET", "POST"])
 @signed_in_event
 def upload_to_session(event, session_id):
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
+    session = of_event_or_404(AgendaSession, session_id, event)
     if not security.can_upload_to_session(current_user, session):
         abort(403)  # before the upload is even read
     form = MaterialForm()

@@ -3,16 +3,15 @@
 Every page is for the event's organisers and admins only (403, or 404 for a draft).
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..countries import country_names
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
-from ..extensions import db
 from ..formtools import showing_errors
-from ..lookups import acting_user, managed_event
+from ..lookups import acting_user, managed_event, of_event_or_404
 from ..questions import views as question_pages
 from . import bp, exports, questions, search, services
 from .answers import display_value
@@ -233,9 +232,7 @@ def export_registrations(event):
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
 @managed_event
 def manage_registration(event, registration_id):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = of_event_or_404(Registration, registration_id, event)
     form = RegistrationsActionForm()
     if request.method == "POST" and act_on_registrations(event, form, [registration.id]):
         return redirect(url_for("registration.manage_registration", slug=event.slug, registration_id=registration.id))
