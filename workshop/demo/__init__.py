@@ -5,10 +5,10 @@ address: when that account exists, ``load_demo`` changes nothing. The people are
 
 The demo builds on the domain packages and none of them imports it:
 
-    people.py        the accounts and the printed log-ins
-    events.toml      the events, as data; events.py builds them
-    programme.py     sessions and speakers
-    participants.py  registrations and the past event's attendance
+    people.py          the accounts and the printed log-ins
+    events.toml        the events, as data; events.py builds them
+    programme.py       sessions and speakers
+    participants.toml  the registrations, as data; participants.py makes them, and the past event's attendance
     letters.py, feedback.py, reports.py   visa letters, the evaluation, the written report
 """
 
