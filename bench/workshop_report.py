@@ -11,11 +11,9 @@ import json
 import re
 import secrets
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import insert
@@ -325,24 +323,11 @@ def report(result: Result) -> str:
 
 
 def main() -> int:
-    from . import database
-    from .run import in_process_app
+    from .standalone import temporary_app
 
-    with tempfile.TemporaryDirectory(prefix="workshop-bench-report-") as workdir:
-        instance_path = Path(workdir) / "instance"
-        instance_path.mkdir()
-        url = database.database_url(instance_path)
-        database.create_postgres_database_if_missing(url)
-        app = in_process_app(instance_path, url, "bench-" + secrets.token_hex(16))
-        with app.app_context():
-            database.recreate_schema()
-        try:
-            result = run(app)
-        finally:
-            if not url.startswith("sqlite"):
-                with app.app_context():
-                    database.drop_tables()
-    print(f"database: {database.describe(url)}")
+    with temporary_app("workshop-bench-report-") as (app, database):
+        result = run(app)
+    print(f"database: {database}")
     print(report(result))
     return 1 if result.problems else 0
 
