@@ -5,7 +5,7 @@ import contextlib
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from flask import Flask
@@ -33,3 +33,12 @@ def temporary_app(prefix: str) -> Iterator[tuple[Flask, str]]:
             if not url.startswith("sqlite"):
                 with app.app_context():
                     database.drop_tables()
+
+
+def run_alone(prefix: str, run: Callable[[Flask], object], report: Callable[[object], str]) -> int:
+    """``run`` on a temporary database, its ``report`` printed; 1 when the result has problems."""
+    with temporary_app(prefix) as (app, database):
+        result = run(app)
+    print(f"database: {database}")
+    print(report(result))
+    return 1 if result.problems else 0

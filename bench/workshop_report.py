@@ -340,13 +340,9 @@ def report(result: Result) -> str:
 
 
 def main() -> int:
-    from .standalone import temporary_app
+    from .standalone import run_alone
 
-    with temporary_app("workshop-bench-report-") as (app, database):
-        result = run(app)
-    print(f"database: {database}")
-    print(report(result))
-    return 1 if result.problems else 0
+    return run_alone("workshop-bench-report-", run, report)
 
 
 if __name__ == "__main__":

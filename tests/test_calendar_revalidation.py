@@ -2,11 +2,9 @@
 current copy gets 304 Not Modified without the file being made again, and any change to the agenda
 gives the files a new ETag at once."""
 
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from werkzeug.http import http_date
 
 from workshop.agenda.models import SpeakerRole
@@ -15,6 +13,7 @@ from workshop.extensions import db
 
 from .conftest import login, make_registration, submit
 from .test_calendars import create_feed, feed_token
+from .test_speakers import counted_statements
 
 OPENING = datetime(2030, 3, 12, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
@@ -47,21 +46,6 @@ def documents(event, session) -> list[str]:
     ]
 
 
-@contextmanager
-def statements():
-    """The SQL statements run inside the block."""
-    seen: list[str] = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)
-
-
 def changed(event, ago: timedelta) -> None:
     """As if the agenda had last changed ``ago`` (a bulk update, which raises no revision)."""
     db.session.execute(db.update(Event).where(Event.id == event.id).values(updated_at=datetime.now(UTC) - ago))
@@ -78,7 +62,7 @@ def test_a_copy_of_the_current_version_is_answered_not_modified_without_reading_
     first = client.get(url)
     assert first.status_code == 200 and first.headers["ETag"].startswith('W/"')
 
-    with statements() as run:
+    with counted_statements() as run:
         again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
 
     assert again.status_code == 304 and again.get_data() == b""
