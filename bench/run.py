@@ -15,7 +15,7 @@ from flask import Flask
 from workshop import create_app
 from workshop.extensions import db
 
-from . import agenda, certificates, check_in, database, registration, report, workshop_report
+from . import agenda, calendars, certificates, check_in, database, registration, report, workshop_report
 from .load import Result, measure
 from .queries import count_queries
 from .seed import USER_COUNT, seed
@@ -60,6 +60,7 @@ def run(workdir: Path) -> int:
         scans = check_in.run(app, app_env, workdir / "check_in.log", WORKERS)
         bulk_certificates = certificates.run(app)
         report_pdf = workshop_report.run(app)
+        calendar_files = calendars.run(app)
     finally:
         if not url.startswith("sqlite"):
             with app.app_context():
@@ -111,6 +112,8 @@ def run(workdir: Path) -> int:
     print()
     print(workshop_report.report(report_pdf))
     print()
+    print(calendars.report(calendar_files))
+    print()
     served = [
         (bare.failed, bare.sent, bare.dead_workers),
         (listed.failed, listed.sent, listed.dead_workers),
@@ -129,6 +132,7 @@ def run(workdir: Path) -> int:
             f"die{'; e.g. ' + '; '.join(examples[:3]) if examples else ''}"
         )
     problems = pages_verdict or rush.problems or scans.problems or bulk_certificates.problems or report_pdf.problems
+    problems = problems or calendar_files.problems
     return 1 if problems or failed or dead else 0
 
 

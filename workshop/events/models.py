@@ -50,6 +50,9 @@ class Event(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Raised by every change to the event, its sessions or its speakers (workshop/agenda/revision.py):
+    # what calendar files and the programme are validated against.
+    agenda_revision: Mapped[int] = mapped_column(server_default="0")
 
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
     partners: Mapped[list["EventPartner"]] = relationship(
