@@ -59,6 +59,11 @@ class Defaults:
     # A larger file is refused with a message.
     UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    # An office document (a ZIP archive inside) whose parts together unpack to more is refused
+    UPLOAD_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+    # A logo, signature or photo larger in pixels is refused before it is decoded (8000 × 5000;
+    # decoding one takes up to 160 MB for a moment, after which it is kept at the size it is shown)
+    IMAGE_MAX_PIXELS = 40_000_000
 
     # PDFs (programme, certificates, report): Chinese in this TrueType font (.ttf, or a .ttc collection
     # of TrueType fonts), embedded as a subset; empty: ReportLab's STSong-Light, which needs no file
