@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from time import perf_counter
 
 import pytest
@@ -6,9 +7,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import func
 
 from workshop.accounts import services
-from workshop.accounts.models import User
+from workshop.accounts.models import LoginSession, User
 from workshop.errors import Forbidden
 from workshop.extensions import db
+from workshop.timeutil import utcnow
 
 from .conftest import PASSWORD, csrf_token, link_in, login, logout, submit, text_part
 
@@ -495,6 +497,30 @@ def test_logging_out_everywhere_ends_every_log_in_of_the_account_and_no_one_else
     assert is_logged_in(other)
     login(laptop, user)  # the password still works
     assert is_logged_in(laptop)
+
+
+def test_a_log_in_older_than_a_remembered_one_lasts_ends_at_the_next_log_in(app, make_user):
+    user = make_user()
+    old_laptop, recent_phone, new_tablet = app.test_client(), app.test_client(), app.test_client()
+    login(old_laptop, user)
+    db.session.execute(db.update(LoginSession).values(created_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    assert is_logged_in(old_laptop)  # until the account logs in again
+    db.session.execute(db.update(LoginSession).values(created_at=utcnow() - timedelta(days=29)))
+    db.session.commit()
+    login(recent_phone, user)  # 29 days: still within the 30 days a remembered log-in lasts
+    assert is_logged_in(old_laptop)
+    db.session.execute(
+        db.update(LoginSession)
+        .where(LoginSession.created_at < utcnow() - timedelta(days=1))
+        .values(created_at=utcnow() - timedelta(days=31))
+    )
+    db.session.commit()
+
+    login(new_tablet, user)
+
+    assert not is_logged_in(old_laptop)
+    assert is_logged_in(recent_phone) and is_logged_in(new_tablet)
 
 
 def test_logging_out_everywhere_is_a_post_with_csrf_for_the_logged_in(app, client, make_user):
