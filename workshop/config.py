@@ -98,6 +98,9 @@ class Defaults:
     PROXY_COUNT = 0  # reverse proxies whose X-Forwarded-* headers are trusted
     # The site's address for links in e-mails, e.g. "https://workshops.example.org"; empty: the request's host
     PUBLIC_URL = ""
+    # Browsers that reached the site over HTTPS are told to use only HTTPS for this many seconds
+    # (Strict-Transport-Security); 0: not told. Behind a proxy, HTTPS is seen through PROXY_COUNT.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     TRUSTED_HOSTS = None  # e.g. ["workshops.example.org"]: Flask answers 400 to any other Host header
 
 
