@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from ..database import write_transaction
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import LoginSession, User
@@ -20,10 +21,12 @@ def start(user: User) -> None:
     may last are forgotten on the way."""
     lasting = current_app.config["REMEMBER_COOKIE_DURATION"]  # a timedelta, or seconds from the environment
     oldest = utcnow() - (lasting if isinstance(lasting, timedelta) else timedelta(seconds=int(lasting)))
-    db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.created_at < oldest))
     token = secrets.token_hex(16)
-    db.session.add(LoginSession(user_id=user.id, token=token))
-    db.session.commit()
+    with write_transaction() as session:  # the request has read: on SQLite, wait for the write lock
+        session.execute(
+            db.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.created_at < oldest)
+        )
+        session.add(LoginSession(user_id=user.id, token=token))
     user.login_token = token
 
 
@@ -46,10 +49,9 @@ def user_of(identity: str) -> User | None:
 
 def end(user: User) -> None:
     """This log-in of ``user`` ends; the others go on."""
-    db.session.execute(
-        db.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.token == user.login_token)
-    )
-    db.session.commit()
+    user_id, token = user.id, user.login_token
+    with write_transaction() as session:
+        session.execute(db.delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.token == token))
 
 
 def forget_all(user: User) -> None:
@@ -59,5 +61,5 @@ def forget_all(user: User) -> None:
 
 
 def end_all(user: User) -> None:
-    forget_all(user)
-    db.session.commit()
+    with write_transaction():
+        forget_all(user)
