@@ -1,13 +1,16 @@
 import re
+from datetime import timedelta
 from time import perf_counter
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func
 
 from workshop.accounts import services
-from workshop.accounts.models import User
+from workshop.accounts.models import LoginSession, User
 from workshop.errors import Forbidden
 from workshop.extensions import db
+from workshop.timeutil import utcnow
 
 from .conftest import PASSWORD, csrf_token, link_in, login, logout, submit, text_part
 
@@ -424,6 +427,109 @@ def test_the_device_that_changes_the_password_stays_remembered(app, make_user):
     close_the_browser(laptop)
 
     assert laptop.get("/account").status_code == 200
+
+
+def copy_of_cookie(client, name: str, app) -> FlaskClient:
+    """Another browser holding a copy of ``client``'s cookie ``name``, as someone who took it would."""
+    other = app.test_client()
+    other.set_cookie(name, client.get_cookie(name, domain="workshops.test").value, domain="workshops.test")
+    return other
+
+
+def is_logged_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def test_a_session_cookie_copied_before_log_out_is_anonymous_after_it(app, make_user):
+    user = make_user()
+    laptop = app.test_client()
+    login(laptop, user)
+    assert is_logged_in(copy_of_cookie(laptop, "session", app))  # the copy works while the log-in lasts
+
+    stolen = copy_of_cookie(laptop, "session", app)
+    logout(laptop)
+
+    assert not is_logged_in(laptop) and not is_logged_in(stolen)
+    assert 'action="/logout"' not in stolen.get("/").get_data(as_text=True)
+
+
+def test_a_remember_cookie_copied_before_log_out_is_anonymous_after_it(app, make_user):
+    user = make_user()
+    laptop = app.test_client()
+    log_in_remembered(laptop, user)
+    stolen = copy_of_cookie(laptop, "remember_token", app)
+    assert is_logged_in(copy_of_cookie(laptop, "remember_token", app))
+
+    logout(laptop)
+
+    assert not is_logged_in(stolen)
+
+
+def test_logging_out_on_one_device_leaves_the_others_logged_in(app, make_user):
+    user = make_user()
+    laptop, phone, tablet = app.test_client(), app.test_client(), app.test_client()
+    login(laptop, user)
+    login(phone, user)
+    log_in_remembered(tablet, user)
+
+    logout(laptop)
+    close_the_browser(tablet)
+
+    assert not is_logged_in(laptop)
+    assert is_logged_in(phone) and is_logged_in(tablet)
+
+
+def test_logging_out_everywhere_ends_every_log_in_of_the_account_and_no_one_elses(app, make_user):
+    user, someone_else = make_user(), make_user()
+    laptop, phone, other = app.test_client(), app.test_client(), app.test_client()
+    login(laptop, user)
+    log_in_remembered(phone, user)
+    login(other, someone_else)
+    stolen = copy_of_cookie(laptop, "session", app)
+
+    assert "Log out everywhere" in laptop.get("/account").get_data(as_text=True)
+    response = submit(laptop, "/account/logout-everywhere", {}, form_url="/account")
+
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "You are logged out on every device, this one too." in laptop.get("/login").get_data(as_text=True)
+    close_the_browser(phone)
+    assert not any(is_logged_in(client) for client in (laptop, phone, stolen))
+    assert is_logged_in(other)
+    login(laptop, user)  # the password still works
+    assert is_logged_in(laptop)
+
+
+def test_a_log_in_older_than_a_remembered_one_lasts_ends_at_the_next_log_in(app, make_user):
+    user = make_user()
+    old_laptop, recent_phone, new_tablet = app.test_client(), app.test_client(), app.test_client()
+    login(old_laptop, user)
+    db.session.execute(db.update(LoginSession).values(created_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    assert is_logged_in(old_laptop)  # until the account logs in again
+    db.session.execute(db.update(LoginSession).values(created_at=utcnow() - timedelta(days=29)))
+    db.session.commit()
+    login(recent_phone, user)  # 29 days: still within the 30 days a remembered log-in lasts
+    assert is_logged_in(old_laptop)
+    db.session.execute(
+        db.update(LoginSession)
+        .where(LoginSession.created_at < utcnow() - timedelta(days=1))
+        .values(created_at=utcnow() - timedelta(days=31))
+    )
+    db.session.commit()
+
+    login(new_tablet, user)
+
+    assert not is_logged_in(old_laptop)
+    assert is_logged_in(recent_phone) and is_logged_in(new_tablet)
+
+
+def test_logging_out_everywhere_is_a_post_with_csrf_for_the_logged_in(app, client, make_user):
+    user = make_user()
+    assert client.post("/account/logout-everywhere").status_code == 302  # anonymous: to the log-in page
+    login(client, user)
+    assert client.get("/account/logout-everywhere").status_code == 405
+    assert client.post("/account/logout-everywhere").status_code == 400  # no CSRF token
+    assert is_logged_in(client)
 
 
 def test_an_administrator_lets_a_user_create_events_and_takes_it_back(make_user):

@@ -72,6 +72,8 @@ def staff_desks(app, base: str, event, make_user, count: int) -> list[requests.S
         db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=staff.id))
         db.session.commit()
         desks.append(logged_in(base, staff))
+        # The server wrote the log-in: on SQLite, this thread's read transaction from before could not write
+        db.session.commit()
     return desks
 
 

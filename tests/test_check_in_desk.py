@@ -524,6 +524,8 @@ def test_the_camera_reads_the_badge_fills_the_code_and_the_desk_answers(
         context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         context.grant_permissions(["camera"], origin=live_url)
         page = context.new_page()
+        blocked = []  # what the Content-Security-Policy blocks, as the browser reports it
+        page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
         page.goto(f"{live_url}/login")
         page.fill("input[name=email]", staff.email)
         page.fill("input[name=password]", PASSWORD)
@@ -539,5 +541,6 @@ def test_the_camera_reads_the_badge_fills_the_code_and_the_desk_answers(
         browser.close()
 
     assert shown.startswith("✓ Checked in Li Wei 李伟 Ministry of Human Resources and Social Security")
+    assert blocked == []
     [mark] = marks()
     assert (mark.registration_id, mark.method, mark.recorded_by_id) == (registration.id, Method.SCAN, staff.id)

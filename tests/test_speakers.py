@@ -40,6 +40,13 @@ def picture(kind="PNG", size=(8, 8), noise=False) -> bytes:
     return buffer.getvalue()
 
 
+def is_picture(data: bytes, kind="PNG", size=(8, 8)) -> bool:
+    """``data`` is an image of this kind and size, the colour of ``picture()``'s (photos are kept re-encoded)."""
+    with Image.open(io.BytesIO(data)) as image:
+        red, green, blue = image.convert("RGB").getpixel((size[0] // 2, size[1] // 2))
+        return (image.format, image.size) == (kind, size) and abs(red - 200) + abs(green - 30) + abs(blue - 30) < 12
+
+
 def manage_url(event) -> str:
     return f"/manage/events/{event.slug}/speakers"
 
@@ -106,7 +113,7 @@ def test_an_organiser_adds_a_speaker_with_a_photo_and_the_public_sees_both_names
     assert response.status_code == 302
     (speaker,) = speakers_of(event)
     assert (speaker.full_name, speaker.native_name, speaker.email) == ("Wang Fang", "王芳", "wang.fang@example.cn")
-    assert speaker.photo_type == "image/png" and photo_file(speaker).read_bytes() == picture()
+    assert speaker.photo_type == "image/png" and is_picture(photo_file(speaker).read_bytes())
     assert "Wang Fang is added to the speakers." in page_text(organiser.get(response.headers["Location"]))
 
     visitor = app.test_client()
@@ -119,7 +126,7 @@ def test_an_organiser_adds_a_speaker_with_a_photo_and_the_public_sees_both_names
 
     photo_url = re.search(r'src="([^"]*/photo[^"]*)"', listing).group(1).replace("&amp;", "&")
     with visitor.get(photo_url) as photo:
-        assert photo.status_code == 200 and photo.data == picture()
+        assert photo.status_code == 200 and is_picture(photo.data)
         assert photo.headers["Content-Type"] == "image/png"
         assert photo.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -166,7 +173,7 @@ def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_
     submit(organiser, edit_url(event, speaker), {**PROFILE, "photo": (io.BytesIO(picture("JPEG")), "again.jpg")})
     assert errors_on(page_text(organiser.get(edit_url(event, speaker)))) == []
     with app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo") as photo:
-        assert photo.status_code == 200 and photo.data == picture("JPEG")
+        assert photo.status_code == 200 and is_picture(photo.data, "JPEG")
 
 
 def test_an_organiser_removes_a_speaker_with_their_photo_and_roles(app, make_event, make_session, make_speaker):

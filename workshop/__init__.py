@@ -131,7 +131,7 @@ def configure_database(app: Flask) -> None:
 
 
 def configure_login(app: Flask) -> None:
-    from .accounts.models import User
+    from .accounts import logins
 
     login.init_app(app)
     login.login_view = "accounts.login"
@@ -142,10 +142,4 @@ def configure_login(app: Flask) -> None:
 
     @login.user_loader
     def load_user(identity: str):
-        user_id, _, version = identity.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or str(user.session_version) != version:
-            return None
-        return user
+        return logins.user_of(identity)

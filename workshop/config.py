@@ -59,6 +59,11 @@ class Defaults:
     # A larger file is refused with a message.
     UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    # An office document (a ZIP archive inside) whose parts together unpack to more is refused
+    UPLOAD_MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+    # A logo, signature or photo larger in pixels is refused before it is decoded (8000 × 5000;
+    # decoding one takes up to 160 MB for a moment, after which it is kept at the size it is shown)
+    IMAGE_MAX_PIXELS = 40_000_000
 
     # PDFs (programme, certificates, report): Chinese in this TrueType font (.ttf, or a .ttc collection
     # of TrueType fonts), embedded as a subset; empty: ReportLab's STSong-Light, which needs no file
@@ -93,6 +98,9 @@ class Defaults:
     PROXY_COUNT = 0  # reverse proxies whose X-Forwarded-* headers are trusted
     # The site's address for links in e-mails, e.g. "https://workshops.example.org"; empty: the request's host
     PUBLIC_URL = ""
+    # Browsers that reached the site over HTTPS are told to use only HTTPS for this many seconds
+    # (Strict-Transport-Security); 0: not told. Behind a proxy, HTTPS is seen through PROXY_COUNT.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     TRUSTED_HOSTS = None  # e.g. ["workshops.example.org"]: Flask answers 400 to any other Host header
 
 

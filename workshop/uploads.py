@@ -14,14 +14,17 @@ import logging
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from io import BytesIO
 from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from . import archives, images
 from .errors import DomainError
 from .extensions import db
 from .storage import NotStored, upload_storage
@@ -63,6 +66,7 @@ _LEGACY_OFFICE_TYPES = {
 }
 _OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 _ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS, ODP.content_type: ODP}
+MIMETYPE_MAX = 100  # an OpenDocument's "mimetype" member holds one short line
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,10 @@ class StoredFile:
 
 def max_upload_bytes() -> int:
     return int(current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def max_unpacked_bytes() -> int:
+    return int(current_app.config["UPLOAD_MAX_UNPACKED_BYTES"])
 
 
 def size_label(size: int) -> str:
@@ -122,31 +130,21 @@ def sniff(file: BinaryIO) -> FileKind | None:
 
 
 def sniff_zip(file: BinaryIO) -> FileKind | None:
+    """The office format in the archive, read within bounds; ArchiveTooLarge for an archive too
+    large to look into."""
     try:
-        file.seek(0)
-        with zipfile.ZipFile(file) as archive:
+        with archives.open_bounded(file, max_unpacked_bytes()) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                return _ODF_TYPES.get(archive.read("mimetype").decode("ascii", "replace").strip())
+                mimetype = archives.read_member(archive, "mimetype", MIMETYPE_MAX)
+                return _ODF_TYPES.get((mimetype or b"").decode("ascii", "replace").strip())
             if "[Content_Types].xml" in names:
                 for prefix, kind in _OOXML_PARTS.items():
                     if any(name.startswith(prefix) for name in names):
                         return kind
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, zlib.error, NotImplementedError):
         return None
     return None
-
-
-def readable_image(file: BinaryIO) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
-    return True
 
 
 def allowed_names(kinds: tuple[FileKind, ...]) -> str:
@@ -171,7 +169,8 @@ def check_upload(
     image: bool = False,
 ) -> Accepted:
     """Copy ``stream`` into ``copy`` and check it; DomainError (by ``field``) when it is not accepted.
-    ``image``: the file must also be an image that can be read, not only start like one."""
+    ``image``: the file must also be an image that can be read, not only start like one, and of no
+    more pixels than the limit."""
     name = safe_filename(filename)
     digest, size = hashlib.sha256(), 0
     while chunk := stream.read(CHUNK):
@@ -184,7 +183,16 @@ def check_upload(
         copy.write(chunk)
     if size == 0:
         raise DomainError(_l("The file is empty."), field=field)
-    kind = sniff(copy)
+    try:
+        kind = sniff(copy)
+    except archives.ArchiveTooLarge:
+        raise DomainError(
+            _l(
+                "This document unpacks to more than %(limit)s, or holds too many parts: it is not accepted.",
+                limit=size_label(max_unpacked_bytes()),
+            ),
+            field=field,
+        ) from None
     if kind is None or kind not in kinds:
         raise DomainError(
             _l("This type of file is not accepted here. Accepted: %(kinds)s.", kinds=allowed_names(kinds)), field=field
@@ -197,12 +205,35 @@ def check_upload(
             ),
             field=field,
         )
-    if image and not readable_image(copy):
-        raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=field)
+    if image:
+        check_image(copy, field)
     content_type = (
         _LEGACY_OFFICE_TYPES.get(extension_of(name), kind.content_type) if kind is MS_OFFICE else kind.content_type
     )
     return Accepted(filename=name, content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+def check_image(file: BinaryIO, field: str) -> None:
+    with image_errors(field):
+        images.check(file)
+
+
+@contextmanager
+def image_errors(field: str):
+    """The image's problems as DomainErrors by ``field``."""
+    try:
+        yield
+    except images.TooManyPixels:
+        raise DomainError(
+            _l(
+                "This image is too large: at most %(megapixels)s million pixels are accepted. Save it smaller and "
+                "upload it again.",
+                megapixels=f"{images.max_pixels() / 1_000_000:g}",
+            ),
+            field=field,
+        ) from None
+    except images.Unreadable:
+        raise DomainError(_l("This image cannot be read. Save it again as PNG or JPEG."), field=field) from None
 
 
 def store_upload(
@@ -211,14 +242,20 @@ def store_upload(
     kinds: tuple[FileKind, ...],
     field: str = "file",
     max_bytes: int | None = None,
-    image: bool = False,
+    image_side: int | None = None,
 ) -> StoredFile:
-    """Check ``stream`` and keep it in the upload storage, or raise DomainError (by ``field``) and keep nothing."""
+    """Check ``stream`` and keep it in the upload storage, or raise DomainError (by ``field``) and keep nothing.
+    ``image_side``: the file must be an image, and is kept re-encoded at most this many pixels wide and high."""
     with tempfile.TemporaryFile() as copy:
-        accepted = check_upload(stream, copy, filename, kinds, field, max_bytes or max_upload_bytes(), image)
-        copy.seek(0)
+        accepted = check_upload(
+            stream, copy, filename, kinds, field, max_bytes or max_upload_bytes(), image=image_side is not None
+        )
+        kept = copy
+        if image_side is not None:
+            kept, accepted = reencoded(copy, image_side, accepted, field)
+        kept.seek(0)
         try:
-            key = upload_storage().save(copy)
+            key = upload_storage().save(kept)
         except NotStored as error:
             log.error("an upload (%s, %d bytes) could not be stored: %s", accepted.filename, accepted.size, error)
             raise DomainError(
@@ -231,6 +268,13 @@ def store_upload(
         size=accepted.size,
         sha256=accepted.sha256,
     )
+
+
+def reencoded(copy: BinaryIO, side: int, accepted: Accepted, field: str) -> tuple[BinaryIO, Accepted]:
+    """The checked image ``copy`` re-encoded within ``side``, and what is kept of it."""
+    with image_errors(field):
+        data = images.reencoded(copy, side)
+    return BytesIO(data), replace(accepted, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
 def delete_stored(key: str) -> None:

@@ -141,3 +141,15 @@ def page(browser, live_server):
         yield context.new_page()
     finally:
         context.close()
+
+
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:
+    """What the browser reports on the console as blocked by the Content-Security-Policy, as it happens."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if is_csp_violation(message.text) else None)
+    return found

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import EVENT_TIMEZONE, EVENT_TITLE
+from .conftest import EVENT_SLUG, EVENT_TIMEZONE, EVENT_TITLE
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def verification_link(outbox: Path, address: str, base_url: str) -> str:
     return urlunsplit((base.scheme, base.netloc, link.path, link.query, ""))
 
 
-def test_sign_up_confirm_log_in_switch_language_and_open_event(page, live_server):
+def test_sign_up_confirm_log_in_switch_language_and_open_event(page, live_server, csp_violations):
     page.goto("/")
     expect(page.get_by_role("heading", name="Upcoming events")).to_be_visible()
 
@@ -66,3 +66,7 @@ def test_sign_up_confirm_log_in_switch_language_and_open_event(page, live_server
     expect(page.get_by_role("heading", level=1)).to_have_text(EVENT_TITLE)
     expect(page.get_by_test_id("timezone")).to_contain_text(EVENT_TIMEZONE)
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+
+    page.goto(f"/events/{EVENT_SLUG}/agenda")  # the page with a script of its own
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert csp_violations == []

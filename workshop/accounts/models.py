@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash
 
@@ -24,8 +24,11 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # The log-in this request belongs to (not a column): the session cookie names it.
+    login_token = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_version}:{self.login_token}"
 
     def set_password(self, password: str) -> None:
         from .passwords import hash_password
@@ -47,3 +50,13 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class LoginSession(db.Model):
+    """One log-in on one device, named by a random token in its session and remember-me cookies:
+    logging out deletes it, so a copy of those cookies is worth nothing afterwards."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

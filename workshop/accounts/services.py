@@ -13,7 +13,7 @@ from ..extensions import db
 from ..security import is_admin
 from ..timeutil import utcnow
 from ..urls import external_url
-from . import tokens
+from . import logins, tokens
 from .models import User
 from .passwords import hash_password, password_problem
 
@@ -160,7 +160,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     check_password_acceptable(new_password)
     user.set_password(new_password)
-    user.session_version += 1
+    logins.forget_all(user)
     if not user.is_verified:
         user.email_verified_at = utcnow()  # the link reached their mailbox: the address is theirs
     db.session.commit()
@@ -172,7 +172,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
         raise DomainError(_l("Your current password is not right."), field="current_password")
     check_password_acceptable(new_password, field="new_password")
     user.set_password(new_password)
-    user.session_version += 1  # every other session of this user ends
+    logins.forget_all(user)  # every session of this user ends; the view starts this one again
     db.session.commit()
     return user
 

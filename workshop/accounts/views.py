@@ -1,14 +1,15 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import csrf, limiter
 from ..formtools import show_domain_error, showing_errors
 from ..redirects import safe_next
-from . import bp, services
+from . import bp, logins, services
 from .forms import ChangePasswordForm, EmailOnlyForm, LoginForm, ProfileForm, ResetPasswordForm, SignUpForm
+from .signing_in import log_in, log_out
 from .tokens import ExpiredToken, InvalidToken
 
 
@@ -92,7 +93,7 @@ def login():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            login_user(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(safe_next(form.next.data, url_for("events.index")))
     return render_template("accounts/login.html", form=form)
@@ -102,9 +103,19 @@ def login():
 def logout():
     csrf.protect()  # a button with nothing typed: without a valid token the CSRF page explains
     if current_user.is_authenticated:
-        logout_user()
+        log_out()
         flash(_("You are logged out."), "info")
     return redirect(url_for("events.index"))
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere():
+    csrf.protect()
+    logins.end_all(current_user._get_current_object())
+    log_out()
+    flash(_("You are logged out on every device, this one too."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -130,7 +141,7 @@ def reset_password(token):
     if form.validate_on_submit():
         with showing_errors(form):
             services.reset_password(token, form.password.data)
-            logout_user()
+            log_out()
             flash(_("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
@@ -158,7 +169,7 @@ def change_password():
             )
             # This session carries on under the new session version, remembered on this device if it was; the others end
             remembered = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
-            login_user(user, remember=remembered)
+            log_in(user, remember=remembered)
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)

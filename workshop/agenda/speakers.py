@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import mail, uploads
+from .. import images, mail, uploads
 from ..accounts import tokens
 from ..accounts.models import User
 from ..accounts.services import find_user_by_email, normalise_email
@@ -179,6 +179,7 @@ def _store_photo(photo: PhotoUpload | None) -> uploads.StoredFile | None:
         kinds=uploads.PHOTOS,
         field="photo",
         max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]),
+        image_side=images.PHOTO_SIDE,
     )
 
 

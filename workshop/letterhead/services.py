@@ -19,6 +19,7 @@ from ..database import lock_for_update
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
+from ..images import LETTERHEAD_SIDE, TooManyPixels, Unreadable, fitted
 from ..storage import FileMissing, upload_storage
 from .models import IMAGE_SLOTS, Letterhead
 
@@ -153,7 +154,7 @@ def store_images(images: dict[str, ImageUpload | None]) -> dict[str, uploads.Sto
                 kinds=uploads.PHOTOS,
                 field=slot,
                 max_bytes=int(current_app.config["PHOTO_MAX_BYTES"]),
-                image=True,
+                image_side=LETTERHEAD_SIDE,
             )
     except DomainError:
         forget(stored.values())
@@ -177,8 +178,9 @@ def missing_images(letterhead: Letterhead, slots: tuple[str, ...] = IMAGE_SLOTS)
 
 
 def image_files(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, bytes]:
-    """The images in ``slots`` (b"" where none is set) for drawing; ImageMissing when a file is gone:
-    a document is never drawn without a logo or signature its organisers set."""
+    """The images in ``slots`` (b"" where none is set), no larger than a document draws them;
+    ImageMissing when a file is gone, or cannot be drawn within bounds: a document is never drawn
+    without a logo or signature its organisers set."""
     return {slot: _image_file(letterhead, slot) for slot in slots}
 
 
@@ -189,9 +191,12 @@ def _image_file(letterhead: Letterhead, slot: str) -> bytes:
     storage = upload_storage()
     try:
         with storage.open(key) as file:
-            return file.read()
+            return fitted(file.read(), LETTERHEAD_SIDE)
     except FileMissing:
         log.error(
             "event %s: the letterhead's %s (upload %s) is missing from %s", letterhead.event_id, slot, key, storage.root
         )
-        raise ImageMissing(slot) from None
+    except (TooManyPixels, Unreadable):
+        # kept before images were checked and re-encoded on upload
+        log.error("event %s: the letterhead's %s (upload %s) is too large to draw", letterhead.event_id, slot, key)
+    raise ImageMissing(slot)

@@ -3,8 +3,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
+from ..accounts.signing_in import log_in
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db
@@ -70,7 +71,7 @@ def register(event):
                 registration = services.register_visitor(
                     form.email.data, form.password.data, form.locale.data, event.id, details, form.privacy.data
                 )
-                login_user(registration.user)
+                log_in(registration.user)
         except services.AccountExists as error:
             show_domain_error(form, error)
             flash(_("Log in first, then register: your answers here are not saved yet."), "warning")

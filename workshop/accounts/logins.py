@@ -1,0 +1,65 @@
+"""Log-ins kept on the server: each log-in on a device is a row named by a random token that its
+cookies carry, so a log-out ends it for good (a copied cookie is anonymous afterwards) while the
+person's other devices stay logged in. Ending them all raises the account's session version too.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from ..database import write_transaction
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import LoginSession, User
+
+
+def start(user: User) -> None:
+    """A new log-in of ``user``, named on it for the cookies; log-ins older than a remembered one
+    may last are forgotten on the way."""
+    lasting = current_app.config["REMEMBER_COOKIE_DURATION"]  # a timedelta, or seconds from the environment
+    oldest = utcnow() - (lasting if isinstance(lasting, timedelta) else timedelta(seconds=int(lasting)))
+    token = secrets.token_hex(16)
+    with write_transaction() as session:  # the request has read: on SQLite, wait for the write lock
+        session.execute(
+            db.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.created_at < oldest)
+        )
+        session.add(LoginSession(user_id=user.id, token=token))
+    user.login_token = token
+
+
+def user_of(identity: str) -> User | None:
+    """The user whose cookies say ``identity`` ("id:version:token"), while that log-in lasts."""
+    parts = identity.split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[2]:
+        return None
+    user_id, version, token = parts
+    user = db.session.scalar(
+        db.select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), LoginSession.token == token)
+    )
+    if user is None or str(user.session_version) != version:
+        return None
+    user.login_token = token
+    return user
+
+
+def end(user: User) -> None:
+    """This log-in of ``user`` ends; the others go on."""
+    user_id, token = user.id, user.login_token
+    with write_transaction() as session:
+        session.execute(db.delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.token == token))
+
+
+def forget_all(user: User) -> None:
+    """Every log-in of ``user`` ends with the caller's commit."""
+    user.session_version += 1
+    db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def end_all(user: User) -> None:
+    with write_transaction():
+        forget_all(user)
