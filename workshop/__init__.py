@@ -33,11 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(root / "templates"),
         static_folder=str(root / "static"),
     )
-    app.config.from_object(config_module.Defaults)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        config_module.load_environment(app.config)
+        config_module.read_settings(app.config)
     else:
+        app.config.from_object(config_module.Defaults)
         app.config.update(test_config)
     # A request with a file over the limit is cut off early (413) instead of filling the disk;
     # the margin leaves room for the form's other fields, so a file just over the limit gets

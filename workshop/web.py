@@ -68,7 +68,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):
-        return error.get_response()  # a Host outside TRUSTED_HOSTS: no links can be built for it, so no page
+        # A Host outside TRUSTED_HOSTS: no links can be built for it, so no page
+        app.logger.warning(
+            "refused a request for the host %r, which TRUSTED_HOSTS does not name", request.environ.get("HTTP_HOST")
+        )
+        return error.get_response()
 
     @app.errorhandler(Forbidden)
     def forbidden(error):
