@@ -19,8 +19,8 @@ require_python()
 
 from flask import Flask  # noqa: E402
 
+from . import bounds, rate_limits, routing  # noqa: E402
 from . import config as config_module  # noqa: E402
-from . import rate_limits  # noqa: E402
 from .extensions import babel, csrf, db, login, migrate  # noqa: E402
 
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(root / "templates"),
         static_folder=str(root / "static"),
     )
+    routing.init_app(app)
     if test_config is None:
         config_module.read_settings(app.config)
     else:
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
     )
     configure_login(app)
+    bounds.init_app(app)
 
     from . import (
         accounts,

@@ -4,6 +4,8 @@ import io
 
 from flask import Response, send_file
 
+from .bounds import one_line
+
 PERSONAL = "private, no-store"  # names, ticket codes, passport details: no cache keeps a copy
 NOT_SHARED = "no-store"  # exports of personal data
 REVALIDATED = "no-cache"  # public documents, made anew from what the event says now
@@ -18,7 +20,7 @@ def document(data: bytes, filename: str, mimetype: str, *, inline: bool = False,
         io.BytesIO(data),
         mimetype=mimetype,
         as_attachment=not inline,
-        download_name=filename,
+        download_name=one_line(filename),
         conditional=True,
         etag=False,
     )

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..bounds import BoundedDateTimeLocalField
 from ..timeutil import utc_to_local
 from .models import SessionKind
 from .services import ADDRESS_MAX, CITY_MAX, MOVE_MAX_MINUTES, ROOM_MAX, TEXT_MAX, TITLE_MAX, TRACK_MAX, SessionData
@@ -38,10 +38,10 @@ class SessionForm(FlaskForm):
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(kind.value, label) for kind, label in SESSION_KIND_LABELS.items()]
     )
-    starts_at = DateTimeLocalField(
+    starts_at = BoundedDateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
     )
-    ends_at = DateTimeLocalField(
+    ends_at = BoundedDateTimeLocalField(
         _l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
     )
     room = StringField(_l("Room"), validators=[Optional(), Length(max=ROOM_MAX)])

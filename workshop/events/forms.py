@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from ..bounds import BoundedDateTimeLocalField
 from ..countries import country_choices, is_country
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from .models import EventKind, EventStatus
@@ -70,16 +70,16 @@ class EventForm(FlaskForm):
         validators=[DataRequired(), known_timezone],
         description=_l("Times below are in this time zone."),
     )
-    starts_at = DateTimeLocalField(
+    starts_at = BoundedDateTimeLocalField(
         _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
     )
-    ends_at = DateTimeLocalField(
+    ends_at = BoundedDateTimeLocalField(
         _l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
     )
-    registration_opens_at = DateTimeLocalField(
+    registration_opens_at = BoundedDateTimeLocalField(
         _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()]
     )
-    registration_closes_at = DateTimeLocalField(
+    registration_closes_at = BoundedDateTimeLocalField(
         _l("Registration closes"), format=DATETIME_FORMAT, validators=[Optional()]
     )
     capacity = IntegerField(

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..bounds import database_id
 from ..formatting import format_in_zone
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
@@ -43,7 +44,7 @@ class QuestionForm(BaseQuestionForm):
 
     def own_data(self) -> dict:
         raw_session = (self.session_id.data or "").strip()
-        return {"session_id": (int(raw_session) if raw_session.isdigit() else -1) if raw_session else None}
+        return {"session_id": (database_id(raw_session) or -1) if raw_session else None}
 
     def fill_from(self, question: EvaluationQuestion) -> None:
         super().fill_from(question)

@@ -3,9 +3,10 @@ of the visit), and their decisions."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..bounds import BoundedDateField
 from ..countries import country_choices
 from ..letterhead.forms import LetterheadForm
 from .services import DETAIL_FIELDS, PURPOSE_MAX, REASON_MAX, PassportDetails
@@ -28,9 +29,9 @@ class PassportForm(FlaskForm):
         description=_l("Letters and digits only, e.g. E12345678."),
     )
     nationality = SelectField(_l("Nationality"), choices=country_choices, validate_choice=False)
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    passport_issued_on = DateField(_l("Date of issue"), validators=[Optional()])
-    passport_expires_on = DateField(
+    date_of_birth = BoundedDateField(_l("Date of birth"), validators=[Optional()])
+    passport_issued_on = BoundedDateField(_l("Date of issue"), validators=[Optional()])
+    passport_expires_on = BoundedDateField(
         _l("Date of expiry"),
         validators=[Optional()],
         description=_l("It must not expire before the event ends; many consulates ask for six months more."),

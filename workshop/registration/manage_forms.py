@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..bounds import id_choice
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
 from .models import QuestionKind
@@ -50,7 +51,7 @@ class QuestionForm(BaseQuestionForm):
 class RegistrationsActionForm(FlaskForm):
     """The action on the rows ticked in the list (``ids``), or on one registration's page."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    ids = SelectMultipleField(coerce=id_choice, validate_choice=False)
     action = SelectField(choices=[MESSAGE, *DECISIONS], validate_choice=True)
     reason = TextAreaField(
         _l("Reason"),
