@@ -117,6 +117,7 @@ def app(tmp_path, smtp_server, monkeypatch):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
             "SERVER_NAME": "workshops.test",
+            "TRUSTED_HOSTS": ["workshops.test", "127.0.0.1"],  # the test client; live_url
             "RATELIMIT_STORAGE_URI": "memory://",
             "JOBS_IMMEDIATE": True,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

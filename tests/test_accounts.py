@@ -6,10 +6,12 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func
 
+from workshop import create_app
 from workshop.accounts import services
 from workshop.accounts.models import LoginSession, User
 from workshop.errors import Forbidden
 from workshop.extensions import db
+from workshop.mail.models import OutboxMessage
 from workshop.timeutil import utcnow
 
 from .conftest import PASSWORD, csrf_token, link_in, login, logout, submit, text_part
@@ -350,6 +352,7 @@ def test_the_csrf_token_is_on_every_form(client):
 
 def test_links_in_e_mails_point_at_the_public_url_whatever_the_host_header(app, client, make_user, mailbox):
     app.config["PUBLIC_URL"] = "https://workshops.example.org"
+    app.config["TRUSTED_HOSTS"] = None  # a site that answers every host
     user = make_user()
     client.environ_base["HTTP_HOST"] = "evil.example"  # a forged Host header on every request
 
@@ -361,6 +364,48 @@ def test_links_in_e_mails_point_at_the_public_url_whatever_the_host_header(app, 
         assert link.startswith("https://workshops.example.org/"), link
         assert "evil.example" not in message.as_string()
     assert "/password/reset/" in text_part(mailbox.last_to(user.email))
+
+
+def test_a_password_reset_asked_for_an_untrusted_host_is_refused_and_sends_nothing(app, client, make_user, mailbox):
+    user = make_user()
+    token = csrf_token(client, "/password/forgot")
+
+    forged = client.post(
+        "/password/forgot", data={"csrf_token": token, "email": user.email}, headers={"Host": "evil.example.com"}
+    )
+
+    assert forged.status_code == 400
+    assert mailbox.to(user.email) == []
+    assert db.session.scalar(db.select(func.count()).select_from(OutboxMessage)) == 0
+
+    submit(client, "/password/forgot", {"email": user.email})  # the site's own host: the link names it
+    assert (
+        re.search(r"https?://\S+", text_part(mailbox.last_to(user.email)))
+        .group(0)
+        .startswith("http://workshops.test/password/reset/")
+    )
+
+
+def test_without_trusted_hosts_or_a_public_url_links_never_take_the_request_host(app, client, make_user, mailbox):
+    app.config["TRUSTED_HOSTS"] = None
+    user = make_user()
+    client.environ_base["HTTP_HOST"] = "evil.example.com"
+
+    submit(client, "/password/forgot", {"email": user.email})
+
+    message = mailbox.last_to(user.email)
+    assert re.search(r"https?://\S+", text_part(message)).group(0).startswith("http://127.0.0.1:5000/password/reset/")
+    assert "evil.example.com" not in message.as_string()
+
+
+def test_the_shipped_settings_answer_only_to_this_machine(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path / "instance"))
+    site = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite'}"})
+    visitor = site.test_client()
+
+    assert visitor.get("/privacy", headers={"Host": "evil.example.com"}).status_code == 400
+    assert visitor.get("/privacy", headers={"Host": "127.0.0.1:5000"}).status_code == 200
+    assert visitor.get("/privacy", headers={"Host": "localhost:5000"}).status_code == 200
 
 
 def test_logging_in_takes_as_long_for_an_unknown_address_as_for_a_known_one(app, client, make_user):

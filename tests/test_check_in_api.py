@@ -325,7 +325,8 @@ def test_a_code_of_another_event_an_unknown_and_a_very_long_code_change_nothing(
     }
     assert scan(client, event, raw, "NOSUCHCODE").json["status"] == "unknown"
     assert scan(client, event, raw, "A" * 10000).json["status"] == "unknown"
-    assert look_up(client, event, raw, "%00<script>").json["status"] == "unknown"
+    assert look_up(client, event, raw, "%3Cscript%3E").json["status"] == "unknown"
+    assert look_up(client, event, raw, "%00<script>").json["error"] == "not_found"  # no address has a NUL
     assert marks() == []
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from workshop import require_python
+from workshop.serve import local_site_environment
 from workshop.static_files import content_digest
 
 from .conftest import free_port
@@ -24,7 +25,12 @@ STARTED_WITHIN = 60.0  # seconds for gunicorn to boot its workers on a busy mach
 STOPPED_WITHIN = 30.0
 # Stands in for the job worker: runs until a signal ends it
 STAND_IN_WORKER = shlex.join(
-    [sys.executable, "-c", "import signal; print('stand-in worker running', flush=True); signal.pause()"]
+    [
+        sys.executable,
+        "-c",
+        "import os, signal; print('stand-in worker running for', os.environ.get('WORKSHOP_PUBLIC_URL'), flush=True);"
+        " signal.pause()",
+    ]
 )
 
 
@@ -230,6 +236,8 @@ def test_the_site_is_served_by_gunicorn_beside_the_worker_and_sigterm_stops_both
     gunicorn_workers = children_of(master)
     assert len(gunicorn_workers) == 2  # WEB_CONCURRENCY
     assert running(worker) and "stand-in worker running" in launcher.output.text()
+    # links in its e-mails lead back to this site
+    assert f"stand-in worker running for http://127.0.0.1:{launcher.port}" in launcher.output.text()
 
     launcher.process.send_signal(signal.SIGTERM)
     assert launcher.exit_code() == 0
@@ -249,6 +257,25 @@ def test_when_the_worker_dies_the_web_server_is_stopped_and_the_launcher_fails(l
     assert_all_gone([master, *gunicorn_workers])
     assert "the job worker ended (killed by SIGKILL); stopping the rest" in launcher.output.text()
     assert get(launcher.port, "/") == 0
+
+
+def test_a_site_on_this_machine_only_links_to_the_address_it_listens_on_unless_the_settings_name_one(
+    tmp_path, monkeypatch
+):
+    for name in [key for key in os.environ if key.startswith("WORKSHOP_")] + ["WEB_BIND"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WORKSHOP_INSTANCE_PATH", str(tmp_path))
+
+    assert local_site_environment() == {"WORKSHOP_PUBLIC_URL": "http://127.0.0.1:5000"}
+    monkeypatch.setenv("WEB_BIND", "localhost:8000")
+    assert local_site_environment() == {"WORKSHOP_PUBLIC_URL": "http://localhost:8000"}
+    monkeypatch.setenv("WEB_BIND", "0.0.0.0:8000")  # reached under any name: only the settings can say which
+    assert local_site_environment() == {}
+    monkeypatch.delenv("WEB_BIND")
+    (tmp_path / "config.py").write_text('PUBLIC_URL = "https://workshops.example.org"\n')
+    assert local_site_environment() == {}
+    (tmp_path / "config.py").write_text('TRUSTED_HOSTS = ["workshops.example.org"]\n')  # behind a proxy
+    assert local_site_environment() == {}
 
 
 def test_a_missing_worker_module_is_named_before_anything_starts(launch):

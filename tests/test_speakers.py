@@ -411,7 +411,7 @@ def test_an_expired_or_forged_invitation_link_gets_a_clear_message(app, make_eve
 def test_a_new_invitation_replaces_the_old_link(app, make_event, make_speaker, make_user, mailbox):
     event = make_event()
     speaker = make_speaker(event, email="wang.fang@example.cn")
-    client = as_user(app, make_user())
+    client = as_user(app, make_user(email="wang.fang@example.cn"))
     invite(app, event, speaker)
     db.session.execute(
         db.update(Speaker).where(Speaker.id == speaker.id).values(invited_at=datetime(2020, 1, 1, tzinfo=UTC))
@@ -428,7 +428,7 @@ def test_a_new_invitation_replaces_the_old_link(app, make_event, make_speaker, m
 
 def test_an_invitation_for_a_profile_linked_to_another_account_is_refused(app, make_event, make_speaker, make_user):
     event = make_event()
-    owner, somebody = make_user(), make_user()
+    owner, somebody = make_user(email="wang.fang@example.cn"), make_user()
     speaker = make_speaker(event, email="wang.fang@example.cn")
     with app.test_request_context():
         speaker.invited_at = datetime.now(UTC).replace(microsecond=0)
@@ -448,9 +448,33 @@ def test_an_invitation_for_a_profile_linked_to_another_account_is_refused(app, m
     assert fresh(speaker).user_id == owner.id
 
 
+def test_an_invitation_opened_by_another_account_is_refused_and_the_profile_stays_unclaimed(
+    app, make_event, make_speaker, make_user, mailbox
+):
+    event = make_event()
+    speaker = make_speaker(event, email="Wang.Fang@example.cn")
+    invited = make_user(email="wang.fang@example.cn")
+    colleague = make_user(email="colleague@example.cn")
+    invite(app, event, speaker)
+    link = link_in(mailbox.last_to("Wang.Fang@example.cn"))
+
+    other = as_user(app, colleague)
+    page = other.get(link)
+    claimed = submit(other, link, {}, form_url="/registrations")
+
+    assert page.status_code == 409 and "sent to another e-mail address" in page_text(page)
+    assert "Link this speaker profile" not in page_text(page)
+    assert claimed.status_code == 400 and "sent to another e-mail address" in page_text(claimed)
+    assert fresh(speaker).user_id is None
+
+    owner = as_user(app, invited)  # the same address, whatever its case
+    assert submit(owner, link, {}).headers["Location"] == own_url(speaker)
+    assert fresh(speaker).user_id == invited.id
+
+
 def test_an_account_links_only_one_speaker_profile_per_event(app, make_event, make_speaker, make_user):
     event = make_event()
-    person = make_user()
+    person = make_user(email="li.na@example.cn")
     make_speaker(event, full_name="Li Na", user=person)
     second = make_speaker(event, email="li.na@example.cn")
     with app.test_request_context():

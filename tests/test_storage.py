@@ -171,6 +171,7 @@ def second_server(app, tmp_path, monkeypatch):
             "MAIL_SERVER",
             "MAIL_PORT",
             "SERVER_NAME",
+            "TRUSTED_HOSTS",
             "RATELIMIT_STORAGE_URI",
             "PASSWORD_HASH_METHOD",
         )

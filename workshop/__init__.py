@@ -19,8 +19,8 @@ require_python()
 
 from flask import Flask  # noqa: E402
 
+from . import bounds, rate_limits, routing  # noqa: E402
 from . import config as config_module  # noqa: E402
-from . import rate_limits  # noqa: E402
 from .extensions import babel, csrf, db, login, migrate  # noqa: E402
 
 
@@ -33,11 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(root / "templates"),
         static_folder=str(root / "static"),
     )
-    app.config.from_object(config_module.Defaults)
+    routing.init_app(app)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        config_module.load_environment(app.config)
+        config_module.read_settings(app.config)
     else:
+        app.config.from_object(config_module.Defaults)
         app.config.update(test_config)
     # A request with a file over the limit is cut off early (413) instead of filling the disk;
     # the margin leaves room for the form's other fields, so a file just over the limit gets
@@ -67,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
     )
     configure_login(app)
+    bounds.init_app(app)
 
     from . import (
         accounts,

@@ -5,6 +5,10 @@ import os
 from datetime import timedelta
 from typing import ClassVar
 
+from flask import Config
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
 
 class Defaults:
     # From instance/config.py, WORKSHOP_SECRET_KEY or the file instance/secret_key; without one,
@@ -96,12 +100,23 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     EVENTS_PER_PAGE = 20
     PROXY_COUNT = 0  # reverse proxies whose X-Forwarded-* headers are trusted
-    # The site's address for links in e-mails, e.g. "https://workshops.example.org"; empty: the request's host
+    # The site's address for links in e-mails, e.g. "https://workshops.example.org"; empty: the
+    # request's host, which TRUSTED_HOSTS vouches for (`make run` sets it to its own address)
     PUBLIC_URL = ""
     # Browsers that reached the site over HTTPS are told to use only HTTPS for this many seconds
     # (Strict-Transport-Security); 0: not told. Behind a proxy, HTTPS is seen through PROXY_COUNT.
     HSTS_MAX_AGE = 365 * 24 * 3600
-    TRUSTED_HOSTS = None  # e.g. ["workshops.example.org"]: Flask answers 400 to any other Host header
+    # Flask answers 400 to a request for any other host (its Host header, or X-Forwarded-Host behind
+    # a proxy). A public site names its own, e.g. ["workshops.example.org"]; None accepts every host,
+    # and then links in e-mails never take the request's host.
+    TRUSTED_HOSTS: ClassVar[list[str] | None] = list(LOCAL_HOSTS)
+
+
+def read_settings(config: Config) -> None:
+    """The defaults, then ``config.py`` in ``config``'s folder (the instance folder), then the environment."""
+    config.from_object(Defaults)
+    config.from_pyfile("config.py", silent=True)
+    load_environment(config)
 
 
 def load_environment(config: dict) -> None:

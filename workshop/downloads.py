@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from flask import Response, request, send_file
 from werkzeug.http import is_resource_modified
 
+from .bounds import one_line
+
 PERSONAL = "private, no-store"  # names, ticket codes, passport details: no cache keeps a copy
 NOT_SHARED = "no-store"  # exports of personal data
 REVALIDATED = "no-cache"  # public documents, made anew from what the event says now
@@ -22,7 +24,7 @@ def document(data: bytes, filename: str, mimetype: str, *, inline: bool = False,
         io.BytesIO(data),
         mimetype=mimetype,
         as_attachment=not inline,
-        download_name=filename,
+        download_name=one_line(filename),
         conditional=True,
         etag=False,
     )

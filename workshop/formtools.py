@@ -6,9 +6,10 @@ from contextlib import contextmanager
 from flask import abort, flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, EmailField, StringField, TextAreaField
+from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from .bounds import BoundedDateTimeLocalField
 from .errors import DomainError, Forbidden
 from .extensions import db
 
@@ -40,10 +41,10 @@ def email_address(label, required: bool = True) -> EmailField:
     return EmailField(label, validators=[presence, Length(max=EMAIL_MAX), Email(message=message)])
 
 
-def wall_clock_time(label, required: bool = True) -> DateTimeLocalField:
+def wall_clock_time(label, required: bool = True) -> BoundedDateTimeLocalField:
     """A date and time as typed into the browser's date-and-time input, in the event's time zone."""
     presence = DataRequired(message=_l("Enter a date and time.")) if required else Optional()
-    return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=[presence])
+    return BoundedDateTimeLocalField(label, format=DATETIME_FORMAT, validators=[presence])
 
 
 def texts(form, *names: str) -> dict[str, str]:

@@ -90,6 +90,14 @@ def can_edit_speaker(user: Actor, speaker: Speaker) -> bool:
     return can_manage_event(user, speaker.event) or (is_signed_in(user) and speaker.user_id == user.id)
 
 
+def is_invited_speaker(user: Actor, speaker: Speaker) -> bool:
+    """Whether ``user``'s account has the address the speaker's invitation went to: only they may
+    link the profile to their account, whoever else holds the link."""
+    if not is_signed_in(user) or not speaker.email:
+        return False
+    return user.email.strip().lower() == speaker.email.strip().lower()
+
+
 def can_upload_to_session(user: Actor, session: AgendaSession) -> bool:
     """Organisers upload to every session of their event; speakers to their own sessions only."""
     return can_manage_event(user, session.event) or speaks_in(user, session)

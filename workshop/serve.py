@@ -1,6 +1,10 @@
 """``python -m workshop.serve``: the web server (gunicorn, with gunicorn.conf.py, serving
 workshop.wsgi:app) and the job worker, started and stopped together; what ``make run`` runs.
 
+Served on this machine only (WEB_BIND on 127.0.0.1 or localhost, the default) and without a
+PUBLIC_URL in the settings, both are told the address gunicorn listens on as PUBLIC_URL, so that
+links in e-mails, the worker's too, lead back to it.
+
 SIGINT and SIGTERM are passed on to both. When either stops by itself, the other is stopped too
 and the launcher exits non-zero, so that whatever supervises it sees the failure. The worker is
 ``python -m workshop.worker`` unless ``--worker-command`` or WORKER_COMMAND names another.
@@ -16,6 +20,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from flask import Config
+
+from .config import LOCAL_HOSTS, read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 STOP_TIMEOUT = 45.0  # gunicorn's graceful timeout (30 s) and a margin; then SIGKILL
@@ -41,12 +49,15 @@ def main(argv: list[str] | None = None) -> int:
 
     # Set before the children start, so that neither a signal nor a child's end goes unnoticed.
     wake_up = install_signal_handlers()
+    env = {**os.environ, **local_site_environment()}
     try:
-        worker = start("job worker", worker_command)
+        worker = start("job worker", worker_command, env)
     except OSError as error:
         say(f"cannot start the job worker ({shlex.join(worker_command)}): {error}")
         return 2
-    web = start("web server (gunicorn)", [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")])
+    web = start(
+        "web server (gunicorn)", [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")], env
+    )
     say(f"web server (gunicorn) pid {web.process.pid}, job worker pid {worker.process.pid}")
     return supervise([web, worker], wake_up)
 
@@ -83,9 +94,24 @@ def install_signal_handlers() -> int:
     return read_end
 
 
-def start(name: str, command: list[str]) -> Child:
+def local_site_environment() -> dict[str, str]:
+    """``WORKSHOP_PUBLIC_URL`` for a site that answers to this machine only and has no public address
+    in its settings: the address gunicorn listens on; else nothing."""
+    bind = os.environ.get("WEB_BIND", "127.0.0.1:5000").split(",")[0]
+    host, _, port = bind.rpartition(":")
+    settings = Config(os.environ.get("WORKSHOP_INSTANCE_PATH", str(ROOT / "instance")))
+    read_settings(settings)
+    trusted = settings.get("TRUSTED_HOSTS")
+    if host not in LOCAL_HOSTS or not port.isdigit() or settings.get("PUBLIC_URL") or trusted is None:
+        return {}
+    if not set(trusted) <= set(LOCAL_HOSTS):
+        return {}
+    return {"WORKSHOP_PUBLIC_URL": f"http://{host}:{port}"}
+
+
+def start(name: str, command: list[str], env: dict[str, str]) -> Child:
     # A process group of its own: Ctrl-C in a terminal reaches each child once, from here
-    return Child(name, subprocess.Popen(command, cwd=ROOT, process_group=0))
+    return Child(name, subprocess.Popen(command, cwd=ROOT, process_group=0, env=env))
 
 
 def supervise(children: list[Child], wake_up: int) -> int:

@@ -1,18 +1,20 @@
-"""Links that leave the site, e.g. in e-mails: built on ``PUBLIC_URL``, never on the request's Host header."""
+"""Links that leave the site, e.g. in e-mails: built on ``PUBLIC_URL``, never on a Host header that
+``TRUSTED_HOSTS`` does not vouch for."""
 
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
+LOCAL_URL = "http://127.0.0.1:5000"  # the development server's and `make run`'s address
+
 
 def external_url(endpoint: str, **values) -> str:
-    """``PUBLIC_URL`` followed by the path of ``endpoint``; without ``PUBLIC_URL`` (development), the
-    address the request came to, or in the worker, which has no request, ``http://127.0.0.1:5000``."""
+    """``PUBLIC_URL`` followed by the path of ``endpoint``. Without ``PUBLIC_URL``: the address the
+    request came to when ``TRUSTED_HOSTS`` is set (Flask has answered 400 to any other host before
+    the view ran); else, and in the worker, which has no request, ``http://127.0.0.1:5000``."""
     public_url = current_app.config.get("PUBLIC_URL") or ""
-    if has_request_context():
-        if public_url:
-            return public_url.rstrip("/") + url_for(endpoint, _external=False, **values)
+    if not public_url and has_request_context() and current_app.config.get("TRUSTED_HOSTS"):
         return url_for(endpoint, _external=True, **values)
-    base = urlsplit(public_url or "http://127.0.0.1:5000")
+    base = urlsplit(public_url or LOCAL_URL)
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)

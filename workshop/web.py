@@ -1,11 +1,12 @@
 """What every page shares: error pages, filters, the language switcher, security headers."""
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge, SecurityError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from . import security
 from .accounts import services as accounts
@@ -86,7 +87,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SecurityError)
     def untrusted_host(error):
-        return error.get_response()  # a Host outside TRUSTED_HOSTS: no links can be built for it, so no page
+        # A Host outside TRUSTED_HOSTS: no links can be built for it, so no page
+        app.logger.warning(
+            "refused a request for the host %r, which TRUSTED_HOSTS does not name", request.environ.get("HTTP_HOST")
+        )
+        return error.get_response()
 
     @app.errorhandler(Forbidden)
     def forbidden(error):
@@ -107,6 +112,8 @@ def init_app(app: Flask) -> None:
         from .uploads import max_upload_bytes, size_label
 
         message = _("The file is larger than the limit of %(limit)s.", limit=size_label(max_upload_bytes()))
+        if is_api_request():
+            return api_error(413, message)
         return render_template("errors/error.html", code=413, message=message), 413
 
     for code in (400, 403, 404, 405, 429, 500):
@@ -117,4 +124,18 @@ def render_error(error):
     code = getattr(error, "code", 500) or 500
     if code == 500:
         db.session.rollback()
+    if is_api_request():
+        return api_error(code, getattr(error, "description", ""))
     return render_template("errors/error.html", code=code), code
+
+
+def is_api_request() -> bool:
+    """The scanners' JSON API answers every error in JSON, as its own answers."""
+    return request.path.startswith("/api/")
+
+
+def api_error(code: int, message: str):
+    name = HTTP_STATUS_CODES.get(code, "error").lower().replace(" ", "_")
+    response = jsonify({"error": name, "message": message or HTTP_STATUS_CODES.get(code, "")})
+    response.headers["Cache-Control"] = "no-store"
+    return response, code

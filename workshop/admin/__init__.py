@@ -8,6 +8,7 @@ from .. import security
 from ..accounts import services as accounts
 from ..accounts.forms import ConfirmForm
 from ..accounts.models import User
+from ..bounds import page_number
 from ..extensions import csrf, db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -23,7 +24,7 @@ def only_admins():
 @bp.get("/users")
 def users():
     search = request.args.get("q", "").strip()
-    page = accounts.search_users(search, request.args.get("page", 1, type=int), USERS_PER_PAGE)
+    page = accounts.search_users(search, page_number(request.args.get("page")), USERS_PER_PAGE)
     return render_template("admin/users.html", users=page, search=search, form=ConfirmForm())
 
 

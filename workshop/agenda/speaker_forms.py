@@ -8,6 +8,7 @@ from wtforms import BooleanField, SelectChoice, SelectField, StringField, Submit
 from wtforms.validators import Length
 
 from .. import uploads
+from ..bounds import id_choice
 from ..formtools import EMAIL_MAX, optional_long_text, optional_text, texts
 from .speakers import BIOGRAPHY_MAX, NAME_MAX, ROLE_LABELS, PhotoUpload, SpeakerData
 
@@ -70,7 +71,7 @@ def fill_from_speaker(form: SpeakerProfileForm, speaker) -> None:
 class SessionRoleForm(FlaskForm):
     """Add the speaker to a session as ... ; the sessions are the event's, set by the view."""
 
-    session_id = SelectField(_l("Session"), coerce=int, validate_choice=False)
+    session_id = SelectField(_l("Session"), coerce=id_choice, validate_choice=False)
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],

@@ -257,6 +257,12 @@ def speaker_invitation(token):
             "This speaker profile is already linked to another account. Ask the organisers if you think this is a "
             "mistake."
         )
+    elif (
+        profile.user_id is None
+        and current_user.is_authenticated
+        and not security.is_invited_speaker(current_user, profile)
+    ):
+        problem = str(speakers.NOT_YOUR_INVITATION)
     return render_template(
         "agenda/speaker_invitation.html",
         problem=problem,

@@ -1,9 +1,10 @@
 """Speakers: their profiles, their roles in sessions, and the invitation that links a profile to an account.
 
 Organisers add, edit and remove the speakers of their event and put them in sessions with a role.
-An invitation e-mail carries a signed, time-limited link; whoever follows it while logged in links
-the profile to their account, and from then on edits it themselves (but not the organisers' fields:
-the e-mail address the invitation goes to, and the sessions).
+An invitation e-mail carries a signed, time-limited link; the person who follows it while logged in
+to the account with the invited address links the profile to that account, and from then on edits
+it themselves (but not the organisers' fields: the e-mail address the invitation goes to, and the
+sessions).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..accounts.services import find_user_by_email, normalise_email
 from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
-from ..security import can_edit_speaker, can_manage_event
+from ..security import can_edit_speaker, can_manage_event, is_invited_speaker
 from ..storage import upload_storage
 from ..timeutil import utcnow
 from ..urls import external_url
@@ -380,6 +381,12 @@ def speaker_for_invitation(token: str) -> Speaker:
     return speaker
 
 
+NOT_YOUR_INVITATION = _l(
+    "This invitation was sent to another e-mail address than your account's. Log in with the account of the "
+    "address the invitation went to, or ask the organisers to invite your address."
+)
+
+
 def claim(actor: User, token: str) -> Speaker:
     """Link the invitation's profile to ``actor``'s account."""
     speaker = speaker_for_invitation(token)
@@ -392,6 +399,8 @@ def claim(actor: User, token: str) -> Speaker:
                 "mistake."
             )
         )
+    if not is_invited_speaker(actor, speaker):
+        raise DomainError(NOT_YOUR_INVITATION)
     other = db.session.scalar(
         db.select(Speaker.id).where(Speaker.event_id == speaker.event_id, Speaker.user_id == actor.id)
     )

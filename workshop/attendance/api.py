@@ -10,7 +10,8 @@
 
 Every scan answers 200 with its ``status``; HTTP errors are for the request itself: 400 malformed
 JSON, 401 no valid token (missing, wrong or revoked), 403 a token of another event, 404 a session
-that is not the event's, 409 a cancelled session.
+that is not the event's (or an address with a control character), 409 a cancelled session. Errors
+are JSON too, whatever their cause (``workshop.web``), with ``error`` and ``message``.
 
 One scan is a handful of queries: the token by its hash (with its event), the registration by its
 code, the locked registration, its mark, and the insert.
@@ -20,6 +21,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..agenda.models import AgendaSession
+from ..bounds import database_id, without_control_characters
 from ..extensions import csrf, db
 from . import bp, recording
 from .models import ARRIVAL, Attendance, Method
@@ -120,7 +122,10 @@ def api_record(slug):
     code, session_id = data.get("code"), data.get("session_id")
     if not isinstance(code, str):
         raise ApiError(400, "bad_request", _("“code” must be the ticket code, as a string."))
-    if session_id is not None and (isinstance(session_id, bool) or not isinstance(session_id, int)):
+    code = without_control_characters(code)
+    if session_id is not None and (
+        isinstance(session_id, bool) or not isinstance(session_id, int) or database_id(session_id) is None
+    ):
         raise ApiError(400, "bad_request", _("“session_id” must be a session's number, or null for arrival."))
     session = None
     if session_id not in (None, ARRIVAL):

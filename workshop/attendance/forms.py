@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
+from wtforms import EmailField, RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from ..bounds import DatabaseIntegerField, id_choice
 from .badges import LAYOUT_LABELS, LAYOUTS
 
 
@@ -17,14 +18,14 @@ class DeskForm(FlaskForm):
     (``slot`` 0) or a session. The code has no length limit here: whatever is scanned, the desk
     answers what it is ("Unknown code"), rather than a form error."""
 
-    slot = IntegerField(validators=[InputRequired(message=_l("Choose arrival or a session of this event."))])
+    slot = DatabaseIntegerField(validators=[InputRequired(message=_l("Choose arrival or a session of this event."))])
     code = StringField(
         _l("Ticket code"),
         filters=[strip],
         description=_l("Scan the QR code on the badge, or type the code printed under it."),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autocorrect": "off"},
     )
-    registration_id = IntegerField(validators=[Optional()])
+    registration_id = DatabaseIntegerField(validators=[Optional()])
     submit = SubmitField(_l("Check in"))
 
 
@@ -49,7 +50,7 @@ class RemoveStaffForm(FlaskForm):
 class BadgesForm(FlaskForm):
     """The badges page: which badges to print, in which layout."""
 
-    id = SelectMultipleField(coerce=int, validate_choice=False)
+    id = SelectMultipleField(coerce=id_choice, validate_choice=False)
     layout = RadioField(
         _l("Layout"), choices=[SelectChoice(layout, LAYOUT_LABELS[layout]) for layout in LAYOUTS], default="a4"
     )

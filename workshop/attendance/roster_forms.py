@@ -2,17 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, StringField, SubmitField
+from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..bounds import DatabaseIntegerField, id_choice
 from .tokens import NAME_MAX
 
 
 class RosterForm(FlaskForm):
     """The ticked rows (``ids``) to mark present, or the row whose Undo button was pressed (``undo``)."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
-    undo = IntegerField(validators=[Optional()])
+    ids = SelectMultipleField(coerce=id_choice, validate_choice=False)
+    undo = DatabaseIntegerField(validators=[Optional()])
 
 
 class SessionCodeForm(FlaskForm):

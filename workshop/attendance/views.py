@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..agenda.models import AgendaSession
+from ..bounds import database_id
 from ..downloads import pdf_to_read
 from ..events.models import Event
 from ..extensions import csrf
@@ -239,10 +240,10 @@ def badges(event):
             return badge_list_page(event, form)
         ids, layout = form.id.data, form.layout.data
     else:
-        raw_ids = request.args.getlist("id")
-        if not all(value.isdigit() and len(value) < 12 for value in raw_ids):
+        ids = [database_id(value) for value in request.args.getlist("id")]
+        if None in ids:
             abort(400)
-        ids = [int(value) for value in raw_ids] or None
+        ids = ids or None
         layout = request.args.get("layout", "a6")
         if layout not in badge_printing.LAYOUTS:
             abort(400)

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..accounts.forms import ConfirmForm
+from ..bounds import page_number
 from ..extensions import csrf
 from ..formtools import showing_errors
 from ..lookups import managed_event, visible_event
@@ -25,7 +26,7 @@ from .models import EventKind, EventStatus
 def index():
     kind_value = request.args.get("kind", "")
     kind = next((k for k in EventKind if k.value == kind_value), None)
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     events = services.upcoming_events(kind, page, current_app.config["EVENTS_PER_PAGE"])
     return render_template(
         "events/index.html", events=events, kind=kind, kind_labels=KIND_LABELS, counts=services.count_by_kind()
@@ -34,7 +35,7 @@ def index():
 
 @bp.get("/events/past")
 def past():
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     events = services.past_events(page, current_app.config["EVENTS_PER_PAGE"])
     return render_template("events/past.html", events=events, kind_labels=KIND_LABELS)
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 
+from ..bounds import database_id
 from ..formatting import format_in_zone
 from ..formtools import optional_long_text
 from ..questions.forms import QuestionForm as BaseQuestionForm
@@ -43,7 +44,7 @@ class QuestionForm(BaseQuestionForm):
 
     def own_data(self) -> dict:
         raw_session = (self.session_id.data or "").strip()
-        return {"session_id": (int(raw_session) if raw_session.isdigit() else -1) if raw_session else None}
+        return {"session_id": (database_id(raw_session) or -1) if raw_session else None}
 
     def fill_from(self, question: EvaluationQuestion) -> None:
         super().fill_from(question)

@@ -3,9 +3,10 @@ of the visit), and their decisions."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField
+from wtforms import SelectField, SubmitField
 from wtforms.validators import Optional
 
+from ..bounds import BoundedDateField
 from ..countries import country_choices
 from ..formtools import optional_long_text, optional_text
 from ..letterhead.forms import LetterheadForm
@@ -23,9 +24,9 @@ class PassportForm(FlaskForm):
     )
     passport_number = optional_text(_l("Passport number"), 40, _l("Letters and digits only, e.g. E12345678."))
     nationality = SelectField(_l("Nationality"), choices=country_choices, validate_choice=False)
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    passport_issued_on = DateField(_l("Date of issue"), validators=[Optional()])
-    passport_expires_on = DateField(
+    date_of_birth = BoundedDateField(_l("Date of birth"), validators=[Optional()])
+    passport_issued_on = BoundedDateField(_l("Date of issue"), validators=[Optional()])
+    passport_expires_on = BoundedDateField(
         _l("Date of expiry"),
         validators=[Optional()],
         description=_l("It must not expire before the event ends; many consulates ask for six months more."),

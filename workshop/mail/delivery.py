@@ -23,6 +23,7 @@ from flask import current_app
 from huey import crontab
 from sqlalchemy import or_, update
 
+from ..bounds import one_line
 from ..database import write_transaction
 from ..extensions import db
 from ..jobs.queue import periodic, task
@@ -193,7 +194,7 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     email = EmailMessage()
     email["From"] = config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = one_line(message.subject)  # whoever queued it: a line break would end the header
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
     email.set_content(message.text)

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..bounds import one_line
 from ..extensions import db
 from .models import OutboxMessage
 
@@ -37,7 +38,7 @@ def compose(to: str, locale: str, template: str, subject: str, **context) -> Mai
     ``subject`` is a lazy string (``lazy_gettext``): it is translated here, in that language.
     """
     with force_locale(locale or "en"):
-        subject_text = " ".join(str(subject).split())  # a line break would end the header
+        subject_text = one_line(subject)  # a line break would end the header
         text = render_template(f"email/{template}.txt", subject=subject_text, **context)
         html = render_template(f"email/{template}.html", subject=subject_text, **context)
     return Mail(to=to, subject=subject_text, text=text, html=html)

@@ -3,8 +3,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
 
+from ..bounds import DatabaseIntegerField, page_number
 from ..formtools import showing_errors
 from ..lookups import acting_user, managed_event
 from . import bp, services
@@ -12,14 +12,14 @@ from .models import Delivery
 
 
 class ResendForm(FlaskForm):
-    message_id = IntegerField()  # empty: every failed message of the event
+    message_id = DatabaseIntegerField()  # empty: every failed message of the event
 
 
 @bp.get("/manage/events/<slug>/emails", endpoint="event_emails")
 @managed_event
 def event_emails(event):
     state = next((s for s in Delivery if s.value == request.args.get("state")), None)
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     counts = services.counts_of(event)
     return render_template(
         "mail/event_emails.html",

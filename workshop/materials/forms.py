@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import Length, Optional
 
+from ..bounds import database_id
 from ..formtools import optional_long_text
 from .models import Visibility
 from .services import DESCRIPTION_MAX, TITLE_MAX, URL_MAX, MaterialData
@@ -61,11 +62,11 @@ class EventMaterialForm(MaterialForm):
 
     def target_session_id(self) -> int | None:
         value = self.session_id.data or EVENT_TARGET
-        return int(value) if value.isdigit() else None
+        return database_id(value)
 
     def target_is_valid(self) -> bool:
         value = self.session_id.data or EVENT_TARGET
-        return value == EVENT_TARGET or value.isdigit()
+        return value == EVENT_TARGET or database_id(value) is not None
 
 
 class EditMaterialForm(MaterialFields):

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import security, uploads
 from ..agenda.models import AgendaSession
+from ..bounds import database_id, one_line
 from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
 from ..extensions import csrf, login
@@ -82,12 +83,11 @@ def event_materials(event):
 @bp.get("/materials/<int:material_id>/download")
 def download(material_id):
     raw_number = request.args.get("version")
-    if raw_number is not None and not raw_number.isdigit():
+    number = database_id(raw_number) if raw_number else None
+    if raw_number and number is None:
         abort(404)
     try:
-        material, version = services.file_to_download(
-            acting_user(), material_id, int(raw_number) if raw_number else None
-        )
+        material, version = services.file_to_download(acting_user(), material_id, number)
     except Forbidden:
         if not current_user.is_authenticated:
             return login.unauthorized()  # to the login page, and back here afterwards
@@ -108,11 +108,11 @@ def download(material_id):
         path,
         mimetype=version.content_type,
         as_attachment=True,
-        download_name=version.filename,
+        download_name=one_line(version.filename),
         etag=version.sha256,
         conditional=True,
     )
-    return attachment_headers(response, version.filename, f"material-{material.id}")
+    return attachment_headers(response, one_line(version.filename), f"material-{material.id}")
 
 
 def attachment_headers(response, filename: str, fallback_stem: str):

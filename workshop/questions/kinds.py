@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..bounds import BoundedDateField
 from ..countries import country_choices, is_country
 
 SHORT_TEXT_MAX = 300
@@ -151,7 +152,7 @@ class Date(AnswerKind):
     """Kept as an ISO date (2025-03-14)."""
 
     def field(self, label, description, required, options):
-        return DateField(label=label, description=description, validators=presence(required))
+        return BoundedDateField(label=label, description=description, validators=presence(required))
 
     def clean(self, raw, options):
         try:

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField
 
+from ..bounds import id_choice
 from ..formtools import optional_long_text, optional_text
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
@@ -50,7 +51,7 @@ class QuestionForm(BaseQuestionForm):
 class RegistrationsActionForm(FlaskForm):
     """The action on the rows ticked in the list (``ids``), or on one registration's page."""
 
-    ids = SelectMultipleField(coerce=int, validate_choice=False)
+    ids = SelectMultipleField(coerce=id_choice, validate_choice=False)
     action = SelectField(choices=[MESSAGE, *DECISIONS], validate_choice=True)
     reason = optional_long_text(
         _l("Reason"), 1000, _l("Required to reject, optional to cancel; the participant reads it in the e-mail.")

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..bounds import page_number
 from ..countries import country_names
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
@@ -164,7 +165,7 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
 @managed_event
 def manage_registrations(event):
     filters = search.Filters.from_args(request.args)
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     form = RegistrationsActionForm()
     if request.method == "POST":
         acted = act_on_registrations(event, form, form.ids.data or [])
