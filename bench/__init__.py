@@ -15,4 +15,4 @@ error); the run fails unless both are zero.
 # The application's domain packages import one another's views; loaded from the accounts onwards,
 # as create_app loads them, they resolve, while bench/agenda.py's first import (the agenda) would
 # meet a half-loaded module.
-import workshop.accounts.models  # noqa: E402, F401
+import workshop.accounts.models  # noqa: F401
