@@ -26,7 +26,12 @@ def format_in_zone(moment: datetime | None, zone: str) -> str:
 def date_range_in_zone(start: datetime, end: datetime, zone: str) -> str:
     """The days an event runs, e.g. "12–13 Mar 2027", as seen in its own time zone."""
     tz = ZoneInfo(zone)
-    return format_interval(start.astimezone(tz).date(), end.astimezone(tz).date(), "yMMMd", locale=str(get_locale()))
+    return _date_range(start.astimezone(tz).date(), end.astimezone(tz).date(), str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _date_range(first: date, last: date, locale: str) -> str:
+    return format_interval(first, last, "yMMMd", locale=locale)  # a list of events repeats few pairs of days
 
 
 def zone_label(zone: str, moment: datetime | None = None) -> str:
