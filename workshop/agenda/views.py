@@ -5,9 +5,12 @@ Visitors may see the agenda in another time zone with ``?tz=Area/City``; an unkn
 named in a message and the event's own zone is shown instead.
 """
 
+from functools import lru_cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 
 from ..accounts.forms import ConfirmForm
 from ..events.models import Event, EventKind
@@ -16,6 +19,7 @@ from ..formatting import format_in_zone
 from ..formtools import showing_errors
 from ..lookups import acting_user, managed_event, visible_event
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
+from ..urls import links_by_id
 from . import bp, conflicts, services
 from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
 from .models import ON_THE_ROAD
@@ -50,6 +54,15 @@ def zone_arg(event: Event, zone: str) -> str | None:
     return zone if zone != event.timezone else None
 
 
+@lru_cache(maxsize=64)
+def zone_options(selected: str) -> Markup:
+    """The <option> of every time zone, ``selected`` chosen: the same six hundred for every visitor in a zone."""
+    chosen = Markup(" selected")
+    return Markup("").join(
+        Markup("<option{}>{}</option>").format(chosen if name == selected else "", name) for name in common_timezones()
+    )
+
+
 def flash_conflicts(event: Event, session_id: int) -> None:
     for conflict in conflicts.conflicts_of(services.agenda_conflicts(event), session_id):
         flash(_("Check: %(problem)s", problem=conflict.message), "warning")
@@ -80,7 +93,9 @@ def agenda(event):
         zone=zone,
         unknown_zone=unknown_zone,
         zone_arg=zone_arg(event, zone),
-        zones=common_timezones(),
+        zone_options=zone_options(zone),
+        session_link=links_by_id("agenda.session", "session_id", slug=event.slug, tz=zone_arg(event, zone)),
+        speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
         itinerary=event.kind is EventKind.STUDY_TOUR,
         kind_labels=labels(SESSION_KIND_LABELS),
         role_labels=labels(ROLE_LABELS),
