@@ -22,6 +22,7 @@ from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
 from ..lookups import acting_user, event_or_404, managed_event, visible_event
 from ..storage import FileMissing, upload_storage
+from ..urls import links_by_id
 from . import bp, speakers
 from .models import Speaker
 from .speaker_forms import SessionRoleForm, SpeakerForm, SpeakerProfileForm, fill_from_speaker
@@ -46,7 +47,12 @@ def own_speaker_profiles(user) -> list[Speaker]:
 @bp.get("/events/<slug>/speakers", endpoint="speakers")
 @visible_event
 def speakers_page(event):
-    return render_template("agenda/speakers.html", event=event, speakers=speakers.event_speakers(event.id))
+    return render_template(
+        "agenda/speakers.html",
+        event=event,
+        speakers=speakers.event_speakers(event.id),
+        speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
+    )
 
 
 @bp.get("/events/<slug>/speakers/<int:speaker_id>")
