@@ -16,11 +16,19 @@ def format_in_zone(moment: datetime | None, zone: str) -> str:
     """A UTC moment as wall-clock date and time in ``zone``, in the reader's language, without seconds."""
     if moment is None:
         return ""
-    locale = Locale.parse(str(get_locale()))
+    locale = str(get_locale())
     local = moment.astimezone(ZoneInfo(zone))
-    day = format_date(local.date(), "medium", locale=locale)
-    clock = format_time(local.time(), "short", locale=locale)
-    return locale.datetime_formats["medium"].format(clock, day)
+    return _date_and_clock(locale).format(_clock(local.hour, local.minute, locale), _medium_date(local.date(), locale))
+
+
+@lru_cache(maxsize=8)
+def _date_and_clock(locale: str) -> str:
+    return Locale.parse(locale).datetime_formats["medium"]
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(day: date, locale: str) -> str:
+    return format_date(day, "medium", locale=Locale.parse(locale))  # a list of registrations repeats few days
 
 
 def date_range_in_zone(start: datetime, end: datetime, zone: str) -> str:

@@ -17,6 +17,7 @@ from ..events.models import Event, EventKind
 from ..extensions import csrf
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
+from ..i18n import translated_labels
 from ..lookups import acting_user, managed_event, visible_event
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from ..urls import links_by_id
@@ -68,11 +69,6 @@ def flash_conflicts(event: Event, session_id: int) -> None:
         flash(_("Check: %(problem)s", problem=conflict.message), "warning")
 
 
-def labels(lazy: dict) -> dict:
-    """Translated once per page, not once per session."""
-    return {key: str(value) for key, value in lazy.items()}
-
-
 def manage_page(event: Event):
     return redirect(url_for("agenda.manage_agenda", slug=event.slug))
 
@@ -97,8 +93,8 @@ def agenda(event):
         session_link=links_by_id("agenda.session", "session_id", slug=event.slug, tz=zone_arg(event, zone)),
         speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
         itinerary=event.kind is EventKind.STUDY_TOUR,
-        kind_labels=labels(SESSION_KIND_LABELS),
-        role_labels=labels(ROLE_LABELS),
+        kind_labels=translated_labels(SESSION_KIND_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
         on_the_road=ON_THE_ROAD,
     )
 
@@ -116,8 +112,8 @@ def session(event, session_id):
         zone=zone,
         unknown_zone=unknown_zone,
         zone_arg=zone_arg(event, zone),
-        kind_labels=labels(SESSION_KIND_LABELS),
-        role_labels=labels(ROLE_LABELS),
+        kind_labels=translated_labels(SESSION_KIND_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
         on_the_road=ON_THE_ROAD,
     )
 
@@ -147,8 +143,8 @@ def manage_agenda(event):
         days=timetable(sessions, event.timezone, first_day=utc_to_local(event.starts_at, event.timezone).date()),
         conflicts=found,
         in_conflict={session.id for conflict in found for session in conflict.sessions},
-        kind_labels=labels(SESSION_KIND_LABELS),
-        role_labels=labels(ROLE_LABELS),
+        kind_labels=translated_labels(SESSION_KIND_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
         button_form=ConfirmForm(),
     )
 
@@ -175,7 +171,7 @@ def edit_session(event, session_id):
         form=form,
         move_form=MoveForm(formdata=None),
         conflicts=found,
-        role_labels=labels(ROLE_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
     )
 
 
