@@ -109,6 +109,19 @@ def test_the_description_is_markdown_without_scripts(client, make_event):
     assert "javascript:alert" not in page
 
 
+def test_an_edited_description_shows_at_once_and_stays_without_scripts(client, make_event):
+    event = make_event(description="## Old plan")
+    client.get(f"/events/{event.slug}")
+    login(client, event.organisers[0])
+
+    submit(
+        client, f"/manage/events/{event.slug}/edit", EVENT_FORM | {"description": "## New plan <script>x()</script>"}
+    )
+
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "<h2>New plan" in page and "Old plan" not in page and "<script>x()" not in page
+
+
 def test_an_event_ending_before_it_starts_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
     page = submit(client, "/manage/events/new", EVENT_FORM | {"ends_at": "2027-03-14T09:00"}).get_data(as_text=True)
