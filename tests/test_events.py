@@ -382,4 +382,6 @@ def test_the_event_lists_and_page_need_as_many_queries_for_44_events_as_for_2(cl
     many = {url: queries(url) for url in ("/", "/events/past", event_page)}
 
     assert many == few
-    assert "Meeting 22" in client.get("/").get_data(as_text=True)
+    first_page = client.get("/").get_data(as_text=True)
+    assert "Meeting 22" in first_page and "Page 1 of 2" in first_page
+    assert "Page 1 of 2" in client.get("/?kind=workshop").get_data(as_text=True)  # every one is a workshop
