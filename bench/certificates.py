@@ -148,7 +148,7 @@ def run(app: Flask) -> Result:
     from workshop.certificates import pdf, services
     from workshop.jobs import services as jobs
     from workshop.jobs.models import Job
-    from workshop.registration.services import message_participants
+    from workshop.registration.services import start_message
 
     result = Result()
     event_id = seed(app)
@@ -166,9 +166,7 @@ def run(app: Flask) -> Result:
         event = db.session.get(Event, event_id)
         everyone = list(db.session.scalars(db.select(Registration.id).where(Registration.event_id == event_id)))
         started = time.perf_counter()
-        job = message_participants(
-            event.organisers[0], event_id, everyone, "Programme update", "The opening moves to 9:30."
-        )
+        job = start_message(event.organisers[0], event_id, everyone, "Programme update", "The opening moves to 9:30.")
         result.message_answer_seconds = time.perf_counter() - started
         jobs.run(job.id)
         result.messaged = db.session.get(Job, job.id).succeeded

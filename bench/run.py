@@ -15,7 +15,7 @@ from flask import Flask
 from workshop import create_app
 from workshop.extensions import db
 
-from . import certificates, check_in, database, pages, registration, report, workshop_report, wrk
+from . import calendars, certificates, check_in, database, pages, registration, report, workshop_report, wrk
 from .seed import USER_COUNT
 from .server import app_environment
 
@@ -45,6 +45,7 @@ def run(workdir: Path) -> int:
         scans = check_in.run(app, app_env, workdir / "check_in.log", WORKERS)
         bulk_certificates = certificates.run(app)
         report_pdf = workshop_report.run(app)
+        calendar_files = calendars.run(app)
     finally:
         if not url.startswith("sqlite"):
             with app.app_context():
@@ -67,6 +68,8 @@ def run(workdir: Path) -> int:
     print()
     print(workshop_report.report(report_pdf))
     print()
+    print(calendars.report(calendar_files))
+    print()
     sections = [
         (served.failed, served.sent, served.dead_workers),
         (rush.failed, len(rush.outcomes), rush.dead_workers),
@@ -81,6 +84,7 @@ def run(workdir: Path) -> int:
             f"die{'; e.g. ' + '; '.join(examples[:3]) if examples else ''}"
         )
     problems = queries_grow or rush.problems or scans.problems or bulk_certificates.problems or report_pdf.problems
+    problems = problems or calendar_files.problems
     return 1 if problems or failed or dead else 0
 
 

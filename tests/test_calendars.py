@@ -140,6 +140,24 @@ def test_one_session_comes_as_its_own_calendar_file(client, shanghai_event, make
     assert "X-WR-CALNAME" in icalendar.Calendar.from_ical(body)
 
 
+def test_long_text_in_chinese_and_punctuation_comes_back_whole_from_folded_lines(client, shanghai_event, make_session):
+    event = shanghai_event()
+    title = "Panel; questions, answers \\ and notes: 劳动力迁移与社会保障政策对话" * 3
+    description = "第一行，有逗号；有分号。\nSecond line, with a comma; and a semicolon.\n" + "劳动监察数据交换" * 20
+    make_session(event, title=title, description=description, room="Hall 1, east wing")
+
+    body = fetch(client, f"/events/{event.slug}/agenda.ics").get_data()
+
+    lines = body.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    decoded = [line.decode("utf-8") for line in lines]  # raises if a character were cut in two
+    assert sum(line.startswith(" ") for line in decoded) > 5  # folded onto continuation lines
+    (component,), (vcomponent,) = vevents(body)
+    assert str(component["SUMMARY"]) == vcomponent.summary.value == title
+    assert description in str(component["DESCRIPTION"]) and description in vcomponent.description.value
+    assert vcomponent.location.value.startswith("Hall 1, east wing, ")
+
+
 def test_a_cancelled_session_says_so_to_calendar_applications(client, shanghai_event, make_session):
     event = shanghai_event()
     cancelled = make_session(event, title="Field trip", cancelled=True)
@@ -276,6 +294,7 @@ def test_the_feed_has_the_sessions_of_the_events_a_person_is_confirmed_for_or_sp
     body = response.get_data()
     calendar, vcalendar = parse(body)
     assert str(calendar["X-WR-CALNAME"]) and vcalendar.x_wr_calname.value
+    assert calendar.decoded("REFRESH-INTERVAL") == timedelta(hours=1)  # a calendar application looks every hour
     assert tzids(body) == {"Asia/Shanghai", "Europe/London"}
 
     titles = sorted(str(c["SUMMARY"]) for c in calendar.walk("VEVENT"))

@@ -105,7 +105,7 @@ def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or
 ):
     client = organiser_client(app, eligible_event)
     progress = issue_all(client, eligible_event).headers["Location"]
-    issue_one = certificates.ISSUE_TO_ALL_ELIGIBLE.process
+    issue_one = certificates.issue_certificates.process
     handled = []
 
     def dies_at_the_eleventh(job, registration_id):
@@ -117,7 +117,7 @@ def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or
     monkeypatch.setitem(
         jobs.KINDS,
         "issue_certificates",
-        jobs.JobKind(**{**certificates.ISSUE_TO_ALL_ELIGIBLE.__dict__, "process": dies_at_the_eleventh}),
+        jobs.JobKind(**{**certificates.issue_certificates.__dict__, "process": dies_at_the_eleventh}),
     )
     with pytest.raises(WorkerKilled):
         run_worker(worker_queue)
@@ -125,7 +125,7 @@ def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or
     assert "In progress: 10 of 30." in client.get(progress).get_data(as_text=True)
     assert len(certificates_per_holder()) == 10 and len(certificate_mails()) == 10
 
-    monkeypatch.setitem(jobs.KINDS, "issue_certificates", certificates.ISSUE_TO_ALL_ELIGIBLE)
+    monkeypatch.setitem(jobs.KINDS, "issue_certificates", certificates.issue_certificates)
     assert jobs.resume_stalled() == 0  # it might only be slow
     db.session.execute(
         db.update(Job).values(heartbeat_at=utcnow() - timedelta(minutes=5))
@@ -165,7 +165,7 @@ def test_a_participant_who_is_no_longer_confirmed_is_listed_as_not_done(app, eli
 
     client = organiser_client(app, eligible_event)
     progress = issue_all(client, eligible_event).headers["Location"]
-    jobs.fix_items(db.session.get(Job, 1), certificates.ISSUE_TO_ALL_ELIGIBLE)  # the worker chose whom to issue to ...
+    jobs.fix_items(db.session.get(Job, 1), certificates.issue_certificates)  # the worker chose whom to issue to ...
     cancelled = db.session.scalars(db.select(Registration).order_by(Registration.id)).first()
     cancelled.state = State.CANCELLED  # ... and then one of them cancelled
     db.session.commit()

@@ -18,8 +18,10 @@ import requests
 from .conftest import PASSWORD, REGISTRATION_FORM, free_port
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-DATABASE = "workshop_two_servers"
-REDIS_URL = os.environ.get("TWO_SERVERS_REDIS_URL", "redis://127.0.0.1:6379/13")  # a database of its own, emptied first
+# A database of this run's own, so that two runs of the suite on one machine do not meet; dropped at the end
+DATABASE = f"workshop_two_servers_{os.getpid()}"
+# a Redis database of its own, emptied first: one of 8 to 15 by the same number
+REDIS_URL = os.environ.get("TWO_SERVERS_REDIS_URL", f"redis://127.0.0.1:6379/{8 + os.getpid() % 8}")
 ROOT = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 CAPACITY, RUSH = 5, 16
@@ -52,6 +54,13 @@ def fresh_database() -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{DATABASE}"')
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{DATABASE}"
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
 
 
 class Cluster:
@@ -157,6 +166,7 @@ def cluster(tmp_path_factory, smtp_server):
         yield cluster
     finally:
         cluster.stop()
+        drop_database()
 
 
 @pytest.fixture(scope="module")

@@ -89,19 +89,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     queue.configure(app)
 
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(events.bp)
-    app.register_blueprint(registration.bp)
-    app.register_blueprint(agenda.bp)
-    app.register_blueprint(materials.bp)
-    app.register_blueprint(attendance.bp)
-    app.register_blueprint(certificates.bp)
-    app.register_blueprint(letters.bp)
-    app.register_blueprint(feedback.bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(mail.bp)
-    app.register_blueprint(jobs.bp)
+    domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
+    for domain in (*domains, reports, admin, mail, jobs):
+        app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)
 

@@ -1,13 +1,54 @@
-"""What the views of every domain share about forms and the messages of services: errors by their
-fields, missing files, posted buttons."""
+"""What the forms and views of every domain share: the common kinds of field, and the messages of
+services by their fields, missing files, posted buttons."""
 
 from contextlib import contextmanager
 
 from flask import abort, flash
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from .errors import DomainError, Forbidden
 from .extensions import db
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a browser's date-and-time input sends
+EMAIL_MAX = 254
+
+
+def optional_text(label, max_length: int, help_text="", render_kw=None) -> StringField:
+    """A line that may stay empty, of at most ``max_length`` characters; ``help_text`` stands under it."""
+    return StringField(
+        label, validators=[Optional(), Length(max=max_length)], description=help_text, render_kw=render_kw
+    )
+
+
+def optional_long_text(label, max_length: int, help_text="") -> TextAreaField:
+    """Several lines that may stay empty, of at most ``max_length`` characters."""
+    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], description=help_text)
+
+
+def required_text(label, max_length: int, help_text="", message=None) -> StringField:
+    """A line that must be filled in; ``message`` says so when it is empty (WTForms' own when None)."""
+    return StringField(label, validators=[DataRequired(message=message), Length(max=max_length)], description=help_text)
+
+
+def email_address(label, required: bool = True) -> EmailField:
+    """An e-mail address, with an example when it is not one."""
+    presence = DataRequired() if required else Optional()
+    message = _l("Enter an e-mail address such as name@example.org.")
+    return EmailField(label, validators=[presence, Length(max=EMAIL_MAX), Email(message=message)])
+
+
+def wall_clock_time(label, required: bool = True) -> DateTimeLocalField:
+    """A date and time as typed into the browser's date-and-time input, in the event's time zone."""
+    presence = DataRequired(message=_l("Enter a date and time.")) if required else Optional()
+    return DateTimeLocalField(label, format=DATETIME_FORMAT, validators=[presence])
+
+
+def texts(form, *names: str) -> dict[str, str]:
+    """What was typed into each of the fields ``names``, by name; "" for a field left empty."""
+    return {name: form[name].data or "" for name in names}
 
 
 def show_domain_error(form, error: DomainError) -> None:

@@ -1,14 +1,19 @@
 """What a view looks up first: the acting user, and the event named in the URL with its access
 check (404 for an unknown slug; security.py decides between 403 and 404 for the rest)."""
 
+from __future__ import annotations
+
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import abort
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from . import security
-from .events.models import Event
 from .extensions import db
+
+if TYPE_CHECKING:
+    from .events.models import Event
 
 
 def acting_user():
@@ -17,16 +22,28 @@ def acting_user():
 
 
 def event_or_404(slug: str) -> Event:
+    from .events.models import Event  # here, not above: the events package's views import this module
+
     event = db.session.scalar(db.select(Event).where(Event.slug == slug))
     if event is None:
         abort(404)
     return event
 
 
-def event_for(may):
+def of_event_or_404(model, row_id: int, event: Event):
+    """The ``model`` row with ``row_id`` when it belongs to ``event``; 404 otherwise, so that the ids
+    of other events' rows lead nowhere."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
+
+
+def event_for(may, signed_in: bool = True):
     """A page of the event named by the URL's ``slug``, for those ``may(user, event)`` allows:
     404 for an unknown slug, else ``security.require_event`` answers; the view is given the
-    event instead of the slug."""
+    event instead of the slug. Unless ``signed_in`` is False, a visitor who is not logged in is
+    first sent to the login page, as ``login_required`` does."""
 
     def decorate(view):
         @wraps(view)
@@ -35,11 +52,12 @@ def event_for(may):
             security.require_event(current_user, event, may)
             return view(event, **url_values)
 
-        return with_event
+        return login_required(with_event) if signed_in else with_event
 
     return decorate
 
 
-visible_event = event_for(security.can_view_event)
+visible_event = event_for(security.can_view_event, signed_in=False)
+signed_in_event = event_for(security.can_view_event)
 managed_event = event_for(security.can_manage_event)
 check_in_event = event_for(security.can_check_in)

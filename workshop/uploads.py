@@ -14,6 +14,8 @@ import logging
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -21,6 +23,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .errors import DomainError
+from .extensions import db
 from .storage import NotStored, upload_storage
 
 log = logging.getLogger(__name__)
@@ -232,3 +235,20 @@ def store_upload(
 
 def delete_stored(key: str) -> None:
     upload_storage().delete(key)
+
+
+@contextmanager
+def kept_if_committed(stored: Iterable[StoredFile], replaced: Iterable[str] = ()):
+    """Around the changes that refer to newly ``stored`` files, up to their commit: when anything in
+    the block fails, the transaction is rolled back and the new files go; when it succeeds, the
+    files with the ``replaced`` keys go (empty keys are skipped)."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        for file in stored:
+            delete_stored(file.key)
+        raise
+    for key in replaced:
+        if key:
+            delete_stored(key)

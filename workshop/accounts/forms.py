@@ -1,18 +1,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    HiddenField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..formtools import email_address, optional_text, required_text
 from .passwords import MAX_LENGTH, password_problem
 
 
@@ -31,38 +23,39 @@ class LanguageField(SelectField):
         super().__init__(label, choices=language_choices, **kwargs)
 
 
-EMAIL = [DataRequired(), Length(max=254), Email(message=_l("Enter an e-mail address such as name@example.org."))]
-FULL_NAME = [DataRequired(), Length(max=200)]
-NATIVE_NAME = [Optional(), Length(max=200)]
+NAME_MAX = 200
 
 
-class SignUpForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=EMAIL)
-    full_name = StringField(
-        _l("Full name in Latin letters"),
-        validators=FULL_NAME,
-        description=_l("As in your passport, e.g. Li Wei or Maria Rossi."),
-    )
-    native_name = StringField(
-        _l("Name in your own script"),
-        validators=NATIVE_NAME,
-        description=_l("Optional, e.g. 李伟. Shown next to your name in Latin letters."),
-    )
-    locale = LanguageField(_l("Preferred language"))
-    password = PasswordField(
-        _l("Password"),
+def chosen_password(label) -> PasswordField:
+    """A password being chosen, checked against the rules of ``password_problem``."""
+    return PasswordField(
+        label,
         validators=[DataRequired(), acceptable_password],
         description=_l("At least 10 characters; not a common password."),
     )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+
+
+def repeated_password(label, of: str = "password") -> PasswordField:
+    """The password of the field ``of`` typed again."""
+    return PasswordField(label, validators=[DataRequired(), EqualTo(of, message=_l("The two passwords differ."))])
+
+
+class SignUpForm(FlaskForm):
+    email = email_address(_l("E-mail address"))
+    full_name = required_text(
+        _l("Full name in Latin letters"), NAME_MAX, _l("As in your passport, e.g. Li Wei or Maria Rossi.")
     )
+    native_name = optional_text(
+        _l("Name in your own script"), NAME_MAX, _l("Optional, e.g. 李伟. Shown next to your name in Latin letters.")
+    )
+    locale = LanguageField(_l("Preferred language"))
+    password = chosen_password(_l("Password"))
+    confirm = repeated_password(_l("Repeat the password"))
     submit = SubmitField(_l("Create account"))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=EMAIL)
+    email = email_address(_l("E-mail address"))
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
@@ -70,40 +63,26 @@ class LoginForm(FlaskForm):
 
 
 class EmailOnlyForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=EMAIL)
+    email = email_address(_l("E-mail address"))
     submit = SubmitField(_l("Send the link"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), acceptable_password],
-        description=_l("At least 10 characters; not a common password."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
+    password = chosen_password(_l("New password"))
+    confirm = repeated_password(_l("Repeat the new password"))
     submit = SubmitField(_l("Set the new password"))
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), acceptable_password],
-        description=_l("At least 10 characters; not a common password."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
-    )
+    new_password = chosen_password(_l("New password"))
+    confirm = repeated_password(_l("Repeat the new password"), of="new_password")
     submit = SubmitField(_l("Change password"))
 
 
 class ProfileForm(FlaskForm):
-    full_name = StringField(_l("Full name in Latin letters"), validators=FULL_NAME)
-    native_name = StringField(_l("Name in your own script"), validators=NATIVE_NAME)
+    full_name = required_text(_l("Full name in Latin letters"), NAME_MAX)
+    native_name = optional_text(_l("Name in your own script"), NAME_MAX)
     locale = LanguageField(_l("Preferred language"))
     submit = SubmitField(_l("Save"))
 

@@ -27,6 +27,16 @@ def account_key() -> str:
     return "account:" + services.normalise_email(request.form.get("email", ""))
 
 
+def posts_limited(limit):
+    """``limit`` on the posts of a form that names an account, counted per address and per account."""
+
+    def decorate(view):
+        by_account = limiter.limit(limit, key_func=account_key, methods=["POST"])(view)
+        return limiter.limit(limit, methods=["POST"])(by_account)
+
+    return decorate
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
@@ -55,8 +65,7 @@ def verify_email(token):
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
-@limiter.limit(reset_limit, methods=["POST"])
-@limiter.limit(reset_limit, key_func=account_key, methods=["POST"])
+@posts_limited(reset_limit)
 def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
@@ -67,8 +76,7 @@ def resend_verification():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
-@limiter.limit(login_limit, key_func=account_key, methods=["POST"])
+@posts_limited(login_limit)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -100,8 +108,7 @@ def logout():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(reset_limit, methods=["POST"])
-@limiter.limit(reset_limit, key_func=account_key, methods=["POST"])
+@posts_limited(reset_limit)
 def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():

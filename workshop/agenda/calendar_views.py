@@ -6,11 +6,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from ..downloads import REVALIDATED, document, pdf_to_read
+from ..downloads import REVALIDATED, Version, document, pdf_to_read, revalidated
 from ..extensions import csrf
 from ..lookups import acting_user, visible_event
 from ..urls import external_url
-from . import bp, calendar, ical, services
+from . import bp, calendar, ical, revision, services
 from .programme import programme_pdf as build_programme
 from .views import session_or_404
 
@@ -22,21 +22,33 @@ def calendar_file(body: bytes, filename: str):
     return document(body, filename, "text/calendar", cache=REVALIDATED)  # UTF-8 is added to a text type
 
 
+def version_of(event, document_name: str) -> Version:
+    return Version(revision.event_tag(event, document_name), revision.event_changed_at(event))
+
+
 # --- .ics files -------------------------------------------------------------------------
 
 
 @bp.get("/events/<slug>/agenda.ics")
 @visible_event
 def event_ics(event):
-    body = ical.agenda_calendar(event, services.agenda_sessions(event.id))
-    return calendar_file(body, f"{event.slug}.ics")
+    return revalidated(
+        version_of(event, "agenda.ics"),
+        lambda: calendar_file(ical.agenda_calendar(event, services.agenda_sessions(event.id)), f"{event.slug}.ics"),
+    )
 
 
 @bp.get("/events/<slug>/agenda/<int:session_id>.ics")
 @visible_event
 def session_ics(event, session_id):
-    session = session_or_404(event, session_id)
-    return calendar_file(ical.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
+    """A session deleted since the client's copy raised the revision, so only a current session's
+    copy can match: the session is looked up only when the file is made."""
+
+    def make():
+        session = session_or_404(event, session_id)
+        return calendar_file(ical.session_calendar(event, session), f"{event.slug}-session-{session.id}.ics")
+
+    return revalidated(version_of(event, f"session-{session_id}.ics"), make)
 
 
 @bp.get("/calendar/<token>.ics")
@@ -47,15 +59,20 @@ def feed(token):
     if found is None:
         abort(404)
     owner = found.user
+
+    def make():
+        response = make_response(ical.personal_calendar(owner, calendar.feed_sessions(owner)))
+        response.headers["Content-Type"] = CALENDAR_TYPE
+        return response
+
+    # The feed depends on the person's registrations and language as well as on the agendas, which
+    # share no change time: it is validated by its ETag alone.
     with force_locale(owner.locale or "en"):  # the feed is in its owner's language, whoever fetches it
-        body = ical.personal_calendar(owner, calendar.feed_sessions(owner))
-    response = make_response(body)
-    response.headers["Content-Type"] = CALENDAR_TYPE
-    # Only the calendar application that holds the secret address keeps a copy, and only briefly.
-    response.headers["Cache-Control"] = f"private, max-age={FEED_MAX_AGE}"
+        version = Version(revision.feed_tag(token, calendar.feed_revisions(owner)))
+        # Only the calendar application that holds the secret address keeps a copy, and only briefly.
+        response = revalidated(version, make, cache=f"private, max-age={FEED_MAX_AGE}")
     response.headers["X-Robots-Tag"] = "noindex"
-    response.add_etag()
-    return response.make_conditional(request)
+    return response
 
 
 # --- the page of a person's feed ------------------------------------------------------------
@@ -114,5 +131,9 @@ def my_calendar():
 @bp.get("/events/<slug>/programme.pdf")
 @visible_event
 def programme_pdf(event):
-    programme = build_programme(event, services.agenda_sessions(event.id))
-    return pdf_to_read(programme, f"programme-{event.slug}.pdf", cache=REVALIDATED)
+    return revalidated(
+        version_of(event, "programme.pdf"),
+        lambda: pdf_to_read(
+            build_programme(event, services.agenda_sessions(event.id)), f"programme-{event.slug}.pdf", cache=REVALIDATED
+        ),
+    )

@@ -4,10 +4,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import Length
 
 from .. import uploads
+from ..formtools import EMAIL_MAX, optional_long_text, optional_text, texts
 from .speakers import BIOGRAPHY_MAX, NAME_MAX, ROLE_LABELS, PhotoUpload, SpeakerData
 
 
@@ -19,19 +20,11 @@ class SpeakerProfileForm(FlaskForm):
         validators=[Length(max=NAME_MAX)],
         description=_l("As written in Latin letters, e.g. Wang Fang."),
     )
-    native_name = StringField(
-        _l("Name in own script"),
-        validators=[Optional(), Length(max=NAME_MAX)],
-        description=_l("E.g. in Chinese characters: 王芳. Optional."),
-    )
-    title = StringField(_l("Title or position"), validators=[Optional(), Length(max=NAME_MAX)])
-    affiliation = StringField(
-        _l("Affiliation"), validators=[Optional(), Length(max=NAME_MAX)], description=_l("Organisation or institution.")
-    )
-    biography = TextAreaField(
-        _l("Biography"),
-        validators=[Optional(), Length(max=BIOGRAPHY_MAX)],
-        description=_l("A few sentences. Markdown works: **bold**, *italic*, lists and links."),
+    native_name = optional_text(_l("Name in own script"), NAME_MAX, _l("E.g. in Chinese characters: 王芳. Optional."))
+    title = optional_text(_l("Title or position"), NAME_MAX)
+    affiliation = optional_text(_l("Affiliation"), NAME_MAX, _l("Organisation or institution."))
+    biography = optional_long_text(
+        _l("Biography"), BIOGRAPHY_MAX, _l("A few sentences. Markdown works: **bold**, *italic*, lists and links.")
     )
     photo = FileField(_l("Photo"), render_kw={"accept": "image/png,image/jpeg,image/webp"})
     remove_photo = BooleanField(_l("Remove the photo"))
@@ -45,13 +38,7 @@ class SpeakerProfileForm(FlaskForm):
         )
 
     def data_for_service(self) -> SpeakerData:
-        return SpeakerData(
-            full_name=self.full_name.data or "",
-            native_name=self.native_name.data or "",
-            title=self.title.data or "",
-            affiliation=self.affiliation.data or "",
-            biography=self.biography.data or "",
-        )
+        return SpeakerData(**texts(self, "full_name", "native_name", "title", "affiliation", "biography"))
 
     def photo_upload(self) -> PhotoUpload | None:
         file = self.photo.data
@@ -63,10 +50,10 @@ class SpeakerProfileForm(FlaskForm):
 class SpeakerForm(SpeakerProfileForm):
     """The organisers' form: the profile and the address the invitation goes to."""
 
-    email = StringField(
+    email = optional_text(
         _l("E-mail"),
-        validators=[Optional(), Length(max=254)],
-        description=_l("Where the invitation goes; never shown on public pages."),
+        EMAIL_MAX,
+        _l("Where the invitation goes; never shown on public pages."),
         render_kw={"type": "email", "autocomplete": "off"},
     )
 
@@ -77,10 +64,7 @@ class SpeakerForm(SpeakerProfileForm):
 
 
 def fill_from_speaker(form: SpeakerProfileForm, speaker) -> None:
-    for name in ("full_name", "native_name", "title", "affiliation", "biography"):
-        getattr(form, name).data = getattr(speaker, name)
-    if isinstance(form, SpeakerForm):
-        form.email.data = speaker.email
+    form.process(obj=speaker)
 
 
 class SessionRoleForm(FlaskForm):

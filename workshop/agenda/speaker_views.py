@@ -20,7 +20,7 @@ from ..events.models import Event
 from ..extensions import csrf, db
 from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
-from ..lookups import acting_user, event_or_404, managed_event, visible_event
+from ..lookups import acting_user, event_or_404, managed_event, of_event_or_404, visible_event
 from ..storage import FileMissing, upload_storage
 from ..urls import links_by_id
 from . import bp, speakers
@@ -72,8 +72,8 @@ def speaker(event, speaker_id):
 @bp.get("/events/<slug>/speakers/<int:speaker_id>/photo")
 def speaker_photo(slug, speaker_id):
     event = event_or_404(slug)
-    profile = db.session.get(Speaker, speaker_id)
-    if profile is None or profile.event_id != event.id or not profile.photo_key:
+    profile = of_event_or_404(Speaker, speaker_id, event)
+    if not profile.photo_key:
         abort(404)
     if not (security.can_view_event(current_user, event) or security.can_edit_speaker(current_user, profile)):
         abort(404)
@@ -98,7 +98,6 @@ def speaker_photo(slug, speaker_id):
 
 
 @bp.route("/manage/events/<slug>/speakers", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_speakers(event):
     form = SpeakerForm()
@@ -162,7 +161,6 @@ def saved_speaker(form, profile: Speaker, saved: str) -> bool:
 
 
 @bp.route("/manage/events/<slug>/speakers/<int:speaker_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit_speaker(event, speaker_id):
     profile = event_speaker_or_404(event, speaker_id)
@@ -198,7 +196,6 @@ def speaker_button(event: Event, speaker_id: int, action, success_message: str, 
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/sessions")
-@login_required
 @managed_event
 def link_speaker_session(event, speaker_id):
     def add():
@@ -217,7 +214,6 @@ def link_speaker_session(event, speaker_id):
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/sessions/<int:link_id>/remove")
-@login_required
 @managed_event
 def unlink_speaker_session(event, speaker_id, link_id):
     return speaker_button(
@@ -230,7 +226,6 @@ def unlink_speaker_session(event, speaker_id, link_id):
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/invite")
-@login_required
 @managed_event
 def invite_speaker(event, speaker_id):
     return speaker_button(
@@ -243,7 +238,6 @@ def invite_speaker(event, speaker_id):
 
 
 @bp.post("/manage/events/<slug>/speakers/<int:speaker_id>/remove")
-@login_required
 @managed_event
 def remove_speaker(event, speaker_id):
     csrf.protect()

@@ -184,15 +184,8 @@ def _store_photo(photo: PhotoUpload | None) -> uploads.StoredFile | None:
 
 def _commit_with_photo(stored: uploads.StoredFile | None, old_key: str = "") -> None:
     """Commit; the new file goes when the commit fails, the replaced one when it succeeds."""
-    try:
+    with uploads.kept_if_committed([stored] if stored else [], [old_key]):
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        if stored is not None:
-            uploads.delete_stored(stored.key)
-        raise
-    if old_key:
-        uploads.delete_stored(old_key)
 
 
 def _apply(speaker: Speaker, data: SpeakerData, stored: uploads.StoredFile | None) -> str:

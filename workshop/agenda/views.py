@@ -9,7 +9,6 @@ from functools import lru_cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from markupsafe import Markup
 
 from ..accounts.forms import ConfirmForm
@@ -122,7 +121,6 @@ def session(event, session_id):
 
 
 @bp.route("/manage/events/<slug>/agenda", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_agenda(event):
     form = SessionForm()
@@ -150,7 +148,6 @@ def manage_agenda(event):
 
 
 @bp.route("/manage/events/<slug>/agenda/<int:session_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit_session(event, session_id):
     agenda_session = session_or_404(event, session_id)
@@ -176,7 +173,6 @@ def edit_session(event, session_id):
 
 
 @bp.post("/manage/events/<slug>/agenda/<int:session_id>/move")
-@login_required
 @managed_event
 def move_session(event, session_id):
     csrf.protect()  # buttons: without a valid token the CSRF page explains
@@ -204,7 +200,6 @@ def move_session(event, session_id):
 
 
 @bp.route("/manage/events/<slug>/agenda/<int:session_id>/delete", methods=["GET", "POST"])
-@login_required
 @managed_event
 def delete_session(event, session_id):
     agenda_session = session_or_404(event, session_id)

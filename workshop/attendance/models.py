@@ -4,11 +4,12 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..agenda.models import AgendaSession, enum_column
+from ..agenda.models import AgendaSession
+from ..columns import enum_column, event_people
 from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
@@ -16,12 +17,7 @@ from ..timeutil import UTCDateTime, utcnow
 
 ARRIVAL = 0  # the ``slot`` of arrival at the event; a session's slot is its id
 
-check_in_staff = Table(
-    "check_in_staff",
-    db.metadata,
-    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
-)
+check_in_staff = event_people("check_in_staff")
 
 
 class Method(enum.Enum):

@@ -4,7 +4,7 @@ matrix as XLSX, and a participant's own eligibility on their registration page."
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_percent
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import security
 from ..downloads import NOT_SHARED, XLSX, document
@@ -22,7 +22,6 @@ def percent_label(rate: float | None) -> str:
 
 
 @bp.get("/manage/events/<slug>/attendance", endpoint="statistics")
-@login_required
 @managed_event
 def statistics_page(event):
     attendance = statistics.event_attendance(event)
@@ -53,7 +52,6 @@ def statistics_page(event):
 
 
 @bp.get("/manage/events/<slug>/attendance.xlsx", endpoint="matrix_xlsx")
-@login_required
 @managed_event
 def matrix_xlsx(event):
     attendance = statistics.event_attendance(event)
@@ -64,7 +62,6 @@ def matrix_xlsx(event):
 
 
 @bp.route("/manage/events/<slug>/certificate-rule", methods=["GET", "POST"], endpoint="rule")
-@login_required
 @managed_event
 def rule_page(event):
     current = eligibility.rule_of(event.id)

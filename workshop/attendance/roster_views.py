@@ -19,7 +19,6 @@ from .roster_forms import ApiTokenForm, RevokeTokenForm, RosterForm, SelfCheckIn
 
 
 @bp.route("/manage/events/<slug>/sessions/<int:session_id>/roster", methods=["GET", "POST"])
-@login_required
 @check_in_event
 def roster(event, session_id):
     """Session 0 is arrival at the event."""
@@ -60,7 +59,6 @@ def roster(event, session_id):
 
 
 @bp.route("/manage/events/<slug>/sessions/<int:session_id>/code", methods=["GET", "POST"])
-@login_required
 @check_in_event
 def session_code(event, session_id):
     session = rosters.session_of_event(event, session_id)
@@ -146,7 +144,6 @@ def format_time(moment, session) -> str:
 
 
 @bp.route("/manage/events/<slug>/check-in/tokens", methods=["GET", "POST"])
-@login_required
 @managed_event
 def api_tokens(event):
     form = ApiTokenForm()
@@ -174,7 +171,6 @@ def api_tokens(event):
 
 
 @bp.post("/manage/events/<slug>/check-in/tokens/<int:token_id>/revoke")
-@login_required
 @managed_event
 def revoke_api_token(event, token_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains

@@ -11,10 +11,16 @@ from wtforms.widgets import TextInput
 
 
 class NumberText(Field):
-    """A number typed as text: empty is None; what was typed is shown again when it is not a number."""
+    """A number typed as text: empty is None; what was typed is shown again when it is not a number.
+    A phone offers the keyboard of ``inputmode``."""
 
     widget = TextInput()
     message = _l("Type a number.")
+    inputmode = "decimal"
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": self.inputmode, "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
 
     def _value(self):
         if self.raw_data:
@@ -41,6 +47,7 @@ class NumberText(Field):
 
 class PercentField(NumberText):
     message = _l("Type a whole number from 1 to 100.")
+    inputmode = "numeric"
 
     def parse(self, text: str) -> int:
         return int(text.removesuffix("%").removesuffix("％"))
@@ -66,7 +73,6 @@ class CertificateRuleForm(FlaskForm):
             "The share of the sessions that count for attendance at which a participant must be present, e.g. 80. "
             "Leave empty to ask for hours only."
         ),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
     min_hours = HoursField(
         _l("Hours attended"),
@@ -74,7 +80,6 @@ class CertificateRuleForm(FlaskForm):
             "The hours a participant must have spent at the sessions that count for attendance, e.g. 12 or 5.5. Leave "
             "empty to ask for a share of sessions only."
         ),
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     submit = SubmitField(_l("Save the rule"))
 

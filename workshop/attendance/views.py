@@ -124,7 +124,6 @@ def chosen_session(sessions: list[AgendaSession], slot: int | None) -> AgendaSes
 
 
 @bp.route("/events/<slug>/check-in", methods=["GET", "POST"], endpoint="desk")
-@login_required
 @check_in_event
 def desk_view(event):
     """GET: the desk for arrival or a session (``?slot=``), and name search (``?q=``).
@@ -178,7 +177,6 @@ def desk_view(event):
 
 
 @bp.route("/manage/events/<slug>/check-in/staff", methods=["GET", "POST"])
-@login_required
 @managed_event
 def staff(event):
     form = StaffForm()
@@ -196,7 +194,6 @@ def staff(event):
 
 
 @bp.post("/manage/events/<slug>/check-in/staff/<int:user_id>/remove")
-@login_required
 @managed_event
 def remove_staff(event, user_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
@@ -209,7 +206,6 @@ def remove_staff(event, user_id):
 
 
 @bp.get("/manage/events/<slug>/badges")
-@login_required
 @managed_event
 def badge_list(event):
     """The confirmed participants with a tick box each: print the ticked badges, or all."""
@@ -228,7 +224,6 @@ def badge_list_page(event: Event, form: BadgesForm):
 
 
 @bp.route("/manage/events/<slug>/badges.pdf", methods=["GET", "POST"])
-@login_required
 @managed_event
 def badges(event):
     """All the confirmed participants' badges, or those of ``id`` (repeated), as one PDF;

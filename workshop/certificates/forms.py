@@ -3,9 +3,9 @@ revoking, and typing a code to verify."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SubmitField
 
+from ..formtools import optional_long_text, optional_text
 from ..letterhead.forms import LetterheadForm
 from .services import REASON_MAX
 
@@ -20,16 +20,16 @@ class SettingsForm(LetterheadForm):
 
 
 class IssueForm(FlaskForm):
-    reason = TextAreaField(
+    reason = optional_long_text(
         _l("Reason"),
-        validators=[Optional(), Length(max=REASON_MAX)],
-        description=_l("Needed only for a participant who is not eligible; it is recorded with the certificate."),
+        REASON_MAX,
+        _l("Needed only for a participant who is not eligible; it is recorded with the certificate."),
     )
     submit = SubmitField(_l("Issue the certificate"))
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Why is it revoked?"), validators=[Optional(), Length(max=REASON_MAX)])
+    reason = optional_long_text(_l("Why is it revoked?"), REASON_MAX)
     submit = SubmitField(_l("Revoke"))
 
 
@@ -45,9 +45,7 @@ class VerifyForm(FlaskForm):
     class Meta:
         csrf = False
 
-    code = StringField(
-        _l("Verification code"),
-        validators=[Optional(), Length(max=100)],
-        description=_l("As printed under the QR code, e.g. 3F9A-0C1B-77D2-E845-B0A6."),
+    code = optional_text(
+        _l("Verification code"), 100, _l("As printed under the QR code, e.g. 3F9A-0C1B-77D2-E845-B0A6.")
     )
     submit = SubmitField(_l("Verify"))

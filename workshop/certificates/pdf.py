@@ -310,21 +310,12 @@ class CertificatePainter:
         self.label("certify", 131 * mm, 12, bilingual)
         self.label("attended", 91 * mm, 12, bilingual)
         self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10)
-        self.centred(
-            " · ".join(part for part in (side.dates_en, side.place_en) if part),
-            69 * mm,
-            11,
-            width - 60 * mm,
-            colour=INK,
+        when_and_where = (
+            (side.dates_en, side.place_en, 69 * mm, 11),
+            *([(side.dates_zh, side.place_zh, 63.5 * mm, 10)] if bilingual else []),
         )
-        if bilingual:
-            self.centred(
-                " · ".join(part for part in (side.dates_zh, side.place_zh) if part),
-                63.5 * mm,
-                10,
-                width - 60 * mm,
-                colour=INK,
-            )
+        for dates, place, y, size in when_and_where:
+            self.centred(" · ".join(part for part in (dates, place) if part), y, size, width - 60 * mm)
         self.signatories(side.signatories)
 
     def logos(self, images: tuple[bytes, ...], y: float, height: float) -> None:

@@ -250,7 +250,7 @@ def start_issuing_to_all_eligible(actor, event: Event) -> jobs.Started:
     worker issues them and tells each participant. While it runs, a second click returns the same job."""
     if not security.can_issue_certificates(actor, event):
         raise Forbidden(_l("Only the event's organisers issue its certificates."))
-    return jobs.start(ISSUE_TO_ALL_ELIGIBLE, event, actor)
+    return jobs.start(issue_certificates, event, actor)
 
 
 def _eligible_without_certificate(job: Job) -> list[int]:
@@ -271,7 +271,8 @@ def _eligible_without_certificate(job: Job) -> list[int]:
     return [rid for rid in confirmed if rid not in holding and verdicts.get(rid) is not None and verdicts[rid].eligible]
 
 
-def _issue_to_one_eligible(job: Job, registration_id: int) -> None:
+@jobs.kind(_l("Issuing certificates to everyone eligible"), _eligible_without_certificate, page="certificates.manage")
+def issue_certificates(job: Job, registration_id: int) -> None:
     """Issue unless the registration has a valid certificate by now (issued by hand meanwhile, or by
     an earlier run of this job); DomainError when it is no longer confirmed or eligible."""
     registration = db.session.scalar(
@@ -291,20 +292,9 @@ def _issue_to_one_eligible(job: Job, registration_id: int) -> None:
     _issue(actor, registration, settings_of(registration.event), verdict, "")
 
 
-ISSUE_TO_ALL_ELIGIBLE = jobs.register(
-    jobs.JobKind(
-        name="issue_certificates",
-        label=_l("Issuing certificates to everyone eligible"),
-        items=_eligible_without_certificate,
-        process=_issue_to_one_eligible,
-        page="certificates.manage",
-    )
-)
-
-
 def issuing_job(event: Event) -> Job | None:
     """The latest run of "issue to all eligible", for the organisers' page."""
-    return jobs.latest(ISSUE_TO_ALL_ELIGIBLE, event)
+    return jobs.latest(issue_certificates, event)
 
 
 def revoke(actor, event: Event, certificate_id: int, reason: str) -> Certificate:
@@ -357,19 +347,13 @@ def reissue(actor, event: Event, certificate_id: int) -> Certificate:
 
 def _tell(registration: Registration, certificate: Certificate) -> None:
     """E-mail the holder after the commit: their certificate is ready, with the link."""
-    user = registration.user
-    mail.queue(
-        mail.compose(
-            user.email,
-            user.locale,
-            "certificate_issued",
-            _l("Your certificate of attendance for %(event)s", event=registration.event.title),
-            registration=registration,
-            link=external_url("certificates.download", certificate_id=certificate.id),
-            code=certificate.code_for_reading,
-            verify_link=external_url("certificates.verify", code=certificate.code),
-        ),
-        event_id=registration.event_id,
+    mail.queue_to_participant(
+        registration,
+        "certificate_issued",
+        _l("Your certificate of attendance for %(event)s", event=registration.event.title),
+        link=external_url("certificates.download", certificate_id=certificate.id),
+        code=certificate.code_for_reading,
+        verify_link=external_url("certificates.verify", code=certificate.code),
     )
 
 

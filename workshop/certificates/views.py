@@ -35,7 +35,6 @@ issuing_event = event_for(security.can_issue_certificates)
 
 
 @bp.get("/manage/events/<slug>/certificates", endpoint="manage")
-@login_required
 @issuing_event
 def manage(event):
     rows = services.rows_for(acting_user(), event)
@@ -58,7 +57,6 @@ def manage(event):
 
 
 @bp.route("/manage/events/<slug>/certificates/settings", methods=["GET", "POST"], endpoint="settings")
-@login_required
 @managed_event
 def settings_page(event):
     form = SettingsForm(obj=letterheads.letterhead_of(event), bilingual=services.settings_of(event).bilingual)
@@ -75,7 +73,6 @@ def settings_page(event):
 
 
 @bp.post("/manage/events/<slug>/certificates/issue-all", endpoint="issue_all")
-@login_required
 @issuing_event
 def issue_all(event):
     if not posted_or_400(ActionForm()):
@@ -87,7 +84,6 @@ def issue_all(event):
 
 
 @bp.post("/manage/events/<slug>/certificates/registrations/<int:registration_id>/issue", endpoint="issue")
-@login_required
 @issuing_event
 def issue(event, registration_id):
     form = IssueForm()
@@ -101,7 +97,6 @@ def issue(event, registration_id):
 
 
 @bp.post("/manage/events/<slug>/certificates/<int:certificate_id>/revoke", endpoint="revoke")
-@login_required
 @issuing_event
 def revoke(event, certificate_id):
     form = RevokeForm()
@@ -113,7 +108,6 @@ def revoke(event, certificate_id):
 
 
 @bp.post("/manage/events/<slug>/certificates/<int:certificate_id>/reissue", endpoint="reissue")
-@login_required
 @issuing_event
 def reissue(event, certificate_id):
     if posted_or_400(ActionForm()):
@@ -141,7 +135,6 @@ def _sheets_of_all_valid(event):
 
 
 @bp.get("/manage/events/<slug>/certificates.pdf", endpoint="all_pdf")
-@login_required
 @issuing_event
 def all_pdf(event):
     sheets = _sheets_of_all_valid(event)
@@ -152,7 +145,6 @@ def all_pdf(event):
 
 
 @bp.get("/manage/events/<slug>/certificates.zip", endpoint="all_zip")
-@login_required
 @issuing_event
 def all_zip(event):
     sheets = _sheets_of_all_valid(event)

@@ -5,10 +5,10 @@ address: when that account exists, ``load_demo`` changes nothing. The people are
 
 The demo builds on the domain packages and none of them imports it:
 
-    people.py        the accounts and the printed log-ins
-    events.toml      the events, as data; events.py builds them
-    programme.py     sessions and speakers
-    participants.py  registrations and the past event's attendance
+    people.py          the accounts and the printed log-ins
+    events.toml        the events, as data; events.py builds them
+    programme.toml     sessions and speakers, as data; programme.py adds them
+    participants.toml  the registrations, as data; participants.py makes them, and the past event's attendance
     letters.py, feedback.py, reports.py   visa letters, the evaluation, the written report
 """
 
@@ -21,7 +21,7 @@ from .feedback import seed_demo_evaluation
 from .letters import seed_demo_letters
 from .participants import add_past_attendance, add_registrations
 from .people import ADMIN_EMAIL, DEMO_LOGINS, ORGANISER_EMAIL, PARTICIPANT_EMAIL, PASSWORDS, demo_accounts, demo_loaded
-from .programme import PROGRAMMES, add_programme
+from .programme import add_programme, demo_programme
 from .reports import seed_demo_report
 
 __all__ = ["ADMIN_EMAIL", "DEMO_LOGINS", "ORGANISER_EMAIL", "PARTICIPANT_EMAIL", "PASSWORDS", "load_demo"]
@@ -37,9 +37,10 @@ def load_demo() -> bool:
     organiser = accounts[ORGANISER_EMAIL]
     today = utcnow().date()
     events = {}
+    programme = demo_programme()
     for event in demo_events():
         events[event["key"]] = add_event(event, today, organiser)
-        add_programme(events[event["key"]], PROGRAMMES.get(event["key"], []), accounts)
+        add_programme(events[event["key"]], programme["session"].get(event["key"], []), programme["speaker"], accounts)
     add_registrations(events, accounts, organiser)
     add_past_attendance(events[PAST_CONFERENCE], organiser)
     seed_demo_letters(events[COMING_WORKSHOP])

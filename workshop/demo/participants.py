@@ -1,12 +1,13 @@
-"""The participants of the demo events: their registrations, as they registered and the organiser
-decided, and who came to each session of the past event, so that "My registrations", the lists of
-participants, the statistics and the certificates show something to read.
+"""The participants of the demo events: their registrations (read from ``participants.toml``), as
+they registered and the organiser decided, and who came to each session of the past event, so that
+"My registrations", the lists of participants, the statistics and the certificates show something to read.
 
 Nothing here sends e-mail: the demo's registrations and check-ins happened before it was loaded.
 """
 
-from dataclasses import dataclass
+import tomllib
 from datetime import datetime
+from pathlib import Path
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
@@ -19,84 +20,28 @@ from ..registration.states import State
 from ..timeutil import utcnow
 
 CONFIRMED, PENDING = State.CONFIRMED, State.PENDING
+PARTICIPANTS_FILE = Path(__file__).with_name("participants.toml")
+NOT_DETAILS = ("email", "events")
 
 
-@dataclass(frozen=True)
-class DemoParticipant:
-    email: str
-    events: dict[str, State]
-    details: dict  # the standard answers of Details; the names are the account's
+def demo_participants() -> list[dict]:
+    with PARTICIPANTS_FILE.open("rb") as file:
+        return tomllib.load(file)["participant"]
 
 
-WORKSHOP, TOUR, TRAINING, CONFERENCE = "migration_workshop", "uk_study_tour", "beijing_training", "brussels_conference"
-
-PARTICIPANTS = [
-    DemoParticipant(
-        "zhang.min@example.org",
-        {WORKSHOP: CONFIRMED, TRAINING: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(
-            organisation="Guangdong Provincial Department of Human Resources and Social Security",
-            organisation_type=OrganisationType.GOVERNMENT,
-            country="CN",
-            sex=Sex.FEMALE,
-            job_title="Section Chief",
-        ),
-    ),
-    DemoParticipant(
-        "li.wei@example.org",
-        {WORKSHOP: CONFIRMED, TOUR: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(
-            organisation="Ministry of Human Resources and Social Security",
-            organisation_type=OrganisationType.GOVERNMENT,
-            country="CN",
-            sex=Sex.MALE,
-            job_title="Deputy Director",
-        ),
-    ),
-    DemoParticipant(
-        "liu.yang@example.org",
-        {WORKSHOP: PENDING, CONFERENCE: CONFIRMED},
-        dict(
-            organisation="China Enterprise Confederation",
-            organisation_type=OrganisationType.EMPLOYERS,
-            country="CN",
-            sex=Sex.MALE,
-            job_title="Policy Officer",
-        ),
-    ),
-    DemoParticipant(
-        "zhou.hui@example.org",
-        {WORKSHOP: CONFIRMED, TRAINING: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(
-            organisation="All-China Federation of Trade Unions",
-            organisation_type=OrganisationType.WORKERS,
-            country="CN",
-            sex=Sex.FEMALE,
-            job_title="International Department",
-        ),
-    ),
-    DemoParticipant(
-        "anna.kowalska@example.org",
-        {WORKSHOP: CONFIRMED, CONFERENCE: CONFIRMED},
-        dict(
-            organisation="European Commission",
-            organisation_type=OrganisationType.INTERNATIONAL,
-            country="BE",
-            sex=Sex.FEMALE,
-            job_title="Head of Unit",
-        ),
-    ),
-]
+def details_of(person: dict, user: User) -> Details:
+    """The person's answers to the standard questions, under the names of their account."""
+    answers = {name: value for name, value in person.items() if name not in NOT_DETAILS}
+    answers |= {"organisation_type": OrganisationType(answers["organisation_type"]), "sex": Sex(answers["sex"])}
+    return Details(full_name=user.full_name, native_name=user.native_name, listed_publicly=True, **answers)
 
 
 def add_registrations(events: dict[str, Event], accounts: dict[str, User], organiser: User) -> None:
-    for person in PARTICIPANTS:
-        user = accounts[person.email]
-        details = Details(
-            full_name=user.full_name, native_name=user.native_name, listed_publicly=True, **person.details
-        )
-        for key, state in person.events.items():
-            add_registration(events[key], user, details, state, organiser)
+    for person in demo_participants():
+        user = accounts[person["email"]]
+        details = details_of(person, user)
+        for key, state in person["events"].items():
+            add_registration(events[key], user, details, State(state), organiser)
 
 
 def add_registration(event: Event, user: User, details: Details, state: State, organiser: User) -> None:

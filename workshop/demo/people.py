@@ -35,7 +35,7 @@ PEOPLE = [
     DemoPerson(ADMIN_EMAIL, "Ruth Ellison", is_admin=True, can_create_events=True),
     DemoPerson(ORGANISER_EMAIL, "Catherine Shaw", can_create_events=True),
     DemoPerson(PARTICIPANT_EMAIL, "Zhang Min", "张敏", "zh"),
-    # Participants and speakers of the demo events (see programme.py and participants.py).
+    # Participants and speakers of the demo events (see programme.toml and participants.toml).
     DemoPerson("li.wei@example.org", "Li Wei", "李伟", "zh"),
     DemoPerson("wang.fang@example.org", "Wang Fang", "王芳", "zh"),
     DemoPerson("chen.jing@example.org", "Chen Jing", "陈静", "zh"),

@@ -1,19 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateTimeLocalField,
-    EmailField,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..countries import country_choices, is_country
+from ..formtools import email_address, optional_long_text, optional_text, required_text, texts, wall_clock_time
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
 from .models import EventKind, EventStatus
 from .services import EventData
@@ -30,7 +21,6 @@ STATUS_LABELS = {
     EventStatus.CLOSED: _l("Closed"),
     EventStatus.ARCHIVED: _l("Archived"),
 }
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def known_timezone(form, field) -> None:
@@ -49,19 +39,11 @@ class EventForm(FlaskForm):
         choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
         validators=[DataRequired()],
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("One or two sentences for the list of events."),
-    )
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=50000)],
-        description=_l("Markdown: **bold**, *italic*, lists, links."),
-    )
-    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
-    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    title = required_text(_l("Title"), 200)
+    summary = optional_long_text(_l("Summary"), 500, _l("One or two sentences for the list of events."))
+    description = optional_long_text(_l("Description"), 50000, _l("Markdown: **bold**, *italic*, lists, links."))
+    venue = optional_text(_l("Venue"), 200)
+    city = optional_text(_l("City"), 100)
     country = SelectField(_l("Country"), choices=country_choices, validate_choice=False, validators=[known_country])
     timezone = SelectField(
         _l("Time zone"),
@@ -70,18 +52,10 @@ class EventForm(FlaskForm):
         validators=[DataRequired(), known_timezone],
         description=_l("Times below are in this time zone."),
     )
-    starts_at = DateTimeLocalField(
-        _l("Starts"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends"), format=DATETIME_FORMAT, validators=[DataRequired(message=_l("Enter a date and time."))]
-    )
-    registration_opens_at = DateTimeLocalField(
-        _l("Registration opens"), format=DATETIME_FORMAT, validators=[Optional()]
-    )
-    registration_closes_at = DateTimeLocalField(
-        _l("Registration closes"), format=DATETIME_FORMAT, validators=[Optional()]
-    )
+    starts_at = wall_clock_time(_l("Starts"))
+    ends_at = wall_clock_time(_l("Ends"))
+    registration_opens_at = wall_clock_time(_l("Registration opens"), required=False)
+    registration_closes_at = wall_clock_time(_l("Registration closes"), required=False)
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional(), NumberRange(min=1, max=100000)],
@@ -89,19 +63,10 @@ class EventForm(FlaskForm):
     )
     approval_required = BooleanField(_l("Registrations need an organiser's approval"))
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()])
-    partners = TextAreaField(
-        _l("Partner organisations"),
-        validators=[Optional(), Length(max=5000)],
-        description=_l("One per line, in the order they should appear."),
+    partners = optional_long_text(
+        _l("Partner organisations"), 5000, _l("One per line, in the order they should appear.")
     )
-    contact_email = EmailField(
-        _l("Contact e-mail"),
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(message=_l("Enter an e-mail address such as name@example.org.")),
-        ],
-    )
+    contact_email = email_address(_l("Contact e-mail"), required=False)
     submit = SubmitField(_l("Save"))
 
     def validate_ends_at(self, field) -> None:
@@ -128,11 +93,7 @@ def event_data_from_form(form: EventForm) -> EventData:
     return EventData(
         kind=EventKind(form.kind.data),
         title=form.title.data,
-        summary=form.summary.data or "",
-        description=form.description.data or "",
-        venue=form.venue.data or "",
-        city=form.city.data or "",
-        country=form.country.data or "",
+        **texts(form, "summary", "description", "venue", "city", "country", "contact_email"),
         timezone=form.timezone.data,
         starts_at=form.starts_at.data,
         ends_at=form.ends_at.data,
@@ -141,31 +102,21 @@ def event_data_from_form(form: EventForm) -> EventData:
         capacity=form.capacity.data,
         approval_required=form.approval_required.data,
         status=EventStatus(form.status.data),
-        contact_email=form.contact_email.data or "",
         partners=(form.partners.data or "").splitlines(),
     )
 
 
 def fill_form_from_event(form: EventForm, event) -> None:
-    """Show the stored UTC times as wall-clock times in the event's zone."""
+    """The event's values, with the stored UTC times as wall-clock times in the event's zone."""
 
     def local(moment):
         return utc_to_local(moment, event.timezone).replace(tzinfo=None) if moment else None
 
+    form.process(obj=event)
     form.kind.data = event.kind.value
-    form.title.data = event.title
-    form.summary.data = event.summary
-    form.description.data = event.description
-    form.venue.data = event.venue
-    form.city.data = event.city
-    form.country.data = event.country
-    form.timezone.data = event.timezone
     form.starts_at.data = local(event.starts_at)
     form.ends_at.data = local(event.ends_at)
     form.registration_opens_at.data = local(event.registration_opens_at)
     form.registration_closes_at.data = local(event.registration_closes_at)
-    form.capacity.data = event.capacity
-    form.approval_required.data = event.approval_required
     form.status.data = event.status.value
-    form.contact_email.data = event.contact_email
     form.partners.data = "\n".join(p.name for p in event.partners)

@@ -1,10 +1,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..columns import enum_column, event_people
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 
@@ -25,25 +26,14 @@ class EventStatus(enum.Enum):
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED)
 
-event_organiser = Table(
-    "event_organiser",
-    db.metadata,
-    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
-)
+event_organiser = event_people("event_organiser")
 
 
 class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[EventKind] = mapped_column(
-        db.Enum(EventKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
-    status: Mapped[EventStatus] = mapped_column(
-        db.Enum(EventStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
-        default=EventStatus.DRAFT,
-        index=True,
-    )
+    kind: Mapped[EventKind] = enum_column(EventKind)
+    status: Mapped[EventStatus] = enum_column(EventStatus, default=EventStatus.DRAFT, index=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(500), default="")
     description: Mapped[str] = mapped_column(Text, default="")  # Markdown
@@ -60,6 +50,9 @@ class Event(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Raised by every change to the event, its sessions or its speakers (workshop/agenda/revision.py):
+    # what calendar files and the programme are validated against.
+    agenda_revision: Mapped[int] = mapped_column(server_default="0")
 
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
     partners: Mapped[list["EventPartner"]] = relationship(

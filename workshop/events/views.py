@@ -79,7 +79,6 @@ def create():
 
 
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit(event):
     form = EventForm()
@@ -94,7 +93,6 @@ def edit(event):
 
 
 @bp.post("/manage/events/<slug>/status")
-@login_required
 @managed_event
 def change_status(event):
     csrf.protect()  # a button: without a valid token the CSRF page explains, rather than "choose a status"
@@ -108,7 +106,6 @@ def change_status(event):
 
 
 @bp.route("/manage/events/<slug>/organisers", methods=["GET", "POST"])
-@login_required
 @managed_event
 def organisers(event):
     form = OrganiserForm()
@@ -122,7 +119,6 @@ def organisers(event):
 
 
 @bp.post("/manage/events/<slug>/organisers/<int:user_id>/remove")
-@login_required
 @managed_event
 def remove_organiser(event, user_id):
     security.require_admin(current_user)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 
 from ..formatting import format_in_zone
+from ..formtools import optional_long_text
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
 from .models import EvaluationQuestion
@@ -51,10 +51,10 @@ class QuestionForm(BaseQuestionForm):
 
 
 class SettingsForm(FlaskForm):
-    introduction = TextAreaField(
+    introduction = optional_long_text(
         _l("Introduction"),
-        validators=[Optional(), Length(max=INTRODUCTION_MAX)],
-        description=_l("Shown above the questions. Markdown: **bold**, *italic*, lists, links."),
+        INTRODUCTION_MAX,
+        _l("Shown above the questions. Markdown: **bold**, *italic*, lists, links."),
     )
     anonymous = BooleanField(
         _l("Anonymous answers"),

@@ -7,7 +7,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import login_required
 
 from .. import security
 from ..events.models import Event
@@ -80,7 +79,6 @@ def question_form_for(event: Event, **options) -> QuestionForm:
 
 
 @bp.route("/manage/events/<slug>/evaluation", methods=["GET", "POST"], endpoint="manage")
-@login_required
 @evaluation_event
 def manage(event):
     if request.method == "GET":
@@ -98,7 +96,6 @@ def manage(event):
 @bp.route(
     "/manage/events/<slug>/evaluation/questions/<int:question_id>", methods=["GET", "POST"], endpoint="edit_question"
 )
-@login_required
 @evaluation_event
 def edit_question(event, question_id):
     form = question_form_for(event)
@@ -112,7 +109,6 @@ def edit_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/move", endpoint="move_question")
-@login_required
 @evaluation_event
 def move_question(event, question_id):
     return question_pages.move_question(
@@ -121,7 +117,6 @@ def move_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/evaluation/questions/<int:question_id>/remove", endpoint="remove_question")
-@login_required
 @evaluation_event
 def remove_question(event, question_id):
     return question_pages.builder_button(
@@ -140,7 +135,6 @@ def remove_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/evaluation/standard-questions", endpoint="add_standard_questions")
-@login_required
 @evaluation_event
 def add_standard_questions(event):
     return question_pages.builder_button(
@@ -156,7 +150,6 @@ def add_standard_questions(event):
 
 
 @bp.post("/manage/events/<slug>/evaluation/settings", endpoint="settings")
-@login_required
 @evaluation_event
 def settings(event):
     form = SettingsForm()
@@ -174,7 +167,6 @@ def settings(event):
 
 
 @bp.post("/manage/events/<slug>/evaluation/open", endpoint="open")
-@login_required
 @evaluation_event
 def open_evaluation(event):
     return question_pages.builder_button(
@@ -194,7 +186,6 @@ def open_evaluation(event):
 
 
 @bp.post("/manage/events/<slug>/evaluation/close", endpoint="close")
-@login_required
 @evaluation_event
 def close_evaluation(event):
     return question_pages.builder_button(
@@ -206,7 +197,6 @@ def close_evaluation(event):
 
 
 @bp.get("/manage/events/<slug>/evaluation/results", endpoint="results")
-@login_required
 @evaluation_event
 def results(event):
     return render_template(

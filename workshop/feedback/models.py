@@ -17,7 +17,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..agenda.models import AgendaSession, enum_column
+from ..agenda.models import AgendaSession
+from ..columns import enum_column
 from ..extensions import db
 from ..registration.models import Registration
 from ..timeutil import UTCDateTime, utcnow

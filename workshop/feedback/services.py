@@ -223,7 +223,7 @@ def open_evaluation(actor, event: Event, now: datetime | None = None) -> Job:
         db.session.rollback()
         raise DomainError(refusal)
     evaluation.opened_at, evaluation.closed_at = now, None
-    job = jobs.add(INVITE_TO_EVALUATION, event, actor)
+    job = jobs.add(invite_to_evaluation, event, actor)
     db.session.commit()
     return job
 
@@ -243,7 +243,8 @@ def _not_answered(job: Job) -> list[int]:
     )
 
 
-def _invite_one(job: Job, registration_id: int) -> None:
+@jobs.kind(_l("Inviting participants to the evaluation"), _not_answered, page="feedback.manage")
+def invite_to_evaluation(job: Job, registration_id: int) -> None:
     """Invite unless they answered or left meanwhile, or the evaluation closed."""
     registration = db.session.get(Registration, registration_id)
     evaluation = db.session.scalar(db.select(Evaluation).where(Evaluation.event_id == job.event_id))
@@ -264,17 +265,6 @@ def _invite_one(job: Job, registration_id: int) -> None:
     _invite(registration, evaluation)
 
 
-INVITE_TO_EVALUATION = jobs.register(
-    jobs.JobKind(
-        name="invite_to_evaluation",
-        label=_l("Inviting participants to the evaluation"),
-        items=_not_answered,
-        process=_invite_one,
-        page="feedback.manage",
-    )
-)
-
-
 def close_evaluation(actor, event: Event, now: datetime | None = None) -> Evaluation:
     _require_builder(actor, event)
     evaluation = _locked_evaluation(event)
@@ -287,18 +277,12 @@ def close_evaluation(actor, event: Event, now: datetime | None = None) -> Evalua
 
 
 def _invite(registration: Registration, evaluation: Evaluation) -> None:
-    user = registration.user
-    mail.queue(
-        mail.compose(
-            user.email,
-            user.locale,
-            "evaluation_invitation",
-            _l("Your opinion on %(event)s", event=registration.event.title),
-            registration=registration,
-            anonymous=evaluation.anonymous,
-            link=external_url("feedback.answer", slug=registration.event.slug),
-        ),
-        event_id=registration.event_id,
+    mail.queue_to_participant(
+        registration,
+        "evaluation_invitation",
+        _l("Your opinion on %(event)s", event=registration.event.title),
+        anonymous=evaluation.anonymous,
+        link=external_url("feedback.answer", slug=registration.event.slug),
     )
 
 

@@ -2,11 +2,11 @@
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..errors import DomainError
 from ..formtools import show_domain_error
-from ..lookups import acting_user, visible_event
+from ..lookups import acting_user, signed_in_event
 from ..questions.forms import answers_from_form, form_with_questions
 from . import bp, questions, services
 from .forms import AnswerFormBase
@@ -30,8 +30,7 @@ def unavailable_page(event, reason: Unavailable):
 
 
 @bp.route("/events/<slug>/evaluation", methods=["GET", "POST"], endpoint="answer")
-@login_required
-@visible_event
+@signed_in_event
 def answer(event):
     reason = services.participant_status(current_user, event)
     if reason is not None:

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..columns import enum_column
 from ..extensions import db
-from ..registration.models import enum_column
 from ..timeutil import UTCDateTime, utcnow
 
 

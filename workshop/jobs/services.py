@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from huey import crontab
@@ -23,11 +24,13 @@ from sqlalchemy.orm import Session
 
 from ..database import lock_for_update, write_transaction
 from ..errors import DomainError
-from ..events.models import Event
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import UNFINISHED, Job, JobState
 from .queue import periodic, task
+
+if TYPE_CHECKING:  # the domains' services import this module as they load
+    from ..events.models import Event
 
 log = logging.getLogger(__name__)
 START_KEY = "workshop_jobs_started"
@@ -47,9 +50,16 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 
-def register(kind: JobKind) -> JobKind:
-    KINDS[kind.name] = kind
-    return kind
+def kind(label, items: Callable[[Job], list[int]], page: str, result: str | None = None):
+    """Makes the decorated function, which processes one item, a kind of job named after it (the name is
+    stored with each job: keep it when the code moves)."""
+
+    def register(process: Callable[[Job, int], None]) -> JobKind:
+        job_kind = JobKind(process.__name__, label, items, process, page, result)
+        KINDS[job_kind.name] = job_kind
+        return job_kind
+
+    return register
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ def start(kind: JobKind, event: Event, actor, **params) -> Started:
     """Record a job of ``kind`` for ``event`` and commit; the worker runs it after the commit.
 
     While one of the same kind runs for the event, that one is returned instead (a second click)."""
-    lock_for_update(Event, event.id)
+    lock_for_update(type(event), event.id)
     running = unfinished(kind, event)
     if running is not None:
         db.session.rollback()

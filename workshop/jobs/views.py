@@ -1,20 +1,17 @@
 """The progress of a job: done / total, failures, and the result when it ends."""
 
 from flask import abort, render_template, url_for
-from flask_login import login_required
 
-from ..extensions import db
-from ..lookups import managed_event
+from ..lookups import managed_event, of_event_or_404
 from . import bp, services
 from .models import Job
 
 
 @bp.get("/manage/events/<slug>/jobs/<int:job_id>", endpoint="show")
-@login_required
 @managed_event
 def show(event, job_id):
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id or job.kind not in services.KINDS:
+    job = of_event_or_404(Job, job_id, event)
+    if job.kind not in services.KINDS:
         abort(404)
     kind = services.KINDS[job.kind]
     return render_template(

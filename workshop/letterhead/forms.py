@@ -5,10 +5,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SubmitField
 
 from .. import uploads
+from ..formtools import optional_long_text, optional_text
 from .models import IMAGE_SLOTS
 from .services import ADDRESS_MAX, ISSUERS_MAX, ImageUpload, LetterheadData, Signatory
 
@@ -16,17 +16,15 @@ IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/webp"}
 
 
 class LetterheadForm(FlaskForm):
-    issuers = TextAreaField(
+    issuers = optional_long_text(
         _l("Issuing organisations"),
-        validators=[Optional(), Length(max=ISSUERS_MAX)],
-        description=_l(
-            "One a line, as they should appear; the first heads the visa letters. Empty: the event's partners."
-        ),
+        ISSUERS_MAX,
+        _l("One a line, as they should appear; the first heads the visa letters. Empty: the event's partners."),
     )
-    address = TextAreaField(
+    address = optional_long_text(
         _l("Address"),
-        validators=[Optional(), Length(max=ADDRESS_MAX)],
-        description=_l("One line each, as under the organisation's name: street, city, country, telephone, web site."),
+        ADDRESS_MAX,
+        _l("One line each, as under the organisation's name: street, city, country, telephone, web site."),
     )
     logo_1 = FileField(_l("First logo"), render_kw=IMAGE_ACCEPT)
     remove_logo_1 = BooleanField(_l("Remove the first logo"))
@@ -34,14 +32,12 @@ class LetterheadForm(FlaskForm):
     remove_logo_2 = BooleanField(_l("Remove the second logo"))
     logo_3 = FileField(_l("Third logo"), render_kw=IMAGE_ACCEPT)
     remove_logo_3 = BooleanField(_l("Remove the third logo"))
-    signatory_1_name = StringField(_l("First signatory: name"), validators=[Optional(), Length(max=200)])
-    signatory_1_title = StringField(_l("First signatory: title"), validators=[Optional(), Length(max=200)])
+    signatory_1_name = optional_text(_l("First signatory: name"), 200)
+    signatory_1_title = optional_text(_l("First signatory: title"), 200)
     signature_1 = FileField(_l("First signatory: signature image"), render_kw=IMAGE_ACCEPT)
     remove_signature_1 = BooleanField(_l("Remove the first signature"))
-    signatory_2_name = StringField(
-        _l("Second signatory: name"), validators=[Optional(), Length(max=200)], description=_l("Optional.")
-    )
-    signatory_2_title = StringField(_l("Second signatory: title"), validators=[Optional(), Length(max=200)])
+    signatory_2_name = optional_text(_l("Second signatory: name"), 200, _l("Optional."))
+    signatory_2_title = optional_text(_l("Second signatory: title"), 200)
     signature_2 = FileField(_l("Second signatory: signature image"), render_kw=IMAGE_ACCEPT)
     remove_signature_2 = BooleanField(_l("Remove the second signature"))
     submit = SubmitField(_l("Save"))

@@ -117,15 +117,8 @@ def save(
             setattr(row, slot, stored[slot].key if slot in stored else "")
     if also is not None:
         also()
-    try:
+    with uploads.kept_if_committed(stored.values(), replaced):
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        forget(stored.values())
-        raise
-    for key in replaced:
-        if key:
-            uploads.delete_stored(key)
     return row
 
 

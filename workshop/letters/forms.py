@@ -3,10 +3,11 @@ of the visit), and their decisions."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, SelectField, SubmitField
+from wtforms.validators import Optional
 
 from ..countries import country_choices
+from ..formtools import optional_long_text, optional_text
 from ..letterhead.forms import LetterheadForm
 from .services import DETAIL_FIELDS, PURPOSE_MAX, REASON_MAX, PassportDetails
 
@@ -17,16 +18,10 @@ DATE_FIELDS = ("date_of_birth", "passport_issued_on", "passport_expires_on")
 class PassportForm(FlaskForm):
     """Every field is checked by the service (``services.problems_with``), which names what is missing."""
 
-    passport_name = StringField(
-        _l("Name as in your passport"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Exactly as printed on the passport's photo page, e.g. LI WEI."),
+    passport_name = optional_text(
+        _l("Name as in your passport"), 200, _l("Exactly as printed on the passport's photo page, e.g. LI WEI.")
     )
-    passport_number = StringField(
-        _l("Passport number"),
-        validators=[Optional(), Length(max=40)],
-        description=_l("Letters and digits only, e.g. E12345678."),
-    )
+    passport_number = optional_text(_l("Passport number"), 40, _l("Letters and digits only, e.g. E12345678."))
     nationality = SelectField(_l("Nationality"), choices=country_choices, validate_choice=False)
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     passport_issued_on = DateField(_l("Date of issue"), validators=[Optional()])
@@ -35,15 +30,13 @@ class PassportForm(FlaskForm):
         validators=[Optional()],
         description=_l("It must not expire before the event ends; many consulates ask for six months more."),
     )
-    issuing_authority = StringField(
-        _l("Issuing authority"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("As printed in the passport, e.g. National Immigration Administration, PRC."),
+    issuing_authority = optional_text(
+        _l("Issuing authority"), 200, _l("As printed in the passport, e.g. National Immigration Administration, PRC.")
     )
-    consulate = StringField(
+    consulate = optional_text(
         _l("Embassy or consulate where you apply"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("e.g. British Embassy Beijing, Visa Section. The letter is addressed to it."),
+        200,
+        _l("e.g. British Embassy Beijing, Visa Section. The letter is addressed to it."),
     )
     submit = SubmitField(_l("Save and send to the organisers"))
 
@@ -61,15 +54,15 @@ class PassportForm(FlaskForm):
 
 
 class SettingsForm(LetterheadForm):
-    purpose = TextAreaField(
+    purpose = optional_long_text(
         _l("Purpose of the visit"),
-        validators=[Optional(), Length(max=PURPOSE_MAX)],
-        description=_l("What the participant comes to do, in one or two sentences. Empty: the event's summary."),
+        PURPOSE_MAX,
+        _l("What the participant comes to do, in one or two sentences. Empty: the event's summary."),
     )
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Why is the letter refused?"), validators=[Optional(), Length(max=REASON_MAX)])
+    reason = optional_long_text(_l("Why is the letter refused?"), REASON_MAX)
     submit = SubmitField(_l("Refuse"))
 
 

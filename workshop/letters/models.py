@@ -15,7 +15,7 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..agenda.models import enum_column
+from ..columns import enum_column
 from ..extensions import db
 from ..registration.models import Registration
 from ..timeutil import UTCDateTime, utcnow

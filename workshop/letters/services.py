@@ -271,16 +271,7 @@ def approve(actor, event: Event, letter_id: int) -> LetterRequest:
         db.session.rollback()
         raise DomainError(problem)
     letter.reference = letter.reference or next_reference(event)
-    letter.status = LetterStatus.APPROVED
-    letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, ""
-    _tell(
-        letter,
-        "visa_letter_approved",
-        _l("Your visa invitation letter for %(event)s", event=event.title),
-        external_url("letters.download", letter_id=letter.id),
-    )
-    db.session.commit()
-    return letter
+    return _decide(actor, letter, LetterStatus.APPROVED, "", external_url("letters.download", letter_id=letter.id))
 
 
 def reject(actor, event: Event, letter_id: int, reason: str) -> LetterRequest:
@@ -294,26 +285,24 @@ def reject(actor, event: Event, letter_id: int, reason: str) -> LetterRequest:
     if letter.status is LetterStatus.REJECTED:
         db.session.rollback()
         raise DomainError(_l("This request is refused already."))
-    letter.status = LetterStatus.REJECTED
-    letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, reason
-    _tell(
-        letter,
-        "visa_letter_rejected",
-        _l("Your visa invitation letter for %(event)s", event=event.title),
-        external_url("letters.request", registration_id=letter.registration_id),
+    link = external_url("letters.request", registration_id=letter.registration_id)
+    return _decide(actor, letter, LetterStatus.REJECTED, reason, link)
+
+
+def _decide(actor, letter: LetterRequest, status: LetterStatus, note: str, link: str) -> LetterRequest:
+    """Record the decision and commit; the participant is told by e-mail (``email/visa_letter_<status>``),
+    with ``link`` to the letter or the request."""
+    letter.status = status
+    letter.decided_at, letter.decided_by_id, letter.decision_note = utcnow(), actor.id, note
+    mail.queue_to_participant(
+        letter.registration,
+        f"visa_letter_{status.value}",
+        _l("Your visa invitation letter for %(event)s", event=letter.registration.event.title),
+        letter=letter,
+        link=link,
     )
     db.session.commit()
     return letter
-
-
-def _tell(letter: LetterRequest, template: str, subject, link: str) -> None:
-    """E-mail the participant after the commit (``email/<template>``), with ``link``."""
-    registration = letter.registration
-    user = registration.user
-    mail.queue(
-        mail.compose(user.email, user.locale, template, subject, registration=registration, letter=letter, link=link),
-        event_id=registration.event_id,
-    )
 
 
 # --- downloading ------------------------------------------------------------------------------

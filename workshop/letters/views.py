@@ -105,7 +105,6 @@ deciding_event = event_for(security.can_decide_letters)
 
 
 @bp.get("/manage/events/<slug>/visa-letters", endpoint="manage")
-@login_required
 @deciding_event
 def manage(event):
     services.erase_expired_passport_details()
@@ -126,7 +125,6 @@ def manage(event):
 
 
 @bp.route("/manage/events/<slug>/visa-letters/settings", methods=["GET", "POST"], endpoint="settings")
-@login_required
 @deciding_event
 def settings_page(event):
     form = SettingsForm(obj=letterheads.letterhead_of(event), purpose=services.settings_of(event).purpose)
@@ -143,7 +141,6 @@ def settings_page(event):
 
 
 @bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/approve", endpoint="approve")
-@login_required
 @deciding_event
 def approve(event, letter_id):
     if posted_or_400(ActionForm()):
@@ -161,7 +158,6 @@ def approve(event, letter_id):
 
 
 @bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/reject", endpoint="reject")
-@login_required
 @deciding_event
 def reject(event, letter_id):
     form = RejectForm()

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..columns import enum_column
 from ..extensions import db
-from ..registration.models import enum_column
 from ..timeutil import UTCDateTime, utcnow
 
 

@@ -58,6 +58,16 @@ def queue(mail: Mail, event_id: int | None = None) -> OutboxMessage:
     return message
 
 
+def queue_to_participant(registration, template: str, subject, **context) -> OutboxMessage:
+    """Queue ``email/<template>`` for the person behind ``registration``, in their language, filed
+    under its event; the template is given the registration and ``context``."""
+    user = registration.user
+    return queue(
+        compose(user.email, user.locale, template, subject, registration=registration, **context),
+        event_id=registration.event_id,
+    )
+
+
 def tell_worker_after_commit() -> None:
     """Once the current transaction commits, the worker is told there is mail to send."""
     db.session.info[KICK_KEY] = True

@@ -2,7 +2,6 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 
@@ -17,7 +16,6 @@ class ResendForm(FlaskForm):
 
 
 @bp.get("/manage/events/<slug>/emails", endpoint="event_emails")
-@login_required
 @managed_event
 def event_emails(event):
     state = next((s for s in Delivery if s.value == request.args.get("state")), None)
@@ -37,7 +35,6 @@ def event_emails(event):
 
 
 @bp.post("/manage/events/<slug>/emails/resend", endpoint="resend")
-@login_required
 @managed_event
 def resend(event):
     form = ResendForm()

@@ -3,9 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import Length, Optional
 
+from ..formtools import optional_long_text
 from .models import Visibility
 from .services import DESCRIPTION_MAX, TITLE_MAX, URL_MAX, MaterialData
 
@@ -21,9 +22,7 @@ class MaterialFields(FlaskForm):
     """What every material has, new or changed: its title, description and who may see it."""
 
     title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)], description=_l("Optional.")
-    )
+    description = optional_long_text(_l("Description"), DESCRIPTION_MAX, _l("Optional."))
     visibility = SelectField(
         _l("Who may see it"),
         choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],

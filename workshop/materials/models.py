@@ -7,7 +7,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..agenda.models import AgendaSession, enum_column
+from ..agenda.models import AgendaSession
+from ..columns import enum_column
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow

@@ -286,48 +286,38 @@ def _event(event_id: int) -> Event:
 
 def add_file(actor: User, event_id: int, data: MaterialData, stream: BinaryIO | None, filename: str) -> Material:
     """A new material with its first version. Nothing is kept when anything is wrong."""
-    event = _event(event_id)
-    title, description, visibility, session = _check(data, event)
-    _require_may_add(actor, event, session)
+    material = _new_material(actor, event_id, data)
     if stream is None or not filename:
         raise DomainError(_l("Choose a file, or give a link instead."), field="file")
     stored = uploads.store_upload(stream, filename, uploads.DOCUMENTS)
-    try:
-        material = Material(
-            event_id=event.id,
-            session_id=session.id if session else None,
-            title=title,
-            description=description,
-            visibility=visibility,
-            created_by_id=actor.id,
-        )
+    with uploads.kept_if_committed([stored]):
         material.versions = [_version(actor, stored, 1)]
         db.session.add(material)
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        uploads.delete_stored(stored.key)
-        raise
     return material
 
 
 def add_link(actor: User, event_id: int, data: MaterialData) -> Material:
+    material = _new_material(actor, event_id, data)
+    material.url = clean_url(data.url)
+    db.session.add(material)
+    db.session.commit()
+    return material
+
+
+def _new_material(actor: User, event_id: int, data: MaterialData) -> Material:
+    """The material ``data`` describes, checked and allowed for ``actor``; not yet added to the session."""
     event = _event(event_id)
     title, description, visibility, session = _check(data, event)
-    url = clean_url(data.url)
     _require_may_add(actor, event, session)
-    material = Material(
+    return Material(
         event_id=event.id,
         session_id=session.id if session else None,
         title=title,
         description=description,
         visibility=visibility,
-        url=url,
         created_by_id=actor.id,
     )
-    db.session.add(material)
-    db.session.commit()
-    return material
 
 
 def add_version(
@@ -341,7 +331,7 @@ def add_version(
     if stream is None or not filename:
         raise DomainError(_l("Choose the new version of the file."), field="file")
     stored = uploads.store_upload(stream, filename, uploads.DOCUMENTS)
-    try:
+    with uploads.kept_if_committed([stored]):
         material = lock_for_update(Material, material_id)  # two new versions at once get 2 and 3, not 2 twice
         if material is None:
             raise MaterialNotFound()
@@ -356,10 +346,6 @@ def add_version(
         db.session.add(version)
         material.updated_at = utcnow()
         db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        uploads.delete_stored(stored.key)
-        raise
     return version
 
 

@@ -9,16 +9,16 @@ from urllib.parse import quote
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import security, uploads
 from ..agenda.models import AgendaSession
 from ..errors import DomainError, Forbidden, MissingFile
 from ..events.models import Event
-from ..extensions import csrf, db, login
+from ..extensions import csrf, login
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
-from ..lookups import acting_user, managed_event, visible_event
+from ..lookups import acting_user, managed_event, of_event_or_404, signed_in_event, visible_event
 from ..redirects import safe_next
 from . import bp, services
 from .forms import EVENT_TARGET, VISIBILITY_LABELS, EditMaterialForm, EventMaterialForm, MaterialForm, VersionForm
@@ -203,7 +203,6 @@ def add_from_form(form: MaterialForm, event: Event, session_id: int | None) -> M
 
 
 @bp.route("/manage/events/<slug>/materials", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage(event):
     sessions = services.uploadable_sessions(acting_user(), event)
@@ -231,12 +230,9 @@ def manage(event):
 
 
 @bp.route("/events/<slug>/agenda/<int:session_id>/materials/new", methods=["GET", "POST"])
-@login_required
-@visible_event
+@signed_in_event
 def upload_to_session(event, session_id):
-    session = db.session.get(AgendaSession, session_id)
-    if session is None or session.event_id != event.id:
-        abort(404)
+    session = of_event_or_404(AgendaSession, session_id, event)
     if not security.can_upload_to_session(current_user, session):
         abort(403)  # before the upload is even read
     form = MaterialForm()
@@ -267,8 +263,7 @@ def render_edit(event: Event, material: Material, form: EditMaterialForm, versio
 
 
 @bp.route("/events/<slug>/materials/<int:material_id>/edit", methods=["GET", "POST"])
-@login_required
-@visible_event
+@signed_in_event
 def edit(event, material_id):
     material = changeable_material_or_error(event, material_id)
     form = EditMaterialForm()
@@ -283,8 +278,7 @@ def edit(event, material_id):
 
 
 @bp.post("/events/<slug>/materials/<int:material_id>/versions")
-@login_required
-@visible_event
+@signed_in_event
 def add_version(event, material_id):
     material = changeable_material_or_error(event, material_id)
     version_form = VersionForm()
@@ -307,8 +301,7 @@ def add_version(event, material_id):
 
 
 @bp.post("/events/<slug>/materials/<int:material_id>/delete")
-@login_required
-@visible_event
+@signed_in_event
 def delete(event, material_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
     material = changeable_material_or_error(event, material_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length
 
+from ..formtools import optional_long_text, optional_text
 from .engine import HELP_TEXT_MAX, LABEL_MAX, QuestionData, Questionnaire, field_name, offered_options
 
 
@@ -19,7 +20,7 @@ def kind_field(kind_labels: dict) -> SelectField:
 
 
 def options_field(description, max_length: int) -> TextAreaField:
-    return TextAreaField(_l("Options"), validators=[Optional(), Length(max=max_length)], description=description)
+    return optional_long_text(_l("Options"), max_length, description)
 
 
 class QuestionForm(FlaskForm):
@@ -29,11 +30,7 @@ class QuestionForm(FlaskForm):
     shown = ("kind", "label", "help_text", "options", "required")
 
     label = StringField(_l("Question"), validators=[Length(max=LABEL_MAX)])
-    help_text = StringField(
-        _l("Help text"),
-        validators=[Optional(), Length(max=HELP_TEXT_MAX)],
-        description=_l("Shown under the question; optional."),
-    )
+    help_text = optional_text(_l("Help text"), HELP_TEXT_MAX, _l("Shown under the question; optional."))
     required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Add the question"))
 

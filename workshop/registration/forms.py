@@ -2,21 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    PasswordField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired
 
-from ..accounts.forms import LanguageField, acceptable_password
+from ..accounts.forms import NAME_MAX, LanguageField, chosen_password, repeated_password
 from ..countries import country_choices
+from ..formtools import email_address, optional_long_text, optional_text, required_text, texts
 from ..questions.forms import answers_from_form, fill_answers
 from ..questions.kinds import REQUIRED
 from .answers import previous_answers
@@ -41,17 +32,11 @@ def enum_choices(labels: dict) -> list[SelectChoice]:
 
 
 class ParticipantForm(FlaskForm):
-    full_name = StringField(
-        _l("Full name in Latin letters"),
-        validators=[DataRequired(), Length(max=200)],
-        description=_l("As in your passport."),
-    )
-    native_name = StringField(
-        _l("Name in your own script"), validators=[Optional(), Length(max=200)], description=_l("Optional, e.g. 李伟.")
-    )
-    organisation = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
+    full_name = required_text(_l("Full name in Latin letters"), NAME_MAX, _l("As in your passport."))
+    native_name = optional_text(_l("Name in your own script"), NAME_MAX, _l("Optional, e.g. 李伟."))
+    organisation = required_text(_l("Organisation"), 200)
     organisation_type = SelectField(_l("Type of organisation"), choices=enum_choices(ORGANISATION_TYPE_LABELS))
-    job_title = StringField(_l("Position"), validators=[Optional(), Length(max=200)], description=_l("Your job title."))
+    job_title = optional_text(_l("Position"), 200, _l("Your job title."))
     country = SelectField(
         _l("Country"),
         choices=country_choices,
@@ -64,15 +49,11 @@ class ParticipantForm(FlaskForm):
         validators=[InputRequired(message=REQUIRED)],
         description=_l("For statistics by sex in the workshop report; only the organisers see it."),
     )
-    dietary_needs = StringField(
-        _l("Dietary needs"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("e.g. vegetarian, halal, no nuts. Only the organisers see it."),
+    dietary_needs = optional_text(
+        _l("Dietary needs"), 500, _l("e.g. vegetarian, halal, no nuts. Only the organisers see it.")
     )
-    accessibility_needs = StringField(
-        _l("Accessibility needs"),
-        validators=[Optional(), Length(max=500)],
-        description=_l("Anything that helps you take part. Only the organisers see it."),
+    accessibility_needs = optional_text(
+        _l("Accessibility needs"), 500, _l("Anything that helps you take part. Only the organisers see it.")
     )
     visa_letter_needed = BooleanField(_l("I need an invitation letter for a visa"))
     listed_publicly = BooleanField(_l("My name and organisation may appear on the list of participants"))
@@ -87,23 +68,9 @@ class RegistrationForm(ParticipantForm):
 
 
 class VisitorRegistrationForm(RegistrationForm):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(),
-            Length(max=254),
-            Email(message=_l("Enter an e-mail address such as name@example.org.")),
-        ],
-    )
-    password = PasswordField(
-        _l("Choose a password"),
-        validators=[DataRequired(), acceptable_password],
-        description=_l("At least 10 characters; not a common password."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
-    )
+    email = email_address(_l("E-mail address"))
+    password = chosen_password(_l("Choose a password"))
+    confirm = repeated_password(_l("Repeat the password"))
     locale = LanguageField(_l("Preferred language"))
 
 
@@ -112,21 +79,18 @@ class EditRegistrationForm(ParticipantForm):
 
 
 class CancelForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=1000)])
+    reason = optional_long_text(_l("Reason (optional)"), 1000)
     submit = SubmitField(_l("Cancel my registration"))
 
 
 def details_from_form(form: ParticipantForm, questions: list[Question]) -> Details:
+    typed = texts(
+        form, "full_name", "native_name", "organisation", "job_title", "dietary_needs", "accessibility_needs", "country"
+    )
     return Details(
-        full_name=form.full_name.data or "",
-        native_name=form.native_name.data or "",
-        organisation=form.organisation.data or "",
+        **typed,
         organisation_type=OrganisationType(form.organisation_type.data),
-        country=form.country.data or "",
         sex=Sex(form.sex.data),
-        job_title=form.job_title.data or "",
-        dietary_needs=form.dietary_needs.data or "",
-        accessibility_needs=form.accessibility_needs.data or "",
         visa_letter_needed=bool(form.visa_letter_needed.data),
         listed_publicly=bool(form.listed_publicly.data),
         answers=answers_from_form(form, questions),
@@ -134,18 +98,7 @@ def details_from_form(form: ParticipantForm, questions: list[Question]) -> Detai
 
 
 def fill_from_registration(form: ParticipantForm, registration: Registration, questions: list[Question]) -> None:
-    for name in (
-        "full_name",
-        "native_name",
-        "organisation",
-        "job_title",
-        "dietary_needs",
-        "accessibility_needs",
-        "visa_letter_needed",
-        "listed_publicly",
-        "country",
-    ):
-        form[name].data = getattr(registration, name)
+    form.process(obj=registration)
     form.organisation_type.data = registration.organisation_type.value
     form.sex.data = registration.sex.value
     fill_answers(REGISTRATION_FORM, form, questions, previous_answers(registration))

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SelectField, SelectMultipleField
 
+from ..formtools import optional_long_text, optional_text
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
 from .models import QuestionKind
@@ -52,10 +52,8 @@ class RegistrationsActionForm(FlaskForm):
 
     ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = SelectField(choices=[MESSAGE, *DECISIONS], validate_choice=True)
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[Optional(), Length(max=1000)],
-        description=_l("Required to reject, optional to cancel; the participant reads it in the e-mail."),
+    reason = optional_long_text(
+        _l("Reason"), 1000, _l("Required to reject, optional to cancel; the participant reads it in the e-mail.")
     )
-    subject = StringField(_l("Subject"), validators=[Optional(), Length(max=200)])
-    text = TextAreaField(_l("Message"), validators=[Optional(), Length(max=10000)])
+    subject = optional_text(_l("Subject"), 200)
+    text = optional_long_text(_l("Message"), 10000)

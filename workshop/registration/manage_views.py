@@ -3,18 +3,16 @@
 Every page is for the event's organisers and admins only (403, or 404 for a draft).
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from ..countries import country_names
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
-from ..extensions import db
 from ..formtools import showing_errors
 from ..i18n import translated_labels
-from ..lookups import acting_user, managed_event
+from ..lookups import acting_user, managed_event, of_event_or_404
 from ..questions import views as question_pages
 from ..urls import links_by_id
 from . import bp, exports, questions, search, services
@@ -65,7 +63,6 @@ def questions_page(event: Event, form: QuestionForm) -> str:
 
 
 @bp.route("/manage/events/<slug>/questions", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_questions(event):
     if request.method == "GET":
@@ -81,7 +78,6 @@ def manage_questions(event):
 
 
 @bp.route("/manage/events/<slug>/questions/<int:question_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def edit_question(event, question_id):
     return question_pages.edit_question(
@@ -94,7 +90,6 @@ def edit_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/move")
-@login_required
 @managed_event
 def move_question(event, question_id):
     return question_pages.move_question(
@@ -103,7 +98,6 @@ def move_question(event, question_id):
 
 
 @bp.post("/manage/events/<slug>/questions/<int:question_id>/remove")
-@login_required
 @managed_event
 def remove_question(event, question_id):
     return question_pages.builder_button(
@@ -129,9 +123,7 @@ def perform(
         return services.promote(user, event.id, registration_ids)
     if action == CANCEL:
         return services.cancel(user, event.id, registration_ids, form.reason.data or "")
-    return services.message_participants(
-        user, event.id, registration_ids, form.subject.data or "", form.text.data or ""
-    ), []
+    return services.start_message(user, event.id, registration_ids, form.subject.data or "", form.text.data or ""), []
 
 
 def done_message(action: str, count: int) -> str:
@@ -171,7 +163,6 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
 
 
 @bp.route("/manage/events/<slug>/registrations", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_registrations(event):
     filters = search.Filters.from_args(request.args)
@@ -219,7 +210,6 @@ def manage_registrations(event):
 
 
 @bp.get("/manage/events/<slug>/registrations/export")
-@login_required
 @managed_event
 def export_registrations(event):
     filters = search.Filters.from_args(request.args)
@@ -243,12 +233,9 @@ def export_registrations(event):
 
 
 @bp.route("/manage/events/<slug>/registrations/<int:registration_id>", methods=["GET", "POST"])
-@login_required
 @managed_event
 def manage_registration(event, registration_id):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    registration = of_event_or_404(Registration, registration_id, event)
     form = RegistrationsActionForm()
     if request.method == "POST" and act_on_registrations(event, form, [registration.id]):
         return redirect(url_for("registration.manage_registration", slug=event.slug, registration_id=registration.id))

@@ -6,16 +6,11 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..columns import enum_column
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 from .states import State
-
-
-def enum_column(enum_class: type[enum.Enum], **kwargs):
-    return mapped_column(
-        db.Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]), **kwargs
-    )
 
 
 class OrganisationType(enum.Enum):

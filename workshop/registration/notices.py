@@ -70,31 +70,20 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     if notice is None:
         return
     subject, message = notice
-    user = registration.user
-    link = external_url("registration.show", registration_id=registration.id)
     badge_link = (
         external_url("attendance.my_badge", registration_id=registration.id) if new is State.CONFIRMED else None
     )
-    mail.queue(
-        mail.compose(
-            user.email,
-            user.locale,
-            "registration_notice",
-            subject,
-            registration=registration,
-            message=message,
-            reason=reason,
-            link=link,
-            badge_link=badge_link,
-        ),
-        event_id=registration.event_id,
+    mail.queue_to_participant(
+        registration,
+        "registration_notice",
+        subject,
+        message=message,
+        reason=reason,
+        link=external_url("registration.show", registration_id=registration.id),
+        badge_link=badge_link,
     )
 
 
 def send_message(registration: Registration, subject: str, text: str) -> None:
     """An organiser's own message to a participant."""
-    user = registration.user
-    mail.queue(
-        mail.compose(user.email, user.locale, "organiser_message", subject, registration=registration, text=text),
-        event_id=registration.event_id,
-    )
+    mail.queue_to_participant(registration, "organiser_message", subject, text=text)

@@ -404,20 +404,18 @@ def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
 def reject(actor: User, event_id: int, registration_ids: list[int], reason: str) -> tuple[int, list[str]]:
     if not reason.strip():
         raise DomainError(_l("Give the reason; the participant will read it."), field="reason")
-    event, registrations = _managed_registrations(actor, event_id, registration_ids)
-    result = _apply_to_each(
-        registrations, lambda registration: change_state(registration, State.REJECTED, actor, reason)
-    )
-    fill_free_places(event)
-    db.session.commit()
-    return result
+    return _release_places(actor, event_id, registration_ids, State.REJECTED, reason)
 
 
 def cancel(actor: User, event_id: int, registration_ids: list[int], reason: str = "") -> tuple[int, list[str]]:
+    return _release_places(actor, event_id, registration_ids, State.CANCELLED, reason)
+
+
+def _release_places(actor: User, event_id: int, registration_ids: list[int], state: State, reason: str):
+    """Move the chosen registrations to ``state`` (rejected or cancelled); the places they free go to the
+    waiting list in the same transaction."""
     event, registrations = _managed_registrations(actor, event_id, registration_ids)
-    result = _apply_to_each(
-        registrations, lambda registration: change_state(registration, State.CANCELLED, actor, reason)
-    )
+    result = _apply_to_each(registrations, lambda registration: change_state(registration, state, actor, reason))
     fill_free_places(event)
     db.session.commit()
     return result
@@ -449,7 +447,7 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
     return result
 
 
-def message_participants(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> Job:
+def start_message(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> Job:
     """Queue the organiser's message to the chosen registrations; the worker writes one e-mail each,
     in the recipient's language."""
     if not subject.strip():
@@ -467,7 +465,7 @@ def message_participants(actor: User, event_id: int, registration_ids: list[int]
     if not chosen:
         raise DomainError(_l("Choose at least one registration."))
     job = jobs.add(
-        MESSAGE_PARTICIPANTS, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip()
+        message_participants, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip()
     )
     db.session.commit()
     return job
@@ -477,23 +475,13 @@ def _chosen_registrations(job) -> list[int]:
     return job.params["registrations"]
 
 
-def _message_one(job, registration_id: int) -> None:
+@jobs.kind(_l("Sending a message to participants"), _chosen_registrations, page="registration.manage_registrations")
+def message_participants(job, registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise DomainError(_l("A registration was deleted before the message was written."))
     params = job.params
     send_message(registration, params["subject"], params["text"])
-
-
-MESSAGE_PARTICIPANTS = jobs.register(
-    jobs.JobKind(
-        name="message_participants",
-        label=_l("Sending a message to participants"),
-        items=_chosen_registrations,
-        process=_message_one,
-        page="registration.manage_registrations",
-    )
-)
 
 
 def counts_by_state(event_id: int) -> dict[State, int]:

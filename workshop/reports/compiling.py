@@ -23,14 +23,15 @@ from .pdf import render_report
 def start_compiling(actor, event: Event) -> jobs.Started:
     if not security.can_edit_report(actor, event):
         raise Forbidden(_l("Only the event's organisers compile its report."))
-    return jobs.start(COMPILE_REPORT, event, actor)
+    return jobs.start(compile_report, event, actor)
 
 
 def _the_event(job: Job) -> list[int]:
     return [job.event_id]
 
 
-def _compile(job: Job, event_id: int) -> None:
+@jobs.kind(_l("Compiling the workshop report"), _the_event, page="reports.manage", result="reports.compiled")
+def compile_report(job: Job, event_id: int) -> None:
     """Draw the report in the language of the organiser who asked for it, and keep it."""
     event = db.session.get(Event, event_id)
     organiser = db.session.get(User, job.created_by_id) if job.created_by_id else None
@@ -42,23 +43,11 @@ def _compile(job: Job, event_id: int) -> None:
         raise DomainError(_l("The compiled report could not be stored; tell the site's administrator.")) from error
     for older in db.session.scalars(
         db.select(Job).where(
-            Job.kind == COMPILE_REPORT.name, Job.event_id == event_id, Job.id != job.id, Job.result_file != ""
+            Job.kind == compile_report.name, Job.event_id == event_id, Job.id != job.id, Job.result_file != ""
         )
     ):
         upload_storage().delete(older.result_file)  # only the latest is offered
         older.result_file = ""
-
-
-COMPILE_REPORT = jobs.register(
-    jobs.JobKind(
-        name="compile_report",
-        label=_l("Compiling the workshop report"),
-        items=_the_event,
-        process=_compile,
-        page="reports.manage",
-        result="reports.compiled",
-    )
-)
 
 
 def latest_compiled(event: Event) -> Job | None:
@@ -66,7 +55,7 @@ def latest_compiled(event: Event) -> Job | None:
     return db.session.scalar(
         db.select(Job)
         .where(
-            Job.kind == COMPILE_REPORT.name, Job.event_id == event.id, Job.state == JobState.DONE, Job.result_file != ""
+            Job.kind == compile_report.name, Job.event_id == event.id, Job.state == JobState.DONE, Job.result_file != ""
         )
         .order_by(Job.id.desc())
         .limit(1)
@@ -74,4 +63,4 @@ def latest_compiled(event: Event) -> Job | None:
 
 
 def compiling_now(event: Event) -> Job | None:
-    return jobs.unfinished(COMPILE_REPORT, event)
+    return jobs.unfinished(compile_report, event)

@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, Length, Optional
+from wtforms import HiddenField, SubmitField, TextAreaField
+from wtforms.validators import AnyOf
 
+from ..formtools import optional_text
 from .services import TITLE_MAX, SectionData
 
 MARKDOWN_HELP = _l(
@@ -15,7 +16,7 @@ MARKDOWN_HELP = _l(
 class SectionForm(FlaskForm):
     """A section: "Preview" shows the text as it will read, without saving; "Save" saves."""
 
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
+    title = optional_text(_l("Title"), TITLE_MAX)
     body = TextAreaField(_l("Text"), description=MARKDOWN_HELP)
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save"))
@@ -25,10 +26,10 @@ class SectionForm(FlaskForm):
 
 
 class StandardSectionForm(SectionForm):
-    title = StringField(
+    title = optional_text(
         _l("Title"),
-        validators=[Optional(), Length(max=TITLE_MAX)],
-        description=_l("Leave empty for the standard title, which is translated for readers in other languages."),
+        TITLE_MAX,
+        _l("Leave empty for the standard title, which is translated for readers in other languages."),
     )
 
 

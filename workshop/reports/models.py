@@ -11,7 +11,8 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..agenda.models import AgendaSession, enum_column
+from ..agenda.models import AgendaSession
+from ..columns import enum_column
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 

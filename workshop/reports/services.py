@@ -161,46 +161,43 @@ def save_standard_section(actor, event: Event, kind: SectionKind, data: SectionD
     """Write a standard section; its title is the standard one unless ``data.title`` renames it."""
     if kind not in STANDARD_SECTIONS:
         raise ValueError(kind)
-    _require_editor(actor, event)
-    title = _check_title(data.title, required=False)
-    check_text(data.body)
-    event = _lock_event(event)
+    event, title = _checked_for_writing(actor, event, data, title_required=False)
     section = standard_section(event, kind)
     if section is None:
         section = ReportSection(event_id=event.id, kind=kind, position=STANDARD_SECTIONS.index(kind))
         db.session.add(section)
-    section.title = title
-    section.body = data.body
-    _stamp(section, actor)
-    db.session.commit()
-    return section
+    return _write(actor, section, title, data.body)
 
 
 def add_section(actor, event: Event, data: SectionData) -> ReportSection:
     """A section of the organisers' own, after the others."""
-    _require_editor(actor, event)
-    title = _check_title(data.title, required=True)
-    check_text(data.body)
-    event = _lock_event(event)
+    event, title = _checked_for_writing(actor, event, data, title_required=True)
     others = _others(event)
     position = max((section.position for section in others), default=len(STANDARD_SECTIONS) - 1) + 1
-    section = ReportSection(event_id=event.id, kind=SectionKind.OTHER, title=title, body=data.body, position=position)
-    _stamp(section, actor)
+    section = ReportSection(event_id=event.id, kind=SectionKind.OTHER, position=position)
     db.session.add(section)
-    db.session.commit()
-    return section
+    return _write(actor, section, title, data.body)
 
 
 def update_section(actor, event: Event, section_id: int, data: SectionData) -> ReportSection:
-    _require_editor(actor, event)
-    title = _check_title(data.title, required=True)
-    check_text(data.body)
-    event = _lock_event(event)
+    event, title = _checked_for_writing(actor, event, data, title_required=True)
     section = added_section(event, section_id)
     if section is None:
         raise NotFound(section_id)
+    return _write(actor, section, title, data.body)
+
+
+def _checked_for_writing(actor, event: Event, data: SectionData, title_required: bool) -> tuple[Event, str]:
+    """The event, locked so that two editors save one after the other, and the checked title."""
+    _require_editor(actor, event)
+    title = _check_title(data.title, required=title_required)
+    check_text(data.body)
+    return _lock_event(event), title
+
+
+def _write(actor, section: ReportSection, title: str, body: str) -> ReportSection:
     section.title = title
-    section.body = data.body
+    section.body = body
     _stamp(section, actor)
     db.session.commit()
     return section

@@ -43,7 +43,6 @@ def require_valid_button(form) -> None:
 
 
 @bp.get("/manage/events/<slug>/report", endpoint="manage")
-@login_required
 @reporting_event
 def manage(event):
     rows = services.summary_rows(event)
@@ -67,7 +66,6 @@ def section_page(event, form, section, heading: str, preview=None):
 
 
 @bp.route("/manage/events/<slug>/report/sections/<kind>", methods=["GET", "POST"], endpoint="edit_standard")
-@login_required
 @reporting_event
 def edit_standard(event, kind):
     section_kind = services.standard_kind(kind)
@@ -87,7 +85,6 @@ def edit_standard(event, kind):
 
 
 @bp.route("/manage/events/<slug>/report/sections/new", methods=["GET", "POST"], endpoint="add_section")
-@login_required
 @reporting_event
 def add_section(event):
     form = SectionForm()
@@ -103,7 +100,6 @@ def add_section(event):
 
 
 @bp.route("/manage/events/<slug>/report/sections/<int:section_id>", methods=["GET", "POST"], endpoint="edit_section")
-@login_required
 @reporting_event
 def edit_section(event, section_id):
     section = services.added_section(event, section_id)
@@ -122,7 +118,6 @@ def edit_section(event, section_id):
 
 
 @bp.post("/manage/events/<slug>/report/sections/<int:section_id>/move", endpoint="move_section")
-@login_required
 @reporting_event
 def move_section(event, section_id):
     form = MoveForm()
@@ -134,7 +129,6 @@ def move_section(event, section_id):
 @bp.route(
     "/manage/events/<slug>/report/sections/<int:section_id>/delete", methods=["GET", "POST"], endpoint="delete_section"
 )
-@login_required
 @reporting_event
 def delete_section(event, section_id):
     section = services.added_section(event, section_id)
@@ -153,7 +147,6 @@ def delete_section(event, section_id):
 
 
 @bp.post("/manage/events/<slug>/report/compile", endpoint="compile")
-@login_required
 @reporting_event
 def compile_report(event):
     require_valid_button(ActionForm())
@@ -164,14 +157,12 @@ def compile_report(event):
 
 
 @bp.get("/manage/events/<slug>/report.pdf", endpoint="compiled")
-@login_required
 @reporting_event
 def compiled(event):
     return compiled_response(event, as_attachment=bool(request.args.get("download")))
 
 
 @bp.get("/manage/events/<slug>/report/download", endpoint="download_pdf")
-@login_required
 @reporting_event
 def download_pdf(event):
     return compiled_response(event, as_attachment=True)
@@ -195,7 +186,6 @@ def compiled_response(event, as_attachment: bool):
 
 
 @bp.get("/manage/events/<slug>/report/summaries", endpoint="summaries")
-@login_required
 @reporting_event
 def summaries(event):
     return render_template("reports/summaries.html", event=event, rows=services.summary_rows(event))
