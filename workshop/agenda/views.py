@@ -16,6 +16,7 @@ from ..events.models import Event, EventKind
 from ..extensions import csrf
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
+from ..fragments import kept_or_made
 from ..i18n import translated_labels
 from ..lookups import acting_user, managed_event, visible_event
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
@@ -23,6 +24,7 @@ from ..urls import links_by_id
 from . import bp, conflicts, services
 from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
 from .models import ON_THE_ROAD
+from .revision import page_piece_key
 from .speakers import ROLE_LABELS
 from .timetable import Slot, timetable
 
@@ -79,22 +81,34 @@ def manage_page(event: Event):
 @visible_event
 def agenda(event):
     zone, unknown_zone = display_zone(event)
-    sessions = services.agenda_sessions(event.id)
-    days = timetable(sessions, zone, first_day=utc_to_local(event.starts_at, zone).date())
     return render_template(
         "agenda/agenda.html",
         event=event,
-        days=days,
+        days=kept_or_made(page_piece_key(event, "days", zone), lambda: agenda_days(event, zone)),
         zone=zone,
         unknown_zone=unknown_zone,
         zone_arg=zone_arg(event, zone),
         zone_options=zone_options(zone),
-        session_link=links_by_id("agenda.session", "session_id", slug=event.slug, tz=zone_arg(event, zone)),
-        speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
         itinerary=event.kind is EventKind.STUDY_TOUR,
-        kind_labels=translated_labels(SESSION_KIND_LABELS),
-        role_labels=translated_labels(ROLE_LABELS),
-        on_the_road=ON_THE_ROAD,
+    )
+
+
+def agenda_days(event: Event, zone: str) -> Markup:
+    """The agenda's days as seen from ``zone``: the same for every visitor until the agenda changes."""
+    sessions = services.agenda_sessions(event.id)
+    return Markup(
+        render_template(
+            "agenda/_days.html",
+            event=event,
+            days=timetable(sessions, zone, first_day=utc_to_local(event.starts_at, zone).date()),
+            zone_arg=zone_arg(event, zone),
+            session_link=links_by_id("agenda.session", "session_id", slug=event.slug, tz=zone_arg(event, zone)),
+            speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
+            itinerary=event.kind is EventKind.STUDY_TOUR,
+            kind_labels=translated_labels(SESSION_KIND_LABELS),
+            role_labels=translated_labels(ROLE_LABELS),
+            on_the_road=ON_THE_ROAD,
+        )
     )
 
 
