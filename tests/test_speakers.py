@@ -149,6 +149,24 @@ def test_an_organiser_edits_a_speaker_and_a_new_photo_replaces_the_old_file(app,
     assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
 
 
+def test_the_speakers_page_shows_a_changed_speaker_and_photo_at_once(app, make_event, make_speaker):
+    event = make_event()
+    speaker = make_speaker(event)
+    visitor = app.test_client()
+    assert 'class="speaker-initials' in page_text(visitor.get(f"/events/{event.slug}/speakers"))  # kept from here on
+    organiser = as_organiser(app, event)
+
+    submit(
+        organiser,
+        edit_url(event, speaker),
+        {**PROFILE, "affiliation": "Shanghai Labour Bureau", "photo": (io.BytesIO(picture()), "first.png")},
+    )
+
+    page = page_text(visitor.get(f"/events/{event.slug}/speakers"))
+    assert "Shanghai Labour Bureau" in page and f"/speakers/{speaker.id}/photo?v=" in page
+    assert 'class="speaker-initials' not in page
+
+
 def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_uploaded_again(
     app, make_event, make_speaker
 ):
