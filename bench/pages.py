@@ -7,10 +7,8 @@ Queries per page are counted in-process at two database sizes; they must not gro
 
 import http.client
 import re
-import secrets
 import statistics
 import sys
-import tempfile
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -130,7 +128,8 @@ def drain(server: Server, workers: int) -> None:
 
 
 def session_cookie(server: Server, email: str) -> str:
-    """Logs in through the login form, as a browser does, and returns the Cookie header that carries the session."""
+    """Logs in through the login form and follows its redirect, as a browser does (which shows the
+    welcome message once), and returns the Cookie header that carries the session from then on."""
     status, headers, body = request(server, "GET", "/login")
     cookie = cookie_header(headers, "")
     token = TOKEN.search(body)
@@ -140,10 +139,16 @@ def session_cookie(server: Server, email: str) -> str:
     status, headers, _ = request(server, "POST", "/login", form, cookie)
     if status != 302:
         raise RuntimeError(f"logging in as {email} answered {status}")
+    cookie = cookie_header(headers, cookie)
+    location = urllib.parse.urlsplit(dict(headers).get("Location", "/")).path or "/"
+    _, headers, _ = request(server, "GET", location, cookie=cookie)
     return cookie_header(headers, cookie)
 
 
-def request(server: Server, method: str, path: str, form: str = "", cookie: str = "") -> tuple[int, list, str]:
+def request(
+    server: Server, method: str, path: str, form: str = "", cookie: str = ""
+) -> tuple[int, list[tuple[str, str]], str]:
+    """The status, the Set-Cookie and Location headers, and the body."""
     connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
     try:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if form else {}
@@ -151,15 +156,19 @@ def request(server: Server, method: str, path: str, form: str = "", cookie: str 
             headers["Cookie"] = cookie
         connection.request(method, path, body=form or None, headers=headers)
         response = connection.getresponse()
-        return response.status, response.headers.get_all("Set-Cookie") or [], response.read().decode()
+        headers = [("Set-Cookie", value) for value in response.headers.get_all("Set-Cookie") or []]
+        if response.getheader("Location"):
+            headers.append(("Location", response.getheader("Location")))
+        return response.status, headers, response.read().decode()
     finally:
         connection.close()
 
 
-def cookie_header(set_cookies: list[str], previous: str) -> str:
+def cookie_header(headers: list[tuple[str, str]], previous: str) -> str:
     jar = SimpleCookie(previous)
-    for line in set_cookies:
-        jar.load(line)
+    for name, line in headers:
+        if name == "Set-Cookie":
+            jar.load(line)
     return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
@@ -244,27 +253,18 @@ def verdict(target: str, missed: list[str]) -> str:
 
 def main() -> int:
     """``python -m bench.pages``: this section alone."""
-    from .run import SECONDS, WORKERS, in_process_app
+    from .run import SECONDS, WORKERS
     from .server import app_environment
+    from .standalone import temporary_app
 
-    with tempfile.TemporaryDirectory(prefix="workshop-bench-pages-") as workdir:
-        instance_path = Path(workdir) / "instance"
-        instance_path.mkdir()
-        url = database.database_url(instance_path)
-        database.create_postgres_database_if_missing(url)
-        secret_key = "bench-" + secrets.token_hex(16)
-        app = in_process_app(instance_path, url, secret_key)
-        try:
-            site, programme = count_site_pages(app), count_agenda(app)
-            with app.app_context():
-                db.engine.dispose()
-            app_env = app_environment(instance_path, url, secret_key)
-            measured = load(Path(workdir), app_env, WORKERS, SECONDS, [site.pages, programme.pages])
-        finally:
-            if not url.startswith("sqlite"):
-                with app.app_context():
-                    database.drop_tables()
-    print(f"database: {database.describe(url)}; gunicorn: {WORKERS} sync workers; load: {wrk.describe(CLIENTS)}")
+    with temporary_app("workshop-bench-pages-") as (app, described):
+        site, programme = count_site_pages(app), count_agenda(app)
+        with app.app_context():
+            db.engine.dispose()
+        instance_path = Path(app.instance_path)
+        app_env = app_environment(instance_path, app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"])
+        measured = load(instance_path.parent, app_env, WORKERS, SECONDS, [site.pages, programme.pages])
+    print(f"database: {described}; gunicorn: {WORKERS} sync workers; load: {wrk.describe(CLIENTS)}")
     text, queries_grow = report(measured, site, programme)
     print(text)
     print(f"failed requests: {measured.failed} of {measured.sent}; dead workers: {measured.dead_workers}")

@@ -5,11 +5,9 @@ import html
 import io
 import os
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image
-from sqlalchemy import event as sa_event
 
 from workshop.agenda import speakers as speaker_services
 from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
@@ -17,7 +15,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.storage import upload_storage
 
-from .conftest import html_part, link_in, login, submit, text_part
+from .conftest import counted_statements, html_part, link_in, login, submit, text_part
 
 PROFILE = {
     "full_name": "Wang Fang",
@@ -604,20 +602,6 @@ def test_a_draft_events_speaker_pages_are_404_to_the_public(app, make_event, mak
 
 
 # --- queries ----------------------------------------------------------------------------
-
-
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def event_with_speakers(make_event, make_session, make_speaker, count: int):
