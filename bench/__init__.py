@@ -11,3 +11,8 @@ made as one PDF, timed. Every gunicorn run counts the requests that failed (no a
 2xx nor 3xx) and the workers it lost (its log: killed by a signal, timed out, exited with an
 error); the run fails unless both are zero.
 """
+
+# The application's domain packages import one another's views; loaded from the accounts onwards,
+# as create_app loads them, they resolve, while bench/agenda.py's first import (the agenda) would
+# meet a half-loaded module.
+import workshop.accounts.models  # noqa: F401

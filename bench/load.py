@@ -35,33 +35,33 @@ def failed(status: int) -> bool:
     return not 200 <= status < 400
 
 
-def measure(server: Server, path: str, clients: int, warmup_seconds: float, seconds: float) -> Result:
-    warmup = run_clients(server, path, clients, warmup_seconds)
+def measure(server: Server, path: str, clients: int, warmup_seconds: float, seconds: float, cookie: str = "") -> Result:
+    warmup = run_clients(server, path, clients, warmup_seconds, cookie)
     started = time.perf_counter()
-    samples = run_clients(server, path, clients, seconds)
+    samples = run_clients(server, path, clients, seconds, cookie)
     in_window = [s for s in samples if s.finished_at <= started + seconds]
     return summarise(in_window, seconds, warmup + samples, path)
 
 
-def run_clients(server: Server, path: str, clients: int, seconds: float) -> list[Sample]:
+def run_clients(server: Server, path: str, clients: int, seconds: float, cookie: str = "") -> list[Sample]:
     deadline = time.perf_counter() + seconds
     with ThreadPoolExecutor(max_workers=clients) as pool:
-        futures = [pool.submit(client_loop, server, path, deadline) for _ in range(clients)]
+        futures = [pool.submit(client_loop, server, path, deadline, cookie) for _ in range(clients)]
         return [sample for future in futures for sample in future.result()]
 
 
-def client_loop(server: Server, path: str, deadline: float) -> list[Sample]:
+def client_loop(server: Server, path: str, deadline: float, cookie: str) -> list[Sample]:
     samples = []
     while time.perf_counter() < deadline:
-        samples.append(timed_get(server, path))
+        samples.append(timed_get(server, path, cookie))
     return samples
 
 
-def timed_get(server: Server, path: str) -> Sample:
+def timed_get(server: Server, path: str, cookie: str = "") -> Sample:
     started = time.perf_counter()
     connection = http.client.HTTPConnection(server.host, server.port, timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
         response.read()
         status = response.status

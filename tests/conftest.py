@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -14,6 +15,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from workshop import create_app
@@ -342,6 +344,21 @@ def make_speaker(app):
         return speaker
 
     return make
+
+
+@contextmanager
+def counted_statements():
+    """The SQL statements sent inside the block, in order."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
 
 
 def make_registration(event, user, state=None):

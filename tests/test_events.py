@@ -5,7 +5,7 @@ from sqlalchemy import func
 from workshop.events.models import Event, EventKind, EventStatus
 from workshop.extensions import db
 
-from .conftest import login, logout, submit
+from .conftest import counted_statements, login, logout, submit
 
 EVENT_FORM = {
     "kind": "workshop",
@@ -107,6 +107,19 @@ def test_the_description_is_markdown_without_scripts(client, make_event):
     assert "<strong>Day one</strong>" in page
     assert "<script>alert" not in page
     assert "javascript:alert" not in page
+
+
+def test_an_edited_description_shows_at_once_and_stays_without_scripts(client, make_event):
+    event = make_event(description="## Old plan")
+    client.get(f"/events/{event.slug}")
+    login(client, event.organisers[0])
+
+    submit(
+        client, f"/manage/events/{event.slug}/edit", EVENT_FORM | {"description": "## New plan <script>x()</script>"}
+    )
+
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "<h2>New plan" in page and "Old plan" not in page and "<script>x()" not in page
 
 
 def test_an_event_ending_before_it_starts_is_refused(client, make_user):
@@ -343,3 +356,32 @@ def test_the_event_page_links_to_the_agenda_speakers_materials_and_calendar(clie
 
     tour = make_event(kind=EventKind.STUDY_TOUR)
     assert ">Itinerary</a>" in client.get(f"/events/{tour.slug}").get_data(as_text=True)
+
+
+def test_the_event_lists_and_page_need_as_many_queries_for_44_events_as_for_2(client, make_event):
+    def events(count: int, first: int) -> None:
+        for n in range(first, first + count):
+            ahead = n % 2 == 0
+            make_event(
+                title=f"Meeting {n}",
+                starts_in_days=(n + 1) if ahead else -(n + 10),
+                partners=["ILO", "IOM"][: 1 + n % 2],
+                country=("CN", "GB")[n % 2],
+            )
+
+    def queries(url: str) -> int:
+        client.get(url)  # warm up
+        with counted_statements() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    events(2, 0)
+    event_page = f"/events/{db.session.scalars(db.select(Event.slug)).first()}"
+    few = {url: queries(url) for url in ("/", "/events/past", event_page)}
+    events(42, 2)  # more than a page of 20 each, upcoming and past
+    many = {url: queries(url) for url in ("/", "/events/past", event_page)}
+
+    assert many == few
+    first_page = client.get("/").get_data(as_text=True)
+    assert "Meeting 22" in first_page and "Page 1 of 2" in first_page
+    assert "Page 1 of 2" in client.get("/?kind=workshop").get_data(as_text=True)  # every one is a workshop

@@ -1,9 +1,11 @@
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from workshop.accounts.models import User
+from workshop.countries import country_names
 from workshop.extensions import db
 
 from .conftest import login, submit
@@ -105,3 +107,24 @@ def test_a_command_outside_a_request_speaks_the_default_language(app):
     assert "Use at least 10 characters." in result.output
     assert result.exit_code == 2
     assert db.session.scalar(db.select(User).where(User.email == "a@example.org")) is None
+
+
+def test_an_events_dates_and_country_follow_each_readers_language_in_turn(client, make_event):
+    make_event(title="Fair recruitment", country="CN", starts_in_days=40)
+
+    for language, country, other_country in (
+        ("en", "China", "中国"),
+        ("zh-CN", "中国", "China"),
+        ("en", "China", "中国"),
+    ):
+        page = client.get("/", headers={"Accept-Language": language}).get_data(as_text=True)
+        assert country in page and other_country not in page, language
+        assert ("年" in page) is (language == "zh-CN"), language  # the dates, as "2027年3月12日"
+
+
+def test_a_reader_cannot_change_the_country_names_the_next_reader_gets(app):
+    names = country_names("en")
+
+    with pytest.raises(TypeError):
+        names["GB"] = "Somewhere else"
+    assert country_names("en")["GB"] == "United Kingdom"

@@ -7,7 +7,7 @@ from workshop.extensions import db
 from workshop.registration.models import Registration
 from workshop.registration.states import State, is_allowed
 
-from .conftest import login, register, submit, text_part
+from .conftest import counted_statements, login, make_registration, register, submit, text_part
 
 _emails = itertools.count(1)
 
@@ -397,3 +397,34 @@ REGISTRATION_FORM_CHANGED = {
     "dietary_needs": "Vegetarian",
     "accessibility_needs": "",
 }
+
+
+def registered_asking_for_a_visa_letter(event, user, state):
+    registration = make_registration(event, user, state)
+    registration.visa_letter_needed = True
+    registration.waitlist_seq = 1 if state is State.WAITLISTED else None
+    db.session.commit()
+
+
+def test_my_registrations_needs_as_many_queries_for_six_registrations_as_for_two(app, make_user, make_event):
+    user = make_user()
+    client = app.test_client()
+    login(client, user)
+    make_registration(make_event(title="Fair recruitment"), user)
+    registered_asking_for_a_visa_letter(make_event(), user, State.WAITLISTED)
+
+    def queries() -> int:
+        client.get("/registrations")  # warm up
+        with counted_statements() as statements:
+            page = client.get("/registrations").get_data(as_text=True)
+        assert "Fair recruitment" in page
+        return len(statements)
+
+    two = queries()
+    for state in (State.WAITLISTED, State.PENDING, State.CONFIRMED, State.CANCELLED):
+        registered_asking_for_a_visa_letter(make_event(), user, state)
+    six = queries()
+
+    assert six == two, f"{two} queries for two registrations, {six} for six"
+    page = client.get("/registrations").get_data(as_text=True)
+    assert "number 1" in page and "Request your visa invitation letter" in page

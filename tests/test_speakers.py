@@ -5,11 +5,9 @@ import html
 import io
 import os
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image
-from sqlalchemy import event as sa_event
 
 from workshop.agenda import speakers as speaker_services
 from workshop.agenda.models import SessionSpeaker, Speaker, SpeakerRole
@@ -17,7 +15,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.storage import upload_storage
 
-from .conftest import html_part, link_in, login, submit, text_part
+from .conftest import counted_statements, html_part, link_in, login, submit, text_part
 
 PROFILE = {
     "full_name": "Wang Fang",
@@ -154,6 +152,24 @@ def test_an_organiser_edits_a_speaker_and_a_new_photo_replaces_the_old_file(app,
     submit(organiser, edit_url(event, speaker), {**PROFILE, "remove_photo": "y"})
     assert fresh(speaker).photo_key == "" and not second.exists()
     assert app.test_client().get(f"/events/{event.slug}/speakers/{speaker.id}/photo").status_code == 404
+
+
+def test_the_speakers_page_shows_a_changed_speaker_and_photo_at_once(app, make_event, make_speaker):
+    event = make_event()
+    speaker = make_speaker(event)
+    visitor = app.test_client()
+    assert 'class="speaker-initials' in page_text(visitor.get(f"/events/{event.slug}/speakers"))  # kept from here on
+    organiser = as_organiser(app, event)
+
+    submit(
+        organiser,
+        edit_url(event, speaker),
+        {**PROFILE, "affiliation": "Shanghai Labour Bureau", "photo": (io.BytesIO(picture()), "first.png")},
+    )
+
+    page = page_text(visitor.get(f"/events/{event.slug}/speakers"))
+    assert "Shanghai Labour Bureau" in page and f"/speakers/{speaker.id}/photo?v=" in page
+    assert 'class="speaker-initials' not in page
 
 
 def test_a_photo_gone_from_the_server_is_marked_on_the_profile_form_until_it_is_uploaded_again(
@@ -617,20 +633,6 @@ def test_a_draft_events_speaker_pages_are_404_to_the_public(app, make_event, mak
 
 
 # --- queries ----------------------------------------------------------------------------
-
-
-@contextmanager
-def counted_statements():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", count)
 
 
 def event_with_speakers(make_event, make_session, make_speaker, count: int):

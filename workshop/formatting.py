@@ -16,17 +16,30 @@ def format_in_zone(moment: datetime | None, zone: str) -> str:
     """A UTC moment as wall-clock date and time in ``zone``, in the reader's language, without seconds."""
     if moment is None:
         return ""
-    locale = Locale.parse(str(get_locale()))
+    locale = str(get_locale())
     local = moment.astimezone(ZoneInfo(zone))
-    day = format_date(local.date(), "medium", locale=locale)
-    clock = format_time(local.time(), "short", locale=locale)
-    return locale.datetime_formats["medium"].format(clock, day)
+    return _date_and_clock(locale).format(_clock(local.hour, local.minute, locale), _medium_date(local.date(), locale))
+
+
+@lru_cache(maxsize=8)
+def _date_and_clock(locale: str) -> str:
+    return Locale.parse(locale).datetime_formats["medium"]
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(day: date, locale: str) -> str:
+    return format_date(day, "medium", locale=Locale.parse(locale))  # a list of registrations repeats few days
 
 
 def date_range_in_zone(start: datetime, end: datetime, zone: str) -> str:
     """The days an event runs, e.g. "12–13 Mar 2027", as seen in its own time zone."""
     tz = ZoneInfo(zone)
-    return format_interval(start.astimezone(tz).date(), end.astimezone(tz).date(), "yMMMd", locale=str(get_locale()))
+    return _date_range(start.astimezone(tz).date(), end.astimezone(tz).date(), str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _date_range(first: date, last: date, locale: str) -> str:
+    return format_interval(first, last, "yMMMd", locale=locale)  # a list of events repeats few pairs of days
 
 
 def zone_label(zone: str, moment: datetime | None = None) -> str:

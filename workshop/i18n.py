@@ -6,6 +6,11 @@ from flask_login import current_user
 SESSION_KEY = "lang"
 
 
+def translated_labels(lazy: dict) -> dict:
+    """Lazy labels translated once for a page, not once for each row that shows one."""
+    return {key: str(value) for key, value in lazy.items()}
+
+
 def select_locale() -> str:
     if not has_request_context():  # a flask command, or mail composed outside a request
         return current_app.config["BABEL_DEFAULT_LOCALE"]

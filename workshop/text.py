@@ -1,5 +1,7 @@
 """Rich text: Markdown rendered to HTML, then sanitised with nh3."""
 
+from functools import lru_cache
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -36,7 +38,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 
 
 def render_markdown(source: str | None) -> Markup:
-    html = markdown_lib.markdown(source or "", extensions=["tables", "sane_lists"])
+    return _rendered(source or "")
+
+
+# Keyed by the text itself, so an edited text is rendered anew: an event's description is the same
+# for every visitor, and rendering it was a third of its page.
+@lru_cache(maxsize=256)
+def _rendered(source: str) -> Markup:
+    html = markdown_lib.markdown(source, extensions=["tables", "sane_lists"])
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -1,6 +1,7 @@
 """Links that leave the site, e.g. in e-mails: built on ``PUBLIC_URL``, never on a Host header that
 ``TRUSTED_HOSTS`` does not vouch for."""
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
@@ -18,3 +19,13 @@ def external_url(endpoint: str, **values) -> str:
     base = urlsplit(public_url or LOCAL_URL)
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def links_by_id(endpoint: str, id_name: str, **values) -> Callable[[int], str]:
+    """``url_for(endpoint, **values, <id_name>=n)`` for every n, from one call to url_for: for pages that
+    link hundreds of rows (the agenda's sessions and speakers). The id must be the path's last part."""
+    path, question_mark, query = url_for(endpoint, **values, **{id_name: 0}).partition("?")
+    if not path.endswith("/0"):
+        raise ValueError(f"{endpoint}: {id_name} is not the last part of {path}")
+    head, tail = path[:-1], question_mark + query
+    return lambda row_id: f"{head}{int(row_id)}{tail}"

@@ -78,3 +78,10 @@ def feed_tag(token: str, revisions: Iterable[tuple[int, int]]) -> str:
     """The ETag of a personal feed holding the events ``revisions`` gives as (event id, revision):
     a registration confirmed or cancelled changes the events, a change to one changes its revision."""
     return _tag("feed", token, *(f"{event_id}.{revision}" for event_id, revision in sorted(revisions)))
+
+
+def page_piece_key(event: Event, *parts) -> tuple:
+    """The key a piece of an agenda page (its days, its speakers) is kept under (``workshop.fragments``):
+    the event (its creation tells it from a deleted one whose id the database gave again), the
+    revision of its agenda, the language, where the site's links start, and ``parts`` (the time zone)."""
+    return (event.id, event.created_at, event.agenda_revision, str(get_locale()), request.script_root, *parts)

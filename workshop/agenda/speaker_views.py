@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from .. import security
@@ -20,10 +21,13 @@ from ..events.models import Event
 from ..extensions import csrf, db
 from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
+from ..fragments import kept_or_made
 from ..lookups import acting_user, event_or_404, managed_event, of_event_or_404, visible_event
 from ..storage import FileMissing, upload_storage
+from ..urls import links_by_id
 from . import bp, speakers
 from .models import Speaker
+from .revision import page_piece_key
 from .speaker_forms import SessionRoleForm, SpeakerForm, SpeakerProfileForm, fill_from_speaker
 from .speakers import ROLE_LABELS
 
@@ -46,7 +50,20 @@ def own_speaker_profiles(user) -> list[Speaker]:
 @bp.get("/events/<slug>/speakers", endpoint="speakers")
 @visible_event
 def speakers_page(event):
-    return render_template("agenda/speakers.html", event=event, speakers=speakers.event_speakers(event.id))
+    cards = kept_or_made(page_piece_key(event, "speakers"), lambda: speaker_cards(event))
+    return render_template("agenda/speakers.html", event=event, cards=cards)
+
+
+def speaker_cards(event) -> Markup:
+    """The cards of the event's speakers: the same for every visitor until the agenda changes."""
+    return Markup(
+        render_template(
+            "agenda/_speaker_cards.html",
+            event=event,
+            speakers=speakers.event_speakers(event.id),
+            speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
+        )
+    )
 
 
 @bp.get("/events/<slug>/speakers/<int:speaker_id>")

@@ -5,19 +5,26 @@ Visitors may see the agenda in another time zone with ``?tz=Area/City``; an unkn
 named in a message and the event's own zone is shown instead.
 """
 
+from functools import lru_cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..accounts.forms import ConfirmForm
 from ..events.models import Event, EventKind
 from ..extensions import csrf
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
+from ..fragments import kept_or_made
+from ..i18n import translated_labels
 from ..lookups import acting_user, managed_event, visible_event
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
+from ..urls import links_by_id
 from . import bp, conflicts, services
 from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
 from .models import ON_THE_ROAD
+from .revision import page_piece_key
 from .speakers import ROLE_LABELS
 from .timetable import Slot, timetable
 
@@ -49,14 +56,18 @@ def zone_arg(event: Event, zone: str) -> str | None:
     return zone if zone != event.timezone else None
 
 
+@lru_cache(maxsize=64)
+def zone_options(selected: str) -> Markup:
+    """The <option> of every time zone, ``selected`` chosen: the same six hundred for every visitor in a zone."""
+    chosen = Markup(" selected")
+    return Markup("").join(
+        Markup("<option{}>{}</option>").format(chosen if name == selected else "", name) for name in common_timezones()
+    )
+
+
 def flash_conflicts(event: Event, session_id: int) -> None:
     for conflict in conflicts.conflicts_of(services.agenda_conflicts(event), session_id):
         flash(_("Check: %(problem)s", problem=conflict.message), "warning")
-
-
-def labels(lazy: dict) -> dict:
-    """Translated once per page, not once per session."""
-    return {key: str(value) for key, value in lazy.items()}
 
 
 def manage_page(event: Event):
@@ -70,20 +81,34 @@ def manage_page(event: Event):
 @visible_event
 def agenda(event):
     zone, unknown_zone = display_zone(event)
-    sessions = services.agenda_sessions(event.id)
-    days = timetable(sessions, zone, first_day=utc_to_local(event.starts_at, zone).date())
     return render_template(
         "agenda/agenda.html",
         event=event,
-        days=days,
+        days=kept_or_made(page_piece_key(event, "days", zone), lambda: agenda_days(event, zone)),
         zone=zone,
         unknown_zone=unknown_zone,
         zone_arg=zone_arg(event, zone),
-        zones=common_timezones(),
+        zone_options=zone_options(zone),
         itinerary=event.kind is EventKind.STUDY_TOUR,
-        kind_labels=labels(SESSION_KIND_LABELS),
-        role_labels=labels(ROLE_LABELS),
-        on_the_road=ON_THE_ROAD,
+    )
+
+
+def agenda_days(event: Event, zone: str) -> Markup:
+    """The agenda's days as seen from ``zone``: the same for every visitor until the agenda changes."""
+    sessions = services.agenda_sessions(event.id)
+    return Markup(
+        render_template(
+            "agenda/_days.html",
+            event=event,
+            days=timetable(sessions, zone, first_day=utc_to_local(event.starts_at, zone).date()),
+            zone_arg=zone_arg(event, zone),
+            session_link=links_by_id("agenda.session", "session_id", slug=event.slug, tz=zone_arg(event, zone)),
+            speaker_link=links_by_id("agenda.speaker", "speaker_id", slug=event.slug),
+            itinerary=event.kind is EventKind.STUDY_TOUR,
+            kind_labels=translated_labels(SESSION_KIND_LABELS),
+            role_labels=translated_labels(ROLE_LABELS),
+            on_the_road=ON_THE_ROAD,
+        )
     )
 
 
@@ -100,8 +125,8 @@ def session(event, session_id):
         zone=zone,
         unknown_zone=unknown_zone,
         zone_arg=zone_arg(event, zone),
-        kind_labels=labels(SESSION_KIND_LABELS),
-        role_labels=labels(ROLE_LABELS),
+        kind_labels=translated_labels(SESSION_KIND_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
         on_the_road=ON_THE_ROAD,
     )
 
@@ -130,8 +155,8 @@ def manage_agenda(event):
         days=timetable(sessions, event.timezone, first_day=utc_to_local(event.starts_at, event.timezone).date()),
         conflicts=found,
         in_conflict={session.id for conflict in found for session in conflict.sessions},
-        kind_labels=labels(SESSION_KIND_LABELS),
-        role_labels=labels(ROLE_LABELS),
+        kind_labels=translated_labels(SESSION_KIND_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
         button_form=ConfirmForm(),
     )
 
@@ -157,7 +182,7 @@ def edit_session(event, session_id):
         form=form,
         move_form=MoveForm(formdata=None),
         conflicts=found,
-        role_labels=labels(ROLE_LABELS),
+        role_labels=translated_labels(ROLE_LABELS),
     )
 
 

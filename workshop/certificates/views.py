@@ -23,10 +23,10 @@ def verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-@bp.app_template_global("valid_certificate")
-def valid_certificate(registration):
-    """For "My registrations": the signed-in person's valid certificate of ``registration``, or None."""
-    return services.own_valid_certificate(current_user, registration)
+@bp.app_template_global("valid_certificates")
+def valid_certificates(registrations):
+    """For "My registrations": the signed-in person's valid certificates of ``registrations``, by registration id."""
+    return services.own_valid_certificates(current_user, registrations)
 
 
 # --- organisers -------------------------------------------------------------------------------

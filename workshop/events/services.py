@@ -177,7 +177,8 @@ def event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(db.select(Event).where(Event.slug == slug).options(selectinload(Event.partners)))
 
 
-def upcoming_events(kind: EventKind | None, page: int, per_page: int):
+def upcoming_events(kind: EventKind | None, page: int, per_page: int, counts: dict[EventKind, int]):
+    """A page of the upcoming events (of ``kind``); ``counts`` (``count_by_kind``) gives their number."""
     query = (
         db.select(Event)
         .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow())
@@ -186,7 +187,9 @@ def upcoming_events(kind: EventKind | None, page: int, per_page: int):
     )
     if kind is not None:
         query = query.where(Event.kind == kind)
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    pagination.total = counts.get(kind, 0) if kind is not None else sum(counts.values())
+    return pagination
 
 
 def past_events(page: int, per_page: int):

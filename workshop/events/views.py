@@ -27,10 +27,9 @@ def index():
     kind_value = request.args.get("kind", "")
     kind = next((k for k in EventKind if k.value == kind_value), None)
     page = page_number(request.args.get("page"))
-    events = services.upcoming_events(kind, page, current_app.config["EVENTS_PER_PAGE"])
-    return render_template(
-        "events/index.html", events=events, kind=kind, kind_labels=KIND_LABELS, counts=services.count_by_kind()
-    )
+    counts = services.count_by_kind()
+    events = services.upcoming_events(kind, page, current_app.config["EVENTS_PER_PAGE"], counts)
+    return render_template("events/index.html", events=events, kind=kind, kind_labels=KIND_LABELS, counts=counts)
 
 
 @bp.get("/events/past")

@@ -138,13 +138,31 @@ def participant_status(user, event: Event) -> Unavailable | None:
     return None
 
 
-def status_for_registration(user, registration: Registration) -> str | None:
-    """For "My registrations": "answered", "open" (the person may answer now), or None."""
-    if registration.user_id != getattr(user, "id", None) or registration.state is not State.CONFIRMED:
-        return None
-    if has_answered(registration):
-        return "answered"
-    return "open" if participant_status(user, registration.event) is None else None
+def statuses_for_registrations(user, registrations: list[Registration]) -> dict[int, str]:
+    """For "My registrations", by registration id: "answered", or "open" (the person may answer now);
+    the user's confirmed registrations only, in two queries whatever their number. A confirmed
+    registration of the user is what ``security.can_answer_evaluation`` asks of a public event."""
+    confirmed = [r for r in registrations if r.user_id == getattr(user, "id", None) and r.state is State.CONFIRMED]
+    if not confirmed:
+        return {}
+    answered = set(
+        db.session.scalars(
+            db.select(EvaluationSubmission.registration_id).where(
+                EvaluationSubmission.registration_id.in_([r.id for r in confirmed])
+            )
+        )
+    )
+    open_events = set(
+        db.session.scalars(
+            db.select(Evaluation.event_id).where(
+                Evaluation.event_id.in_({r.event_id for r in confirmed}),
+                Evaluation.opened_at.is_not(None),
+                Evaluation.closed_at.is_(None),
+            )
+        )
+    )
+    may_answer = [r for r in confirmed if r.id not in answered and r.event.is_public and r.event_id in open_events]
+    return {r.id: "answered" for r in confirmed if r.id in answered} | {r.id: "open" for r in may_answer}
 
 
 def _confirmed_registration(user, event: Event) -> Registration | None:

@@ -8,7 +8,6 @@ from ..errors import DomainError
 from ..formtools import show_domain_error
 from ..lookups import acting_user, signed_in_event
 from ..questions.forms import answers_from_form, form_with_questions
-from ..registration.states import State
 from . import bp, questions, services
 from .forms import AnswerFormBase
 from .services import UNAVAILABLE_MESSAGES, Unavailable
@@ -17,12 +16,10 @@ from .services import UNAVAILABLE_MESSAGES, Unavailable
 REFUSED = (Unavailable.NOT_REGISTERED, Unavailable.NOT_CONFIRMED)
 
 
-@bp.app_template_global("evaluation_status")
-def evaluation_status(registration):
-    """For "My registrations": "open" (the signed-in person may answer now), "answered", or None."""
-    if registration.state is not State.CONFIRMED:
-        return None
-    return services.status_for_registration(current_user, registration)
+@bp.app_template_global("evaluation_statuses")
+def evaluation_statuses(registrations):
+    """For "My registrations", by registration id: "open" (the signed-in person may answer now) or "answered"."""
+    return services.statuses_for_registrations(current_user, registrations)
 
 
 def unavailable_page(event, reason: Unavailable):

@@ -151,11 +151,13 @@ def request_of(registration: Registration) -> LetterRequest | None:
     return db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
 
 
-def own_request(actor, registration: Registration) -> LetterRequest | None:
-    """For "My registrations": the actor's own request for ``registration``, or None."""
-    if not security.is_signed_in(actor) or registration.user_id != actor.id:
-        return None
-    return request_of(registration)
+def own_requests(actor, registrations: list[Registration]) -> dict[int, LetterRequest]:
+    """For "My registrations": the actor's own requests for ``registrations``, by registration id, in one query."""
+    own = [r.id for r in registrations if security.is_signed_in(actor) and r.user_id == actor.id]
+    if not own:
+        return {}
+    requests = db.session.scalars(db.select(LetterRequest).where(LetterRequest.registration_id.in_(own)))
+    return {request.registration_id: request for request in requests}
 
 
 def save_details(actor, registration_id: int, details: PassportDetails, today: date | None = None) -> LetterRequest:

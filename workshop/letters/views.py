@@ -28,10 +28,10 @@ STATUS_LABELS = {
 }
 
 
-@bp.app_template_global("own_visa_letter")
-def own_visa_letter(registration):
-    """For "My registrations": the signed-in person's request for ``registration``, or None."""
-    return services.own_request(current_user, registration)
+@bp.app_template_global("own_visa_letters")
+def own_visa_letters(registrations):
+    """For "My registrations": the signed-in person's requests for ``registrations``, by registration id."""
+    return services.own_requests(current_user, registrations)
 
 
 @bp.app_template_global("may_request_visa_letter")

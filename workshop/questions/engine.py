@@ -74,6 +74,15 @@ class Questionnaire:
             )
         )
 
+    def questions_with_archived(self, event_id: int) -> list:
+        """The questions on the form in their order, then the removed ones, in one query."""
+        model = self.question_model
+        return list(
+            db.session.scalars(
+                db.select(model).where(model.event_id == event_id).order_by(model.archived, model.position, model.id)
+            )
+        )
+
     def answer_counts(self, event_id: int) -> dict[int, int]:
         question, answer = self.question_model, self.answer_model
         rows = db.session.execute(

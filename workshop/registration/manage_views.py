@@ -12,8 +12,10 @@ from ..countries import country_names
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
 from ..formtools import showing_errors
+from ..i18n import translated_labels
 from ..lookups import acting_user, managed_event, of_event_or_404
 from ..questions import views as question_pages
+from ..urls import links_by_id
 from . import bp, exports, questions, search, services
 from .answers import display_value
 from .forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
@@ -194,13 +196,14 @@ def manage_registrations(event):
         selected=set(form.ids.data or []),
         counts=counts,
         confirmed=counts[State.CONFIRMED],
-        positions=services.waitlist_positions(event.id),
+        positions=services.waitlist_positions_of(pagination.items),
         countries=sorted(
             ((code, names.get(code, code)) for code in search.countries_in_use(event.id)), key=lambda item: item[1]
         ),
-        state_labels=services.STATE_LABELS,
+        state_labels=translated_labels(services.STATE_LABELS),
         organisation_type_labels=ORGANISATION_TYPE_LABELS,
         sex_labels=SEX_LABELS,
+        registration_link=links_by_id("registration.manage_registration", "registration_id", slug=event.slug),
         columns=exports.available_columns(every_question),
         default_columns=exports.DEFAULT_COLUMNS,
         actions={"approve": APPROVE, "reject": REJECT, "promote": PROMOTE, "cancel": CANCEL, "message": MESSAGE},

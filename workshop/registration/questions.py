@@ -42,7 +42,7 @@ class QuestionData(BaseQuestionData):
 
 def event_questions_with_archived(event_id: int) -> list[Question]:
     """Current questions in order, then the removed ones."""
-    return REGISTRATION_FORM.questions(event_id) + REGISTRATION_FORM.questions(event_id, archived=True)
+    return REGISTRATION_FORM.questions_with_archived(event_id)
 
 
 def answer_counts(event_id: int) -> dict[int, int]:

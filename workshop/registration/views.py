@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import contains_eager
 
 from ..accounts.signing_in import log_in
 from ..errors import DomainError
@@ -92,9 +93,10 @@ def mine():
         db.select(Registration)
         .where(Registration.user_id == current_user.id)
         .join(Registration.event)
+        .options(contains_eager(Registration.event))
         .order_by(Event.starts_at.desc())
     ).all()
-    positions = {r.id: services.waitlist_position(r) for r in registrations if r.state is State.WAITLISTED}
+    positions = services.waitlist_positions_of(registrations)
     return render_template(
         "registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS
     )

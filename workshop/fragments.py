@@ -1,0 +1,41 @@
+"""Pieces of pages made once by this process and shown again while what they show is unchanged.
+
+A piece is kept under a key that names the version of everything it shows (for an agenda: the
+event's ``agenda_revision``, which every change to the event, its sessions and speakers raises in
+the same transaction, with the language and the time zone). A change to the data makes a new key,
+so no page shows a piece older than the data it read, whichever server made the piece. Each
+application keeps its own pieces, the most recently used, up to ``KEPT``."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import current_app
+from markupsafe import Markup
+
+KEPT = 64  # an agenda of 300 sessions is about 250 KB
+
+
+class Fragments:
+    def __init__(self, kept: int = KEPT) -> None:
+        self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._kept = kept
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Markup]) -> Markup:
+        with self._lock:
+            piece = self._pieces.get(key)
+            if piece is not None:
+                self._pieces.move_to_end(key)
+                return piece
+        piece = make()
+        with self._lock:
+            self._pieces[key] = piece
+            while len(self._pieces) > self._kept:
+                self._pieces.popitem(last=False)
+        return piece
+
+
+def kept_or_made(key: Hashable, make: Callable[[], Markup]) -> Markup:
+    """The piece this application keeps under ``key``; made by ``make`` (and kept) when it has none."""
+    return current_app.extensions.setdefault("fragments", Fragments()).get_or_make(key, make)
