@@ -18,7 +18,7 @@ from workshop.certificates import services
 from workshop.certificates.models import Certificate, CertificateSettings
 from workshop.errors import DomainError
 from workshop.extensions import db
-from workshop.letterhead.models import Letterhead
+from workshop.letterhead.models import Letterhead, SignedImage
 from workshop.registration.states import State
 
 from .conftest import login, make_registration, submit, text_part
@@ -457,58 +457,73 @@ def with_images(app, event, *slots) -> Letterhead:
     return db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
 
 
+def drawing(data: bytes) -> tuple[str, list[bytes]]:
+    """A certificate's text and its images' data, what a reader sees of it."""
+    document = PdfReader(io.BytesIO(data))
+    images = []
+    for xobject in document.pages[0]["/Resources"]["/XObject"].values():
+        for inner in xobject.get_object().get("/Resources", {}).get("/XObject", {}).values():
+            images.append(inner.get_object().get_data())
+    return document.pages[0].extract_text(), sorted(images)
+
+
 def remove_file(app, key: str) -> None:
     (Path(app.config["UPLOAD_DIR"]) / key).unlink()
 
 
 @pytest.mark.parametrize("slot, named", [("logo_2", "the second logo"), ("signature_1", "the first signature")])
-def test_an_organiser_downloading_certificates_whose_image_is_gone_is_told_which_and_what_to_do(
+def test_an_image_gone_from_the_server_leaves_issued_certificates_whole_and_stops_new_ones_saying_which(
     app, workshop, slot, named
 ):
-    event, li, _bob = workshop
+    event, li, bob = workshop
     settings = with_images(app, event, "logo_1", "logo_2", "signature_1")
     certificate = services.issue(event.organisers[0], event, li.id)
-    remove_file(app, getattr(settings, slot))
     organiser = as_user(app, event.organisers[0])
-    message = (
-        f"The certificates cannot be drawn: the file of {named} is missing on the server. Upload it again "
-        "in the certificate settings."
-    )
+    urls = (MANAGE.format(slug=event.slug) + ".pdf", f"/certificates/{certificate.id}.pdf")
+    before = [drawing(organiser.get(url).data) for url in urls]
+    remove_file(app, getattr(settings, slot))
 
-    for url in (
-        MANAGE.format(slug=event.slug) + ".pdf",
-        MANAGE.format(slug=event.slug) + ".zip",
-        f"/certificates/{certificate.id}.pdf",
-    ):
+    for url, drawn in zip(urls, before, strict=True):
         response = organiser.get(url)
-        assert response.status_code == 302 and response.headers["Location"] == MANAGE.format(slug=event.slug), url
-        shown = page(organiser, event)
-        assert message in shown and 'data-testid="missing-images"' in shown, url
+        assert response.mimetype == "application/pdf", url
+        assert drawing(response.data) == drawn, url  # drawn from the images it was issued with
+    shown = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "Followed online"}).get_data(
+        as_text=True
+    )
+    assert (
+        f"No certificate can be issued: the file of {named} is missing on the server. Upload it again in the "
+        "certificate settings." in shown
+    )
+    assert 'data-testid="missing-images"' in shown
+    assert db.session.scalar(db.select(Certificate).where(Certificate.registration_id == bob.id)) is None
 
     settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
     assert re.search(rf'<input[^>]*class="form-control is-invalid"[^>]*name="{slot}"', settings_page)
     assert settings_page.count("The file uploaded here is missing on the server: upload it again.") == 1
 
 
-def test_uploading_the_missing_logo_again_lets_the_certificate_be_drawn_with_it(app, workshop):
-    event, li, _bob = workshop
+def test_uploading_the_missing_logo_again_lets_certificates_be_issued_with_it(app, workshop):
+    event, li, bob = workshop
     settings = with_images(app, event, "logo_1")
-    certificate = services.issue(event.organisers[0], event, li.id)
+    services.issue(event.organisers[0], event, li.id)
     remove_file(app, settings.logo_1)
 
     with_images(app, event, "logo_1")
 
     organiser = as_user(app, event.organisers[0])
     assert 'data-testid="missing-images"' not in page(organiser, event)
-    document = PdfReader(io.BytesIO(as_user(app, li.user).get(f"/certificates/{certificate.id}.pdf").data))
+    certificate = services.issue(event.organisers[0], event, bob.id, "Followed online")
+    document = PdfReader(io.BytesIO(as_user(app, bob.user).get(f"/certificates/{certificate.id}.pdf").data))
     assert count_images(document) == 1
 
 
-def test_a_participant_whose_certificate_logo_is_gone_gets_an_error_page_not_a_certificate_without_it(app, workshop):
+def test_a_certificate_whose_kept_image_is_gone_is_never_drawn_without_it_and_a_re_issue_mends_it(app, workshop):
+    """A certificate issued before images were kept with it, whose file was gone by then."""
     event, li, bob = workshop
-    settings = with_images(app, event, "logo_1")
+    with_images(app, event, "logo_1")
     certificate = services.issue(event.organisers[0], event, li.id)
-    remove_file(app, settings.logo_1)
+    db.session.execute(db.delete(SignedImage))
+    db.session.commit()
 
     response = as_user(app, li.user).get(f"/certificates/{certificate.id}.pdf")
 
@@ -519,3 +534,69 @@ def test_a_participant_whose_certificate_logo_is_gone_gets_an_error_page_not_a_c
     assert (
         as_user(app, bob.user).get(f"/certificates/{certificate.id}.pdf").status_code == 404
     )  # nothing told to others
+    organiser = as_user(app, event.organisers[0])
+    assert organiser.get(f"/certificates/{certificate.id}.pdf").status_code == 302
+    assert "The certificates cannot be drawn: an image they were issued with is missing. Re-issue them." in page(
+        organiser, event
+    )
+    new = services.reissue(event.organisers[0], event, certificate.id)
+    document = PdfReader(io.BytesIO(as_user(app, li.user).get(f"/certificates/{new.id}.pdf").data))
+    assert count_images(document) == 1
+
+
+# --- a certificate stays as issued ------------------------------------------------------------
+
+
+def test_event_and_letterhead_edits_do_not_change_an_issued_certificate_until_it_is_re_issued(app, workshop, make_user):
+    event, li, _bob = workshop
+    with_images(app, event, "logo_1", "signature_1")
+    certificate = services.issue(event.organisers[0], event, li.id)
+    organiser = as_user(app, event.organisers[0])
+    holder = as_user(app, li.user)
+    before = drawing(holder.get(f"/certificates/{certificate.id}.pdf").data)
+
+    event.title, event.city = "A Quite Different Title", "Shanghai"
+    db.session.commit()
+    submit(
+        organiser,
+        MANAGE.format(slug=event.slug) + "/settings",
+        {
+            "issuers": "Somebody Else Entirely",
+            "signatory_1_name": "Another Signatory",
+            "logo_1": (png(90, 90, (200, 0, 0)), "red.png"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert drawing(holder.get(f"/certificates/{certificate.id}.pdf").data) == before
+    text = before[0]
+    assert "Social Dialogue Workshop" in text and "Beijing" in text and "Chang-Hee Lee" in text
+    verified = app.test_client().get(f"/certificates/verify/{certificate.code}").get_data(as_text=True)
+    assert "Social Dialogue Workshop" in verified and "ILO Country Office for China" in verified
+    assert "A Quite Different Title" not in verified and "Somebody Else Entirely" not in verified
+    assert 'data-testid="changed"' in page(organiser, event)
+
+    post(organiser, event, f"/{certificate.id}/reissue")
+
+    db.session.expire_all()
+    old = db.session.get(Certificate, certificate.id)
+    new = db.session.scalar(
+        db.select(Certificate).where(Certificate.registration_id == li.id, Certificate.revoked_at.is_(None))
+    )
+    assert old.revoked_by_id == event.organisers[0].id and old.revoke_reason == "Replaced by a new certificate."
+    assert new.issued_by_id == event.organisers[0].id and new.issued_at >= old.revoked_at
+    text, _images = drawing(holder.get(f"/certificates/{new.id}.pdf").data)
+    assert "A Quite Different Title" in text and "Somebody Else Entirely" in text and "Another Signatory" in text
+    assert 'data-testid="changed"' not in page(organiser, event)
+
+
+def test_a_holder_renamed_after_issue_keeps_the_certificate_as_issued_and_organisers_are_told(app, workshop):
+    event, li, _bob = workshop
+    certificate = services.issue(event.organisers[0], event, li.id)
+
+    li.full_name = "Li Wei Junior"
+    db.session.commit()
+
+    text, _images = drawing(as_user(app, li.user).get(f"/certificates/{certificate.id}.pdf").data)
+    assert "Li Wei" in text and "Junior" not in text
+    assert 'data-testid="changed"' in page(as_user(app, event.organisers[0]), event)

@@ -18,7 +18,7 @@ from workshop.letters.models import LetterRequest, LetterSettings, LetterStatus
 from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
-from .conftest import login, make_registration, submit, text_part
+from .conftest import REGISTRATION_FORM, login, make_registration, submit, text_part
 
 MINE = "/registrations"
 MANAGE = "/manage/events/{slug}/visa-letters"
@@ -419,8 +419,8 @@ def test_a_logo_or_signature_that_is_not_an_image_is_refused_and_nothing_is_kept
 
 
 @pytest.mark.parametrize("slot, named", [("logo_1", "the first logo"), ("signature_1", "the first signature")])
-def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_the_letter_is_not_drawn_without_it(
-    app, workshop, slot, named
+def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_no_letter_is_approved_without_it(
+    app, workshop, make_user, slot, named
 ):
     event, li = workshop
     organiser = as_user(app, event.organisers[0])
@@ -433,26 +433,22 @@ def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_
     )
     enter(app, li)
     letter = services.approve(event.organisers[0], event, letter_of(li).id)
+    wang = with_visa(make_registration(event, make_user(email="wang@example.org", full_name="Wang Fang")))
+    enter(app, wang, passport_name="WANG FANG", passport_number="EA7654321")
     letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event.id))
     (Path(app.config["UPLOAD_DIR"]) / getattr(letterhead, slot)).unlink()
 
-    response = organiser.get(f"/visa-letters/{letter.id}.pdf")
+    approved = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")  # it keeps the images it was approved with
+    assert approved.mimetype == "application/pdf" and len(PdfReader(io.BytesIO(approved.data)).pages[0].images) == 2
 
-    assert response.status_code == 302 and response.headers["Location"] == MANAGE.format(slug=event.slug)
-    shown = organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
+    shown = organiser_post(organiser, event, f"/{letter_of(wang).id}/approve").get_data(as_text=True)
     assert (
-        f"The letter cannot be drawn: the file of {named} is missing on the server. Upload it again in the letterhead "
+        f"No letter can be approved: the file of {named} is missing on the server. Upload it again in the letterhead "
         "settings." in shown
     )
-    assert 'data-testid="missing-images"' in shown
+    assert 'data-testid="missing-images"' in shown and letter_of(wang).status is LetterStatus.REQUESTED
     settings_page = organiser.get(MANAGE.format(slug=event.slug) + "/settings").get_data(as_text=True)
     assert re.search(rf'<input[^>]*class="form-control is-invalid"[^>]*name="{slot}"', settings_page)
-
-    participant = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")
-    assert participant.status_code == 503 and participant.mimetype == "text/html"
-    assert "Your letter cannot be drawn just now: an image on it is missing on the server." in participant.get_data(
-        as_text=True
-    )
 
     submit(
         organiser,
@@ -460,7 +456,8 @@ def test_a_letterhead_image_gone_from_the_server_is_named_to_the_organisers_and_
         {**LETTERHEAD, slot: images[slot]()},
         content_type="multipart/form-data",
     )
-    again = as_user(app, li.user).get(f"/visa-letters/{letter.id}.pdf")
+    second = services.approve(event.organisers[0], event, letter_of(wang).id)
+    again = as_user(app, wang.user).get(f"/visa-letters/{second.id}.pdf")
     assert again.mimetype == "application/pdf" and len(PdfReader(io.BytesIO(again.data)).pages[0].images) == 2
 
 
@@ -648,3 +645,106 @@ def test_organisers_approving_at_the_same_moment_get_different_references(app, l
     assert answers == [302] * len(registrations)
     references = sorted(letter_of(registration).reference for registration in registrations)
     assert references == [f"{event.slug.upper()}-V-{n:04d}" for n in range(1, len(registrations) + 1)]
+
+
+# --- the letter stays as approved -------------------------------------------------------------
+
+
+def edit_event(organiser, event, **changes):
+    form = {
+        "kind": "workshop",
+        "title": event.title,
+        "summary": "Two days on migration.",
+        "venue": event.venue,
+        "city": event.city,
+        "country": event.country,
+        "timezone": event.timezone,
+        "starts_at": event.starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": event.ends_at.strftime("%Y-%m-%dT%H:%M"),
+        "status": "published",
+        **changes,
+    }
+    assert submit(organiser, f"/manage/events/{event.slug}/edit", form).status_code == 302
+
+
+def test_a_participant_changing_organisation_and_position_after_approval_does_not_change_the_letter(
+    app, workshop, mailbox
+):
+    event, li = workshop
+    participant, _ = enter(app, li)
+    letter = services.approve(event.organisers[0], event, letter_of(li).id)
+    decided_at = letter.decided_at
+
+    submit(
+        participant,
+        f"/registrations/{li.id}",
+        {**REGISTRATION_FORM, "organisation": "Ministry of Foreign Affairs", "job_title": "Ambassador"},
+    )
+
+    db.session.expire_all()
+    assert li.organisation == "Ministry of Foreign Affairs"  # the registration itself changed
+    text = pdf_text(participant.get(f"/visa-letters/{letter.id}.pdf").data)
+    assert "Deputy Director" in text and "Ministry of Human Resources and Social Security" in text
+    assert "Ambassador" not in text and "Foreign Affairs" not in text
+    organiser = as_user(app, event.organisers[0])
+    listing = organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
+    assert 'data-testid="changed"' in listing and "Changed since approval" in listing
+
+    response = organiser_post(organiser, event, f"/{letter.id}/reapprove")
+
+    assert "The letter of Li Wei is approved again" in response.get_data(as_text=True)
+    again = letter_of(li)
+    assert again.reference == letter.reference and again.decided_at > decided_at
+    assert again.decided_by_id == event.organisers[0].id
+    text = pdf_text(participant.get(f"/visa-letters/{letter.id}.pdf").data)
+    assert "Ambassador, Ministry of Foreign Affairs" in text
+    assert 'data-testid="changed"' not in organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
+    assert mailbox.last_to("li@example.org")["Subject"] == f"Your visa invitation letter for {event.title}"
+
+
+def test_event_and_letterhead_edits_do_not_change_an_approved_letter(app, workshop):
+    event, li = workshop
+    organiser = as_user(app, event.organisers[0])
+    settings = MANAGE.format(slug=event.slug) + "/settings"
+    submit(organiser, settings, {**LETTERHEAD, "logo_1": (png(), "ilo.png")}, content_type="multipart/form-data")
+    enter(app, li)
+    letter = services.approve(event.organisers[0], event, letter_of(li).id)
+    before = organiser.get(f"/visa-letters/{letter.id}.pdf").data
+
+    edit_event(organiser, event, title="A different workshop", city="Geneva", venue="Palais")
+    submit(
+        organiser,
+        settings,
+        {
+            **LETTERHEAD,
+            "issuers": "Another Organisation",
+            "purpose": "Sightseeing.",
+            "signatory_1_name": "Somebody Else",
+            "logo_1": (png(colour=(200, 0, 0)), "red.png"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    after = organiser.get(f"/visa-letters/{letter.id}.pdf").data
+    assert pdf_text(after) == pdf_text(before)
+    assert "Workshop on Chinese Migration to Europe" in pdf_text(after) and "Chang-Hee Lee" in pdf_text(after)
+    logo = [image.data for image in PdfReader(io.BytesIO(after)).pages[0].images]
+    assert logo == [image.data for image in PdfReader(io.BytesIO(before)).pages[0].images]
+    assert 'data-testid="changed"' in organiser.get(MANAGE.format(slug=event.slug)).get_data(as_text=True)
+
+
+def test_only_the_organisers_approve_a_letter_again_and_only_an_approved_one(app, workshop, make_user):
+    event, li = workshop
+    participant, _ = enter(app, li)
+    letter_id = letter_of(li).id
+    organiser = as_user(app, event.organisers[0])
+
+    refused = organiser_post(organiser, event, f"/{letter_id}/reapprove").get_data(as_text=True)
+    assert "The letter of Li Wei is not approved: approve it instead." in refused
+    assert letter_of(li).status is LetterStatus.REQUESTED
+
+    letter = services.approve(event.organisers[0], event, letter_id)
+    url = MANAGE.format(slug=event.slug) + f"/{letter_id}/reapprove"
+    for client in (participant, as_user(app, make_user(email="other@example.org"))):
+        assert submit(client, url, {}, form_url=MINE).status_code in (403, 404)
+    assert letter_of(li).decided_at == letter.decided_at

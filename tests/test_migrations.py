@@ -1,4 +1,7 @@
+import hashlib
+import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -210,3 +213,135 @@ def test_a_letterhead_from_the_letters_alone_keeps_the_partners_the_certificates
         "s2",
     )
     assert same["signatory_2_name"] == ""  # the same person signs both
+
+
+# --- signed documents keep what they were signed with --------------------------------------------
+
+
+def test_certificates_and_letters_signed_before_keep_the_values_of_the_upgrade_and_their_images(app):
+    empty_database()
+    upgrade(revision="0009")
+    moment = datetime(2027, 3, 1, 1, 0)  # 09:00 in Beijing
+    try:
+        logo = b"\x89PNG a logo"
+        (Path(app.config["UPLOAD_DIR"])).mkdir(exist_ok=True)
+        (Path(app.config["UPLOAD_DIR"]) / "a1").write_bytes(logo)
+        user = insert_as_then(
+            "user",
+            email="li@example.org",
+            password_hash="x",
+            full_name="Li Wei",
+            native_name="李伟",
+            locale="zh",
+            is_admin=False,
+            can_create_events=False,
+            session_version=1,
+            created_at=moment,
+        )
+        event = insert_as_then(
+            "event",
+            slug="forum",
+            kind="workshop",
+            status="published",
+            title="Migration Forum",
+            summary="Two days on migration.",
+            description="",
+            venue="Friendship Hotel",
+            city="Beijing",
+            country="CN",
+            timezone="Asia/Shanghai",
+            starts_at=moment,
+            ends_at=moment.replace(day=3),
+            approval_required=False,
+            contact_email="forum@example.org",
+            created_at=moment,
+            updated_at=moment,
+        )
+        insert_as_then("event_partner", event_id=event, name="ILO", position=0)
+        insert_as_then(
+            "letterhead",
+            event_id=event,
+            issuers="",
+            address="Tayuan Diplomatic Office\nBeijing",
+            logo_1="a1",
+            logo_2="gone",
+            logo_3="",
+            signatory_1_name="Chang-Hee Lee",
+            signatory_1_title="Director",
+            signature_1="",
+            signatory_2_name="",
+            signatory_2_title="",
+            signature_2="",
+            updated_at=moment,
+        )
+        registration = insert_as_then(
+            "registration",
+            event_id=event,
+            user_id=user,
+            state="confirmed",
+            full_name="Li Wei",
+            native_name="李伟",
+            organisation="MOHRSS",
+            organisation_type="government",
+            country="CN",
+            sex="male",
+            job_title="Deputy Director",
+            dietary_needs="",
+            accessibility_needs="",
+            visa_letter_needed=True,
+            listed_publicly=False,
+            privacy_accepted_at=moment,
+            created_at=moment,
+            updated_at=moment,
+        )
+        insert_as_then(
+            "certificate",
+            registration_id=registration,
+            code="0" * 20,
+            holder_name="Li Wei",
+            holder_native_name="李伟",
+            sessions_attended=2,
+            sessions_counted=2,
+            seconds_attended=3600,
+            bilingual=False,
+            issued_at=moment,
+            override_reason="",
+            revoke_reason="",
+        )
+        insert_as_then(
+            "letter_request",
+            registration_id=registration,
+            status="approved",
+            passport_name="LI WEI",
+            passport_number="E12345678",
+            nationality="CN",
+            issuing_authority="NIA",
+            consulate="Embassy",
+            reference="FORUM-V-0001",
+            decided_at=moment,
+            decision_note="",
+            created_at=moment,
+            updated_at=moment,
+        )
+
+        upgrade(revision="0012")
+
+        with db.engine.connect() as connection:
+            issued = json.loads(connection.execute(text("SELECT issued_as_json FROM certificate")).scalar_one())
+            approved = json.loads(connection.execute(text("SELECT approved_as_json FROM letter_request")).scalar_one())
+            kept = dict(connection.execute(text("SELECT sha256, data FROM signed_image")).all())
+        sha = hashlib.sha256(logo).hexdigest()
+        assert kept == {sha: logo}
+        assert issued["title"] == "Migration Forum" and issued["issuers"] == ["ILO"]
+        assert (issued["first_day"], issued["last_day"], issued["city"]) == ("2027-03-01", "2027-03-03", "Beijing")
+        assert issued["logos"][0] == sha and issued["logos"][1] not in kept  # a file already gone: re-issue
+        assert issued["signatories"] == [["Chang-Hee Lee", "Director", ""]]
+        assert (approved["participant_organisation"], approved["job_title"]) == ("MOHRSS", "Deputy Director")
+        assert (approved["organisation"], approved["logo"], approved["purpose"]) == (
+            "ILO",
+            sha,
+            "Two days on migration.",
+        )
+        assert approved["address"] == ["Tayuan Diplomatic Office", "Beijing"]
+    finally:
+        reset_schema()

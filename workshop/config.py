@@ -55,6 +55,10 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute"
     RESET_RATE_LIMIT = "5 per minute"
     VERIFY_RATE_LIMIT = "30 per minute"  # the public verification of certificates, per address
+    # Registrations by visitors (without an account first): per network address, and per e-mail
+    # domain in a burst (one domain such as qq.com is shared by many honest people: keep it wide)
+    VISITOR_REGISTRATION_RATE_LIMIT = "5 per hour"
+    VISITOR_DOMAIN_RATE_LIMIT = "30 per 10 minutes"
 
     # Uploads (materials, speakers' photos, logos, signatures) are kept in this directory; when several
     # servers serve the site it is one directory they all share (NFS or similar). A relative path is

@@ -58,11 +58,20 @@ def verification_token(user: User) -> str:
     return tokens.make_token(tokens.VERIFY_SALT, {"uid": user.id, "email": user.email})
 
 
-def send_verification(user: User) -> None:
+def send_verification(user: User, place=None) -> None:
+    """The link that confirms the address; ``place``, a registration made with the account, is
+    held only until its deadline, which the message names."""
     link = external_url("accounts.verify_email", token=verification_token(user))
     hours = current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600
     message = mail.compose(
-        user.email, user.locale, "verify_email", _l("Confirm your e-mail address"), user=user, link=link, hours=hours
+        user.email,
+        user.locale,
+        "verify_email",
+        _l("Confirm your e-mail address"),
+        user=user,
+        link=link,
+        hours=hours,
+        place=place,
     )
     mail.queue(message)
 

@@ -16,6 +16,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..registration.models import Registration
 from ..timeutil import UTCDateTime, utcnow
+from .as_issued import EventAsIssued
 
 
 class CertificateSettings(db.Model):
@@ -44,10 +45,16 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # The event and letterhead as issued (``as_issued.EventAsIssued``, as JSON)
+    issued_as_json: Mapped[str] = mapped_column(Text, default="{}")
 
     registration: Mapped[Registration] = relationship()
     issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+
+    @property
+    def issued_as(self) -> EventAsIssued:
+        return EventAsIssued.from_json(self.issued_as_json)
 
     @property
     def valid(self) -> bool:

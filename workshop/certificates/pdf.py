@@ -13,6 +13,7 @@ language of the person downloading it: a certificate reads the same for whoever 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from collections.abc import Iterator
@@ -34,15 +35,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..attendance.statistics import hours_label
 from ..errors import MissingFile
-from ..events.models import Event
 from ..extensions import db
 from ..letterhead import services as letterheads
-from ..letterhead.models import LOGO_SLOTS, Letterhead
 from ..pdf.fonts import LATIN, LATIN_BOLD, font_for, needs_cjk_font, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
 from ..urls import external_url
+from .as_issued import EventAsIssued
 from .models import Certificate
 
 PAGE = landscape(A4)
@@ -105,52 +105,37 @@ class Sheet:
 # --- from the database ------------------------------------------------------------------------
 
 
-def _images(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, bytes]:
-    """The images in ``slots`` (b"" where none is set); MissingFile when one is gone: a certificate
-    is never drawn without a logo or signature its organisers set."""
-    try:
-        return letterheads.image_files(letterhead, slots)
-    except letterheads.ImageMissing as gone:
-        raise MissingFile(
-            _l(
-                "The certificates cannot be drawn: the file of %(image)s is missing on the server. Upload it again in "
-                "the certificate settings.",
-                image=gone.name,
-            ),
-            _l(
-                "Your certificate cannot be drawn just now: an image on it is missing on the server. The event's "
-                "organisers need to upload it again; please try again later."
-            ),
-        ) from None
+MISSING = MissingFile(
+    _l("The certificates cannot be drawn: an image they were issued with is missing. Re-issue them."),
+    _l(
+        "Your certificate cannot be drawn just now: an image on it is missing on the server. The event's "
+        "organisers need to re-issue it; please try again later."
+    ),
+)
 
 
-def _place(event: Event, language: str) -> str:
-    country = Locale.parse(language).territories.get(event.country, "") if event.country else ""
-    return ", ".join(part for part in (event.venue, event.city, country) if part)
+def _place(signed: EventAsIssued, language: str) -> str:
+    country = Locale.parse(language).territories.get(signed.country, "") if signed.country else ""
+    return ", ".join(part for part in (signed.venue, signed.city, country) if part)
 
 
-def event_side(event: Event, letterhead: Letterhead) -> EventSide:
-    zone = ZoneInfo(event.timezone)
-    start, end = event.starts_at.astimezone(zone).date(), event.ends_at.astimezone(zone).date()
-    named = tuple(
-        (name, title, slot)
-        for name, title, slot in (
-            (letterhead.signatory_1_name, letterhead.signatory_1_title, "signature_1"),
-            (letterhead.signatory_2_name, letterhead.signatory_2_title, "signature_2"),
-        )
-        if name
-    )
-    images = _images(letterhead, LOGO_SLOTS + tuple(slot for _name, _title, slot in named))
+def event_side(event_id: int, signed: EventAsIssued, images: dict[str, bytes]) -> EventSide:
+    """What the certificates issued with ``signed`` share; ``images`` by SHA-256. MissingFile when
+    one of its images is not kept (a certificate issued before its images were kept, whose file was
+    already gone)."""
+    if any(sha not in images for sha in (*signed.logos, *(person[2] for person in signed.signatories)) if sha):
+        raise MISSING
+    start, end = date.fromisoformat(signed.first_day), date.fromisoformat(signed.last_day)
     return EventSide(
-        key=f"event{event.id}",
-        title=event.title,
+        key=f"event{event_id}-{hashlib.sha256(signed.to_json().encode()).hexdigest()[:16]}",
+        title=signed.title,
         dates_en=format_interval(start, end, "yMMMd", locale="en"),
         dates_zh=format_interval(start, end, "yMMMd", locale="zh"),
-        place_en=_place(event, "en"),
-        place_zh=_place(event, "zh"),
-        issuers=tuple(letterheads.issuers_of(event, letterhead)),
-        logos=tuple(images[slot] for slot in LOGO_SLOTS if images[slot]),
-        signatories=tuple((name, title, images[slot]) for name, title, slot in named),
+        place_en=_place(signed, "en"),
+        place_zh=_place(signed, "zh"),
+        issuers=signed.issuers,
+        logos=tuple(images[sha] for sha in signed.logos),
+        signatories=tuple((name, title, images[sha] if sha else b"") for name, title, sha in signed.signatories),
     )
 
 
@@ -167,21 +152,26 @@ def sheets_for(certificates: list[Certificate]) -> list[Sheet]:
     """The sheets of these certificates (an app context is needed: uploaded images, links).
     MissingFile when an image the certificates carry is missing."""
     registrations = registrations_of(certificates)
-    sides: dict[int, EventSide] = {}
+    signed = {certificate.id: certificate.issued_as for certificate in certificates}
+    images = letterheads.signed_image_files(
+        sha for kept in set(signed.values()) for sha in (*kept.logos, *(person[2] for person in kept.signatories))
+    )
+    sides: dict[tuple[int, EventAsIssued], EventSide] = {}
     dates: dict[date, tuple[str, str]] = {}
     sheets = []
     for certificate in certificates:
         registration = registrations[certificate.registration_id]
         event = registration.event
-        if event.id not in sides:
-            sides[event.id] = event_side(event, letterheads.letterhead_of(event))
+        side = (event.id, signed[certificate.id])
+        if side not in sides:
+            sides[side] = event_side(event.id, signed[certificate.id], images)
         issued = certificate.issued_at.astimezone(ZoneInfo(event.timezone)).date()
         if issued not in dates:
             dates[issued] = format_date(issued, "long", locale="en"), format_date(issued, "long", locale="zh")
         issued_en, issued_zh = dates[issued]
         sheets.append(
             Sheet(
-                event=sides[event.id],
+                event=sides[side],
                 bilingual=certificate.bilingual,
                 holder_name=certificate.holder_name,
                 holder_native_name=certificate.holder_native_name,

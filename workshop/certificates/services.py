@@ -31,6 +31,7 @@ from ..registration.services import STATE_LABELS
 from ..registration.states import State
 from ..timeutil import utcnow
 from ..urls import external_url
+from . import as_issued
 from .models import Certificate, CertificateSettings
 
 CODE_BYTES = 10  # 80 random bits
@@ -90,6 +91,7 @@ class Row:
     eligibility: Eligibility
     current: Certificate | None  # the valid certificate
     history: list[Certificate]  # every certificate, newest first
+    changed: bool = False  # the valid certificate no longer shows the holder, event or letterhead as they are
 
 
 def rows_for(actor, event: Event) -> list[Row]:
@@ -109,15 +111,23 @@ def rows_for(actor, event: Event) -> list[Row]:
         .order_by(Certificate.id.desc())
     ):
         by_registration.setdefault(certificate.registration_id, []).append(certificate)
-    return [
-        Row(
-            registration,
-            verdicts[registration.id],
-            next((c for c in by_registration.get(registration.id, []) if c.valid), None),
-            by_registration.get(registration.id, []),
-        )
-        for registration in registrations
-    ]
+    now = as_issued.current(event)
+    rows = []
+    for registration in registrations:
+        history = by_registration.get(registration.id, [])
+        valid = next((c for c in history if c.valid), None)
+        changed = valid is not None and changed_since_issue(valid, registration, now)
+        rows.append(Row(registration, verdicts[registration.id], valid, history, changed))
+    return rows
+
+
+def changed_since_issue(certificate: Certificate, registration: Registration, now: as_issued.EventAsIssued) -> bool:
+    """Whether the holder's names, the event or the letterhead differ from what ``certificate`` shows."""
+    return (
+        certificate.holder_name != registration.full_name
+        or certificate.holder_native_name != _native_name(registration)
+        or certificate.issued_as != now
+    )
 
 
 def valid_certificates(actor, event: Event) -> list[Certificate]:
@@ -176,11 +186,22 @@ def _locked_registration(actor, event: Event, registration_id: int) -> Registrat
 def _issue(
     actor, registration: Registration, settings: CertificateSettings, verdict: Eligibility, reason: str
 ) -> Certificate:
+    try:
+        signed = as_issued.sign(registration.event)
+    except letterheads.ImageMissing as gone:
+        raise DomainError(
+            _l(
+                "No certificate can be issued: the file of %(image)s is missing on the server. Upload it again in "
+                "the certificate settings.",
+                image=gone.name,
+            )
+        ) from None
     certificate = Certificate(
         registration_id=registration.id,
         code=new_code(),
         holder_name=registration.full_name,
-        holder_native_name=registration.native_name if registration.native_name != registration.full_name else "",
+        holder_native_name=_native_name(registration),
+        issued_as_json=signed.to_json(),
         sessions_attended=verdict.sessions_attended,
         sessions_counted=verdict.sessions_counted,
         seconds_attended=verdict.seconds_attended,
@@ -193,6 +214,10 @@ def _issue(
     db.session.flush()  # its id, for the link in the e-mail
     _tell(registration, certificate)
     return certificate
+
+
+def _native_name(registration: Registration) -> str:
+    return registration.native_name if registration.native_name != registration.full_name else ""
 
 
 def _refuse_unless_confirmed(registration: Registration) -> None:
@@ -237,10 +262,10 @@ def issue(actor, event: Event, registration_id: int, reason: str = "") -> Certif
     registration = _locked_registration(actor, event, registration_id)
     try:
         verdict = _check_issuable(registration, reason)
+        certificate = _issue(actor, registration, settings_of(event), verdict, reason)
     except DomainError:
         db.session.rollback()
         raise
-    certificate = _issue(actor, registration, settings_of(event), verdict, reason)
     db.session.commit()
     return certificate
 
@@ -320,8 +345,9 @@ def revoke(actor, event: Event, certificate_id: int, reason: str) -> Certificate
 
 
 def reissue(actor, event: Event, certificate_id: int) -> Certificate:
-    """Replace a valid certificate with a new one (new code; the holder's name and figures as they
-    are now), e.g. after a name was corrected. The old one is revoked, saying so."""
+    """Replace a valid certificate with a new one (new code; the holder's name and figures, the event
+    and the letterhead as they are now), e.g. after a name was corrected. The old one is revoked,
+    saying so: who re-issued and when are the old one's revocation and the new one's issue."""
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None or certificate.registration.event_id != event.id:
         if not security.can_issue_certificates(actor, event):
@@ -337,10 +363,10 @@ def reissue(actor, event: Event, certificate_id: int) -> Certificate:
     db.session.flush()
     try:
         verdict = _check_issuable(registration, certificate.override_reason)
+        new = _issue(actor, registration, settings_of(event), verdict, certificate.override_reason)
     except DomainError:
         db.session.rollback()
         raise
-    new = _issue(actor, registration, settings_of(event), verdict, certificate.override_reason)
     db.session.commit()
     return new
 
@@ -419,15 +445,15 @@ def verify(typed: str) -> Verification:
     certificate = db.session.scalar(db.select(Certificate).where(Certificate.code == code))
     if certificate is None:
         raise UnknownCertificate(code)
-    event = certificate.registration.event
+    signed = certificate.issued_as
     return Verification(
         valid=certificate.valid,
         revoked_at=certificate.revoked_at,
         holder_name=certificate.holder_name,
         holder_native_name=certificate.holder_native_name,
-        event_title=event.title,
-        event=event,
+        event_title=signed.title,
+        event=certificate.registration.event,
         issued_at=certificate.issued_at,
-        issuers=letterheads.issuers_of(event, letterheads.letterhead_of(event)),
+        issuers=list(signed.issuers),
         code=certificate.code_for_reading,
     )

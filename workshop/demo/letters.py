@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from ..events.models import Event
 from ..extensions import db
 from ..letterhead.models import Letterhead
+from ..letters import as_approved
 from ..letters.models import LetterRequest, LetterSettings, LetterStatus
 from ..letters.services import next_reference
 from ..timeutil import utcnow
@@ -96,4 +97,5 @@ def seed_demo_letters(event: Event) -> list[LetterRequest]:
             utcnow(),
             organiser.id if organiser else None,
         )
+        first.approved_as_json = as_approved.sign(first).to_json()
     return letters

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from ..countries import country_choices, is_country
 from ..formtools import email_address, optional_long_text, optional_text, required_text, texts, wall_clock_time
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
-from .models import EventKind, EventStatus
+from .models import VISITOR_CONFIRMATION_HOURS, VISITOR_CONFIRMATION_HOURS_MAX, EventKind, EventStatus
 from .services import EventData
 
 KIND_LABELS = {
@@ -62,6 +62,15 @@ class EventForm(FlaskForm):
         description=_l("Number of places; leave empty for no limit."),
     )
     approval_required = BooleanField(_l("Registrations need an organiser's approval"))
+    visitor_confirmation_hours = IntegerField(
+        _l("Hours to confirm the e-mail address"),
+        validators=[Optional(), NumberRange(min=1, max=VISITOR_CONFIRMATION_HOURS_MAX)],
+        default=VISITOR_CONFIRMATION_HOURS,
+        description=_l(
+            "Someone who registers without an account keeps their place only if they confirm their e-mail address "
+            "within this many hours; then it goes to the waiting list."
+        ),
+    )
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()])
     partners = optional_long_text(
         _l("Partner organisations"), 5000, _l("One per line, in the order they should appear.")
@@ -101,6 +110,7 @@ def event_data_from_form(form: EventForm) -> EventData:
         registration_closes_at=form.registration_closes_at.data,
         capacity=form.capacity.data,
         approval_required=form.approval_required.data,
+        visitor_confirmation_hours=form.visitor_confirmation_hours.data or VISITOR_CONFIRMATION_HOURS,
         status=EventStatus(form.status.data),
         partners=(form.partners.data or "").splitlines(),
     )

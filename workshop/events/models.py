@@ -25,6 +25,8 @@ class EventStatus(enum.Enum):
 
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CLOSED, EventStatus.ARCHIVED)
+VISITOR_CONFIRMATION_HOURS = 24  # how long a visitor's place is held before their address is confirmed
+VISITOR_CONFIRMATION_HOURS_MAX = 30 * 24
 
 event_organiser = event_people("event_organiser")
 
@@ -47,6 +49,10 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     capacity: Mapped[int | None] = mapped_column()
     approval_required: Mapped[bool] = mapped_column(default=False)
+    # How long a visitor's registration holds its place before their e-mail address is confirmed
+    visitor_confirmation_hours: Mapped[int] = mapped_column(
+        default=VISITOR_CONFIRMATION_HOURS, server_default=str(VISITOR_CONFIRMATION_HOURS)
+    )
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -17,7 +17,15 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..security import can_create_events, can_manage_event, can_name_organisers
 from ..timeutil import is_known_timezone, local_to_utc, nonexistent_local_time, utcnow
-from .models import PUBLIC_STATUSES, Event, EventKind, EventPartner, EventStatus
+from .models import (
+    PUBLIC_STATUSES,
+    VISITOR_CONFIRMATION_HOURS,
+    VISITOR_CONFIRMATION_HOURS_MAX,
+    Event,
+    EventKind,
+    EventPartner,
+    EventStatus,
+)
 
 
 @dataclass
@@ -38,6 +46,7 @@ class EventData:
     registration_closes_at: datetime | None = None
     capacity: int | None = None
     approval_required: bool = False
+    visitor_confirmation_hours: int = VISITOR_CONFIRMATION_HOURS
     status: EventStatus = EventStatus.DRAFT
     contact_email: str = ""
     partners: list[str] = field(default_factory=list)
@@ -67,6 +76,11 @@ def check_event_data(data: EventData) -> None:
         raise DomainError(_l("Registration must close before the event ends."), field="registration_closes_at")
     if data.capacity is not None and data.capacity < 1:
         raise DomainError(_l("The capacity must be at least 1, or empty for no limit."), field="capacity")
+    if not 1 <= data.visitor_confirmation_hours <= VISITOR_CONFIRMATION_HOURS_MAX:
+        raise DomainError(
+            _l("Give between 1 and %(most)d hours.", most=VISITOR_CONFIRMATION_HOURS_MAX),
+            field="visitor_confirmation_hours",
+        )
 
 
 def slugify(text: str) -> str:
@@ -104,6 +118,7 @@ def apply_event_data(event: Event, data: EventData) -> None:
     )
     event.capacity = data.capacity
     event.approval_required = data.approval_required
+    event.visitor_confirmation_hours = data.visitor_confirmation_hours
     event.status = data.status
     event.contact_email = data.contact_email.strip()
     names = [name.strip() for name in data.partners if name.strip()]

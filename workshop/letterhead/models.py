@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -42,3 +42,14 @@ class Letterhead(db.Model):
     @property
     def address_lines(self) -> list[str]:
         return [line.strip() for line in (self.address or "").splitlines() if line.strip()]
+
+
+class SignedImage(db.Model):
+    """A copy of a logo or signature that an approved letter or an issued certificate carries, by the
+    SHA-256 of its content (one copy for every document with the same picture). A signed document
+    draws its images from here, so a new letterhead, or a file lost from the upload directory,
+    changes nothing on it."""
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,6 +6,7 @@ saving owns the transaction, so the caller's own settings are saved with it (``a
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import uploads
 from ..database import lock_for_update
@@ -21,7 +23,8 @@ from ..events.models import Event
 from ..extensions import db
 from ..images import LETTERHEAD_SIDE, TooManyPixels, Unreadable, fitted
 from ..storage import FileMissing, upload_storage
-from .models import IMAGE_SLOTS, Letterhead
+from ..timeutil import utcnow
+from .models import IMAGE_SLOTS, Letterhead, SignedImage
 
 log = logging.getLogger(__name__)
 
@@ -200,3 +203,60 @@ def _image_file(letterhead: Letterhead, slot: str) -> bytes:
         # kept before images were checked and re-encoded on upload
         log.error("event %s: the letterhead's %s (upload %s) is too large to draw", letterhead.event_id, slot, key)
     raise ImageMissing(slot)
+
+
+# --- the images of signed documents -----------------------------------------------------------
+
+
+def sign_images(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, str]:
+    """Copy the images in ``slots`` into ``SignedImage`` (within the caller's transaction) and return
+    their SHA-256 by slot ("" where none is set). ImageMissing when a file is gone: a document is
+    never signed without a logo or signature its organisers set."""
+    files = image_files(letterhead, slots)
+    signed = {slot: hashlib.sha256(data).hexdigest() if data else "" for slot, data in files.items()}
+    wanted = {sha: files[slot] for slot, sha in signed.items() if sha}
+    if wanted:
+        kept = set(db.session.scalars(db.select(SignedImage.sha256).where(SignedImage.sha256.in_(wanted))))
+        for sha, data in wanted.items():
+            if sha not in kept:
+                _keep_signed_image(sha, data)
+    return signed
+
+
+def _keep_signed_image(sha: str, data: bytes) -> None:
+    """Insert unless another transaction just did (two organisers issuing at once)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    row = {"sha256": sha, "data": data, "created_at": utcnow()}
+    db.session.execute(dialect.insert(SignedImage).values(row).on_conflict_do_nothing(index_elements=["sha256"]))
+
+
+def current_signature_of_images(letterhead: Letterhead, slots: tuple[str, ...]) -> dict[str, str]:
+    """The SHA-256 of the images in ``slots`` as they are now ("" where none is set, "missing" where the
+    file is gone), to tell whether a signed document still shows them; nothing is stored."""
+    result = {}
+    for slot in slots:
+        try:  # hashed as sign_images kept it
+            result[slot] = (
+                hashlib.sha256(_image_file(letterhead, slot)).hexdigest() if getattr(letterhead, slot) else ""
+            )
+        except ImageMissing:
+            result[slot] = "missing"
+    return result
+
+
+def signed_image_files(shas) -> dict[str, bytes]:
+    """The signed images with these SHA-256, by SHA-256; one that is not kept is left out."""
+    wanted = {sha for sha in shas if sha}
+    if not wanted:
+        return {}
+    rows = db.session.execute(db.select(SignedImage.sha256, SignedImage.data).where(SignedImage.sha256.in_(wanted)))
+    return {sha: drawable for sha, data in rows if (drawable := _drawable(data))}
+
+
+def _drawable(data: bytes) -> bytes:
+    """A signed image no larger than a document draws it; b"" when it cannot be drawn within bounds
+    (an image kept from before uploads were re-encoded)."""
+    try:
+        return fitted(data, LETTERHEAD_SIDE)
+    except (TooManyPixels, Unreadable):
+        return b""

@@ -55,6 +55,8 @@ class LetterRequest(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decision_note: Mapped[str] = mapped_column(Text, default="")  # the reason given with a rejection
+    # The letter as approved (``as_approved.LetterAsApproved``, as JSON); "" before the first approval
+    approved_as_json: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -24,12 +25,11 @@ from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, Simpl
 
 from ..errors import MissingFile
 from ..letterhead import services as letterheads
-from ..letterhead.models import Letterhead
 from ..pdf.fonts import markup
 from ..pdf.styles import INK, MUTED, RULE, stylesheet
-from ..timeutil import last_local_day, utcnow
+from ..timeutil import utcnow
+from .as_approved import LetterAsApproved, approved_as
 from .models import LetterRequest
-from .services import LETTER_IMAGE_SLOTS, organisation_of, purpose_of, settings_of
 
 MARGIN = 22 * mm
 WIDTH = A4[0] - 2 * MARGIN
@@ -66,23 +66,19 @@ class Letter:
     signature: bytes  # an image file, b"" without
 
 
-def _images(letterhead: Letterhead) -> dict[str, bytes]:
-    """The first logo and the first signature (b"" where none is set); MissingFile when one is gone:
-    a letter is never drawn without the logo or signature its organisers set."""
-    try:
-        return letterheads.image_files(letterhead, LETTER_IMAGE_SLOTS)
-    except letterheads.ImageMissing as gone:
+def _images(signed: LetterAsApproved) -> dict[str, bytes]:
+    """The logo and the signature the letter was approved with (b"" where none); MissingFile when one
+    is not kept (a letter approved before images were kept, whose file was already gone)."""
+    kept = letterheads.signed_image_files((signed.logo, signed.signature))
+    if any(sha and sha not in kept for sha in (signed.logo, signed.signature)):
         raise MissingFile(
-            _l(
-                "The letter cannot be drawn: the file of %(image)s is missing on the server. Upload it again in the "
-                "letterhead settings.",
-                image=gone.name,
-            ),
+            _l("The letter cannot be drawn: an image it was approved with is missing. Approve it again."),
             _l(
                 "Your letter cannot be drawn just now: an image on it is missing on the server. The event's "
-                "organisers need to upload it again; please try again later."
+                "organisers need to approve it again; please try again later."
             ),
-        ) from None
+        )
+    return {name: kept.get(sha, b"") for name, sha in (("logo", signed.logo), ("signature", signed.signature))}
 
 
 def _country(code: str) -> str:
@@ -94,46 +90,37 @@ def _day(value) -> str:
 
 
 def letter_of(request: LetterRequest) -> Letter:
-    """The letter of an approved request (an app context is needed: uploaded images). MissingFile
-    when the letterhead's logo or the signature is missing."""
-    registration = request.registration
-    event = registration.event
-    letterhead = letterheads.letterhead_of(event)
-    images = _images(letterhead)
-    zone = ZoneInfo(event.timezone)
-    start, end = event.starts_at.astimezone(zone).date(), last_local_day(event.starts_at, event.ends_at, event.timezone)
-    written = (request.decided_at or utcnow()).astimezone(zone).date()
-    native = (
-        registration.native_name
-        if registration.native_name and registration.native_name != registration.full_name
-        else ""
-    )
+    """The letter of an approved request, as approved (``as_approved``): the passport details of the
+    request, the rest as kept at the approval. MissingFile when a kept image is not there."""
+    signed = approved_as(request)
+    images = _images(signed)
+    written = (request.decided_at or utcnow()).astimezone(ZoneInfo(request.registration.event.timezone)).date()
     return Letter(
-        organisation=organisation_of(event, letterhead),
-        address=tuple(letterhead.address_lines),
-        logo=images["logo_1"],
-        place_and_date=", ".join(part for part in (event.city, _day(written)) if part),
+        organisation=signed.organisation,
+        address=signed.address,
+        logo=images["logo"],
+        place_and_date=", ".join(part for part in (signed.city, _day(written)) if part),
         reference=request.reference,
         consulate=request.consulate,
         passport_name=request.passport_name,
-        native_name=native,
+        native_name=signed.native_name,
         nationality=_country(request.nationality),
         date_of_birth=_day(request.date_of_birth),
         passport_number=request.passport_number,
         passport_issued_on=_day(request.passport_issued_on),
         passport_expires_on=_day(request.passport_expires_on),
         issuing_authority=request.issuing_authority,
-        organisation_of_participant=registration.organisation,
-        job_title=registration.job_title,
-        event_title=event.title,
-        first_day=_day(start),
-        last_day=_day(end),
-        place=", ".join(part for part in (event.venue, event.city, _country(event.country)) if part),
-        purpose=purpose_of(event, settings_of(event)),
-        contact_email=event.contact_email,
-        signatory_name=letterhead.signatory_1_name,
-        signatory_title=letterhead.signatory_1_title,
-        signature=images["signature_1"],
+        organisation_of_participant=signed.participant_organisation,
+        job_title=signed.job_title,
+        event_title=signed.event_title,
+        first_day=_day(date.fromisoformat(signed.first_day)),
+        last_day=_day(date.fromisoformat(signed.last_day)),
+        place=", ".join(part for part in (signed.venue, signed.city, _country(signed.country)) if part),
+        purpose=signed.purpose,
+        contact_email=signed.contact_email,
+        signatory_name=signed.signatory_name,
+        signatory_title=signed.signatory_title,
+        signature=images["signature"],
     )
 
 

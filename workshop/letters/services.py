@@ -1,10 +1,11 @@
 """Visa invitation letters: a participant's passport details, the organisers' decision, what the
 letters say the event is for, and the retention rule that erases passport details after the event.
 
-A letter exists once an organiser approves the request; it is drawn from the request and the event's
-letterhead (shared with the certificates) each time it is downloaded (``pdf.py``), so it always
-matches the passport details it was approved for: editing them sends the request back for a new
-decision. Nothing here reads the request.
+A letter exists once an organiser approves the request; it is drawn from the passport details on
+the request and from what the approval kept of the registration, the event and the letterhead
+(``as_approved``), so later edits of those do not change it: editing the passport details sends the
+request back for a new decision, and organisers re-approve a letter to take other changes in.
+Nothing here reads the request.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from ..events.models import Event
 from ..extensions import db
 from ..jobs.queue import periodic
 from ..letterhead import services as letterheads
-from ..letterhead.models import Letterhead
 from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import last_local_day, utc_to_local, utcnow
 from ..urls import external_url
+from . import as_approved
+from .as_approved import LETTER_IMAGE_SLOTS, organisation_of, settings_of  # noqa: F401  (the views' and pdf's)
 from .models import LetterRequest, LetterSettings, LetterStatus
 
 REASON_MAX = 1000
@@ -246,8 +248,29 @@ def next_reference(event: Event) -> str:
 
 def approve(actor, event: Event, letter_id: int) -> LetterRequest:
     """Approve a request with complete passport details; it gets the event's next reference (kept
-    when it had one before) and the participant is told by e-mail."""
+    when it had one before), the letter is kept as it is now (``as_approved``) and the participant
+    is told by e-mail."""
     letter = _locked_request(actor, event, letter_id)
+    if letter.status is LetterStatus.APPROVED:
+        db.session.rollback()
+        raise DomainError(_l("The letter of %(name)s is approved already.", name=letter.registration.full_name))
+    return _approve(actor, event, letter)
+
+
+def reapprove(actor, event: Event, letter_id: int) -> LetterRequest:
+    """Approve an approved letter again, after a change since its approval: it is drawn anew with
+    the values of now, under its reference; the decision's date and author become the re-approval's,
+    and the participant is told by e-mail."""
+    letter = _locked_request(actor, event, letter_id)
+    if letter.status is not LetterStatus.APPROVED:
+        db.session.rollback()
+        raise DomainError(
+            _l("The letter of %(name)s is not approved: approve it instead.", name=letter.registration.full_name)
+        )
+    return _approve(actor, event, letter)
+
+
+def _approve(actor, event: Event, letter: LetterRequest) -> LetterRequest:
     registration = letter.registration
     problem = None
     if letter.details_erased_at is not None:
@@ -255,8 +278,6 @@ def approve(actor, event: Event, letter_id: int) -> LetterRequest:
             "The passport details of %(name)s were erased after the event: nothing can be approved.",
             name=registration.full_name,
         )
-    elif letter.status is LetterStatus.APPROVED:
-        problem = _l("The letter of %(name)s is approved already.", name=registration.full_name)
     elif registration.state is not State.CONFIRMED:
         problem = _l(
             "The registration of %(name)s is no longer confirmed: no letter can be approved.",
@@ -267,11 +288,32 @@ def approve(actor, event: Event, letter_id: int) -> LetterRequest:
             "The passport details of %(name)s are incomplete: ask them to complete them before the letter is approved.",
             name=registration.full_name,
         )
+    else:
+        try:
+            letter.approved_as_json = as_approved.sign(letter).to_json()
+        except letterheads.ImageMissing as gone:
+            problem = _l(
+                "No letter can be approved: the file of %(image)s is missing on the server. Upload it again in the "
+                "letterhead settings.",
+                image=gone.name,
+            )
     if problem is not None:
         db.session.rollback()
         raise DomainError(problem)
     letter.reference = letter.reference or next_reference(event)
     return _decide(actor, letter, LetterStatus.APPROVED, "", external_url("letters.download", letter_id=letter.id))
+
+
+def changed_since_approval(event: Event, letters: list[LetterRequest]) -> set[int]:
+    """The ids of the approved ``letters`` of ``event`` that a new approval would draw differently."""
+    letterhead = letterheads.letterhead_of(event)
+    images = as_approved.current_images(letterhead)
+    return {
+        letter.id
+        for letter in letters
+        if letter.status is LetterStatus.APPROVED
+        and as_approved.approved_as(letter) != as_approved.letter_as_it_is(letter, letterhead, images)
+    }
 
 
 def reject(actor, event: Event, letter_id: int, reason: str) -> LetterRequest:
@@ -355,23 +397,7 @@ def erase_expired_passport_details(now: datetime | None = None) -> int:
 
 # --- the letterhead and the purpose of the visit ----------------------------------------------
 
-LETTER_IMAGE_SLOTS = ("logo_1", "signature_1")  # the letter carries the first logo and the first signature
 PURPOSE_MAX = 3000
-
-
-def settings_of(event: Event) -> LetterSettings:
-    """What the event's letters say it is for; new, empty settings (not added to the session) when none are saved."""
-    row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    return row if row is not None else LetterSettings(event_id=event.id, purpose="")
-
-
-def organisation_of(event: Event, letterhead: Letterhead) -> str:
-    """The organisation that invites: the letterhead's first, else the event's first partner."""
-    return next(iter(letterheads.issuers_of(event, letterhead)), "")
-
-
-def purpose_of(event: Event, settings: LetterSettings) -> str:
-    return settings.purpose or event.summary
 
 
 def save_settings(

@@ -118,6 +118,7 @@ def manage(event):
         organisation=services.organisation_of(event, letterhead),
         missing_images=letterheads.missing_images(letterhead, services.LETTER_IMAGE_SLOTS),
         missing=services.missing_details,
+        changed=services.changed_since_approval(event, letters),
         waiting=sum(1 for letter in letters if letter.status is LetterStatus.REQUESTED),
         action_form=ActionForm(),
         reject_form=RejectForm(),
@@ -149,6 +150,24 @@ def approve(event, letter_id):
             flash(
                 _(
                     "The letter of %(name)s is approved (%(reference)s); they are told by e-mail.",
+                    name=letter.registration.full_name,
+                    reference=letter.reference,
+                ),
+                "success",
+            )
+    return redirect(url_for("letters.manage", slug=event.slug, _anchor=f"letter-{letter_id}"))
+
+
+@bp.post("/manage/events/<slug>/visa-letters/<int:letter_id>/reapprove", endpoint="reapprove")
+@deciding_event
+def reapprove(event, letter_id):
+    if posted_or_400(ActionForm()):
+        with showing_errors():
+            letter = services.reapprove(acting_user(), event, letter_id)
+            flash(
+                _(
+                    "The letter of %(name)s is approved again (%(reference)s), as things are now; they are told by "
+                    "e-mail.",
                     name=letter.registration.full_name,
                     reference=letter.reference,
                 ),

@@ -61,6 +61,8 @@ class Registration(db.Model):
     visa_letter_needed: Mapped[bool] = mapped_column(default=False)
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Until when the place is held while the person's e-mail address is unconfirmed (``unconfirmed``)
+    confirm_email_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

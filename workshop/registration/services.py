@@ -5,7 +5,7 @@ Every change that depends on how many places are taken first locks the event row
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func
@@ -289,7 +289,7 @@ def register_visitor(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         ) from error
     registration = _register_locked(user, event, details, privacy_accepted)
-    accounts.send_verification(user)
+    accounts.send_verification(user, place=registration)
     db.session.commit()
     return registration
 
@@ -314,11 +314,20 @@ def _register_locked(user: User, event: Event, details: Details, privacy_accepte
                 db.session.add(registration)
             apply_details(registration, details, questions)
             registration.privacy_accepted_at = utcnow()
+            registration.confirm_email_by = confirmation_deadline(user, event)
             change_state(registration, new_state, user)
     except DomainError:
         db.session.rollback()
         raise
     return registration
+
+
+def confirmation_deadline(user: User, event: Event) -> datetime | None:
+    """Until when a registration of ``user`` holds its place without a confirmed e-mail address
+    (``unconfirmed``); None once the address is confirmed."""
+    if user.is_verified:
+        return None
+    return utcnow() + timedelta(hours=event.visitor_confirmation_hours)
 
 
 def own_registration(user: User, registration_id: int) -> Registration:

@@ -1,6 +1,6 @@
 """Participants: register, see and change their registrations, cancel."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager
 from ..accounts.signing_in import log_in
 from ..errors import DomainError
 from ..events.models import Event
-from ..extensions import db
+from ..extensions import db, limiter
 from ..formtools import show_domain_error, showing_errors
 from ..lookups import visible_event
 from ..questions.forms import form_with_questions, question_fields
@@ -44,7 +44,32 @@ def own_registration_or_404(registration_id: int) -> Registration:
     return registration
 
 
+def signed_in() -> bool:
+    return current_user.is_authenticated
+
+
+def registered(response) -> bool:
+    """Only the registrations made count, not a form sent back with something to fix."""
+    return response.status_code == 302
+
+
+def email_domain() -> str:
+    """The e-mail domain a visitor's form names, for the limit on bursts from one domain."""
+    return "visitor-domain:" + (request.form.get("email") or "").strip().lower().rpartition("@")[2]
+
+
+def visitors_limited(view):
+    """Visitors' registrations (each makes an account) limited per network address and per e-mail
+    domain, counted in the limiter's shared storage, so that every process of the site counts them."""
+    options = {"methods": ["POST"], "exempt_when": signed_in, "deduct_when": registered}
+    by_domain = limiter.limit(
+        lambda: current_app.config["VISITOR_DOMAIN_RATE_LIMIT"], key_func=email_domain, **options
+    )(view)
+    return limiter.limit(lambda: current_app.config["VISITOR_REGISTRATION_RATE_LIMIT"], **options)(by_domain)
+
+
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@visitors_limited
 @visible_event
 def register(event):
     if current_user.is_authenticated:
