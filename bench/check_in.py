@@ -21,6 +21,7 @@ import http.client
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -419,3 +420,16 @@ def report(result: Result) -> str:
     if result.log_excerpt:
         lines += ["gunicorn log (errors):", result.log_excerpt]
     return "\n".join(lines)
+
+
+def main() -> int:
+    from .run import WORKERS
+    from .standalone import run_served_alone
+
+    return run_served_alone(
+        "workshop-bench-check-in-", lambda app, env, workdir: run(app, env, workdir / "check_in.log", WORKERS), report
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,6 +15,7 @@ queue waits.
 """
 
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -272,3 +273,18 @@ def report(result: Result) -> str:
     if result.log_excerpt:
         lines += ["gunicorn log (errors):", result.log_excerpt]
     return "\n".join(lines)
+
+
+def main() -> int:
+    from .run import WORKERS
+    from .standalone import run_served_alone
+
+    return run_served_alone(
+        "workshop-bench-registration-",
+        lambda app, env, workdir: run(app, env, workdir / "instance", workdir / "registration.log", WORKERS),
+        report,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
