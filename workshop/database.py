@@ -43,9 +43,11 @@ def holds_write_lock(session) -> bool:
     return session.in_transaction() and session.connection().info.get(_WRITE_LOCK, False)
 
 
-def end_read_transaction(session) -> None:
-    """Commit a transaction that has only read, keeping what it loaded: PostgreSQL keeps it too when a
-    row is locked, and reading every loaded object again would cost a query each, under the lock."""
+def commit_keeping_loaded(session=None) -> None:
+    """Commit, keeping what the session has loaded instead of reading each object again at its next use
+    (a query each). For a transaction that has only read, or written a few rows the request goes on to
+    show beside what it read a moment before: PostgreSQL keeps loaded rows too when one is locked."""
+    session = session or db.session()
     expire_on_commit = session.expire_on_commit
     session.expire_on_commit = False
     try:
@@ -71,7 +73,7 @@ def lock_for_update(model, row_id: int):
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("lock_for_update must come before any change in the transaction")
-        end_read_transaction(session)
+        commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
     token = _begin_immediate.set(True)
     try:
         return session.execute(statement).scalar_one_or_none()

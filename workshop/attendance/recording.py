@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
-from ..database import lock_for_update
+from ..database import commit_keeping_loaded, lock_for_update
 from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
@@ -178,13 +178,15 @@ def mark_present(
         # Serialise the desks that scan this badge: FOR UPDATE on PostgreSQL, the write lock on SQLite
         # (a deferred SQLite transaction that read first could not write after another desk's commit).
         registration = lock_for_update(Registration, registration.id)
+    # Each way out ends the transaction, so no lock is held while the answer is shown; what the
+    # request has read stays loaded for showing it.
     problem = check_registration(event, registration)
     if problem is not None:
-        db.session.rollback()
+        commit_keeping_loaded()  # nothing written
         return Answer(problem, registration)
     existing = attendance_of(registration.id, slot)
     if existing is not None and existing.present:
-        db.session.commit()  # nothing to write: end the transaction, so the lock is released now
+        commit_keeping_loaded()  # nothing written
         return Answer(Outcome.ALREADY, registration, existing)
     if existing is None:
         existing = Attendance(
@@ -200,7 +202,7 @@ def mark_present(
     else:  # marked, undone, and now marked again
         existing.present, existing.method, existing.recorded_by, existing.recorded_at = (True, method, actor, utcnow())
     existing.changes.append(AttendanceChange(present=True, method=method, actor=actor))
-    db.session.commit()
+    commit_keeping_loaded()  # the mark and its history entry are all that changed
     return Answer(Outcome.CHECKED_IN, registration, existing)
 
 
