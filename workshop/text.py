@@ -1,5 +1,7 @@
 """Rich text: Markdown rendered to HTML, then sanitised with nh3."""
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -35,8 +37,20 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
+_converters = threading.local()
+
+
+def converter() -> markdown_lib.Markdown:
+    """This thread's Markdown converter, made once: making one loads its extensions, which cost more
+    than converting a summary. ``reset`` between texts, so nothing one text defines reaches the next."""
+    markdown = getattr(_converters, "markdown", None)
+    if markdown is None:
+        markdown = _converters.markdown = markdown_lib.Markdown(extensions=["tables", "sane_lists"])
+    return markdown.reset()
+
+
 def render_markdown(source: str | None) -> Markup:
-    html = markdown_lib.markdown(source or "", extensions=["tables", "sane_lists"])
+    html = converter().convert(source or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
