@@ -1,7 +1,8 @@
 """Check-in under load: DESKS scanner desks record attendance in parallel through the check-in API
 (``POST /api/events/<slug>/attendance``, bearer token) against gunicorn with several sync workers,
-for an event of PARTICIPANTS confirmed participants; then the time to make all their badges as
-one PDF.
+for an event of PARTICIPANTS confirmed participants; then DESKS check-in staff do the same through
+the desk page (``POST /events/<slug>/check-in``, the form a browser sends, logged in, with its CSRF
+token) for the next session; then the time to make all their badges as one PDF.
 
 Seeding is not timed and goes in bulk: the users, registrations and tickets are inserted with one
 executemany each, and each desk gets its own API token (only its SHA-256 is stored, as the
@@ -13,20 +14,22 @@ first. Each desk is a thread of this process (no pool), released with the others
 and times each of its POSTs (a new connection each: gunicorn's sync workers close it anyway).
 
 Afterwards the database must hold exactly one present Attendance row (and one history entry) per
-badge, at the session it was scanned for; the answers must be one ``checked_in`` and one
-``already`` per badge.
+badge and way of scanning, at the session it was scanned for; the answers must be one
+``checked_in`` and one ``already`` per badge and way.
 """
 
 import http.client
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask
 from sqlalchemy import func, insert
@@ -34,7 +37,15 @@ from werkzeug.security import generate_password_hash
 
 from workshop.accounts.models import User
 from workshop.agenda.models import AgendaSession, SessionKind
-from workshop.attendance.models import ApiToken, Attendance, AttendanceChange, Method, Ticket, new_ticket_code
+from workshop.attendance.models import (
+    ApiToken,
+    Attendance,
+    AttendanceChange,
+    Method,
+    Ticket,
+    check_in_staff,
+    new_ticket_code,
+)
 from workshop.attendance.tokens import TOKEN_PREFIX, token_hash
 from workshop.events.models import Event, EventKind, EventStatus
 from workshop.extensions import db
@@ -42,6 +53,7 @@ from workshop.registration.models import OrganisationType, Registration, Sex
 from workshop.registration.states import State
 
 from .load import failed, percentile
+from .logins import Login, logins
 from .report import failures_line
 from .seed import NAMES
 from .server import Server, dead_workers, gunicorn
@@ -53,14 +65,20 @@ SCANS_PER_BADGE = 2
 POST_TIMEOUT = 60.0
 SLUG = "bench-check-in"
 PAGE = re.compile(rb"/Type /Page\b(?!s)")
+DESK_ANSWER = re.compile(rb'data-testid="desk-answer" data-outcome="(\w+)"')
 
 
 @dataclass(frozen=True)
 class Seeded:
     event_id: int
     session_ids: list[int]
-    badges: list[tuple[int, str, int]]  # (registration id, ticket code, session id it is scanned for)
+    badges: list[tuple[int, str, int]]  # (registration id, ticket code, session id it is scanned for by the API)
     tokens: list[str]  # one raw token per desk
+    staff_ids: list[int]  # one check-in staff account per desk
+
+    def desk_session(self, api_session_id: int) -> int:
+        """The session a badge is scanned for at the desk page: the one after its API scan's."""
+        return self.session_ids[(self.session_ids.index(api_session_id) + 1) % len(self.session_ids)]
 
 
 @dataclass(frozen=True)
@@ -76,7 +94,7 @@ class Outcome:
     desk: int
     seconds: float
     status: int  # HTTP status; 0 when no response came
-    answer: str = ""  # the JSON "status": checked_in, already, ...
+    answer: str = ""  # the JSON "status" or the desk page's outcome: checked_in, already, ...
     error: str = ""
 
 
@@ -89,10 +107,22 @@ class BadgeTiming:
 
 
 @dataclass
-class Result:
-    workers: int
+class Rush:
+    """One way of scanning (the API, the desk page): every badge twice, by DESKS desks at once."""
+
+    label: str
     wall_seconds: float
     outcomes: list[Outcome]
+
+    @property
+    def per_second(self) -> float:
+        return len(self.outcomes) / self.wall_seconds
+
+
+@dataclass
+class Result:
+    workers: int
+    rushes: list[Rush]
     rows: int
     present_rows: int
     changes: int
@@ -102,8 +132,8 @@ class Result:
     dead_workers: int = 0
 
     @property
-    def per_second(self) -> float:
-        return len(self.outcomes) / self.wall_seconds
+    def outcomes(self) -> list[Outcome]:
+        return [o for rush in self.rushes for o in rush.outcomes]
 
     @property
     def failed(self) -> int:
@@ -115,7 +145,7 @@ class Result:
 
 def seed(app: Flask) -> Seeded:
     """One published event under way, SESSIONS sessions, PARTICIPANTS confirmed registrations with
-    tickets, DESKS API tokens; inserted in bulk."""
+    tickets, DESKS API tokens and DESKS check-in staff; inserted in bulk."""
     now = datetime.now(UTC).replace(microsecond=0)
     password_hash = generate_password_hash("bench check-in participants cannot log in by guessing this")
     with app.app_context():
@@ -167,9 +197,11 @@ def seed(app: Flask) -> Seeded:
                     "email_verified_at": now,
                     "created_at": now,
                 }
-                for i in range(PARTICIPANTS)
+                for i in range(PARTICIPANTS + DESKS)
             ],
         ).all()
+        user_ids, staff_ids = user_ids[:PARTICIPANTS], user_ids[PARTICIPANTS:]
+        db.session.execute(check_in_staff.insert(), [{"event_id": event_id, "user_id": u} for u in staff_ids])
         registration_ids = db.session.scalars(
             insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
             [
@@ -210,7 +242,7 @@ def seed(app: Flask) -> Seeded:
         db.session.remove()
         db.engine.dispose()  # hold no SQLite connection while gunicorn's workers write
     badges = [(r, c, session_ids[i % SESSIONS]) for i, (r, c) in enumerate(zip(registration_ids, codes, strict=False))]
-    return Seeded(event_id, session_ids, badges, tokens)
+    return Seeded(event_id, session_ids, badges, tokens, staff_ids)
 
 
 def unique_codes(count: int) -> list[str]:
@@ -223,10 +255,9 @@ def unique_codes(count: int) -> list[str]:
 # --- the desks ----------------------------------------------------------------------------------
 
 
-def desk_queues(seeded: Seeded) -> list[list[Scan]]:
+def desk_queues(scans: list[Scan]) -> list[list[Scan]]:
     """Desk ``d`` scans its own chunk of badges interleaved with the next desk's chunk, which that
     desk scans as its own at the same pace: every badge is scanned by two desks at about the same time."""
-    scans = [Scan(r, c, s) for r, c, s in seeded.badges]
     size = len(scans) // DESKS
     chunks = [scans[d * size : (d + 1) * size] for d in range(DESKS)]
     queues = []
@@ -236,20 +267,16 @@ def desk_queues(seeded: Seeded) -> list[list[Scan]]:
     return queues
 
 
-def post_scan(server: Server, token: str, scan: Scan, desk: int) -> Outcome:
-    body = json.dumps({"code": scan.code, "session_id": scan.session_id})
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+def post(server: Server, path: str, body: str, headers: dict[str, str], scan: Scan, desk: int, answer_of) -> Outcome:
+    """One timed POST on a new connection; ``answer_of`` reads the outcome from the response body."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection(server.host, server.port, timeout=POST_TIMEOUT)
     try:
-        connection.request("POST", f"/api/events/{SLUG}/attendance", body=body, headers=headers)
+        connection.request("POST", path, body=body, headers=headers)
         response = connection.getresponse()
         payload = response.read()
         outcome = Outcome(scan, desk, 0.0, response.status)
-        try:
-            outcome.answer = json.loads(payload).get("status", "")
-        except ValueError:
-            outcome.error = f"not JSON: {payload[:80]!r}"
+        outcome.answer, outcome.error = answer_of(payload)
     except OSError as error:
         outcome = Outcome(scan, desk, 0.0, 0, error=f"{type(error).__name__}: {error}")
     finally:
@@ -258,17 +285,49 @@ def post_scan(server: Server, token: str, scan: Scan, desk: int) -> Outcome:
     return outcome
 
 
-def scan_together(server: Server, seeded: Seeded) -> tuple[float, list[Outcome]]:
+def json_status(payload: bytes) -> tuple[str, str]:
+    try:
+        return json.loads(payload).get("status", ""), ""
+    except ValueError:
+        return "", f"not JSON: {payload[:80]!r}"
+
+
+def desk_page_outcome(payload: bytes) -> tuple[str, str]:
+    match = DESK_ANSWER.search(payload)
+    return (match.group(1).decode(), "") if match else ("", f"no answer on the page: {payload[:80]!r}")
+
+
+def api_scanner(server: Server, token: str, desk: int):
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+    def scan(one: Scan) -> Outcome:
+        body = json.dumps({"code": one.code, "session_id": one.session_id})
+        return post(server, f"/api/events/{SLUG}/attendance", body, headers, one, desk, json_status)
+
+    return scan
+
+
+def desk_page_scanner(server: Server, login: Login, desk: int):
+    """The desk page's form as a browser sends it: the staff member's session cookie and CSRF token."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": login.cookie}
+
+    def scan(one: Scan) -> Outcome:
+        body = urlencode({"csrf_token": login.csrf_token, "slot": one.session_id, "code": one.code})
+        return post(server, f"/events/{SLUG}/check-in", body, headers, one, desk, desk_page_outcome)
+
+    return scan
+
+
+def scan_together(label: str, scanners: list, queues: list[list[Scan]]) -> Rush:
     """One thread per desk; the barrier's action notes the release time. Wall time: from the
     release to the last answer."""
-    queues = desk_queues(seeded)
     released: list[float] = []
     barrier = threading.Barrier(DESKS, action=lambda: released.append(time.perf_counter()))
     results: list[list[Outcome]] = [[] for _ in range(DESKS)]
 
     def desk(d: int) -> None:
         barrier.wait()
-        results[d] = [post_scan(server, seeded.tokens[d], scan, d) for scan in queues[d]]
+        results[d] = [scanners[d](scan) for scan in queues[d]]
 
     threads = [threading.Thread(target=desk, args=(d,)) for d in range(DESKS)]
     for thread in threads:
@@ -276,7 +335,20 @@ def scan_together(server: Server, seeded: Seeded) -> tuple[float, list[Outcome]]
     for thread in threads:
         thread.join()
     finished = time.perf_counter()
-    return finished - released[0], [o for desk_outcomes in results for o in desk_outcomes]
+    return Rush(label, finished - released[0], [o for desk_outcomes in results for o in desk_outcomes])
+
+
+def scan_both_ways(server: Server, seeded: Seeded, desk_logins: list[Login]) -> list[Rush]:
+    api_scans = [Scan(r, c, s) for r, c, s in seeded.badges]
+    desk_scans = [Scan(r, c, seeded.desk_session(s)) for r, c, s in seeded.badges]
+    return [
+        scan_together("API", [api_scanner(server, seeded.tokens[d], d) for d in range(DESKS)], desk_queues(api_scans)),
+        scan_together(
+            "desk page",
+            [desk_page_scanner(server, desk_logins[d], d) for d in range(DESKS)],
+            desk_queues(desk_scans),
+        ),
+    ]
 
 
 # --- badges ---------------------------------------------------------------------------------------
@@ -307,9 +379,10 @@ def time_badges(app: Flask, event_id: int) -> list[BadgeTiming]:
 
 def run(app: Flask, app_env: dict[str, str], log_file: Path, workers: int) -> Result:
     seeded = seed(app)
+    desk_logins = logins(app, seeded.staff_ids)
     with gunicorn("workshop:create_app()", workers, app_env, log_file) as server:
-        wall_seconds, outcomes = scan_together(server, seeded)
-    result = check(app, seeded, workers, wall_seconds, outcomes)
+        rushes = scan_both_ways(server, seeded, desk_logins)
+    result = check(app, seeded, workers, rushes)
     result.dead_workers = dead_workers(log_file)
     try:
         result.badge_timings = time_badges(app, seeded.event_id)
@@ -327,7 +400,7 @@ def run(app: Flask, app_env: dict[str, str], log_file: Path, workers: int) -> Re
     return result
 
 
-def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcomes: list[Outcome]) -> Result:
+def check(app: Flask, seeded: Seeded, workers: int, rushes: list[Rush]) -> Result:
     with app.app_context():
         marks = db.session.execute(
             db.select(Attendance.registration_id, Attendance.slot, Attendance.present, Attendance.method).where(
@@ -341,9 +414,32 @@ def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcome
         )
         db.session.remove()
         db.engine.dispose()
-    result = Result(workers, wall_seconds, outcomes, len(marks), sum(1 for m in marks if m.present), changes, [])
+    result = Result(workers, rushes, len(marks), sum(1 for m in marks if m.present), changes, [])
     problems = result.problems
+    for rush in rushes:
+        problems += [f"{rush.label}: {problem}" for problem in check_answers(rush.outcomes)]
 
+    expected = {(r, s): Method.API for r, _code, s in seeded.badges}
+    expected |= {(r, seeded.desk_session(s)): Method.SCAN for r, _code, s in seeded.badges}
+    rows = Counter((m.registration_id, m.slot) for m in marks)
+    if len(marks) != len(expected):
+        problems.append(f"{len(marks)} attendance rows, expected {len(expected)} (one per badge and way of scanning)")
+    duplicated = [key for key, n in rows.items() if n > 1]
+    if duplicated:
+        problems.append(f"{len(duplicated)} badges have more than one attendance row for one session")
+    missing = set(expected) - set(rows)
+    if missing:
+        problems.append(f"{len(missing)} scans left no attendance row")
+    wrong = [m for m in marks if expected.get((m.registration_id, m.slot)) is not m.method or not m.present]
+    if wrong:
+        problems.append(f"{len(wrong)} attendance rows are not present, by the way scanned, at the scanned session")
+    if changes != len(expected):
+        problems.append(f"{changes} history entries, expected {len(expected)} (a second scan records nothing)")
+    return result
+
+
+def check_answers(outcomes: list[Outcome]) -> list[str]:
+    problems = []
     expected_scans = PARTICIPANTS * SCANS_PER_BADGE
     if len(outcomes) != expected_scans:
         problems.append(f"{expected_scans - len(outcomes)} scans got no outcome")
@@ -366,25 +462,7 @@ def check(app: Flask, seeded: Seeded, workers: int, wall_seconds: float, outcome
         )
     if any(len(desks) != SCANS_PER_BADGE for desks in desks_per_badge.values()):
         problems.append("some badges were not scanned by two different desks")
-
-    rows_per_badge = Counter(m.registration_id for m in marks)
-    expected = {r: s for r, _code, s in seeded.badges}
-    if len(marks) != PARTICIPANTS:
-        problems.append(f"{len(marks)} attendance rows, expected {PARTICIPANTS} (one per badge)")
-    duplicated = [r for r, n in rows_per_badge.items() if n > 1]
-    if duplicated:
-        problems.append(f"{len(duplicated)} badges have more than one attendance row")
-    missing = set(expected) - set(rows_per_badge)
-    if missing:
-        problems.append(f"{len(missing)} badges have no attendance row")
-    wrong = [
-        m for m in marks if expected.get(m.registration_id) != m.slot or not m.present or m.method is not Method.API
-    ]
-    if wrong:
-        problems.append(f"{len(wrong)} attendance rows are not present by the API at the scanned session")
-    if changes != PARTICIPANTS:
-        problems.append(f"{changes} history entries, expected {PARTICIPANTS} (a second scan records nothing)")
-    return result
+    return problems
 
 
 def format_counts(counts: Counter) -> str:
@@ -394,18 +472,23 @@ def format_counts(counts: Counter) -> str:
 
 
 def report(result: Result) -> str:
-    latencies = sorted(o.seconds for o in result.outcomes)
-    answers = Counter(o.answer or "none" for o in result.outcomes)
     lines = [
-        f"check-in: {DESKS} desks scan in parallel through the API (one token each) for an event of {PARTICIPANTS} "
-        "confirmed"
-        f" participants and {SESSIONS} sessions; every badge scanned twice by two desks at about the same time;"
+        f"check-in: {DESKS} desks scan in parallel for an event of {PARTICIPANTS} confirmed participants and"
+        f" {SESSIONS} sessions; every badge scanned twice by two desks at about the same time, through the API (a"
+        " token each), then through the desk page (logged-in check-in staff) for the next session;"
         f" gunicorn {result.workers} sync workers",
-        f"  {result.per_second:.1f} scans/s ({len(result.outcomes)} in {result.wall_seconds:.1f} s);"
-        f" p50 {percentile(latencies, 50) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms",
-        f"  answers: {format_counts(answers)}; HTTP: {format_counts(Counter(o.status for o in result.outcomes))}",
+    ]
+    for rush in result.rushes:
+        latencies = sorted(o.seconds for o in rush.outcomes)
+        answers = Counter(o.answer or "none" for o in rush.outcomes)
+        lines += [
+            f"  {rush.label}: {rush.per_second:.1f} scans/s ({len(rush.outcomes)} in {rush.wall_seconds:.1f} s);"
+            f" p50 {percentile(latencies, 50) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms",
+            f"    answers: {format_counts(answers)}; HTTP: {format_counts(Counter(o.status for o in rush.outcomes))}",
+        ]
+    lines += [
         f"  database: {result.rows} attendance rows ({result.present_rows} present), {result.changes} history entries,"
-        f" for {PARTICIPANTS} badges",
+        f" for {PARTICIPANTS} badges scanned both ways",
         f"  {failures_line(result.failed, len(result.outcomes), result.dead_workers)}",
     ]
     for timing in result.badge_timings:
@@ -419,3 +502,16 @@ def report(result: Result) -> str:
     if result.log_excerpt:
         lines += ["gunicorn log (errors):", result.log_excerpt]
     return "\n".join(lines)
+
+
+def main() -> int:
+    from .run import WORKERS
+    from .standalone import run_served_alone
+
+    return run_served_alone(
+        "workshop-bench-check-in-", lambda app, env, workdir: run(app, env, workdir / "check_in.log", WORKERS), report
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,20 +1,26 @@
-"""Registration under load: PARTICIPANTS visitors send the registration form for one event at
-the same moment, through HTTP, to gunicorn with several sync workers (separate processes, so on
-SQLite the event lock is the database file's write lock, shared across processes).
+"""Registration under load, two rushes for two events of CAPACITY places each, through HTTP, to
+gunicorn with several sync workers (separate processes, so on SQLite the event lock is the
+database file's write lock, shared across processes):
 
-Preparation is not timed: each participant is a ``requests.Session`` that fetched the form and
-its CSRF token (and session cookie). Then one thread per participant (PARTICIPANTS threads, no
-pool) waits at a barrier; the barrier releases them all together and each times its own POST.
+- PARTICIPANTS logged-in participants send the registration form at the same moment;
+- PARTICIPANTS visitors do the same, each creating an account with the form.
 
-What dominates the time: each POST creates an account, and the password is hashed with scrypt
-(slow and memory-hard on purpose, ~0.1 s of CPU each). That is what a real visitor costs, so it
-is measured as it is; the locked part (count the places, insert, write the e-mails) is short.
-The workers can hash only as fast as the machine has CPUs, so registrations per second is
-roughly the number of CPUs divided by the hashing time, and p99 is the time the last of the
-queue waits.
+Preparation is not timed: each participant holds the form's CSRF token and its session cookie (a
+visitor fetched the form; a participant's login is made in this process, see bench/logins.py).
+Then one thread per participant (PARTICIPANTS threads, no pool) waits at a barrier; the barrier
+releases them all together and each times its own POST.
+
+What dominates a visitor's time: each POST creates an account, and the password is hashed with
+scrypt (slow and memory-hard on purpose, ~0.1 s of CPU each). That is what a real visitor costs, so
+it is measured as it is; the locked part (count the places, insert, write the e-mails) is short.
+The workers can hash only as fast as the machine has CPUs, so registrations per second is roughly
+the number of CPUs divided by the hashing time, and p99 is the time the last of the queue waits.
+A logged-in participant's POST has no hash to compute: its time is the locked part and the page.
 """
 
+import http.client
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -22,10 +28,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 from flask import Flask
+from sqlalchemy import insert
+from werkzeug.security import generate_password_hash
 
+from workshop.accounts.models import User
 from workshop.events.models import Event, EventKind, EventStatus
 from workshop.extensions import db
 from workshop.registration import services
@@ -33,6 +43,7 @@ from workshop.registration.models import Registration
 from workshop.registration.states import State
 
 from .load import failed, percentile
+from .logins import Login, logins
 from .report import failures_line
 from .server import Server, dead_workers, gunicorn
 
@@ -41,9 +52,8 @@ CAPACITY = 50
 PREPARE_THREADS = 8  # fetching the forms beforehand; not timed
 POST_TIMEOUT = 120.0
 PASSWORD = "bench participant passphrase"
-SLUG = "bench-registration-rush"
+SLUGS = {"logged-in": "bench-registration-rush-members", "visitors": "bench-registration-rush"}
 FORM = {
-    "locale": "en",
     "native_name": "张敏",
     "organisation": "Ministry of Human Resources and Social Security",
     "organisation_type": "government",
@@ -67,34 +77,44 @@ class Outcome:
 
 
 @dataclass
-class Result:
-    workers: int
+class Rush:
+    label: str  # "logged-in" or "visitors"
     wall_seconds: float
     outcomes: list[Outcome]
-    counts: Counter
-    users_created: int
-    positions: list[int]
-    duplicate_seqs: int
-    mails: int
-    log_excerpt: str
-    problems: list[str] = field(default_factory=list)
-    dead_workers: int = 0
+    counts: Counter = field(default_factory=Counter)
+    accounts: int = 0
+    positions: list[int] = field(default_factory=list)
+    duplicate_seqs: int = 0
 
     @property
     def per_second(self) -> float:
         return len(self.outcomes) / self.wall_seconds
+
+
+@dataclass
+class Result:
+    workers: int
+    rushes: list[Rush]
+    mails: int
+    log_excerpt: str = ""
+    problems: list[str] = field(default_factory=list)
+    dead_workers: int = 0
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return [o for rush in self.rushes for o in rush.outcomes]
 
     @property
     def failed(self) -> int:
         return sum(failed(o.status) for o in self.outcomes)
 
 
-def seed_event(app: Flask) -> int:
+def seed_event(app: Flask, slug: str) -> int:
     """One published event, open for registration now, with CAPACITY places and no approval step."""
     starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
     with app.app_context():
         event = Event(
-            slug=SLUG,
+            slug=slug,
             kind=EventKind.WORKSHOP,
             status=EventStatus.PUBLISHED,
             title="Registration rush: fair recruitment workshop",
@@ -119,12 +139,41 @@ def seed_event(app: Flask) -> int:
     return event_id
 
 
+def seed_members(app: Flask) -> list[int]:
+    """PARTICIPANTS accounts with verified addresses, inserted in bulk (one hash for all: nobody logs in
+    with a password here)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    password_hash = generate_password_hash("bench members cannot log in by guessing this")
+    with app.app_context():
+        user_ids = db.session.scalars(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                {
+                    "email": f"bench.member{n}@example.org",
+                    "password_hash": password_hash,
+                    "full_name": f"Bench Member {n}",
+                    "locale": "en",
+                    "email_verified_at": now,
+                    "created_at": now,
+                }
+                for n in range(PARTICIPANTS)
+            ],
+        ).all()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return list(user_ids)
+
+
 def run(app: Flask, app_env: dict[str, str], instance_path: Path, log_file: Path, workers: int) -> Result:
-    event_id = seed_event(app)
+    event_ids = {label: seed_event(app, slug) for label, slug in SLUGS.items()}
+    member_logins = logins(app, seed_members(app))
+    rushes = []
     with gunicorn("workshop:create_app()", workers, app_env, log_file) as server:
-        participants = prepare(server)
-        wall_seconds, outcomes = release_together(participants)
-    result = check(app, event_id, workers, wall_seconds, outcomes, instance_path, log_file)
+        members = [Participant(server, SLUGS["logged-in"], n, login) for n, login in enumerate(member_logins)]
+        rushes.append(Rush("logged-in", *release_together(members)))
+        rushes.append(Rush("visitors", *release_together(prepare_visitors(server))))
+    result = check(app, event_ids, workers, rushes, instance_path, log_file)
     result.dead_workers = dead_workers(log_file)
     return result
 
@@ -133,38 +182,55 @@ def run(app: Flask, app_env: dict[str, str], instance_path: Path, log_file: Path
 
 
 class Participant:
-    def __init__(self, server: Server, n: int):
-        self.url = f"http://{server.host}:{server.port}/events/{SLUG}/register"
-        self.session = requests.Session()
-        page = self.session.get(self.url, timeout=30)
-        page.raise_for_status()
+    """A logged-in participant (``login``) or a visitor, who fetches the form first and signs up with it.
+
+    The POST goes through ``http.client`` on a new connection: a lighter client than ``requests``,
+    whose own work would otherwise share the machine's CPUs with the server's two hundred answers."""
+
+    def __init__(self, server: Server, slug: str, n: int, login: Login | None = None):
+        self.server, self.path = server, f"/events/{slug}/register"
+        if login is not None:
+            self.cookie = login.cookie
+            self.body = urlencode({**FORM, "csrf_token": login.csrf_token, "full_name": f"Bench Member {n}"})
+            return
+        with requests.Session() as browser:
+            page = browser.get(f"http://{server.host}:{server.port}{self.path}", timeout=30)
+            page.raise_for_status()
+            self.cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
         match = CSRF.search(page.text)
         if match is None:
-            raise RuntimeError(f"GET {self.url}: no CSRF token in the form")
-        self.data = {
+            raise RuntimeError(f"GET {self.path}: no CSRF token in the form")
+        data = {
             **FORM,
             "csrf_token": match.group(1),
+            "locale": "en",
             "email": f"bench.participant{n}@example.org",
             "full_name": f"Bench Participant {n}",
             "password": PASSWORD,
             "confirm": PASSWORD,
         }
+        self.body = urlencode(data)
 
     def post(self) -> Outcome:
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie}
         started = time.perf_counter()
+        connection = http.client.HTTPConnection(self.server.host, self.server.port, timeout=POST_TIMEOUT)
         try:
-            response = self.session.post(self.url, data=self.data, allow_redirects=False, timeout=POST_TIMEOUT)
-            outcome = Outcome(0.0, response.status_code, response.headers.get("Location", ""))
-        except requests.RequestException as error:
+            connection.request("POST", self.path, body=self.body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            outcome = Outcome(0.0, response.status, response.getheader("Location", ""))
+        except OSError as error:
             outcome = Outcome(0.0, 0, error=f"{type(error).__name__}: {error}")
+        finally:
+            connection.close()
         outcome.seconds = time.perf_counter() - started
-        self.session.close()
         return outcome
 
 
-def prepare(server: Server) -> list[Participant]:
+def prepare_visitors(server: Server) -> list[Participant]:
     with ThreadPoolExecutor(max_workers=PREPARE_THREADS) as pool:
-        return list(pool.map(lambda n: Participant(server, n), range(PARTICIPANTS)))
+        return list(pool.map(lambda n: Participant(server, SLUGS["visitors"], n), range(PARTICIPANTS)))
 
 
 def release_together(participants: list[Participant]) -> tuple[float, list[Outcome]]:
@@ -190,47 +256,60 @@ def release_together(participants: list[Participant]) -> tuple[float, list[Outco
 # --- the verdict -----------------------------------------------------------------
 
 
-def check(app, event_id, workers, wall_seconds, outcomes, instance_path: Path, log_file: Path) -> Result:
+def check(app, event_ids: dict[str, int], workers, rushes: list[Rush], instance_path: Path, log_file: Path) -> Result:
     with app.app_context():
-        registrations = list(db.session.scalars(db.select(Registration).where(Registration.event_id == event_id)))
-        counts = Counter(r.state for r in registrations)
-        waiting = [r for r in registrations if r.state is State.WAITLISTED]
-        # the position each participant is shown on their page, not a renumbering of the list
-        positions = sorted(services.waitlist_position(r) for r in waiting)
-        duplicate_seqs = len(waiting) - len({r.waitlist_seq for r in waiting})
-        users_created = len({r.user_id for r in registrations})
+        for rush in rushes:
+            read_outcome(rush, event_ids[rush.label])
         db.session.remove()
         db.engine.dispose()
     outbox = instance_path / "outbox"
     mails = len(list(outbox.glob("*.eml"))) if outbox.is_dir() else 0
-    result = Result(workers, wall_seconds, outcomes, counts, users_created, positions, duplicate_seqs, mails, "")
-
-    statuses = Counter(o.status for o in outcomes)
-    if len(outcomes) != PARTICIPANTS:
-        result.problems.append(f"{PARTICIPANTS - len(outcomes)} participants got no outcome")
-    if set(statuses) != {302}:
-        result.problems.append(f"not every POST answered 302: {format_statuses(statuses)}")
-    wrong_place = [o.location for o in outcomes if o.status == 302 and not REGISTRATION_PAGE.search(o.location)]
-    if wrong_place:
-        result.problems.append(f"{len(wrong_place)} redirects not to /registrations/<id>, e.g. {wrong_place[0]!r}")
-    errors = sorted({o.error for o in outcomes if o.error})
-    if errors:
-        result.problems.append(f"requests failed: {'; '.join(errors[:3])}")
-    total = sum(counts.values())
-    if counts[State.CONFIRMED] != CAPACITY:
-        result.problems.append(f"confirmed {counts[State.CONFIRMED]}, capacity {CAPACITY}")
-    if total != PARTICIPANTS:
-        result.problems.append(f"{total} registrations in the database, {PARTICIPANTS} sent")
-    if counts[State.WAITLISTED] != PARTICIPANTS - CAPACITY:
-        result.problems.append(f"waitlisted {counts[State.WAITLISTED]}, expected {PARTICIPANTS - CAPACITY}")
-    if positions != list(range(1, len(waiting) + 1)) or duplicate_seqs:
-        result.problems.append(
-            f"waiting-list positions are not 1..{len(waiting)} without gaps or duplicates"
-            f" ({duplicate_seqs} duplicate sequence numbers)"
-        )
-    if result.problems or any(o.status >= 500 for o in outcomes):
+    result = Result(workers, rushes, mails)
+    for rush in rushes:
+        result.problems += [f"{rush.label}: {problem}" for problem in problems_of(rush)]
+    if result.problems or any(o.status >= 500 for o in result.outcomes):
         result.log_excerpt = log_errors(log_file)
     return result
+
+
+def read_outcome(rush: Rush, event_id: int) -> None:
+    """What the rush left in the database: the states, the accounts, the waiting list."""
+    registrations = list(db.session.scalars(db.select(Registration).where(Registration.event_id == event_id)))
+    rush.counts = Counter(r.state for r in registrations)
+    waiting = [r for r in registrations if r.state is State.WAITLISTED]
+    # the position each participant is shown on their page, not a renumbering of the list
+    rush.positions = sorted(services.waitlist_position(r) for r in waiting)
+    rush.duplicate_seqs = len(waiting) - len({r.waitlist_seq for r in waiting})
+    rush.accounts = len({r.user_id for r in registrations})
+
+
+def problems_of(rush: Rush) -> list[str]:
+    problems = []
+    outcomes, counts = rush.outcomes, rush.counts
+    statuses = Counter(o.status for o in outcomes)
+    if len(outcomes) != PARTICIPANTS:
+        problems.append(f"{PARTICIPANTS - len(outcomes)} participants got no outcome")
+    if set(statuses) != {302}:
+        problems.append(f"not every POST answered 302: {format_statuses(statuses)}")
+    wrong_place = [o.location for o in outcomes if o.status == 302 and not REGISTRATION_PAGE.search(o.location)]
+    if wrong_place:
+        problems.append(f"{len(wrong_place)} redirects not to /registrations/<id>, e.g. {wrong_place[0]!r}")
+    errors = sorted({o.error for o in outcomes if o.error})
+    if errors:
+        problems.append(f"requests failed: {'; '.join(errors[:3])}")
+    total = sum(counts.values())
+    if counts[State.CONFIRMED] != CAPACITY:
+        problems.append(f"confirmed {counts[State.CONFIRMED]}, capacity {CAPACITY}")
+    if total != PARTICIPANTS:
+        problems.append(f"{total} registrations in the database, {PARTICIPANTS} sent")
+    if counts[State.WAITLISTED] != PARTICIPANTS - CAPACITY:
+        problems.append(f"waitlisted {counts[State.WAITLISTED]}, expected {PARTICIPANTS - CAPACITY}")
+    if rush.positions != list(range(1, len(rush.positions) + 1)) or rush.duplicate_seqs:
+        problems.append(
+            f"waiting-list positions are not 1..{len(rush.positions)} without gaps or duplicates"
+            f" ({rush.duplicate_seqs} duplicate sequence numbers)"
+        )
+    return problems
 
 
 def format_statuses(statuses: Counter) -> str:
@@ -252,23 +331,42 @@ def log_errors(log_file: Path, limit: int = 60) -> str:
 
 
 def report(result: Result) -> str:
-    latencies = sorted(o.seconds for o in result.outcomes)
-    counts = result.counts
-    total = sum(counts.values())
-    positions = f"{result.positions[0]}..{result.positions[-1]}" if result.positions else "none"
     lines = [
-        f"registration: {PARTICIPANTS} visitors sign up at once for one event with {CAPACITY} places"
-        f" (HTTP form, new account each, scrypt); gunicorn {result.workers} sync workers;"
-        f" {PARTICIPANTS} client threads released by one barrier",
-        f"  {result.per_second:.1f} registrations/s ({PARTICIPANTS} in {result.wall_seconds:.1f} s);"
-        f" p50 {percentile(latencies, 50) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms",
-        f"  statuses: {format_statuses(Counter(o.status for o in result.outcomes))}",
-        f"  database: confirmed {counts[State.CONFIRMED]}, waitlisted {counts[State.WAITLISTED]}, total {total}"
-        f" ({result.users_created} accounts); waiting-list positions {positions}; {result.mails} e-mails in the outbox",
-        f"  {failures_line(result.failed, len(result.outcomes), result.dead_workers)}",
+        f"registration: {PARTICIPANTS} people register at once for an event with {CAPACITY} places (HTTP form),"
+        f" logged-in participants for one event, then visitors creating an account each (scrypt) for another;"
+        f" gunicorn {result.workers} sync workers; {PARTICIPANTS} client threads released by one barrier",
     ]
+    for rush in result.rushes:
+        latencies = sorted(o.seconds for o in rush.outcomes)
+        counts = rush.counts
+        positions = f"{rush.positions[0]}..{rush.positions[-1]}" if rush.positions else "none"
+        lines += [
+            f"  {rush.label}: {rush.per_second:.1f} registrations/s ({len(rush.outcomes)} in"
+            f" {rush.wall_seconds:.1f} s); p50 {percentile(latencies, 50) * 1000:.0f} ms,"
+            f" p99 {percentile(latencies, 99) * 1000:.0f} ms",
+            f"    statuses: {format_statuses(Counter(o.status for o in rush.outcomes))}; database: confirmed"
+            f" {counts[State.CONFIRMED]}, waitlisted {counts[State.WAITLISTED]}, total {sum(counts.values())}"
+            f" ({rush.accounts} accounts); waiting-list positions {positions}",
+        ]
+    failures = failures_line(result.failed, len(result.outcomes), result.dead_workers)
+    lines.append(f"  {result.mails} e-mails in the outbox; {failures}")
     if result.problems:
         lines += [f"FAILED (registration): {problem}" for problem in result.problems]
     if result.log_excerpt:
         lines += ["gunicorn log (errors):", result.log_excerpt]
     return "\n".join(lines)
+
+
+def main() -> int:
+    from .run import WORKERS
+    from .standalone import run_served_alone
+
+    return run_served_alone(
+        "workshop-bench-registration-",
+        lambda app, env, workdir: run(app, env, workdir / "instance", workdir / "registration.log", WORKERS),
+        report,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

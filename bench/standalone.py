@@ -13,6 +13,7 @@ from flask import Flask
 from workshop import create_app
 
 from . import database
+from .server import app_environment
 
 
 @contextlib.contextmanager
@@ -42,3 +43,17 @@ def run_alone(prefix: str, run: Callable[[Flask], object], report: Callable[[obj
     print(f"database: {database}")
     print(report(result))
     return 1 if result.problems else 0
+
+
+def run_served_alone(
+    prefix: str, run: Callable[[Flask, dict[str, str], Path], object], report: Callable[[object], str]
+) -> int:
+    """As ``run_alone``, for a section that serves the app with gunicorn: ``run`` is also given the
+    environment gunicorn's workers need to share the database, and a folder for their logs."""
+
+    def served(app: Flask) -> object:
+        instance_path = Path(app.instance_path)
+        env = app_environment(instance_path, app.config["SQLALCHEMY_DATABASE_URI"], app.config["SECRET_KEY"])
+        return run(app, env, instance_path.parent)
+
+    return run_alone(prefix, served, report)

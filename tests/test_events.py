@@ -122,6 +122,18 @@ def test_an_edited_description_shows_at_once_and_stays_without_scripts(client, m
     assert "<h2>New plan" in page and "Old plan" not in page and "<script>x()" not in page
 
 
+def test_a_link_defined_in_one_description_does_not_reach_another(client, make_event):
+    first = make_event(description="Read the [notes][ref].\n\n[ref]: https://example.org/first")
+    second = make_event(description="See [the agenda][ref] too.")
+
+    first_page = client.get(f"/events/{first.slug}").get_data(as_text=True)
+    second_page = client.get(f"/events/{second.slug}").get_data(as_text=True)
+
+    assert 'href="https://example.org/first"' in first_page
+    assert "https://example.org/first" not in second_page
+    assert "[the agenda][ref]" in second_page
+
+
 def test_an_event_ending_before_it_starts_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
     page = submit(client, "/manage/events/new", EVENT_FORM | {"ends_at": "2027-03-14T09:00"}).get_data(as_text=True)

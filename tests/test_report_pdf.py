@@ -381,3 +381,17 @@ def test_the_number_of_queries_does_not_grow_with_participants_sessions_and_answ
         counts.append(count_statements(app, event))
 
     assert counts[0] == counts[1]
+
+
+def test_a_paragraph_measured_again_for_another_width_or_after_a_split_is_laid_out_anew():
+    from workshop.pdf.styles import para, stylesheet
+
+    paragraph = para("Fair recruitment across borders " * 12, stylesheet()["body"])
+    _width, wide = paragraph.wrap(400, 1000)
+    assert paragraph.wrap(400, 1000)[1] == wide  # measured once, the same lines
+    _width, narrow = paragraph.wrap(150, 1000)
+    assert narrow > wide
+
+    first, rest = paragraph.split(150, narrow / 2)  # what does not fit on the page goes on
+    assert first.wrap(150, 1000)[1] + rest.wrap(150, 1000)[1] == narrow
+    assert paragraph.wrap(150, 1000)[1] == narrow  # the split paragraph measures its lines again

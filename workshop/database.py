@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from .extensions import db
 
 _begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
+_WRITE_LOCK = "workshop_write_lock"  # in the connection's info: its transaction began with BEGIN IMMEDIATE
 
 
 @event.listens_for(Engine, "connect")
@@ -32,31 +33,52 @@ def configure_sqlite(dbapi_connection, connection_record) -> None:
 @event.listens_for(Engine, "begin")
 def begin_sqlite_transaction(connection) -> None:
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+        immediate = _begin_immediate.get()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.info[_WRITE_LOCK] = immediate
+
+
+def holds_write_lock(session) -> bool:
+    """Whether the session's SQLite transaction began with ``BEGIN IMMEDIATE`` and so holds the write lock."""
+    return session.in_transaction() and session.connection().info.get(_WRITE_LOCK, False)
+
+
+def commit_keeping_loaded(session=None) -> None:
+    """Commit, keeping what the session has loaded instead of reading each object again at its next use
+    (a query each). For a transaction that has only read, or written a few rows the request goes on to
+    show beside what it read a moment before: PostgreSQL keeps loaded rows too when one is locked."""
+    session = session or db.session()
+    expire_on_commit = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
 
 
 def lock_for_update(model, row_id: int):
     """Load one row and hold a write lock on it until the transaction ends.
 
-    Call it first in a service, before any change: on SQLite the lock is the database's
-    write lock, taken by a new ``BEGIN IMMEDIATE`` transaction, so a read-only transaction
-    that a view had open is ended first.
+    Call it first in a service, before any change. On SQLite the lock is the database's write lock,
+    taken by a new ``BEGIN IMMEDIATE`` transaction: a read-only transaction that a view had open is
+    ended first (what it loaded stays loaded, as on PostgreSQL), and a transaction that holds the
+    write lock already keeps it. Either way the locked row is read afresh.
     """
     session = db.session()  # the Session itself, not its scoped proxy
-    if session.get_bind().dialect.name == "sqlite":
-        if session.in_transaction():
-            if session.new or session.dirty or session.deleted:
-                raise RuntimeError("lock_for_update must come before any change in the transaction")
-            session.commit()
-        token = _begin_immediate.set(True)
-        try:
-            return session.execute(
-                db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
-            ).scalar_one_or_none()
-        finally:
-            _begin_immediate.reset(token)
-    statement = db.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
-    return session.execute(statement).scalar_one_or_none()
+    statement = db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    if session.get_bind().dialect.name != "sqlite":
+        return session.execute(statement.with_for_update()).scalar_one_or_none()
+    if holds_write_lock(session):
+        return session.execute(statement).scalar_one_or_none()
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("lock_for_update must come before any change in the transaction")
+        commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
+    token = _begin_immediate.set(True)
+    try:
+        return session.execute(statement).scalar_one_or_none()
+    finally:
+        _begin_immediate.reset(token)
 
 
 @contextmanager

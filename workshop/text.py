@@ -1,5 +1,6 @@
 """Rich text: Markdown rendered to HTML, then sanitised with nh3."""
 
+import threading
 from functools import lru_cache
 
 import markdown as markdown_lib
@@ -37,6 +38,18 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
+_converters = threading.local()
+
+
+def converter() -> markdown_lib.Markdown:
+    """This thread's Markdown converter, made once: making one loads its extensions, which cost more
+    than converting a summary. ``reset`` between texts, so nothing one text defines reaches the next."""
+    markdown = getattr(_converters, "markdown", None)
+    if markdown is None:
+        markdown = _converters.markdown = markdown_lib.Markdown(extensions=["tables", "sane_lists"])
+    return markdown.reset()
+
+
 def render_markdown(source: str | None) -> Markup:
     return _rendered(source or "")
 
@@ -45,7 +58,7 @@ def render_markdown(source: str | None) -> Markup:
 # for every visitor, and rendering it was a third of its page.
 @lru_cache(maxsize=256)
 def _rendered(source: str) -> Markup:
-    html = markdown_lib.markdown(source, extensions=["tables", "sane_lists"])
+    html = converter().convert(source)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

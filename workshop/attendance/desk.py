@@ -171,6 +171,4 @@ def check_in(
         registration = recording.registration_by_code(code)
     else:
         raise DomainError(_l("Scan a badge, type its code or search for the name."), field="code")
-    answer = recording.mark_present(event, registration, session, Method.SCAN, actor)
-    db.session.commit()  # whatever the answer, no lock is held while the page is drawn
-    return answer
+    return recording.mark_present(event, registration, session, Method.SCAN, actor)  # holds no lock afterwards

@@ -1,9 +1,10 @@
 """Recording presence: the one path every way of checking in goes through (desk, roster, self
 check-in, scanner API), so the rules and the answers are the same everywhere.
 
-Two desks scanning the same badge at the same moment: both try to insert the (registration,
-slot) row; the unique constraint lets one through, and the other finds the row and answers
-"already checked in", with who and when. No check-then-insert.
+Two desks scanning the same badge at the same moment: each locks the registration before it
+looks for the (registration, slot) row, so the second finds the first one's row and answers
+"already checked in", with who and when (the unique constraint stays as the last guard). A badge
+already marked when the scan is read answers so without waiting for the lock.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
-from ..database import lock_for_update
+from ..database import commit_keeping_loaded, lock_for_update
 from ..events.models import Event
 from ..extensions import db
 from ..registration.models import Registration
@@ -162,49 +163,46 @@ def check_registration(event: Event, registration: Registration | None) -> Outco
 def mark_present(
     event: Event, registration: Registration | None, session: AgendaSession | None, method: Method, actor: User | None
 ) -> Answer:
-    """Record presence at ``session`` (None: arrival) and commit. Idempotent: a second mark answers ALREADY.
+    """Record presence at ``session`` (None: arrival) and commit. Idempotent: a second mark answers ALREADY,
+    from what the request has read when the mark is there already, under the lock otherwise.
 
     The caller has checked that ``actor`` may record attendance at ``event`` and that ``session``
     belongs to it.
     """
+    slot = slot_of(session)
+    if check_registration(event, registration) is None:
+        existing = attendance_of(registration.id, slot)
+        if existing is not None and existing.present:  # scanned again: no lock to wait for, nothing to write
+            return Answer(Outcome.ALREADY, registration, existing)
     if registration is not None and registration.event_id == event.id:
         # Serialise the desks that scan this badge: FOR UPDATE on PostgreSQL, the write lock on SQLite
         # (a deferred SQLite transaction that read first could not write after another desk's commit).
         registration = lock_for_update(Registration, registration.id)
+    # Each way out ends the transaction, so no lock is held while the answer is shown; what the
+    # request has read stays loaded for showing it.
     problem = check_registration(event, registration)
     if problem is not None:
-        db.session.rollback()
+        commit_keeping_loaded()  # nothing written
         return Answer(problem, registration)
-    slot = slot_of(session)
     existing = attendance_of(registration.id, slot)
     if existing is not None and existing.present:
-        db.session.commit()  # nothing to write: end the transaction, so the lock is released now
+        commit_keeping_loaded()  # nothing written
         return Answer(Outcome.ALREADY, registration, existing)
-    try:
-        with db.session.begin_nested():
-            if existing is None:
-                existing = Attendance(
-                    registration_id=registration.id,
-                    event_id=event.id,
-                    session_id=session.id if session else None,
-                    slot=slot,
-                    method=method,
-                    recorded_by=actor,
-                    recorded_at=utcnow(),
-                )
-                db.session.add(existing)
-            else:  # marked, undone, and now marked again
-                existing.present, existing.method, existing.recorded_by, existing.recorded_at = (
-                    True,
-                    method,
-                    actor,
-                    utcnow(),
-                )
-            existing.changes.append(AttendanceChange(present=True, method=method, actor=actor))
-    except IntegrityError:  # another desk recorded it a moment ago
-        db.session.commit()
-        return Answer(Outcome.ALREADY, registration, attendance_of(registration.id, slot))
-    db.session.commit()
+    if existing is None:
+        existing = Attendance(
+            registration_id=registration.id,
+            event_id=event.id,
+            session_id=session.id if session else None,
+            slot=slot,
+            method=method,
+            recorded_by=actor,
+            recorded_at=utcnow(),
+        )
+        db.session.add(existing)
+    else:  # marked, undone, and now marked again
+        existing.present, existing.method, existing.recorded_by, existing.recorded_at = (True, method, actor, utcnow())
+    existing.changes.append(AttendanceChange(present=True, method=method, actor=actor))
+    commit_keeping_loaded()  # the mark and its history entry are all that changed
     return Answer(Outcome.CHECKED_IN, registration, existing)
 
 

@@ -78,17 +78,17 @@ def cjk_font() -> str:
     return register_cjk_font(current_app.config.get("CJK_FONT_PATH") or "")
 
 
+# Every character Helvetica shows: asked once per character of a long report, a set beats an encoder.
+LATIN_CHARACTERS = frozenset(bytes(range(256)).decode(LATIN_ENCODING, errors="ignore"))
+
+
 def is_latin(char: str) -> bool:
-    try:
-        char.encode(LATIN_ENCODING)
-    except UnicodeEncodeError:
-        return False
-    return True
+    return char in LATIN_CHARACTERS
 
 
 def needs_cjk_font(text: str) -> bool:
     """True when Helvetica cannot show some character of ``text`` (Chinese characters, Cyrillic...)."""
-    return not all(is_latin(char) for char in text)
+    return not LATIN_CHARACTERS.issuperset(text)
 
 
 def font_for(text: str, bold: bool = False) -> str:

@@ -2,11 +2,11 @@
 
 from collections.abc import Callable
 
+from reportlab import platypus
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph
 
 from .fonts import LATIN, LATIN_BOLD, font_for, markup
 
@@ -34,6 +34,20 @@ def stylesheet() -> dict[str, ParagraphStyle]:
         "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=LATIN_BOLD, fontSize=9, leading=11.5),
         "cell_small": ParagraphStyle("cell_small", parent=body, fontSize=8, leading=10, textColor=MUTED),
     }
+
+
+class Paragraph(platypus.Paragraph):
+    """A paragraph that breaks its lines once for a given width. A table wraps each cell twice, to
+    measure its row and again to draw it; the lines, and so the size, depend on the width alone."""
+
+    _wrapped_for: float | None = None
+
+    def wrap(self, available_width, available_height):
+        if available_width == self._wrapped_for and hasattr(self, "blPara"):  # a split drops its lines
+            return self.width, self.height
+        size = super().wrap(available_width, available_height)
+        self._wrapped_for = available_width
+        return size
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:

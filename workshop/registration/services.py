@@ -16,7 +16,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..countries import is_country
-from ..database import lock_for_update
+from ..database import commit_keeping_loaded, lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
@@ -258,7 +258,7 @@ def register(user: User, event_id: int, details: Details, privacy_accepted: bool
     event = lock_event(event_id)
     user = db.session.get(User, user.id)
     registration = _register_locked(user, event, details, privacy_accepted)
-    db.session.commit()
+    commit_keeping_loaded()  # the page that follows shows the registration as written
     return registration
 
 

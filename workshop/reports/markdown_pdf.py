@@ -16,10 +16,11 @@ from xml.sax.saxutils import quoteattr
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, HRFlowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, HRFlowable, Spacer, Table, TableStyle
 
 from ..pdf import styles
 from ..pdf.fonts import LATIN_BOLD, markup
+from ..pdf.styles import Paragraph
 from ..text import render_markdown
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr"}

@@ -20,7 +20,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, LongTable, NextPageTemplate, PageBreak, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, LongTable, NextPageTemplate, PageBreak, Spacer
 
 from ..agenda.forms import SESSION_KIND_LABELS
 from ..agenda.speakers import ROLE_LABELS
@@ -28,7 +28,7 @@ from ..events.models import Event
 from ..formatting import date_range_in_zone, format_in_zone, zone_label
 from ..pdf import styles
 from ..pdf.fonts import markup
-from ..pdf.styles import lines, para
+from ..pdf.styles import Paragraph, lines, para
 from ..uploads import size_label
 from . import pdf_figures
 from .compile import ReportData, Role, compile_report

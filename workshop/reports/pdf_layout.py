@@ -127,6 +127,7 @@ class ReportDocument(BaseDocTemplate):
         self.header_right = header_right
         self.page_label = page_label
         self.heading_pages: dict[str, int] = {}
+        self._header_line: Paragraph | None = None
         self.entries: list[Entry] = []
         cover = Frame(styles.MARGIN, styles.MARGIN, self.width, PAGE_HEIGHT - 2 * styles.MARGIN, id="cover")
         body = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
@@ -150,13 +151,19 @@ class ReportDocument(BaseDocTemplate):
         canvas.setFillColor(styles.MUTED)
         canvas.setFont(font_for(self.header_right), 8)
         canvas.drawRightString(right, top, self.header_right)
-        room = self.width - canvas.stringWidth(self.header_right, font_for(self.header_right), 8) - 10 * mm
-        styles.one_line(self.header, styles.FOOTER, room).drawOn(canvas, self.leftMargin, top - 2)
+        self.header_line(canvas).drawOn(canvas, self.leftMargin, top - 2)
         bottom = styles.MARGIN / 2
         canvas.line(self.leftMargin, bottom + 10, right, bottom + 10)
         canvas.translate(right, bottom)
         canvas.doForm(page_form(doc.page))
         canvas.restoreState()
+
+    def header_line(self, canvas) -> Paragraph:
+        """The running header, shortened to its room once for every page."""
+        if self._header_line is None:
+            room = self.width - canvas.stringWidth(self.header_right, font_for(self.header_right), 8) - 10 * mm
+            self._header_line = styles.one_line(self.header, styles.FOOTER, room)
+        return self._header_line
 
     def afterFlowable(self, flowable) -> None:
         if isinstance(flowable, Heading):
