@@ -397,3 +397,43 @@ def test_the_event_lists_and_page_need_as_many_queries_for_44_events_as_for_2(cl
     first_page = client.get("/").get_data(as_text=True)
     assert "Meeting 22" in first_page and "Page 1 of 2" in first_page
     assert "Page 1 of 2" in client.get("/?kind=workshop").get_data(as_text=True)  # every one is a workshop
+
+
+def test_the_lists_of_events_show_an_edit_at_once_in_every_process(app, client, make_event):
+    event = make_event(summary="Old summary", partners=["Old Partner"])
+    past = make_event(title="Finished workshop", starts_in_days=-10, days=1)
+    assert "Old summary" in client.get("/").get_data(as_text=True)
+    assert "Finished workshop" in client.get("/events/past").get_data(as_text=True)
+    login(client, event.organisers[0])
+
+    submit(
+        client,
+        f"/manage/events/{event.slug}/edit",
+        EVENT_FORM | {"summary": "New summary", "partners": "New Partner", "status": "published"},
+    )
+    past.title = "Finished workshop, renamed"  # another process's change, straight to the database
+    db.session.commit()
+
+    upcoming = client.get("/").get_data(as_text=True)
+    assert "New summary" in upcoming and "New Partner" in upcoming
+    assert "Old summary" not in upcoming and "Old Partner" not in upcoming
+    assert "Finished workshop, renamed" in client.get("/events/past").get_data(as_text=True)
+
+
+def test_the_lists_of_events_show_cards_in_the_reader_s_language(client, make_event):
+    make_event(country="CN")
+    assert "China" in client.get("/").get_data(as_text=True)
+
+    chinese = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+
+    assert "中国" in chinese and "研讨会" in chinese
+
+
+def test_an_event_that_leaves_the_public_list_leaves_its_cards(client, make_event):
+    event = make_event(title="Workshop soon withdrawn")
+    assert "Workshop soon withdrawn" in client.get("/").get_data(as_text=True)
+
+    event.status = EventStatus.DRAFT
+    db.session.commit()
+
+    assert "Workshop soon withdrawn" not in client.get("/").get_data(as_text=True)

@@ -36,6 +36,7 @@ class Fragments:
         return piece
 
 
-def kept_or_made(key: Hashable, make: Callable[[], Markup]) -> Markup:
-    """The piece this application keeps under ``key``; made by ``make`` (and kept) when it has none."""
-    return current_app.extensions.setdefault("fragments", Fragments()).get_or_make(key, make)
+def kept_or_made(key: Hashable, make: Callable[[], Markup], store: str = "fragments") -> Markup:
+    """The piece this application keeps under ``key``; made by ``make`` (and kept) when it has none.
+    Pieces in another ``store`` do not push these out."""
+    return current_app.extensions.setdefault(store, Fragments()).get_or_make(key, make)

@@ -1,6 +1,9 @@
 """Language choice: the user's preference, then the visitor's choice, then Accept-Language."""
 
-from flask import current_app, has_request_context, request, session
+from types import SimpleNamespace
+
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_translations
 from flask_login import current_user
 
 SESSION_KEY = "lang"
@@ -21,3 +24,30 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def request_translations():
+    """The catalogue of the locale in force, looked up once for each locale a request uses.
+
+    Flask-Babel finds it anew for every string (the context, the domain, the locale's name); a page
+    translates dozens. Kept beside Flask-Babel's own locale, so ``force_locale`` (an e-mail in its
+    recipient's language) gets that language's catalogue."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    kept = g.get("_catalogue")
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel") or SimpleNamespace()
+    g._catalogue = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_translations(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )

@@ -14,6 +14,7 @@ from .errors import Forbidden, MissingFile, NotFound
 from .extensions import csrf, db
 from .formatting import clock, country_name, date_range_in_zone, day_heading, format_in_zone, zone_label
 from .i18n import SESSION_KEY
+from .layout import layout_part
 from .redirects import safe_next
 from .text import render_markdown
 
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["clock"] = clock
     app.jinja_env.filters["day_heading"] = day_heading
+    app.jinja_env.globals["layout_part"] = layout_part
 
     @app.context_processor
     def shared_context():

@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
-from ..events.models import Event
+from ..events.models import Event, EventPartner
 from .models import AgendaSession, SessionSpeaker, Speaker
 
 FORMAT = 1  # raised when the files are written differently, so copies made by older code are replaced
@@ -42,7 +42,7 @@ def _raise_changed_agendas(session: Session, _flush_context, _instances) -> None
     event_ids = set()
     with session.no_autoflush:
         for changed in (*session.new, *session.dirty, *session.deleted):
-            if not isinstance(changed, Event | AgendaSession | Speaker | SessionSpeaker):
+            if not isinstance(changed, Event | EventPartner | AgendaSession | Speaker | SessionSpeaker):
                 continue
             if changed in session.dirty and not session.is_modified(changed):
                 continue  # only loaded or touched, nothing written

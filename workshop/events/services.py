@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from ..accounts.models import User
 from ..database import lock_for_update
@@ -193,12 +193,13 @@ def event_by_slug(slug: str) -> Event | None:
 
 
 def upcoming_events(kind: EventKind | None, page: int, per_page: int, counts: dict[EventKind, int]):
-    """A page of the upcoming events (of ``kind``); ``counts`` (``count_by_kind``) gives their number."""
+    """A page of the upcoming events (of ``kind``); ``counts`` (``count_by_kind``) gives their number.
+    Each event holds only its id and revision: what the page shows of them is kept (events/cards.py)."""
     query = (
         db.select(Event)
         .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow())
         .order_by(Event.starts_at, Event.id)
-        .options(selectinload(Event.partners))
+        .options(load_only(Event.id, Event.agenda_revision))
     )
     if kind is not None:
         query = query.where(Event.kind == kind)
@@ -208,13 +209,26 @@ def upcoming_events(kind: EventKind | None, page: int, per_page: int, counts: di
 
 
 def past_events(page: int, per_page: int):
+    """A page of the past events, each holding only its id and revision, as ``upcoming_events``."""
     query = (
         db.select(Event)
         .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at < utcnow())
         .order_by(Event.starts_at.desc(), Event.id.desc())
-        .options(selectinload(Event.partners))
+        .options(load_only(Event.id, Event.agenda_revision))
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def in_full(events: list[Event]) -> list[Event]:
+    """``events`` loaded whole, with their partners, in the same order."""
+    loaded = db.session.scalars(
+        db.select(Event)
+        .where(Event.id.in_([event.id for event in events]))
+        .options(selectinload(Event.partners))
+        .execution_options(populate_existing=True)
+    )
+    by_id = {event.id: event for event in loaded}
+    return [by_id[event.id] for event in events]
 
 
 def managed_events(actor: User) -> list[Event]:

@@ -10,6 +10,7 @@ from ..formtools import showing_errors
 from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
 from . import bp, services
+from .cards import event_cards
 from .forms import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -29,14 +30,21 @@ def index():
     page = page_number(request.args.get("page"))
     counts = services.count_by_kind()
     events = services.upcoming_events(kind, page, current_app.config["EVENTS_PER_PAGE"], counts)
-    return render_template("events/index.html", events=events, kind=kind, kind_labels=KIND_LABELS, counts=counts)
+    return render_template(
+        "events/index.html",
+        events=events,
+        cards=event_cards(events.items),
+        kind=kind,
+        kind_labels=KIND_LABELS,
+        counts=counts,
+    )
 
 
 @bp.get("/events/past")
 def past():
     page = page_number(request.args.get("page"))
     events = services.past_events(page, current_app.config["EVENTS_PER_PAGE"])
-    return render_template("events/past.html", events=events, kind_labels=KIND_LABELS)
+    return render_template("events/past.html", events=events, cards=event_cards(events.items))
 
 
 @bp.get("/events/<slug>")

@@ -164,12 +164,15 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
+_AHEAD = aliased(Registration, name="ahead")  # made once: an alias builds its columns anew each time
+
+
 def waitlist_positions_of(registrations: list[Registration]) -> dict[int, int]:
     """The places on their waiting lists of those of ``registrations`` that wait, in one query."""
     waiting = [r.id for r in registrations if r.state is State.WAITLISTED]
     if not waiting:
         return {}
-    ahead = aliased(Registration)
+    ahead = _AHEAD
     rows = db.session.execute(
         db.select(Registration.id, func.count(ahead.id))
         .outerjoin(
