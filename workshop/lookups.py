@@ -3,11 +3,12 @@ check (404 for an unknown slug; security.py decides between 403 and 404 for the 
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam
 
 from . import security
 from .extensions import db
@@ -21,10 +22,17 @@ def acting_user():
     return current_user._get_current_object()
 
 
-def event_or_404(slug: str) -> Event:
-    from .events.models import Event  # here, not above: the events package's views import this module
+@cache
+def _event_by_slug():
+    """Built once (building a statement costs more than running it), at the first page: the events
+    package's views import this module, so its models cannot be imported above."""
+    from .events.models import Event
 
-    event = db.session.scalar(db.select(Event).where(Event.slug == slug))
+    return db.select(Event).where(Event.slug == bindparam("slug"))
+
+
+def event_or_404(slug: str) -> Event:
+    event = db.session.scalar(_event_by_slug(), {"slug": slug})
     if event is None:
         abort(404)
     return event

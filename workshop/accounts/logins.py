@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import bindparam
 
 from ..database import write_transaction
 from ..extensions import db
@@ -30,17 +31,21 @@ def start(user: User) -> None:
     user.login_token = token
 
 
+# Every page a person opens runs this: built once, as building a statement costs more than running it
+USER_OF_LOG_IN = (
+    db.select(User)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(User.id == bindparam("user_id"), LoginSession.token == bindparam("token"))
+)
+
+
 def user_of(identity: str) -> User | None:
     """The user whose cookies say ``identity`` ("id:version:token"), while that log-in lasts."""
     parts = identity.split(":")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[2]:
         return None
     user_id, version, token = parts
-    user = db.session.scalar(
-        db.select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(user_id), LoginSession.token == token)
-    )
+    user = db.session.scalar(USER_OF_LOG_IN, {"user_id": int(user_id), "token": token})
     if user is None or str(user.session_version) != version:
         return None
     user.login_token = token

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -104,19 +104,20 @@ def event_sessions(event_id: int) -> list[AgendaSession]:
     )
 
 
+SPEAKER_PROFILES_OF = (
+    db.select(Speaker)
+    .join(Speaker.event)
+    .where(Speaker.user_id == bindparam("user_id"))
+    .options(joinedload(Speaker.event))
+    .order_by(Event.starts_at.desc())
+)  # built once: "My registrations" shows them
+
+
 def own_speaker_profiles(user) -> list[Speaker]:
     """The speaker profiles linked to ``user``, newest event first."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        db.session.scalars(
-            db.select(Speaker)
-            .join(Speaker.event)
-            .where(Speaker.user_id == user.id)
-            .options(joinedload(Speaker.event))
-            .order_by(Event.starts_at.desc())
-        )
-    )
+    return list(db.session.scalars(SPEAKER_PROFILES_OF, {"user_id": user.id}))
 
 
 # --- checks -------------------------------------------------------------------------

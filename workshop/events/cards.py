@@ -11,13 +11,13 @@ from markupsafe import Markup
 from ..fragments import kept_or_made
 from . import services
 from .forms import KIND_LABELS
-from .models import Event
 
 
-def event_cards(events: list[Event]) -> Markup:
+def event_cards(events: list) -> Markup:
+    """``events``: rows or events with their ``id`` and ``agenda_revision``."""
     key = ("event-cards", str(get_locale()), tuple((event.id, event.agenda_revision) for event in events))
     return kept_or_made(key, lambda: made_cards(events))
 
 
-def made_cards(events: list[Event]) -> Markup:
+def made_cards(events: list) -> Markup:
     return Markup(render_template("events/_cards.html", events=services.in_full(events), kind_labels=KIND_LABELS))

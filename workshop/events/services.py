@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..database import lock_for_update
@@ -192,35 +192,68 @@ def event_by_slug(slug: str) -> Event | None:
     return db.session.scalar(db.select(Event).where(Event.slug == slug).options(selectinload(Event.partners)))
 
 
-def upcoming_events(kind: EventKind | None, page: int, per_page: int, counts: dict[EventKind, int]):
-    """A page of the upcoming events (of ``kind``); ``counts`` (``count_by_kind``) gives their number.
-    Each event holds only its id and revision: what the page shows of them is kept (events/cards.py)."""
-    query = (
-        db.select(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow())
-        .order_by(Event.starts_at, Event.id)
-        .options(load_only(Event.id, Event.agenda_revision))
-    )
-    if kind is not None:
-        query = query.where(Event.kind == kind)
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
-    pagination.total = counts.get(kind, 0) if kind is not None else sum(counts.values())
-    return pagination
+@dataclass(frozen=True)
+class EventPage:
+    """A page of a list of events: each item holds only the event's id and agenda revision, as the
+    cards shown for them are kept (events/cards.py)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
-def past_events(page: int, per_page: int):
-    """A page of the past events, each holding only its id and revision, as ``upcoming_events``."""
-    query = (
-        db.select(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at < utcnow())
-        .order_by(Event.starts_at.desc(), Event.id.desc())
-        .options(load_only(Event.id, Event.agenda_revision))
-    )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+# The home page and the past events run these: built once, as building a statement costs more than running it
+_UPCOMING = (Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= bindparam("now"))
+_PAST = (Event.status.in_(PUBLIC_STATUSES), Event.ends_at < bindparam("now"))
+_SOONEST_FIRST = (Event.starts_at, Event.id)
+_A_PAGE = db.select(Event.id, Event.agenda_revision).limit(bindparam("limit")).offset(bindparam("offset"))
+UPCOMING = _A_PAGE.where(*_UPCOMING).order_by(*_SOONEST_FIRST)
+UPCOMING_OF_KIND = _A_PAGE.where(*_UPCOMING, Event.kind == bindparam("kind")).order_by(*_SOONEST_FIRST)
+PAST = _A_PAGE.where(*_PAST).order_by(Event.starts_at.desc(), Event.id.desc())
+PAST_COUNT = db.select(func.count()).select_from(Event).where(*_PAST)
 
 
-def in_full(events: list[Event]) -> list[Event]:
-    """``events`` loaded whole, with their partners, in the same order."""
+def upcoming_events(kind: EventKind | None, page: int, per_page: int, counts: dict[EventKind, int]) -> EventPage:
+    """A page of the upcoming events (of ``kind``); ``counts`` (``count_by_kind``) gives their number."""
+    values = {"now": utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
+    if kind is None:
+        rows = db.session.execute(UPCOMING, values).all()
+        total = sum(counts.values())
+    else:
+        rows = db.session.execute(UPCOMING_OF_KIND, values | {"kind": kind}).all()
+        total = counts.get(kind, 0)
+    return EventPage(rows, page, per_page, total)
+
+
+def past_events(page: int, per_page: int) -> EventPage:
+    now = utcnow()
+    rows = db.session.execute(PAST, {"now": now, "limit": per_page, "offset": (page - 1) * per_page}).all()
+    return EventPage(rows, page, per_page, db.session.scalar(PAST_COUNT, {"now": now}))
+
+
+def in_full(events) -> list[Event]:
+    """The events of a page (anything with their ``id``) loaded whole, with their partners, in the same order."""
     loaded = db.session.scalars(
         db.select(Event)
         .where(Event.id.in_([event.id for event in events]))
@@ -238,10 +271,12 @@ def managed_events(actor: User) -> list[Event]:
     return list(db.session.scalars(query))
 
 
+UPCOMING_BY_KIND = (
+    db.select(Event.kind, func.count())
+    .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= bindparam("now"))
+    .group_by(Event.kind)
+)  # built once: the home page runs it
+
+
 def count_by_kind() -> dict[EventKind, int]:
-    rows = db.session.execute(
-        db.select(Event.kind, func.count())
-        .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= utcnow())
-        .group_by(Event.kind)
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(UPCOMING_BY_KIND, {"now": utcnow()}).all())

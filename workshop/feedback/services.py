@@ -12,6 +12,7 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from .. import mail, security
@@ -138,6 +139,17 @@ def participant_status(user, event: Event) -> Unavailable | None:
     return None
 
 
+# Built once for "My registrations"
+SUBMITTED_OF = db.select(EvaluationSubmission.registration_id).where(
+    EvaluationSubmission.registration_id.in_(bindparam("ids", expanding=True))
+)
+OPEN_EVALUATIONS_OF = db.select(Evaluation.event_id).where(
+    Evaluation.event_id.in_(bindparam("event_ids", expanding=True)),
+    Evaluation.opened_at.is_not(None),
+    Evaluation.closed_at.is_(None),
+)
+
+
 def statuses_for_registrations(user, registrations: list[Registration]) -> dict[int, str]:
     """For "My registrations", by registration id: "answered", or "open" (the person may answer now);
     the user's confirmed registrations only, in two queries whatever their number. A confirmed
@@ -145,22 +157,8 @@ def statuses_for_registrations(user, registrations: list[Registration]) -> dict[
     confirmed = [r for r in registrations if r.user_id == getattr(user, "id", None) and r.state is State.CONFIRMED]
     if not confirmed:
         return {}
-    answered = set(
-        db.session.scalars(
-            db.select(EvaluationSubmission.registration_id).where(
-                EvaluationSubmission.registration_id.in_([r.id for r in confirmed])
-            )
-        )
-    )
-    open_events = set(
-        db.session.scalars(
-            db.select(Evaluation.event_id).where(
-                Evaluation.event_id.in_({r.event_id for r in confirmed}),
-                Evaluation.opened_at.is_not(None),
-                Evaluation.closed_at.is_(None),
-            )
-        )
-    )
+    answered = set(db.session.scalars(SUBMITTED_OF, {"ids": [r.id for r in confirmed]}))
+    open_events = set(db.session.scalars(OPEN_EVALUATIONS_OF, {"event_ids": list({r.event_id for r in confirmed})}))
     may_answer = [r for r in confirmed if r.id not in answered and r.event.is_public and r.event_id in open_events]
     return {r.id: "answered" for r in confirmed if r.id in answered} | {r.id: "open" for r in may_answer}
 

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from huey import crontab
+from sqlalchemy import bindparam
 
 from .. import mail, security
 from ..countries import is_country
@@ -153,12 +154,17 @@ def request_of(registration: Registration) -> LetterRequest | None:
     return db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
 
 
+REQUESTS_OF = db.select(LetterRequest).where(
+    LetterRequest.registration_id.in_(bindparam("ids", expanding=True))
+)  # built once for "My registrations"
+
+
 def own_requests(actor, registrations: list[Registration]) -> dict[int, LetterRequest]:
     """For "My registrations": the actor's own requests for ``registrations``, by registration id, in one query."""
     own = [r.id for r in registrations if security.is_signed_in(actor) and r.user_id == actor.id]
     if not own:
         return {}
-    requests = db.session.scalars(db.select(LetterRequest).where(LetterRequest.registration_id.in_(own)))
+    requests = db.session.scalars(REQUESTS_OF, {"ids": own})
     return {request.registration_id: request for request in requests}
 
 

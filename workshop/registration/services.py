@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func
+from sqlalchemy import and_, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -120,12 +120,19 @@ def apply_details(registration: Registration, details: Details, questions: list[
 # --- the waiting list ---------------------------------------------------------
 
 
+# Statements the most opened pages run, built once: building one costs more than running it
+CONFIRMED_COUNT = (
+    db.select(func.count())
+    .select_from(Registration)
+    .where(Registration.event_id == bindparam("event_id"), Registration.state == State.CONFIRMED)
+)
+REGISTRATION_OF = db.select(Registration).where(
+    Registration.event_id == bindparam("event_id"), Registration.user_id == bindparam("user_id")
+)
+
+
 def confirmed_count(event_id: int) -> int:
-    return db.session.scalar(
-        db.select(func.count())
-        .select_from(Registration)
-        .where(Registration.event_id == event_id, Registration.state == State.CONFIRMED)
-    )
+    return db.session.scalar(CONFIRMED_COUNT, {"event_id": event_id})
 
 
 def places_left(event: Event) -> int | None:
@@ -164,7 +171,20 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-_AHEAD = aliased(Registration, name="ahead")  # made once: an alias builds its columns anew each time
+_AHEAD = aliased(Registration, name="ahead")
+WAITING_AHEAD = (
+    db.select(Registration.id, func.count(_AHEAD.id))
+    .outerjoin(
+        _AHEAD,
+        and_(
+            _AHEAD.event_id == Registration.event_id,
+            _AHEAD.state == State.WAITLISTED,
+            _AHEAD.waitlist_seq < Registration.waitlist_seq,
+        ),
+    )
+    .where(Registration.id.in_(bindparam("ids", expanding=True)))
+    .group_by(Registration.id)
+)
 
 
 def waitlist_positions_of(registrations: list[Registration]) -> dict[int, int]:
@@ -172,20 +192,7 @@ def waitlist_positions_of(registrations: list[Registration]) -> dict[int, int]:
     waiting = [r.id for r in registrations if r.state is State.WAITLISTED]
     if not waiting:
         return {}
-    ahead = _AHEAD
-    rows = db.session.execute(
-        db.select(Registration.id, func.count(ahead.id))
-        .outerjoin(
-            ahead,
-            and_(
-                ahead.event_id == Registration.event_id,
-                ahead.state == State.WAITLISTED,
-                ahead.waitlist_seq < Registration.waitlist_seq,
-            ),
-        )
-        .where(Registration.id.in_(waiting))
-        .group_by(Registration.id)
-    )
+    rows = db.session.execute(WAITING_AHEAD, {"ids": waiting})
     return {registration_id: count + 1 for registration_id, count in rows.all()}
 
 
@@ -252,9 +259,7 @@ def lock_event(event_id: int) -> Event:
 
 
 def registration_of(user: User, event_id: int) -> Registration | None:
-    return db.session.scalar(
-        db.select(Registration).where(Registration.event_id == event_id, Registration.user_id == user.id)
-    )
+    return db.session.scalar(REGISTRATION_OF, {"event_id": event_id, "user_id": user.id})
 
 
 def register(user: User, event_id: int, details: Details, privacy_accepted: bool) -> Registration:

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.signing_in import log_in
@@ -111,16 +112,19 @@ def register(event):
     )
 
 
+OWN_REGISTRATIONS = (
+    db.select(Registration)
+    .where(Registration.user_id == bindparam("user_id"))
+    .join(Registration.event)
+    .options(contains_eager(Registration.event))
+    .order_by(Event.starts_at.desc())
+)  # built once: building a statement costs more than running it
+
+
 @bp.get("/registrations")
 @login_required
 def mine():
-    registrations = db.session.scalars(
-        db.select(Registration)
-        .where(Registration.user_id == current_user.id)
-        .join(Registration.event)
-        .options(contains_eager(Registration.event))
-        .order_by(Event.starts_at.desc())
-    ).all()
+    registrations = db.session.scalars(OWN_REGISTRATIONS, {"user_id": current_user.id}).all()
     positions = services.waitlist_positions_of(registrations)
     return render_template(
         "registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS
