@@ -11,6 +11,7 @@ from flask import Flask, session
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
+from workshop.accounts import logins as signing_in
 from workshop.accounts.models import User
 from workshop.extensions import db
 
@@ -25,7 +26,9 @@ def logins(app: Flask, user_ids: list[int]) -> list[Login]:
     made = []
     for user_id in user_ids:
         with app.test_request_context("/"):  # an application context of its own: the CSRF token is kept in ``g``
-            login_user(db.session.get(User, user_id))
+            user = db.session.get(User, user_id)
+            signing_in.start(user)  # the log-in the cookie names, as the login form starts one
+            login_user(user)
             csrf_token = generate_csrf()
             response = app.response_class()
             app.session_interface.save_session(app, session, response)

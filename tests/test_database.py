@@ -1,10 +1,11 @@
 import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from workshop.database import lock_for_update
+from workshop.database import QueuedWriterConnection, lock_for_update
 from workshop.events.models import Event, EventPartner
 from workshop.extensions import db
 
@@ -56,3 +57,66 @@ def test_rows_locked_one_after_the_other_change_together_or_not_at_all(app, make
 
     assert db.session.get(Event, first_id).title == "First"
     assert db.session.get(Event, second_id).title == "Second"
+
+
+def queued_connection(path: str) -> QueuedWriterConnection:
+    """Another process's connection to the database, which gives up on SQLite's own lock at once."""
+    return sqlite3.connect(path, timeout=0, factory=QueuedWriterConnection, isolation_level=None)
+
+
+def test_sqlite_writers_wait_their_turn_in_a_queue_not_in_sqlite_s_timeout(app, make_event):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows")
+    event = make_event(title="Before")
+    event_id, path = event.id, db.engine.url.database  # read here: the thread has no application
+    holder = queued_connection(path)
+    holder.take_write_turn()
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE event SET title = 'Held' WHERE id = ?", (event_id,))
+    outcome = {}
+    queued = threading.Event()
+
+    def write_after_the_holder():
+        waiter = queued_connection(path)
+        queued.set()
+        try:
+            waiter.take_write_turn()  # a timeout of 0: without the queue, BEGIN IMMEDIATE fails at once
+            waiter.execute("BEGIN IMMEDIATE")
+            outcome["title seen"] = waiter.execute("SELECT title FROM event WHERE id = ?", (event_id,)).fetchone()[0]
+            waiter.execute("UPDATE event SET title = 'After' WHERE id = ?", (event_id,))
+            waiter.commit()
+        except sqlite3.OperationalError as error:
+            outcome["error"] = str(error)
+        finally:
+            waiter.close()
+
+    thread = threading.Thread(target=write_after_the_holder)
+    thread.start()
+    assert queued.wait(timeout=10)
+    thread.join(timeout=0.2)
+    assert thread.is_alive() and not outcome  # still waiting for its turn, with no error
+    holder.commit()
+    thread.join()
+
+    holder.close()
+    assert outcome == {"title seen": "Held"}
+    db.session.commit()  # ends this session's read of the database as it was before
+    assert db.session.get(Event, event_id).title == "After"
+
+
+def test_a_thread_that_holds_the_turn_is_not_queued_behind_itself(app, make_event):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows")
+    first, second = queued_connection(db.engine.url.database), queued_connection(db.engine.url.database)
+    first.take_write_turn()
+    first.execute("BEGIN IMMEDIATE")
+
+    second.take_write_turn()  # would wait for ever in the queue; SQLite answers instead
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        second.execute("BEGIN IMMEDIATE")
+
+    first.rollback()
+    second.take_write_turn()
+    second.execute("BEGIN IMMEDIATE")
+    second.rollback()
+    first.close(), second.close()

@@ -21,6 +21,7 @@ from flask import Flask  # noqa: E402
 
 from . import bounds, rate_limits, routing  # noqa: E402
 from . import config as config_module  # noqa: E402
+from .database import QueuedWriterConnection  # noqa: E402
 from .extensions import babel, csrf, db, login, migrate  # noqa: E402
 
 
@@ -128,7 +129,7 @@ def configure_database(app: Flask) -> None:
     if uri.startswith("sqlite"):
         # Copies, not the defaults' own dicts: another app in the same process may use PostgreSQL.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        options["connect_args"] = {"timeout": 30, "factory": QueuedWriterConnection, **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
