@@ -11,8 +11,9 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -126,6 +127,14 @@ def commit_keeping_loaded(session=None) -> None:
         session.expire_on_commit = expire_on_commit
 
 
+@cache
+def _row_of(model):
+    """The statements that read one row of ``model`` afresh, plain and FOR UPDATE; built once for
+    each model, as building a statement costs more than running it."""
+    statement = db.select(model).where(model.id == bindparam("row_id")).execution_options(populate_existing=True)
+    return statement, statement.with_for_update()
+
+
 def lock_for_update(model, row_id: int):
     """Load one row and hold a write lock on it until the transaction ends.
 
@@ -135,18 +144,19 @@ def lock_for_update(model, row_id: int):
     write lock already keeps it. Either way the locked row is read afresh.
     """
     session = db.session()  # the Session itself, not its scoped proxy
-    statement = db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    statement, for_update = _row_of(model)
+    values = {"row_id": row_id}
     if session.get_bind().dialect.name != "sqlite":
-        return session.execute(statement.with_for_update()).scalar_one_or_none()
+        return session.execute(for_update, values).scalar_one_or_none()
     if holds_write_lock(session):
-        return session.execute(statement).scalar_one_or_none()
+        return session.execute(statement, values).scalar_one_or_none()
     if session.in_transaction():
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("lock_for_update must come before any change in the transaction")
         commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
     token = _begin_immediate.set(True)
     try:
-        return session.execute(statement).scalar_one_or_none()
+        return session.execute(statement, values).scalar_one_or_none()
     finally:
         _begin_immediate.reset(token)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -130,13 +131,22 @@ def tickets_for(registrations: list[Registration]) -> dict[int, Ticket]:
     return existing()
 
 
+# Every scan runs these: built once, as building a statement costs more than running it
+REGISTRATION_BY_CODE = (
+    db.select(Registration)
+    .join(Ticket, Ticket.registration_id == Registration.id)
+    .where(Ticket.code == bindparam("code"))
+)
+ATTENDANCE_OF = db.select(Attendance).where(
+    Attendance.registration_id == bindparam("registration_id"), Attendance.slot == bindparam("slot")
+)
+
+
 def registration_by_code(raw_code: str) -> Registration | None:
     code = normalise_code(raw_code)
     if code is None:
         return None
-    return db.session.scalar(
-        db.select(Registration).join(Ticket, Ticket.registration_id == Registration.id).where(Ticket.code == code)
-    )
+    return db.session.scalar(REGISTRATION_BY_CODE, {"code": code})
 
 
 def slot_of(session: AgendaSession | None) -> int:
@@ -144,9 +154,7 @@ def slot_of(session: AgendaSession | None) -> int:
 
 
 def attendance_of(registration_id: int, slot: int) -> Attendance | None:
-    return db.session.scalar(
-        db.select(Attendance).where(Attendance.registration_id == registration_id, Attendance.slot == slot)
-    )
+    return db.session.scalar(ATTENDANCE_OF, {"registration_id": registration_id, "slot": slot})
 
 
 def check_registration(event: Event, registration: Registration | None) -> Outcome | None:

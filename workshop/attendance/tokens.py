@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from .. import security
@@ -68,6 +69,11 @@ def event_tokens(event: Event) -> list[ApiToken]:
     ).all()
 
 
+TOKEN_BY_HASH = (
+    db.select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash")).options(joinedload(ApiToken.event))
+)  # built once: every scan runs it
+
+
 def active_token(raw: str | None) -> ApiToken | None:
     """The unrevoked token with this value, with its event loaded (one query); None otherwise.
 
@@ -75,9 +81,7 @@ def active_token(raw: str | None) -> ApiToken | None:
     """
     if not raw or len(raw) > 200:
         return None
-    token = db.session.scalar(
-        db.select(ApiToken).where(ApiToken.token_hash == token_hash(raw)).options(joinedload(ApiToken.event))
-    )
+    token = db.session.scalar(TOKEN_BY_HASH, {"token_hash": token_hash(raw)})
     if token is None or token.revoked_at is not None:
         return None
     now = utcnow()
