@@ -55,17 +55,17 @@ def target_of(f) -> str | None:
     return f.id
 
 
-def label_of(f) -> str:
-    """The field's label, or "" for a field without one of its own (WTForms makes one from its
-    name, in English, which is no use to a reader)."""
-    text = str(f.label.text) if f.label is not None else ""
-    return "" if text == f.short_name.replace("_", " ").title() else text
+def has_own_label(form: BaseForm, f) -> bool:
+    """Whether the form gives field ``f`` a label (else WTForms makes one from its name, in
+    English, which is no use to a reader)."""
+    unbound = dict(getattr(form, "_unbound_fields", None) or []).get(f.short_name)
+    return unbound is None or bool(unbound.args) or unbound.kwargs.get("label") is not None
 
 
 def worded(f, message) -> str:
     """The message as the list at the top says it: after its field's label, since "This field is
     required." alone does not say which field."""
-    label = label_of(f)
+    label = str(f.label.text or "")
     return _("%(field)s: %(message)s", field=label, message=message) if label else str(message)
 
 
@@ -99,15 +99,18 @@ def forms_among(values) -> list[BaseForm]:
 
 
 def problems_of(form: BaseForm) -> list[Problem]:
+    """The form's errors as listed at the top of the page. A field without a label of its own is
+    laid out by hand (the buttons and tick boxes of a list) and has nowhere to link to: its view
+    says what is wrong in a flashed message, which the list shows."""
     problems = [Problem(str(message)) for message in getattr(form, "form_errors", [])]
     for f in form:
         if not f.errors:
             continue
         if f.type == "CSRFTokenField":
             problems.append(Problem(str(CSRF_EXPIRED)))
-            continue
-        messages = f.errors.values() if isinstance(f.errors, dict) else f.errors
-        problems.extend(Problem(worded(f, message), target_of(f), str(message)) for message in messages)
+        elif has_own_label(form, f):
+            messages = f.errors.values() if isinstance(f.errors, dict) else f.errors
+            problems.extend(Problem(worded(f, message), target_of(f), str(message)) for message in messages)
     return problems
 
 
