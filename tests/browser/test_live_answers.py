@@ -16,6 +16,7 @@ from workshop.attendance import recording
 from workshop.attendance.self_check_in import show_code
 from workshop.events.models import Event
 from workshop.extensions import db
+from workshop.registration.states import State
 
 from ..conftest import make_registration
 from .conftest import EVENT_SLUG
@@ -27,15 +28,16 @@ PARTICIPANT = ("li.wei@example.org", "Plum blossom river 2027")
 DESK = f"/events/{EVENT_SLUG}/check-in"
 
 
-def prepare(live_server) -> dict[str, str]:
-    """A confirmed participant with a badge, and a session running now with its self check-in code."""
+def prepare(live_server, state=None) -> dict[str, str]:
+    """A confirmed (or ``state``) participant with a badge, and a session running now with its self
+    check-in code."""
     with live_server.app.app_context():
         event = db.session.scalar(db.select(Event).where(Event.slug == EVENT_SLUG))
         person = User(email=PARTICIPANT[0], full_name="Li Wei", native_name="李伟", email_verified_at=datetime.now(UTC))
         person.set_password(PARTICIPANT[1])
         db.session.add(person)
         db.session.commit()
-        registration = make_registration(event, person)
+        registration = make_registration(event, person, state)
         badge = recording.ticket_for(registration).code
         starts = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
         session = AgendaSession(
@@ -179,3 +181,17 @@ def test_a_form_sent_with_errors_puts_the_focus_on_the_list_whose_links_go_to_th
 
     summary.get_by_role("link", name=re.compile("E-mail address")).click()
     expect(page.get_by_label("E-mail address")).to_be_focused()
+
+
+def test_the_count_of_a_bulk_action_is_said_again_once_the_page_has_loaded(page, live_server):
+    prepare(live_server, State.PENDING)
+    log_in(page, *ORGANISER)
+    page.goto(f"/manage/events/{EVENT_SLUG}/registrations")
+
+    page.get_by_label("Select Li Wei").check()
+    page.get_by_role("button", name="Approve").click()
+
+    status = page.get_by_role("status").filter(has_text="Registrations approved: 1.")
+    expect(status).to_have_attribute("id", "page-notices")
+    # a live region full when the page opens is not read: a copy for screen readers is added to it
+    expect(status.locator(".visually-hidden")).to_have_text("Registrations approved: 1.")
