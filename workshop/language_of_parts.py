@@ -60,3 +60,12 @@ def with_lang(text: str | None) -> Markup:
     if not attribute:
         return escape(text or "")
     return Markup("<span%s>%s</span>") % (attribute, text)
+
+
+def name_with_lang(person) -> Markup:
+    """A person's name in Latin letters, then in their own script in brackets (as their
+    ``display_name``), each part marked with its language when it is not the page's."""
+    full, native = person.full_name, person.native_name
+    if native and native != full:
+        return Markup("%s (%s)") % (with_lang(full), with_lang(native))
+    return with_lang(full)
