@@ -1,4 +1,4 @@
-// Forms marked data-live-form (the check-in desk, self check-in) are sent with fetch() to the
+// Forms marked data-live-form (the check-in desk, self check-in, rosters) are sent with fetch() to the
 // same address, with the same fields and CSRF token, instead of loading a new page: the parts of
 // the page marked data-live-part are replaced by those of the page that comes back (found by id),
 // so the live regions among them (role="status", role="alert") are read out by screen readers,
@@ -8,7 +8,7 @@
 // Without JavaScript the forms are sent as usual and the page that comes back says the same.
 // When fetch() fails, or the answer is not such a page (an error page, the log-in page after the
 // session ended), the form is sent again as usual: the forms served here are idempotent (a badge
-// checked in twice is "already checked in").
+// checked in twice is "already checked in"; a mark undone twice is refused the second time).
 (function () {
   "use strict";
 

@@ -154,6 +154,26 @@ def test_self_check_in_is_said_in_a_status_without_leaving_the_page(page, live_s
     assert csp_violations == []
 
 
+def test_a_roster_says_how_many_were_marked_present_without_leaving_the_page(page, live_server):
+    prepare(live_server)
+    log_in(page, *ORGANISER)
+    page.goto(f"/manage/events/{EVENT_SLUG}/sessions/0/roster")  # 0: arrival at the event
+    url = page.url
+    leave_a_mark(page)
+
+    page.get_by_label("Select Li Wei").check()
+    page.get_by_role("button", name="Mark the selected present").click()
+
+    expect(page.get_by_role("status").filter(has_text="Marked present: 1.")).to_have_attribute("id", "page-notices")
+    expect(page.get_by_test_id("present-count")).to_have_text("Present: 1 of 1 confirmed participants.")
+    assert still_the_same_page(page, url)
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.locator("#page-notices")).to_contain_text("The mark of Li Wei is undone.")
+    expect(page.get_by_test_id("present-count")).to_have_text("Present: 0 of 1 confirmed participants.")
+    assert still_the_same_page(page, url)
+
+
 def test_without_javascript_the_desk_answers_on_a_new_page(browser, live_server):
     codes = prepare(live_server)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False, locale="en-GB")
