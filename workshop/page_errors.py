@@ -109,8 +109,7 @@ def problems_of(form: BaseForm) -> list[Problem]:
         if f.type == "CSRFTokenField":
             problems.append(Problem(str(CSRF_EXPIRED)))
         elif has_own_label(form, f):
-            messages = f.errors.values() if isinstance(f.errors, dict) else f.errors
-            problems.extend(Problem(worded(f, message), target_of(f), str(message)) for message in messages)
+            problems.extend(Problem(worded(f, message), target_of(f), str(message)) for message in f.errors)
     return problems
 
 
