@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from workshop.agenda.models import AgendaSession
 from workshop.events.models import Event
 from workshop.extensions import db
-from workshop.registration.models import QuestionKind
+from workshop.registration.models import QuestionKind, Registration
 from workshop.registration.states import State
 
 from .conftest import REGISTRATION_FORM, login, make_registration, register, submit
@@ -138,6 +138,8 @@ def test_a_registration_with_errors_in_its_own_questions_links_to_each_question(
     )
     assert f"q_{short.id}-help" in page.by_id[f"q_{short.id}"].attrs["aria-describedby"].split()
     assert page.by_id[f"q_{choice.id}-1"].attrs.get("aria-invalid") == "true"
+    assert "#organisation" in dict(page.summary_links)  # the standard fields are in the same list
+    assert db.session.scalar(db.select(db.func.count()).select_from(Registration)) == 0
 
 
 def test_an_event_edit_refused_by_the_service_is_heard_by_its_field(client, make_event):
