@@ -446,7 +446,7 @@ def test_the_session_page_shows_details_place_directions_speakers_and_a_sanitise
     assert "Visit to a logistics park" in page and "Site visit" in page
     assert "Gate 3, 88 Jingang Road, Tianjin" in page
     assert "Coach from the hotel at 08:15." in page
-    assert "Moderator:</span>" in page and "Li Na (李娜)" in page
+    assert "Moderator:</span>" in page and 'Li Na (<span lang="zh">李娜</span>)' in page
     assert "<strong>Bring</strong> your passport." in page and "<script>alert" not in page
 
 

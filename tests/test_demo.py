@@ -137,7 +137,7 @@ def test_the_demo_admin_and_organiser_log_in_with_the_printed_passwords(app, dem
         users_page = client.get("/admin/users")
         assert users_page.status_code == (200 if role == "admin" else 403)
         if role == "admin":
-            assert "Zhang Min (张敏)" in users_page.get_data(as_text=True)
+            assert 'Zhang Min (<span lang="zh">张敏</span>)' in users_page.get_data(as_text=True)
 
 
 def test_the_demo_log_ins_are_sound(demo):

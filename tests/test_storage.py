@@ -288,7 +288,7 @@ def refused_by(response, field: str) -> str:
     assert re.search(
         rf'<input[^>]*class="form-control is-invalid"[^>]*name="{field}"[^>]*>\s*(<div '
         r'class="form-text"[^>]*>[^<]*</div>\s*)?'
-        rf'<div class="invalid-feedback d-block">{re.escape(STORE_FAILED)}</div>',
+        rf'<div id="{field}-error"><div class="invalid-feedback d-block">{re.escape(STORE_FAILED)}</div>',
         page,
     ), page
     return page

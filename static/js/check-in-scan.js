@@ -1,7 +1,9 @@
 // The check-in desk, with JavaScript: choosing arrival or a session reloads the desk at once, and
 // the camera reads badges. Each frame of the camera is drawn on a canvas and given to jsQR
-// (static/vendor/jsqr); a code found fills the code field and sends the form, as if typed. The
-// camera starts again by itself on the page that shows the answer, until it is stopped. Without
+// (static/vendor/jsqr); a code found fills the code field and sends the form, as if typed (through
+// static/js/live-form.js, which shows the answer without leaving the page). The camera goes on
+// looking once the answer is shown; when the form was sent as usual, it starts again by itself on
+// the page that shows the answer, until it is stopped. Without
 // JavaScript, or without a camera, the desk works the same with a typed code or a name search.
 (function () {
   "use strict";
@@ -25,7 +27,10 @@
   var SAME_CODE_PAUSE = 8000; // ms: the badge just sent, still in front of the camera, is not sent again
   var MAX_SIDE = 640; // px: frames are scaled down to this before decoding, which is fast enough on a phone
 
-  var input = form.querySelector("input[name=code]");
+  function codeInput() {
+    return form.querySelector("input[name=code]"); // a new one after each answer
+  }
+
   var video = box.querySelector("video");
   var startButton = box.querySelector("[data-camera-start]");
   var stopButton = box.querySelector("[data-camera-stop]");
@@ -74,7 +79,7 @@
         video.hidden = false;
         stopButton.hidden = false;
         startButton.hidden = true;
-        if (document.activeElement === input) input.blur(); // no keyboard over the camera on a phone
+        if (document.activeElement === codeInput()) codeInput().blur(); // no keyboard over the camera on a phone
         remember(CAMERA_ON, "1");
         say(box.getAttribute("data-looking"));
         var playing = video.play();
@@ -113,9 +118,10 @@
       if (found && found.data && !justSent(found.data)) {
         sending = true;
         remember(LAST_CODE, JSON.stringify({ code: found.data, at: Date.now() }));
-        input.value = found.data;
+        codeInput().value = found.data;
         if (navigator.vibrate) navigator.vibrate(60);
-        form.submit();
+        if (form.requestSubmit) form.requestSubmit();
+        else form.submit();
         return;
       }
     }
@@ -129,5 +135,11 @@
     stopCamera();
   });
   window.addEventListener("pagehide", stopCamera);
+  document.addEventListener("live-form:answered", function () {
+    if (!stream || !sending) return; // an answer to a name found by search: the camera is looking already
+    if (document.activeElement === codeInput()) codeInput().blur();
+    sending = false;
+    window.requestAnimationFrame(look);
+  });
   if (recall(CAMERA_ON)) startCamera();
 })();

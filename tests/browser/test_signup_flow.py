@@ -49,7 +49,7 @@ def test_sign_up_confirm_log_in_switch_language_and_open_event(page, live_server
     expect(page.get_by_text(EMAIL)).to_be_visible()
 
     page.goto(verification_link(live_server.outbox, EMAIL, live_server.url))
-    expect(page.get_by_role("alert")).to_contain_text("your e-mail address is confirmed")
+    expect(page.get_by_role("status")).to_contain_text("your e-mail address is confirmed")
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
     page.get_by_label("E-mail address").fill(EMAIL)

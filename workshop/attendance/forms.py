@@ -18,7 +18,9 @@ class DeskForm(FlaskForm):
     (``slot`` 0) or a session. The code has no length limit here: whatever is scanned, the desk
     answers what it is ("Unknown code"), rather than a form error."""
 
-    slot = DatabaseIntegerField(validators=[InputRequired(message=_l("Choose arrival or a session of this event."))])
+    slot = DatabaseIntegerField(
+        _l("Checking in for"), validators=[InputRequired(message=_l("Choose arrival or a session of this event."))]
+    )
     code = StringField(
         _l("Ticket code"),
         filters=[strip],
