@@ -215,3 +215,12 @@ def test_opening_the_evaluation_invites_through_the_worker(app, make_event, make
         )
         == 5
     )
+
+
+def test_the_job_file_is_written_as_the_database_is_without_a_disk_flush_per_job(app, worker_queue):
+    if app.config.get("REDIS_URL"):
+        pytest.skip("jobs on Redis")
+    connection = worker_queue.storage.conn
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: a commit does not wait for the disk
+    assert str(app.instance_path) in worker_queue.storage.filename

@@ -9,6 +9,7 @@ several languages share (Cyrillic, Arabic), is left in the page's language.
 """
 
 import re
+from functools import lru_cache
 
 from flask_babel import get_locale
 from markupsafe import Markup, escape
@@ -27,7 +28,12 @@ VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 
 def language_of(text: str | None) -> str | None:
     """The language ``text`` is written in, judged by its script; None when it cannot be told."""
-    letters = [character for character in str(text or "") if character.isalpha()]
+    return _language_of(str(text or ""))
+
+
+@lru_cache(maxsize=4096)  # the same names and titles come back on every page
+def _language_of(text: str) -> str | None:
+    letters = [character for character in text if character.isalpha()]
     if not letters:
         return None
     written = "".join(letters)

@@ -78,14 +78,15 @@ def require_open(event: Event) -> None:
         raise DomainError(reason)
 
 
+EVENT_QUESTIONS = (
+    db.select(Question)
+    .where(Question.event_id == bindparam("event_id"), Question.archived.is_(False))
+    .order_by(Question.position, Question.id)
+)  # built once: every registration runs it
+
+
 def event_questions(event_id: int) -> list[Question]:
-    return list(
-        db.session.scalars(
-            db.select(Question)
-            .where(Question.event_id == event_id, Question.archived.is_(False))
-            .order_by(Question.position, Question.id)
-        )
-    )
+    return list(db.session.scalars(EVENT_QUESTIONS, {"event_id": event_id}))
 
 
 def check_details(details: Details) -> None:
@@ -156,19 +157,24 @@ def waiting_list(event_id: int) -> list[Registration]:
     )
 
 
+# Every registration that goes to the waiting list runs these: built once
+WAITING_BEFORE = (
+    db.select(func.count())
+    .select_from(Registration)
+    .where(
+        Registration.event_id == bindparam("event_id"),
+        Registration.state == State.WAITLISTED,
+        Registration.waitlist_seq < bindparam("seq"),
+    )
+)
+LAST_WAITLIST_SEQ = db.select(func.max(Registration.waitlist_seq)).where(Registration.event_id == bindparam("event_id"))
+
+
 def waitlist_position(registration: Registration) -> int | None:
     if registration.state is not State.WAITLISTED:
         return None
-    ahead = db.session.scalar(
-        db.select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.state == State.WAITLISTED,
-            Registration.waitlist_seq < registration.waitlist_seq,
-        )
-    )
-    return ahead + 1
+    values = {"event_id": registration.event_id, "seq": registration.waitlist_seq}
+    return db.session.scalar(WAITING_BEFORE, values) + 1
 
 
 _AHEAD = aliased(Registration, name="ahead")
@@ -201,7 +207,7 @@ def waitlist_positions(event_id: int) -> dict[int, int]:
 
 
 def next_waitlist_seq(event_id: int) -> int:
-    highest = db.session.scalar(db.select(func.max(Registration.waitlist_seq)).where(Registration.event_id == event_id))
+    highest = db.session.scalar(LAST_WAITLIST_SEQ, {"event_id": event_id})
     return (highest or 0) + 1
 
 
