@@ -18,10 +18,14 @@ from werkzeug.routing import RequestRedirect
 from workshop.accounts.models import User
 from workshop.agenda.models import Speaker
 from workshop.attendance.desk import add_staff
+from workshop.certificates.models import Certificate
+from workshop.certificates.services import issue as issue_certificate
 from workshop.demo import ADMIN_EMAIL, ORGANISER_EMAIL, PARTICIPANT_EMAIL, load_demo
-from workshop.events.models import Event
+from workshop.events.models import Event, EventStatus
 from workshop.extensions import db
-from workshop.registration.models import Registration
+from workshop.materials.services import MaterialData, add_link
+from workshop.registration.models import QuestionKind, Registration
+from workshop.registration.questions import QuestionData, add_question
 
 from .conftest import browser_test_app, is_csp_violation, serving
 
@@ -152,13 +156,28 @@ def prepare_demo() -> None:
     for email, (full_name, native_name) in LONG_NAMES.items():
         rename(email, full_name, native_name)
         db.session.scalar(db.select(User).where(User.email == email)).set_password(PASSWORD)
-    workshop = db.session.scalar(db.select(Event).where(Event.slug.like("%migration%")).order_by(Event.id))
+    workshop = db.session.scalar(db.select(Event).where(Event.title.startswith("Chinese Migration to Europe")))
     workshop.title = LONG_TITLE
     db.session.commit()
     organiser = db.session.scalar(db.select(User).where(User.email == ORGANISER_EMAIL))
     for event in db.session.scalars(db.select(Event).where(Event.organisers.contains(organiser))):
         if event.is_public:
             add_staff(organiser, event, STAFF_EMAIL)
+    # What the demo lacks for the pages of questions, materials and certificates to be reached
+    for kind, label, options in [
+        (QuestionKind.SINGLE_CHOICE, "Which site visit interests you most?", ["The port", "The factory"]),
+        (QuestionKind.DATE, "Arrival date", []),
+    ]:
+        add_question(organiser, workshop.id, QuestionData(kind=kind, label=label, options=options, required=True))
+    add_link(
+        organiser,
+        workshop.id,
+        MaterialData(title="Background note", url="https://example.org/note", visibility="public"),
+    )
+    past = db.session.scalar(db.select(Event).where(Event.status == EventStatus.ARCHIVED))
+    participant = db.session.scalar(db.select(User).where(User.email == PARTICIPANT_EMAIL))
+    registration = db.session.scalar(db.select(Registration).filter_by(event_id=past.id, user_id=participant.id))
+    issue_certificate(organiser, past, registration.id, reason="Attended the whole conference")
 
 
 @pytest.fixture(scope="module")
@@ -200,8 +219,9 @@ def open_as(browser, site, role: str, language: str, width: int, axe: bool = Fal
     return context, page
 
 
-def kind_of_page(app, path: str) -> str | None:
-    """The endpoint that serves ``path``: pages of one kind are visited once. None: not a page."""
+def kind_of_page(app, address: str) -> str | None:
+    """The endpoint that serves ``address``: pages of one kind are visited once. None: not a page."""
+    path = urlsplit(address).path
     if path.endswith(NOT_PAGES) or path.startswith("/static/"):
         return None
     try:
@@ -213,11 +233,11 @@ def kind_of_page(app, path: str) -> str | None:
     return None if endpoint.endswith("logout") else endpoint
 
 
-def crawl(page, site, start: str = "/"):
-    """Each kind of page that ``page``'s user reaches from ``start`` by the site's own links, nearest
+def crawl(page, site, starts: list[str]):
+    """Each kind of page that ``page``'s user reaches from ``starts`` by the site's own links, nearest
     first, as (kind, path), with the page open on it."""
     app, origin = site.app, urlsplit(site.url).netloc
-    kinds, queue = {kind_of_page(app, start)}, deque([start])
+    kinds, queue = {kind_of_page(app, start) for start in starts}, deque(starts)
     while queue:
         path = queue.popleft()
         try:
@@ -234,10 +254,25 @@ def crawl(page, site, start: str = "/"):
             if parts.netloc != origin:
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
-            kind = kind_of_page(app, parts.path)
+            kind = kind_of_page(app, target)
             if kind is not None and kind not in kinds:
                 kinds.add(kind)
                 queue.append(target)
+
+
+def start_pages(app) -> dict[str, list[str]]:
+    """Where each one's crawl starts: the home page, the pages people reach by a QR code, a link in an
+    e-mail or by mistake, and for the organiser the past conference (its evaluation, report and
+    attendance have content)."""
+    with app.app_context():
+        certificate = db.session.scalar(db.select(Certificate).order_by(Certificate.id))
+        past = db.session.scalar(db.select(Event).where(Event.status == EventStatus.ARCHIVED).order_by(Event.id))
+        visitor = ["/", "/certificates/verify", f"/certificates/verify/{certificate.code}", "/verify/resend"]
+        return {role: ["/"] for role in ROLES} | {
+            "visitor": [*visitor, "/no-such-page"],
+            "participant": ["/", "/check-in"],
+            "organiser": [f"/events/{past.slug}", "/"],
+        }
 
 
 @pytest.fixture(scope="module")
@@ -247,10 +282,10 @@ def site_map(browser, demo_site) -> dict[str, list[str]]:
     links are the same in Chinese and on a phone)."""
     use_language(demo_site.app, "en")
     pages, kinds = {}, set()
-    for role in ROLES:
+    for role, starts in start_pages(demo_site.app).items():
         context, page = open_as(browser, demo_site, role, "en", 1280)
         try:
-            pages[role] = [path for kind, path in crawl(page, demo_site) if path == "/" or kind not in kinds]
+            pages[role] = [path for kind, path in crawl(page, demo_site, starts) if path == "/" or kind not in kinds]
             kinds.update(kind_of_page(demo_site.app, path) for path in pages[role])
         finally:
             context.close()
@@ -295,10 +330,9 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, demo
     assert blocking == [], "\n".join(blocking)
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
-def test_no_page_scrolls_sideways_at_any_width_with_long_names(browser, demo_site, site_map, language):
-    too_wide = []
-    for role, path, page in visit(browser, demo_site, site_map, language, max(WIDTHS)):
+def test_no_page_scrolls_sideways_at_any_width_with_long_names(browser, demo_site, site_map):
+    too_wide = []  # in English, whose words are longer than the Chinese, which breaks between any two characters
+    for role, path, page in visit(browser, demo_site, site_map, "en", max(WIDTHS)):
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
