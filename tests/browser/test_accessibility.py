@@ -89,7 +89,8 @@ OVERFLOWING = """() => {
 
 
 # Each element that takes the keyboard's focus, focused in turn: what is wrong with the outline it shows
-# (none, thinner than 2 px, or under 3:1 against the background around it).
+# (none, thinner than 2 px, or under 3:1 against the background around it), and for a field, a select
+# or a tick box, whether its edge stands out from the background by 3:1 (WCAG 1.4.11).
 FOCUS_PROBLEMS = """() => {
   const luminance = rgb => {
     const linear = v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
@@ -113,12 +114,18 @@ FOCUS_PROBLEMS = """() => {
   for (const element of document.querySelectorAll(selector)) {
     if (element.disabled || element.tabIndex < 0 || !element.getClientRects().length) continue;
     if (getComputedStyle(element).visibility === "hidden") continue;
+    element.style.transition = "none";  // a field the page focused first may still be fading
+    const edge = getComputedStyle(element).borderTopColor;  // before the focus changes it
     element.focus();
     if (document.activeElement !== element) continue;
     const shown = element.matches(".btn-check") ? element.labels[0] : element;  // a radio drawn as a button
     const style = getComputedStyle(shown);
     const name = `${element.tagName.toLowerCase()} "${(element.textContent || element.name).trim().slice(0, 30)}"`;
     const ratio = contrast(colour(style.outlineColor), background(shown.parentElement));
+    const edgeRatio = contrast(colour(edge), background(element.parentElement));
+    if (element.matches(".form-control, .form-select, .form-check-input") && edgeRatio < 3) {
+      problems.push(`${name}: edge ${edge} at ${edgeRatio.toFixed(2)}:1`);
+    }
     if (!element.matches(":focus-visible")) problems.push(`${name}: not shown as focused`);
     else if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) problems.push(`${name}: no outline`);
     else if (ratio < 3) problems.push(`${name}: outline ${style.outlineColor} at ${ratio.toFixed(2)}:1`);
@@ -341,7 +348,7 @@ def test_no_page_scrolls_sideways_at_any_width_with_long_names(browser, demo_sit
     assert too_wide == [], "\n".join(too_wide)
 
 
-def test_the_keyboard_focus_is_visible_on_every_element_of_every_page(browser, demo_site, site_map):
+def test_the_keyboard_focus_and_the_edges_of_fields_are_visible_on_every_page(browser, demo_site, site_map):
     unseen = []
     for role, path, page in visit(browser, demo_site, site_map, "en", 1280):
         page.keyboard.press("Tab")  # from the keyboard: the focus moved by the script below shows as well
