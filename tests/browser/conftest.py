@@ -9,6 +9,8 @@ where a missing browser is a failure.
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -80,32 +82,37 @@ def seed_event() -> Event:
     return event
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    outbox = tmp_path / "outbox"
+def browser_test_app(folder: Path, **settings) -> Flask:
+    """The application on a fresh database in ``folder``, writing its e-mail into ``folder/outbox``,
+    with ``settings`` over the browser tests' own."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL")
-            or f"sqlite:///{tmp_path / 'browser.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder / 'browser.sqlite'}",
             "MAIL_SERVER": "",
-            "MAIL_OUTBOX_DIR": str(outbox),
+            "MAIL_OUTBOX_DIR": str(folder / "outbox"),
             "JOBS_IMMEDIATE": True,
             "RATELIMIT_STORAGE_URI": "memory://",
         }
+        | settings
     )
     with app.app_context():
         reset_schema()
         limiter.reset()
-        seed_event()
-        db.session.remove()
+    return app
 
+
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """``app`` served on a free port in a thread of this process; its tables are dropped afterwards."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}", outbox=outbox)
+        yield LiveServer(
+            app=app, url=f"http://127.0.0.1:{server.server_port}", outbox=Path(app.config["MAIL_OUTBOX_DIR"])
+        )
     finally:
         server.shutdown()
         server.server_close()
@@ -114,6 +121,16 @@ def live_server(tmp_path):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    app = browser_test_app(tmp_path)
+    with app.app_context():
+        seed_event()
+        db.session.remove()
+    with serving(app) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
