@@ -8,7 +8,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from .fonts import LATIN, LATIN_BOLD, font_for, markup
+from .fonts import LATIN, LATIN_BOLD, draw_string, markup
 
 INK = colors.HexColor("#212529")
 MUTED = colors.HexColor("#6c757d")
@@ -20,7 +20,7 @@ MARGIN = 18 * mm
 
 def stylesheet() -> dict[str, ParagraphStyle]:
     """The styles by name: title, subtitle, heading, body, small, cell, cell_small, cell_bold."""
-    body = ParagraphStyle("body", fontName=LATIN, fontSize=10, leading=13, textColor=INK)
+    body = ParagraphStyle("body", fontName=LATIN, bulletFontName=LATIN, fontSize=10, leading=13, textColor=INK)
     return {
         "title": ParagraphStyle("title", parent=body, fontName=LATIN_BOLD, fontSize=20, leading=25, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, textColor=MUTED, spaceAfter=2),
@@ -64,6 +64,7 @@ def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: floa
     """How every table looks: cells aligned at the top, a thin rule below each row (or ``GRID``),
     the header rows shaded. A list, so a table can add its own."""
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), LATIN),  # not the table's default, Helvetica, which is not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         (rules, (0, 0), (-1, -1), 0.5, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), padding),
@@ -74,7 +75,7 @@ def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: floa
     return commands
 
 
-FOOTER = ParagraphStyle("footer", fontName=LATIN, fontSize=8, leading=10, textColor=MUTED)
+FOOTER = ParagraphStyle("footer", fontName=LATIN, bulletFontName=LATIN, fontSize=8, leading=10, textColor=MUTED)
 
 
 def one_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
@@ -102,8 +103,7 @@ def page_footer(left: str, page_label: Callable[[int], str]) -> Callable:
         footer = one_line(left, FOOTER, room)
         footer.drawOn(canvas, doc.leftMargin, y - 2)
         canvas.setFillColor(MUTED)
-        canvas.setFont(font_for(label), 8)
-        canvas.drawRightString(width - doc.rightMargin, y, label)
+        draw_string(canvas, width - doc.rightMargin, y, label, 8, align="right")
         canvas.restoreState()
 
     return draw
