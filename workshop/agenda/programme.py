@@ -15,13 +15,14 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from ..events.models import Event
 from ..formatting import country_name, date_range_in_zone, time_span, zone_label
 from ..letterhead import services as letterheads
 from ..pdf import styles
 from ..pdf.fonts import LATIN, markup
+from ..pdf.styles import Paragraph
 from ..timeutil import utc_to_local
 from .forms import SESSION_KIND_LABELS
 from .ical import speaker_with_role

@@ -263,16 +263,22 @@ class CertificatePainter:
 
     # what every certificate of the event shares
 
-    def shared(self, side: EventSide, bilingual: bool) -> str:
-        name = f"{side.key}{'zh' if bilingual else 'en'}"
+    def shared(self, side: EventSide, bilingual: bool, part: str) -> str:
+        """The name of the form of ``part`` ("head", "event" or "signatories") of the event's
+        certificates, drawn on the first use. Three parts, placed in the order they are read, so that
+        the text copied out of a page reads from top to bottom with the holder's names in their place."""
+        name = f"{side.key}{'zh' if bilingual else 'en'}-{part}"
         if name not in self.forms:
             self.canvas.beginForm(name)
-            self.draw_shared(side, bilingual)
+            {"head": self.draw_head, "event": self.draw_event, "signatories": self.draw_signatories}[part](
+                side, bilingual
+            )
             self.canvas.endForm()
             self.forms.add(name)
         return name
 
-    def draw_shared(self, side: EventSide, bilingual: bool) -> None:
+    def draw_head(self, side: EventSide, bilingual: bool) -> None:
+        """The frame, logos, issuers, title and "This is to certify that"."""
         c = self.canvas
         width, height = PAGE
         c.setStrokeColorRGB(*ACCENT)
@@ -288,6 +294,10 @@ class CertificatePainter:
         if bilingual:
             self.centred(CHINESE["title"], 141 * mm, 22, width - 60 * mm, colour=ACCENT)
         self.label("certify", 131 * mm, 12, bilingual)
+
+    def draw_event(self, side: EventSide, bilingual: bool) -> None:
+        """ "attended", the event's title, dates and place."""
+        width = PAGE[0]
         self.label("attended", 91 * mm, 12, bilingual)
         self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10, lines=2)
         when_and_where = (
@@ -296,6 +306,8 @@ class CertificatePainter:
         )
         for dates, place, y, size in when_and_where:
             self.centred(" · ".join(part for part in (dates, place) if part), y, size, width - 60 * mm)
+
+    def draw_signatories(self, side: EventSide, bilingual: bool) -> None:
         self.signatories(side.signatories)
 
     def logos(self, images: tuple[bytes, ...], y: float, height: float) -> None:
@@ -338,11 +350,12 @@ class CertificatePainter:
     def page(self, sheet: Sheet) -> None:
         c = self.canvas
         width = PAGE[0]
-        c.doForm(self.shared(sheet.event, sheet.bilingual))
+        c.doForm(self.shared(sheet.event, sheet.bilingual, "head"))
         native = sheet.holder_native_name
         self.centred(sheet.holder_name, 113 * mm, 28, width - 70 * mm, bold=True, smallest=10, lines=2 if native else 3)
         if native:
             self.centred(native, 101 * mm, 24, width - 70 * mm, bold=True, smallest=10, lines=2)
+        c.doForm(self.shared(sheet.event, sheet.bilingual, "event"))
         hours = hours_label(sheet.hours)
         if sheet.sessions_counted:
             key, values = (
@@ -352,6 +365,7 @@ class CertificatePainter:
         else:
             key, values = "hours", {"hours": hours}
         self.label(key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
+        c.doForm(self.shared(sheet.event, sheet.bilingual, "signatories"))
 
         qr_size, qr_x, qr_y = 30 * mm, width - 47 * mm, 18 * mm
         draw_fast_qr(c, sheet.url, qr_x, qr_y, qr_size, error="m")

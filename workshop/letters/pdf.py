@@ -21,12 +21,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Image, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..errors import MissingFile
 from ..letterhead import services as letterheads
 from ..pdf.fonts import LATIN, markup
-from ..pdf.styles import INK, MUTED, RULE, stylesheet
+from ..pdf.styles import INK, MUTED, RULE, Paragraph, stylesheet
 from ..timeutil import utcnow
 from .as_approved import LetterAsApproved, approved_as
 from .models import LetterRequest

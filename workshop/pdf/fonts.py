@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from flask_babel import get_locale
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from .arabic import joined
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +202,10 @@ def face_of(char: str, faces: tuple[Face, ...]) -> Face | None:
     return _face_of[key]
 
 
-def runs(text: str, path: str | None = None) -> list[tuple[str, Face]]:
-    """``text`` cut into runs, each with the face that has all its characters. Latin words inside
+def runs(text: str, path: str | None = None, visual: bool = True) -> list[tuple[str, Face]]:
+    """``text`` cut into runs, each with the face that has all its characters, Arabic letters joined
+    and, when ``visual`` (one line drawn on the canvas), right-to-left words in the order they are seen
+    (``visual_order``; a paragraph does it line by line once broken into lines). Latin words inside
     Chinese keep Noto Sans; spaces and marks stay with the run before them when its face has them; a
     character no face has becomes ``PLACEHOLDER`` (once for an emoji with its modifiers)."""
     faces = chain(path)
@@ -208,24 +213,101 @@ def runs(text: str, path: str | None = None) -> list[tuple[str, Face]]:
     if first.characters.issuperset(text):
         return [(text, first)] if text else []
     result: list[list] = []
-    placeholder = False
-    for char in text:
-        face = face_of(char, faces)
-        if face is None:
-            if placeholder and _continues_placeholder(char):
-                continue
-            char, face, placeholder = PLACEHOLDER, first, True
-        else:
-            placeholder = placeholder and _continues_placeholder(char)
-            if placeholder:
-                continue
-            if result and result[-1][1] is not face and _follows(char) and char in result[-1][1].characters:
-                face = result[-1][1]
+    shaped = joined(with_placeholders(text, faces))
+    for char in visual_order(shaped) if visual else shaped:
+        face = face_of(char, faces) or first
+        if result and result[-1][1] is not face and _follows(char) and char in result[-1][1].characters:
+            face = result[-1][1]
         if result and result[-1][1] is face:
             result[-1][0] += char
         else:
             result.append([char, face])
     return [(run, face) for run, face in result]
+
+
+def with_placeholders(text: str, faces: tuple[Face, ...] | None = None) -> str:
+    """``text`` with ``PLACEHOLDER`` for each character, or emoji with its modifiers, that no face has."""
+    faces = faces or chain()
+    result = []
+    placeholder = False
+    for char in text:
+        if face_of(char, faces) is None:
+            if not (placeholder and _continues_placeholder(char)):
+                result.append(PLACEHOLDER)
+            placeholder = True
+        elif placeholder and _continues_placeholder(char):
+            continue
+        else:
+            placeholder = False
+            result.append(char)
+    return "".join(result)
+
+
+def _is_rtl(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
+# Hebrew, Arabic, Syriac, Thaana, N'Ko... and their presentation forms: where a text may need reordering
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]")
+
+
+def has_right_to_left(text: str) -> bool:
+    return not text.isascii() and RIGHT_TO_LEFT.search(text) is not None
+
+
+MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
+
+def visual_order(text: str) -> str:
+    """``text`` in a left-to-right line as it is seen (``seen_order``)."""
+    if not has_right_to_left(text):
+        return text
+    return "".join(text[index].translate(MIRRORED) if mirrored else text[index] for index, mirrored in seen_order(text))
+
+
+def seen_order(text: str) -> list[tuple[int, bool]]:
+    """The indices of ``text``'s characters in the order they are seen in a left-to-right line, each
+    with whether it is in a reversed stretch (where a bracket is mirrored): each stretch from a
+    right-to-left letter (Arabic, Hebrew) to the last one before a left-to-right letter is reversed, its
+    numbers still read left to right, each letter with its marks. PDF readers reverse such stretches
+    again when they extract the text, so it is copied out as it was written. (The Unicode bidirectional
+    algorithm for a left-to-right paragraph, without explicit embeddings.)"""
+    order: list[tuple[int, bool]] = []
+    start = 0
+    while start < len(text):
+        if not _is_rtl(text[start]):
+            order.append((start, False))
+            start += 1
+            continue
+        end = last = start
+        while end < len(text) and unicodedata.bidirectional(text[end]) != "L":
+            if _is_rtl(text[end]):
+                last = end
+            end += 1
+        while last + 1 < len(text) and unicodedata.category(text[last + 1]) in ("Mn", "Me"):
+            last += 1  # a mark stays with its letter
+        order += [(index, True) for index in _reversed_indices(text, start, last + 1)]
+        start = last + 1
+    return order
+
+
+def _reversed_indices(text: str, start: int, end: int) -> list[int]:
+    """The indices from ``start`` to ``end`` reversed, letters with their marks and numbers kept whole."""
+    pieces: list[list[int]] = []
+    for index in range(start, end):
+        char = text[index]
+        mark = unicodedata.category(char) in ("Mn", "Me")
+        number = unicodedata.bidirectional(char) in ("EN", "AN")
+        if pieces and (mark or (number and text[pieces[-1][-1]].isdigit())):
+            pieces[-1].append(index)
+        else:
+            pieces.append([index])
+    return [index for piece in reversed(pieces) for index in piece]
+
+
+def visible(text: str) -> str:
+    """``text`` as it is copied out of the PDF: with ``PLACEHOLDER`` where no font has a character."""
+    return with_placeholders(text)
 
 
 def markup(text: str, path: str | None = None) -> str:
@@ -237,7 +319,7 @@ def markup(text: str, path: str | None = None) -> str:
     first = latin()
     return "".join(
         escape(run) if face is first else f'<font face="{face.regular}">{escape(run)}</font>'
-        for run, face in runs(text, path)
+        for run, face in runs(text, path, visual=False)
     )
 
 

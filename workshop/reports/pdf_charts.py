@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..pdf.fonts import LATIN, one_font
+
+# Every chart's default font, which ReportLab sets on the page even where no text uses it: Helvetica's is
+# not embedded.
+STATE_DEFAULTS["fontName"] = LATIN
 
 BAR = colors.HexColor("#2f6690")
 PALETTE = [colors.HexColor(c) for c in ("#2f6690", "#d9822b", "#7a9e7e", "#a23b72", "#6c757d", "#3a7ca5", "#c1666b")]

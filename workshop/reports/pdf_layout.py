@@ -18,11 +18,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, TableStyle
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, TableStyle
 
 from ..pdf import styles
 from ..pdf.fonts import LATIN, draw_string, latin, markup, string_width
-from ..pdf.styles import para
+from ..pdf.styles import Paragraph, para
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 HEADER_GAP = 8 * mm  # between the running header's rule and the text
