@@ -63,7 +63,7 @@ class Face:
 # name, regular file, bold file (None: the regular one serves for bold too), the font's index in a collection
 SHIPPED = (
     (LATIN, "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", 0),
-    (CJK, "wqy-microhei.ttc", None, 0),
+    (CJK, "WenQuanYiMicroHei.ttf", None, 0),
     ("NotoSansThai", "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf", 0),
     ("NotoSansLao", "NotoSansLao-Regular.ttf", "NotoSansLao-Bold.ttf", 0),
     ("NotoSansKhmer", "NotoSansKhmer-Regular.ttf", "NotoSansKhmer-Bold.ttf", 0),
