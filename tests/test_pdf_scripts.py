@@ -166,15 +166,12 @@ def words_outside(data: bytes, left: float, right: float) -> list[str]:
 # --- each kind of PDF -------------------------------------------------------------------------
 
 
+EVENT = {"title": "Skills for Green Jobs 绿色就业技能", "timezone": "Asia/Shanghai", "city": "Bangkok", "country": "TH"}
+
+
 @pytest.fixture
 def event(make_event, make_session):
-    event = make_event(
-        title="Skills for Green Jobs 绿色就业技能",
-        timezone="Asia/Shanghai",
-        city="Bangkok",
-        country="TH",
-        partners=[ORGANISATION],
-    )
+    event = make_event(partners=[ORGANISATION], **EVENT)
     make_session(event, title="Opening plenary")
     db.session.add(CertificateRule(event_id=event.id, min_percent=50))
     db.session.commit()
@@ -343,6 +340,7 @@ def test_names_with_emoji_rare_characters_and_mixed_scripts_render_and_extract(a
 def test_a_character_without_a_font_becomes_one_visible_placeholder():
     assert fonts.visible(EMOJI) == "Lan \ufffd\ufffd Nguyễn"  # 👍🏽 is one placeholder, not two
     assert fonts.visible(BEYOND_BMP) == "\ufffd田 Yoshida"
+    assert fonts.visible("👨\u200d👩\u200d👧 family") == "\ufffd family"  # emoji joined into one: one placeholder
     assert fonts.visible(RTL_IN_LTR) == RTL_IN_LTR  # as written: copied out in the order it was typed
     latin, cjk = fonts.register_fonts()[:2]
     assert [(run, face) for run, face in fonts.runs("Wang 王芳 (Chair) · 3")] == [

@@ -125,13 +125,8 @@ def register_fonts() -> list[Face]:
         return _faces
 
 
-def register_cjk_font(path: str = "") -> str:
-    """The name of the CJK font: the TrueType file at ``path`` (once per path), or the shipped one."""
-    face = _cjk_face(path)
-    return face.regular
-
-
 def _cjk_face(path: str) -> Face:
+    """The CJK font: the TrueType file at ``path`` (registered once per path), or the shipped one."""
     faces = register_fonts()
     if not path:
         return faces[1]
@@ -229,16 +224,16 @@ def with_placeholders(text: str, faces: tuple[Face, ...] | None = None) -> str:
     """``text`` with ``PLACEHOLDER`` for each character, or emoji with its modifiers, that no face has."""
     faces = faces or chain()
     result = []
-    placeholder = False
+    placeholder = joining = False  # after a character without a font; after a joiner that follows one
     for char in text:
         if face_of(char, faces) is None:
-            if not (placeholder and _continues_placeholder(char)):
+            if not (placeholder and (joining or _continues_placeholder(char))):
                 result.append(PLACEHOLDER)
-            placeholder = True
+            placeholder, joining = True, False
         elif placeholder and _continues_placeholder(char):
-            continue
+            joining = char == "\u200d"  # a family, a profession: several emoji joined into one
         else:
-            placeholder = False
+            placeholder = joining = False
             result.append(char)
     return "".join(result)
 
