@@ -196,12 +196,18 @@ class BadgePainter:
         colour=INK,
         centred=False,
     ) -> float:
-        """Up to ``count`` lines from the baseline ``y`` down, smaller down to two thirds of ``size``
-        if they are too few; answers the baseline after the last."""
+        """Up to ``count`` lines from the baseline ``y`` down at ``size``; smaller, down to two thirds of
+        it, if they are too few. Answers the baseline after the last."""
         text = plain(text)
         if not text:
             return y
-        return self.draw(self.fit(text, width, size, size * 2 / 3, count, bold), x, y, colour, centred, bold)
+        broken = wrap(text, size, width, count + 1, bold)
+        fitted = (
+            Fitted(tuple(broken), size)
+            if len(broken) <= count
+            else self.fit(text, width, size, size * 2 / 3, count, bold)
+        )
+        return self.draw(fitted, x, y, colour, centred, bold)
 
     def name(self, text: str, x: float, y: float, width: float, size: float, centred=False) -> float:
         """A name as large as it fits: one line at ``size``; a long one on two lines, a little smaller;

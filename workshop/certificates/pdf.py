@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -263,16 +263,14 @@ class CertificatePainter:
 
     # what every certificate of the event shares
 
-    def shared(self, side: EventSide, bilingual: bool, part: str) -> str:
-        """The name of the form of ``part`` ("head", "event" or "signatories") of the event's
-        certificates, drawn on the first use. Three parts, placed in the order they are read, so that
-        the text copied out of a page reads from top to bottom with the holder's names in their place."""
-        name = f"{side.key}{'zh' if bilingual else 'en'}-{part}"
+    def shared(self, side: EventSide, bilingual: bool, draw: Callable[[EventSide, bool], None]) -> str:
+        """The name of the form that ``draw`` (the head, the event or the signatories) makes for the
+        event's certificates, made on its first use. Three parts, placed in the order they are read, so
+        that the text copied out of a page reads from top to bottom with the holder's names in their place."""
+        name = f"{side.key}{'zh' if bilingual else 'en'}-{draw.__name__}"
         if name not in self.forms:
             self.canvas.beginForm(name)
-            {"head": self.draw_head, "event": self.draw_event, "signatories": self.draw_signatories}[part](
-                side, bilingual
-            )
+            draw(side, bilingual)
             self.canvas.endForm()
             self.forms.add(name)
         return name
@@ -350,12 +348,12 @@ class CertificatePainter:
     def page(self, sheet: Sheet) -> None:
         c = self.canvas
         width = PAGE[0]
-        c.doForm(self.shared(sheet.event, sheet.bilingual, "head"))
+        c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_head))
         native = sheet.holder_native_name
         self.centred(sheet.holder_name, 113 * mm, 28, width - 70 * mm, bold=True, smallest=10, lines=2 if native else 3)
         if native:
             self.centred(native, 101 * mm, 24, width - 70 * mm, bold=True, smallest=10, lines=2)
-        c.doForm(self.shared(sheet.event, sheet.bilingual, "event"))
+        c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_event))
         hours = hours_label(sheet.hours)
         if sheet.sessions_counted:
             key, values = (
@@ -365,7 +363,7 @@ class CertificatePainter:
         else:
             key, values = "hours", {"hours": hours}
         self.label(key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
-        c.doForm(self.shared(sheet.event, sheet.bilingual, "signatories"))
+        c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_signatories))
 
         qr_size, qr_x, qr_y = 30 * mm, width - 47 * mm, 18 * mm
         draw_fast_qr(c, sheet.url, qr_x, qr_y, qr_size, error="m")
