@@ -207,7 +207,8 @@ class BadgePainter:
             if len(broken) <= count
             else self.fit(text, width, size, size * 2 / 3, count, bold)
         )
-        return self.draw(fitted, x, y, colour, centred, bold)
+        self.draw(fitted, x, y, colour, centred, bold)
+        return y - (len(fitted.lines) - 1) * fitted.size * 1.2 - size * 1.2  # what follows keeps its distance
 
     def name(self, text: str, x: float, y: float, width: float, size: float, centred=False) -> float:
         """A name as large as it fits: one line at ``size``; a long one on two lines, a little smaller;
