@@ -412,7 +412,9 @@ def count_images(document) -> int:
         xobject = xobject.get_object()
         if xobject["/Subtype"] == "/Form":
             images += sum(
-                1 for inner in xobject["/Resources"]["/XObject"].values() if inner.get_object()["/Subtype"] == "/Image"
+                1
+                for inner in xobject["/Resources"].get("/XObject", {}).values()
+                if inner.get_object()["/Subtype"] == "/Image"
             )
     return images
 

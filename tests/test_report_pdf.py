@@ -285,7 +285,7 @@ def test_the_chinese_names_are_set_in_the_cjk_font_and_can_be_copied(app, worksh
         str(font["/BaseFont"]) for page in reader.pages for font in (page["/Resources"].get("/Font") or {}).values()
     }
 
-    assert "/STSong-Light" in used
+    assert "/AAAAAA+WenQuanYiMicroHei" in used and "/STSong-Light" not in used
     assert "王芳" in text_of(data) and "赵磊" in text_of(data)
 
 

@@ -73,8 +73,8 @@ class Defaults:
     # decoding one takes up to 160 MB for a moment, after which it is kept at the size it is shown)
     IMAGE_MAX_PIXELS = 40_000_000
 
-    # PDFs (programme, certificates, report): Chinese in this TrueType font (.ttf, or a .ttc collection
-    # of TrueType fonts), embedded as a subset; empty: ReportLab's STSong-Light, which needs no file
+    # PDFs: Chinese, Japanese and Korean in this TrueType font (.ttf, or a .ttc collection of TrueType
+    # fonts), embedded as a subset; empty: the shipped WenQuanYi Micro Hei (workshop/pdf/fonts)
     CJK_FONT_PATH = ""
 
     # Self check-in with a session's code: open from this many minutes before the session starts

@@ -2,8 +2,8 @@
 
 A header with the event's title, dates and venue; then for each day a table of the sessions with
 their times, title and kind, place, and speakers with their roles. Cancelled sessions stay in the
-table, struck through and marked. Names in Chinese characters are set in the CJK font
-(see ``workshop.pdf.fonts``), so they render, and readers can search and copy them.
+table, struck through and marked. Every run of text is set in the shipped font that has its script
+(see ``workshop.pdf.fonts``), so it renders, and readers can search and copy it.
 """
 
 from io import BytesIO
@@ -15,12 +15,14 @@ from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import LongTable, SimpleDocTemplate, Spacer, TableStyle
 
 from ..events.models import Event
 from ..formatting import country_name, date_range_in_zone, time_span, zone_label
+from ..letterhead import services as letterheads
 from ..pdf import styles
-from ..pdf.fonts import markup
+from ..pdf.fonts import LATIN, markup
+from ..pdf.styles import Paragraph
 from ..timeutil import utc_to_local
 from .forms import SESSION_KIND_LABELS
 from .ical import speaker_with_role
@@ -134,8 +136,9 @@ def programme_pdf(event: Event, sessions: list[AgendaSession]) -> bytes:
         bottomMargin=styles.MARGIN,
         title=event.title,
         subject=_("Programme"),
-        author=_("Workshop Manager"),
+        author=letterheads.author_of(event),
         lang=str(locale).replace("_", "-"),
+        initialFontName=LATIN,
     )
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

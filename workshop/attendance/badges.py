@@ -20,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import security
@@ -30,7 +29,9 @@ from ..errors import Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..formatting import date_range_in_zone
-from ..pdf.fonts import font_for, plain
+from ..letterhead import services as letterheads
+from ..pdf.fitting import Fitted, fit, shortened_in, wrap
+from ..pdf.fonts import LATIN, draw_string, language_tag, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
@@ -141,36 +142,6 @@ def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
 # --- drawing ----------------------------------------------------------------------------------
 
 
-def wrap(text: str, font: str, size: float, width: float, lines: int) -> list[str]:
-    """``text`` broken into at most ``lines`` lines of ``width``: at spaces, or anywhere in a word
-    that is too long (Chinese has no spaces); the last line shortened with an ellipsis."""
-    result: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if stringWidth(candidate, font, size) <= width:
-            current = candidate
-            continue
-        if current:
-            result.append(current)
-            current = ""
-        while len(word) > 1 and stringWidth(word, font, size) > width:
-            cut = len(word) - 1
-            while cut > 1 and stringWidth(word[:cut], font, size) > width:
-                cut -= 1
-            result.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        result.append(current)
-    if len(result) > lines:
-        last = " ".join(result[lines - 1 :])
-        while len(last) > 1 and stringWidth(last + "…", font, size) > width:
-            last = last[:-1]
-        result = [*result[: lines - 1], last.rstrip() + "…"]
-    return result
-
-
 class BadgePainter:
     """Draws badges on one canvas; what every badge of the event shares is worked out once."""
 
@@ -179,38 +150,22 @@ class BadgePainter:
         self.title = plain(event.title)
         self.dates = plain(dates)
         self.role_labels = {role: plain(str(label)) for role, label in ROLE_LABELS.items()}
-        self.fonts: dict[tuple[str, bool], str] = {}
+        self.fitted: dict[tuple, Fitted] = {}
 
-    def font(self, text: str, bold: bool) -> str:
-        """Helvetica, or the CJK font for text Helvetica cannot show; remembered, as titles,
-        organisations and countries come again and again."""
-        key = (text, bold)
-        if key not in self.fonts:
-            self.fonts[key] = font_for(text, bold)
-        return self.fonts[key]
+    def fit(self, text: str, width: float, size: float, smallest: float, lines: int = 1, bold=False) -> Fitted:
+        """Remembered, as titles, organisations and countries come again and again."""
+        key = (text, width, size, smallest, lines, bold)
+        if key not in self.fitted:
+            self.fitted[key] = fit(text, width, size, smallest, lines, bold)
+        return self.fitted[key]
 
-    def text(self, text: str, font: str, size: float, x: float, y: float, colour=INK, centred: bool = False) -> None:
-        c = self.canvas
-        c.setFillColor(colour)
-        c.setFont(font, size)
-        if centred:
-            c.drawCentredString(x, y, text)
-        else:
-            c.drawString(x, y, text)
-
-    def fit(self, text: str, width: float, size: float, smallest: float, bold: bool = False) -> tuple[str, str, float]:
-        """``text`` on one line of ``width``: its font and a size between ``size`` and ``smallest``;
-        shortened with an ellipsis when even the smallest is too wide."""
-        font = self.font(text, bold)
-        wide = stringWidth(text, font, size)
-        if wide <= width:
-            return text, font, size
-        size = max(smallest, size * width / wide)
-        if stringWidth(text, font, size) <= width:
-            return text, font, size
-        while len(text) > 1 and stringWidth(text + "…", font, size) > width:
-            text = text[:-1]
-        return text.rstrip() + "…", font, size
+    def draw(self, fitted: Fitted, x: float, y: float, colour=INK, centred=False, bold=False, leading=1.2) -> float:
+        """The lines of ``fitted`` from the baseline ``y`` down; answers the baseline after the last."""
+        self.canvas.setFillColor(colour)
+        for line in fitted.lines:
+            draw_string(self.canvas, x, y, line, fitted.size, bold, "centre" if centred else "left")
+            y -= fitted.size * leading
+        return y
 
     def one_line(
         self,
@@ -224,9 +179,10 @@ class BadgePainter:
         colour=INK,
         centred=False,
     ) -> None:
+        """``text`` on one line of ``width``, smaller down to ``smallest``, then shortened."""
+        text = plain(text)
         if text:
-            shown, font, size = self.fit(plain(text), width, size, smallest, bold)
-            self.text(shown, font, size, x, y, colour, centred)
+            self.draw(self.fit(text, width, size, smallest, 1, bold), x, y, colour, centred, bold)
 
     def lines(
         self,
@@ -240,33 +196,36 @@ class BadgePainter:
         colour=INK,
         centred=False,
     ) -> float:
-        """Up to ``count`` lines from the baseline ``y`` down; answers the baseline after the last."""
+        """Up to ``count`` lines from the baseline ``y`` down at ``size``; smaller, down to two thirds of
+        it, if they are too few. Answers the baseline after the last."""
         text = plain(text)
         if not text:
             return y
-        font = self.font(text, bold)
-        for line in wrap(text, font, size, width, count):
-            self.text(line, font, size, x, y, colour, centred)
-            y -= size * 1.2
-        return y
+        broken = wrap(text, size, width, count + 1, bold)
+        fitted = (
+            Fitted(tuple(broken), size)
+            if len(broken) <= count
+            else self.fit(text, width, size, size * 2 / 3, count, bold)
+        )
+        self.draw(fitted, x, y, colour, centred, bold)
+        return y - (len(fitted.lines) - 1) * fitted.size * 1.2 - size * 1.2  # what follows keeps its distance
 
     def name(self, text: str, x: float, y: float, width: float, size: float, centred=False) -> float:
         """A name as large as it fits: one line at ``size``; a long one on two lines, a little smaller;
-        else one line, down to half the size. Answers the baseline after it."""
+        else smaller still down to a third of the size, on up to three lines. Answers the baseline after it."""
         text = plain(text)
         if not text:
             return y
-        font = self.font(text, True)
-        if stringWidth(text, font, size) > width and " " in text:
+        fitted = self.fit(text, width, size, size * 0.58, 2, True)
+        if len(fitted.lines) == 1 and fitted.size < size * 0.8:  # two lines a little smaller read better
             for smaller in (size * 0.8, size * 0.68, size * 0.58):
-                two = wrap(text, font, smaller, width, 3)
+                two = wrap(text, smaller, width, 3, True)
                 if len(two) == 2:
-                    for line in two:
-                        self.text(line, font, smaller, x, y, INK, centred)
-                        y -= smaller * 1.15
-                    return y - size * 0.25
-        self.one_line(text, x, y, width, size, size / 2, bold=True, centred=centred)
-        return y - size * 1.4
+                    fitted = Fitted(tuple(two), smaller)
+                    break
+        if shortened_in(fitted):
+            fitted = self.fit(text, width, size * 0.58, size / 3, 3, True)
+        return self.draw(fitted, x, y, INK, centred, True, 1.15) - size * 0.25
 
     def qr(self, code: str, x: float, y: float, size: float) -> None:
         """The QR code of ``code`` in a square of ``size`` at (x, y), its quiet zone inside the square."""
@@ -277,10 +236,9 @@ class BadgePainter:
         c.setFillColor(ROLE_COLOURS[badge.role])
         c.rect(x, y, width, height, stroke=0, fill=1)
         label = self.role_labels[badge.role]
-        shown, font, size = self.fit(
-            label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True
-        )
-        self.text(shown, font, size, x + width / 2, y + (height - size * 0.7) / 2, colors.white, centred=True)
+        fitted = self.fit(label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True)
+        baseline = y + (height - fitted.size * 0.7) / 2
+        self.draw(fitted, x + width / 2, baseline, colors.white, centred=True, bold=True)
 
     def rule(self, x1: float, x2: float, y: float) -> None:
         self.canvas.setStrokeColor(RULE)
@@ -363,8 +321,12 @@ def render_badges(event: Event, badges: list[Badge], layout: str = "a6") -> byte
     """The badges as one PDF, in the reader's language (the role, the country, the dates)."""
     buffer = BytesIO()
     pagesize = A6 if layout == "a6" else A4
-    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1, invariant=0)
+    canvas = Canvas(
+        buffer, pagesize=pagesize, pageCompression=1, invariant=0, lang=language_tag(), initialFontName=LATIN
+    )
     canvas.setTitle(_("Badges: %(event)s", event=event.title))
+    canvas.setAuthor(letterheads.author_of(event))
+    canvas.setSubject(_("Badges"))
     canvas.setCreator(_("Workshop Manager"))
     painter = BadgePainter(canvas, event, date_range_in_zone(event.starts_at, event.ends_at, event.timezone))
     if layout == "a6":

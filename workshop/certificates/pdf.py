@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -30,14 +30,14 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from ..attendance.statistics import hours_label
 from ..errors import MissingFile
 from ..extensions import db
 from ..letterhead import services as letterheads
-from ..pdf.fonts import LATIN, LATIN_BOLD, font_for, needs_cjk_font, plain
+from ..pdf.fitting import fit
+from ..pdf.fonts import LATIN, draw_string, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
@@ -47,6 +47,7 @@ from .models import Certificate
 
 PAGE = landscape(A4)
 ACCENT = (0.05, 0.23, 0.45)  # a dark blue frame
+SITE_NAME = "Workshop Manager"  # the author of a PDF whose issuers are not set
 
 # The certificate's own wording (not the interface's): English, and Chinese beside it when bilingual.
 ENGLISH = {
@@ -57,6 +58,7 @@ ENGLISH = {
     "hours": "{hours} hours of sessions attended",
     "issued": "Issued on {date}",
     "verify": "Verify this certificate",
+    "subject": "Certificate of attendance",
 }
 CHINESE = {
     "title": "出席证书",
@@ -195,9 +197,7 @@ class CertificatePainter:
     """Draws certificates, one PDF after another: the fonts and images are worked out once for all
     of them, each event's shared drawing once per PDF."""
 
-    def __init__(self, cjk: str | None = None):
-        self.cjk = cjk  # the CJK font's name; None: the application's (an app context is needed)
-        self.fonts: dict[tuple[str, bool], str] = {}
+    def __init__(self):
         self.images: dict[bytes, ImageReader] = {}
         self.canvas: Canvas | None = None
         self.forms: set[str] = set()  # the shared drawings on the canvas
@@ -206,22 +206,13 @@ class CertificatePainter:
         """A PDF of ``sheets``, one a page."""
         buffer = BytesIO()
         with binary_streams():
-            self.canvas, self.forms = new_canvas(buffer, title), set()
+            self.canvas, self.forms = new_canvas(buffer, title, author_of(sheets)), set()
             for sheet in sheets:
                 self.page(sheet)
                 self.canvas.showPage()
             self.canvas.save()
         self.canvas = None
         return buffer.getvalue()
-
-    def font(self, text: str, bold: bool = False) -> str:
-        key = (text, bold)
-        if key not in self.fonts:
-            if self.cjk is not None:
-                self.fonts[key] = self.cjk if needs_cjk_font(text) else LATIN_BOLD if bold else LATIN
-            else:
-                self.fonts[key] = font_for(text, bold)
-        return self.fonts[key]
 
     def image(self, data: bytes) -> ImageReader:
         if data not in self.images:
@@ -238,21 +229,20 @@ class CertificatePainter:
         colour=INK,
         x: float | None = None,
         smallest: float = 6,
+        lines: int = 1,
     ) -> None:
-        """``text`` centred on one line of ``width``: smaller down to ``smallest``, then shortened."""
+        """``text`` centred in ``width``: smaller down to ``smallest``, then on up to ``lines`` lines
+        around the baseline ``y``, the last one shortened if even they are too few."""
         text = plain(text)
         if not text:
             return
-        font = self.font(text, bold)
-        wide = stringWidth(text, font, size)
-        if wide > width:
-            size = max(smallest, size * width / wide)
-            while len(text) > 1 and stringWidth(text, font, size) > width:
-                text = text[:-2] + "…"
+        fitted = fit(text, width, size, smallest, lines, bold)
+        leading = fitted.size * 1.15
         c = self.canvas
         c.setFillColor(colour)
-        c.setFont(font, size)
-        c.drawCentredString(PAGE[0] / 2 if x is None else x, y, text)
+        top = y + (len(fitted.lines) - 1) * leading / 2
+        for number, line in enumerate(fitted.lines):
+            draw_string(c, PAGE[0] / 2 if x is None else x, top - number * leading, line, fitted.size, bold, "centre")
 
     def label(
         self,
@@ -273,16 +263,20 @@ class CertificatePainter:
 
     # what every certificate of the event shares
 
-    def shared(self, side: EventSide, bilingual: bool) -> str:
-        name = f"{side.key}{'zh' if bilingual else 'en'}"
+    def shared(self, side: EventSide, bilingual: bool, draw: Callable[[EventSide, bool], None]) -> str:
+        """The name of the form that ``draw`` (the head, the event or the signatories) makes for the
+        event's certificates, made on its first use. Three parts, placed in the order they are read, so
+        that the text copied out of a page reads from top to bottom with the holder's names in their place."""
+        name = f"{side.key}{'zh' if bilingual else 'en'}-{draw.__name__}"
         if name not in self.forms:
             self.canvas.beginForm(name)
-            self.draw_shared(side, bilingual)
+            draw(side, bilingual)
             self.canvas.endForm()
             self.forms.add(name)
         return name
 
-    def draw_shared(self, side: EventSide, bilingual: bool) -> None:
+    def draw_head(self, side: EventSide, bilingual: bool) -> None:
+        """The frame, logos, issuers, title and "This is to certify that"."""
         c = self.canvas
         width, height = PAGE
         c.setStrokeColorRGB(*ACCENT)
@@ -292,20 +286,26 @@ class CertificatePainter:
         c.rect(12.5 * mm, 12.5 * mm, width - 25 * mm, height - 25 * mm)
 
         self.logos(side.logos, 178 * mm, 16 * mm)
-        self.centred(" · ".join(side.issuers), 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED)
+        self.centred(" · ".join(side.issuers), 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED, lines=2)
 
         self.centred(ENGLISH["title"], 152 * mm, 30, width - 60 * mm, bold=True, colour=ACCENT)
         if bilingual:
             self.centred(CHINESE["title"], 141 * mm, 22, width - 60 * mm, colour=ACCENT)
         self.label("certify", 131 * mm, 12, bilingual)
+
+    def draw_event(self, side: EventSide, bilingual: bool) -> None:
+        """ "attended", the event's title, dates and place."""
+        width = PAGE[0]
         self.label("attended", 91 * mm, 12, bilingual)
-        self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10)
+        self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10, lines=2)
         when_and_where = (
             (side.dates_en, side.place_en, 69 * mm, 11),
             *([(side.dates_zh, side.place_zh, 63.5 * mm, 10)] if bilingual else []),
         )
         for dates, place, y, size in when_and_where:
             self.centred(" · ".join(part for part in (dates, place) if part), y, size, width - 60 * mm)
+
+    def draw_signatories(self, side: EventSide, bilingual: bool) -> None:
         self.signatories(side.signatories)
 
     def logos(self, images: tuple[bytes, ...], y: float, height: float) -> None:
@@ -348,10 +348,12 @@ class CertificatePainter:
     def page(self, sheet: Sheet) -> None:
         c = self.canvas
         width = PAGE[0]
-        c.doForm(self.shared(sheet.event, sheet.bilingual))
-        self.centred(sheet.holder_name, 113 * mm, 28, width - 70 * mm, bold=True, smallest=12)
-        if sheet.holder_native_name:
-            self.centred(sheet.holder_native_name, 101 * mm, 24, width - 70 * mm, bold=True, smallest=12)
+        c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_head))
+        native = sheet.holder_native_name
+        self.centred(sheet.holder_name, 113 * mm, 28, width - 70 * mm, bold=True, smallest=10, lines=2 if native else 3)
+        if native:
+            self.centred(native, 101 * mm, 24, width - 70 * mm, bold=True, smallest=10, lines=2)
+        c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_event))
         hours = hours_label(sheet.hours)
         if sheet.sessions_counted:
             key, values = (
@@ -361,6 +363,7 @@ class CertificatePainter:
         else:
             key, values = "hours", {"hours": hours}
         self.label(key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
+        c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_signatories))
 
         qr_size, qr_x, qr_y = 30 * mm, width - 47 * mm, 18 * mm
         draw_fast_qr(c, sheet.url, qr_x, qr_y, qr_size, error="m")
@@ -370,18 +373,23 @@ class CertificatePainter:
             self.centred(CHINESE["verify"], 46.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
         issued = ENGLISH["issued"].format(date=sheet.issued_en)
         c.setFillColor(MUTED)
-        c.setFont(LATIN, 8)
-        c.drawString(20 * mm, 15 * mm, issued)
+        wide = draw_string(c, 20 * mm, 15 * mm, issued, 8)
         if sheet.bilingual:
-            chinese = CHINESE["issued"].format(date=sheet.issued_zh)
-            c.setFont(self.font(chinese), 8)
-            c.drawString(20 * mm + stringWidth(issued, LATIN, 8) + 3 * mm, 15 * mm, chinese)
+            draw_string(c, 20 * mm + wide + 3 * mm, 15 * mm, CHINESE["issued"].format(date=sheet.issued_zh), 8)
 
 
-def new_canvas(buffer: BytesIO, title: str) -> Canvas:
-    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1, invariant=0)
+def author_of(sheets: list[Sheet]) -> str:
+    """The organisations that issue the certificates, else the site's name."""
+    issuers = sheets[0].event.issuers if sheets else ()
+    return " · ".join(issuers) or SITE_NAME
+
+
+def new_canvas(buffer: BytesIO, title: str, author: str = SITE_NAME) -> Canvas:
+    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1, invariant=0, lang="en", initialFontName=LATIN)
     canvas.setTitle(title)
-    canvas.setCreator("Workshop Manager")
+    canvas.setAuthor(author)
+    canvas.setSubject(ENGLISH["subject"])
+    canvas.setCreator(SITE_NAME)
     return canvas
 
 
@@ -398,20 +406,18 @@ def binary_streams() -> Iterator[None]:
         rl_config.useA85 = ascii85
 
 
-def render_certificates(
-    sheets: list[Sheet], title: str = "Certificates of attendance", cjk: str | None = None
-) -> bytes:
+def render_certificates(sheets: list[Sheet], title: str = "Certificates of attendance") -> bytes:
     """Many certificates in one PDF, one a page."""
-    return CertificatePainter(cjk).document(sheets, title)
+    return CertificatePainter().document(sheets, title)
 
 
 def single_title(sheet: Sheet) -> str:
     return f"Certificate of attendance: {sheet.holder_name}"
 
 
-def render_certificate(sheet: Sheet, cjk: str | None = None) -> bytes:
+def render_certificate(sheet: Sheet) -> bytes:
     """One certificate as a PDF of its own."""
-    return CertificatePainter(cjk).document([sheet], single_title(sheet))
+    return CertificatePainter().document([sheet], single_title(sheet))
 
 
 def filename_of(sheet: Sheet) -> str:
@@ -420,10 +426,10 @@ def filename_of(sheet: Sheet) -> str:
     return f"certificate-{name}-{sheet.code[:8]}.pdf"
 
 
-def zip_of(sheets: list[Sheet], cjk: str | None = None) -> bytes:
+def zip_of(sheets: list[Sheet]) -> bytes:
     """A ZIP archive of one PDF per certificate (PDFs are compressed already: stored as they are)."""
     buffer = BytesIO()
-    painter = CertificatePainter(cjk)
+    painter = CertificatePainter()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for sheet in sheets:
             archive.writestr(filename_of(sheet), painter.document([sheet], single_title(sheet)))

@@ -92,6 +92,12 @@ def issuers_of(event: Event, letterhead: Letterhead) -> list[str]:
     return letterhead.issuer_list or [partner.name for partner in event.partners]
 
 
+def author_of(event: Event) -> str:
+    """Who a PDF of the event names as its author: the organisations that issue its documents (the
+    letterhead's, else the partners), else the site's name."""
+    return " · ".join(issuers_of(event, letterhead_of(event))) or str(_l("Workshop Manager"))
+
+
 def save(
     event: Event,
     data: LetterheadData,

@@ -1,7 +1,7 @@
 """The visa invitation letter as PDF: A4 portrait, on the organisation's letterhead.
 
 The letter is in English, whatever the language of the person downloading it: it is read by a
-consulate. Names and places in Chinese (or any script Helvetica lacks) are set in the CJK font. It
+consulate. Names and places in any script are set in the shipped font that has it. It
 states who is invited, to what, when, where and why, and nothing about who pays.
 """
 
@@ -21,12 +21,12 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import HRFlowable, Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Image, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from ..errors import MissingFile
 from ..letterhead import services as letterheads
-from ..pdf.fonts import markup
-from ..pdf.styles import INK, MUTED, RULE, stylesheet
+from ..pdf.fonts import LATIN, markup
+from ..pdf.styles import INK, MUTED, RULE, Paragraph, stylesheet
 from ..timeutil import utcnow
 from .as_approved import LetterAsApproved, approved_as
 from .models import LetterRequest
@@ -144,7 +144,15 @@ def _letterhead(letter: Letter, styles) -> Table:
     cells = [[logo, text]] if logo is not None else [[text]]
     widths = [45 * mm, WIDTH - 45 * mm] if logo is not None else [WIDTH]
     table = Table(cells, colWidths=widths)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), LATIN),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -229,8 +237,11 @@ def render_letter(letter: Letter) -> bytes:
         topMargin=18 * mm,
         bottomMargin=18 * mm,
         title=f"Letter of invitation {letter.reference}",
-        author=letter.organisation,
+        author=letter.organisation or "Workshop Manager",
+        subject="Letter of invitation",
         creator="Workshop Manager",
+        lang="en",
+        initialFontName=LATIN,
     )
     document.build(story)
     return buffer.getvalue()

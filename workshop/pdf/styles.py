@@ -1,5 +1,6 @@
 """Paragraph styles and page decoration shared by every PDF (programme, certificates, report)."""
 
+import copy
 from collections.abc import Callable
 
 from reportlab import platypus
@@ -8,7 +9,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from .fonts import LATIN, LATIN_BOLD, font_for, markup
+from .fonts import LATIN, LATIN_BOLD, MIRRORED, draw_string, has_right_to_left, markup, seen_order, visual_order
 
 INK = colors.HexColor("#212529")
 MUTED = colors.HexColor("#6c757d")
@@ -20,7 +21,7 @@ MARGIN = 18 * mm
 
 def stylesheet() -> dict[str, ParagraphStyle]:
     """The styles by name: title, subtitle, heading, body, small, cell, cell_small, cell_bold."""
-    body = ParagraphStyle("body", fontName=LATIN, fontSize=10, leading=13, textColor=INK)
+    body = ParagraphStyle("body", fontName=LATIN, bulletFontName=LATIN, fontSize=10, leading=13, textColor=INK)
     return {
         "title": ParagraphStyle("title", parent=body, fontName=LATIN_BOLD, fontSize=20, leading=25, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=12, leading=16, textColor=MUTED, spaceAfter=2),
@@ -38,9 +39,20 @@ def stylesheet() -> dict[str, ParagraphStyle]:
 
 class Paragraph(platypus.Paragraph):
     """A paragraph that breaks its lines once for a given width. A table wraps each cell twice, to
-    measure its row and again to draw it; the lines, and so the size, depend on the width alone."""
+    measure its row and again to draw it; the lines, and so the size, depend on the width alone.
+    Right-to-left words (Arabic, Hebrew) are drawn in the order they are seen, line by line."""
 
     _wrapped_for: float | None = None
+
+    def draw(self):
+        if not has_right_to_left(self.text):
+            return super().draw()
+        broken = self.blPara
+        self.blPara = seen_in_order(broken)
+        try:
+            return super().draw()
+        finally:
+            self.blPara = broken
 
     def wrap(self, available_width, available_height):
         if available_width == self._wrapped_for and hasattr(self, "blPara"):  # a split drops its lines
@@ -48,6 +60,31 @@ class Paragraph(platypus.Paragraph):
         size = super().wrap(available_width, available_height)
         self._wrapped_for = available_width
         return size
+
+
+def seen_in_order(broken):
+    """A copy of a paragraph's lines with each line's right-to-left words in the order they are seen
+    (``fonts.seen_order``), each run keeping its font."""
+    seen = copy.copy(broken)
+    if broken.kind == 0:  # one font: each line is (extra space, words)
+        seen.lines = [(extra, visual_order(" ".join(words)).split(" ")) for extra, words in broken.lines]
+        return seen
+    seen.lines = []
+    for line in broken.lines:
+        text = "".join(word.text for word in line.words)
+        if not has_right_to_left(text):
+            seen.lines.append(line)
+            continue
+        owners = [number for number, word in enumerate(line.words) for _char in word.text]
+        words: list = []
+        for index, mirrored in seen_order(text):
+            char = text[index].translate(MIRRORED) if mirrored else text[index]
+            if words and words[-1][0] == owners[index]:
+                words[-1][1].append(char)
+            else:
+                words.append((owners[index], [char]))
+        seen.lines.append(line.clone(words=[line.words[owner].clone(text="".join(chars)) for owner, chars in words]))
+    return seen
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
@@ -64,6 +101,7 @@ def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: floa
     """How every table looks: cells aligned at the top, a thin rule below each row (or ``GRID``),
     the header rows shaded. A list, so a table can add its own."""
     commands = [
+        ("FONTNAME", (0, 0), (-1, -1), LATIN),  # not the table's default, Helvetica, which is not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         (rules, (0, 0), (-1, -1), 0.5, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), padding),
@@ -74,7 +112,7 @@ def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: floa
     return commands
 
 
-FOOTER = ParagraphStyle("footer", fontName=LATIN, fontSize=8, leading=10, textColor=MUTED)
+FOOTER = ParagraphStyle("footer", fontName=LATIN, bulletFontName=LATIN, fontSize=8, leading=10, textColor=MUTED)
 
 
 def one_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
@@ -102,8 +140,7 @@ def page_footer(left: str, page_label: Callable[[int], str]) -> Callable:
         footer = one_line(left, FOOTER, room)
         footer.drawOn(canvas, doc.leftMargin, y - 2)
         canvas.setFillColor(MUTED)
-        canvas.setFont(font_for(label), 8)
-        canvas.drawRightString(width - doc.rightMargin, y, label)
+        draw_string(canvas, width - doc.rightMargin, y, label, 8, align="right")
         canvas.restoreState()
 
     return draw

@@ -19,7 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, HRFlowable, Spacer, Table, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN_BOLD, markup
+from ..pdf.fonts import LATIN_BOLD, MONO, markup
 from ..pdf.styles import Paragraph
 from ..text import render_markdown
 
@@ -28,7 +28,7 @@ INLINE_TAGS = {"strong": "b", "b": "b", "em": "i", "i": "i"}
 VOID = {"br", "hr"}
 INDENT = 5 * mm
 HEADING_SIZES = {"h2": 12, "h3": 11, "h4": 10.5, "h5": 10, "h6": 10}
-CODE_FONT = "Courier"
+CODE_FONT = MONO
 
 
 @dataclass

@@ -7,7 +7,7 @@ sex and type of organisation; attendance per session; the evaluation's results; 
 participants who agreed to be listed and the materials. Every part that has nothing to show says so.
 
 Labels are in the language of the request (or the default); what people wrote is printed as written,
-Chinese in the CJK font. The layout pieces are in ``pdf_layout``, the charts in ``pdf_charts``, the
+each script in the shipped font that has it. The layout pieces are in ``pdf_layout``, the charts in ``pdf_charts``, the
 figures' chapters in ``pdf_figures`` and the Markdown in ``markdown_pdf``.
 """
 
@@ -26,6 +26,7 @@ from ..agenda.forms import SESSION_KIND_LABELS
 from ..agenda.speakers import ROLE_LABELS
 from ..events.models import Event
 from ..formatting import date_range_in_zone, format_in_zone, zone_label
+from ..letterhead import services as letterheads
 from ..pdf import styles
 from ..pdf.fonts import markup
 from ..pdf.styles import Paragraph, lines, para
@@ -39,10 +40,10 @@ from .pdf_text import Formats, name_with_native
 
 def render_report(event: Event) -> bytes:
     """The report of ``event`` as PDF bytes, compiled from the current data."""
-    return report_pdf(compile_report(event))
+    return report_pdf(compile_report(event), letterheads.author_of(event))
 
 
-def report_pdf(data: ReportData) -> bytes:
+def report_pdf(data: ReportData, author: str = "") -> bytes:
     locale = Locale.parse(str(get_locale()))
     sheet = report_styles()
     formats = Formats(locale, data.timezone)
@@ -54,7 +55,7 @@ def report_pdf(data: ReportData) -> bytes:
         page_label=lambda number, total: _("Page %(number)d of %(total)d", number=number, total=total),
         title=data.title,
         subject=_("Workshop report"),
-        author=_("Workshop Manager"),
+        author=author or _("Workshop Manager"),
         lang=str(locale).replace("_", "-"),
     )
     width = document.width

@@ -1,17 +1,21 @@
 """The report's charts, drawn with reportlab.graphics: bars across (participants by country, by
 type of organisation, answers to a choice), bars upwards (attendance per session, ratings) and a
-pie (participants by sex). Labels in Chinese (or any script Helvetica lacks) use the CJK font.
+pie (participants by sex). A chart's labels are in one font, the first shipped one that has them all.
 """
 
 from __future__ import annotations
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.piecharts import Pie
-from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.graphics.shapes import STATE_DEFAULTS, Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..pdf.fonts import LATIN, NO_BREAK, cjk_font, needs_cjk_font
+from ..pdf.fonts import LATIN, one_font
+
+# Every chart's default font, which ReportLab sets on the page even where no text uses it: Helvetica's is
+# not embedded.
+STATE_DEFAULTS["fontName"] = LATIN
 
 BAR = colors.HexColor("#2f6690")
 PALETTE = [colors.HexColor(c) for c in ("#2f6690", "#d9822b", "#7a9e7e", "#a23b72", "#6c757d", "#3a7ca5", "#c1666b")]
@@ -19,9 +23,9 @@ LABEL_SIZE = 7.5
 BAR_HEIGHT = 13  # points per category, bars across
 
 
-def font_for_labels(labels: list[str]) -> str:
-    """One font for all of a chart's labels: the CJK font (which has Latin letters too) when any needs it."""
-    return cjk_font() if any(needs_cjk_font(label.translate(NO_BREAK)) for label in labels) else LATIN
+def font_for_labels(labels: list[str]) -> tuple[str, list[str]]:
+    """One font for all of a chart's labels, and the labels as that font shows them."""
+    return one_font(labels)
 
 
 def shortened(label: str, font: str, width: float) -> str:
@@ -43,7 +47,7 @@ def value_scale(highest: float) -> tuple[float, float]:
 
 def bars_across(labels: list[str], values: list[float], width: float, percent: bool = False) -> Drawing:
     """One bar per label, labels on the left (shortened to a third of the width), values at the bars' ends."""
-    font = font_for_labels(labels)
+    font, labels = font_for_labels(labels)
     label_width = min(width / 3, max((stringWidth(label, font, LABEL_SIZE) for label in labels), default=0) + 4)
     height = BAR_HEIGHT * len(labels) + 24
     drawing = Drawing(width, height)
@@ -84,8 +88,9 @@ def bars_upwards(
     chart.x, chart.y = 30, 20 if not axis_title else 30
     chart.width, chart.height = width - 40, height - chart.y - 8
     chart.data = [values]
+    font, labels = font_for_labels(labels)
     chart.categoryAxis.categoryNames = [label if n % label_every == 0 else "" for n, label in enumerate(labels)]
-    chart.categoryAxis.labels.fontName = font_for_labels(labels)
+    chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = LABEL_SIZE
     chart.categoryAxis.visibleTicks = False
     style_values(chart, max(values, default=0), percent)
@@ -94,7 +99,7 @@ def bars_upwards(
     chart.barSpacing = 1
     drawing.add(chart)
     if axis_title:
-        font = font_for_labels([axis_title])
+        font, [axis_title] = font_for_labels([axis_title])
         drawing.add(
             String(chart.x + chart.width / 2, 4, axis_title, fontName=font, fontSize=LABEL_SIZE, textAnchor="middle")
         )
@@ -130,8 +135,8 @@ def pie(labels: list[str], values: list[int], width: float) -> Drawing:
     for n in range(len(shown)):
         chart.slices[n].fillColor = PALETTE[n % len(PALETTE)]
     drawing.add(chart)
-    fonts = font_for_labels([label for label, _value in shown])
-    for n, (label, value) in enumerate(shown):
+    fonts, labels = font_for_labels([label for label, _value in shown])
+    for n, (label, (_label, value)) in enumerate(zip(labels, shown, strict=True)):
         y = size - 14 * n - 10
         drawing.add(_swatch(size + 30, y, PALETTE[n % len(PALETTE)]))
         drawing.add(

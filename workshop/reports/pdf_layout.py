@@ -18,11 +18,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Paragraph, TableStyle
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN, font_for, markup, needs_cjk_font
-from ..pdf.styles import para
+from ..pdf.fonts import LATIN, draw_string, latin, markup, string_width
+from ..pdf.styles import Paragraph, para
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 HEADER_GAP = 8 * mm  # between the running header's rule and the text
@@ -121,6 +121,7 @@ class ReportDocument(BaseDocTemplate):
             rightMargin=styles.MARGIN,
             topMargin=styles.MARGIN + HEADER_GAP,
             bottomMargin=styles.MARGIN,
+            initialFontName=LATIN,
             **info,
         )
         self.header = header
@@ -149,8 +150,7 @@ class ReportDocument(BaseDocTemplate):
         canvas.setLineWidth(0.5)
         canvas.line(self.leftMargin, top - 4, right, top - 4)
         canvas.setFillColor(styles.MUTED)
-        canvas.setFont(font_for(self.header_right), 8)
-        canvas.drawRightString(right, top, self.header_right)
+        draw_string(canvas, right, top, self.header_right, 8, align="right")
         self.header_line(canvas).drawOn(canvas, self.leftMargin, top - 2)
         bottom = styles.MARGIN / 2
         canvas.line(self.leftMargin, bottom + 10, right, bottom + 10)
@@ -161,7 +161,7 @@ class ReportDocument(BaseDocTemplate):
     def header_line(self, canvas) -> Paragraph:
         """The running header, shortened to its room once for every page."""
         if self._header_line is None:
-            room = self.width - canvas.stringWidth(self.header_right, font_for(self.header_right), 8) - 10 * mm
+            room = self.width - string_width(self.header_right, 8) - 10 * mm
             self._header_line = styles.one_line(self.header, styles.FOOTER, room)
         return self._header_line
 
@@ -186,8 +186,8 @@ def right_aligned_form(canvas, name: str, text: str, size: float = 8) -> None:
     """A form that writes ``text`` ending at its origin, on the baseline."""
     canvas.beginForm(name, lowerx=-PAGE_WIDTH, lowery=-5, upperx=0, uppery=size + 5)
     canvas.setFillColor(styles.MUTED if size < 10 else styles.INK)
-    canvas.setFont(font_for(text) if text else LATIN, size)
-    canvas.drawRightString(0, 0, text)
+    if text:
+        draw_string(canvas, 0, 0, text, size, align="right")
     canvas.endForm()
 
 
@@ -247,11 +247,11 @@ CELL_PADDING = 6  # left and right together, as platypus tables pad by default
 
 
 def cell(text: str, style: ParagraphStyle, width: float):
-    """A table cell: the plain string when Helvetica shows it on one line of ``width`` (drawn by the
+    """A table cell: the plain string when Noto Sans shows it on one line of ``width`` (drawn by the
     table, in the style ``table_style`` gives every cell: much faster than a paragraph), else a paragraph
-    that wraps and sets Chinese in the CJK font."""
+    that wraps (inside a word too long for the cell) with every run in the font that has it."""
     if (
-        (text.isascii() or not needs_cjk_font(text))
+        (text.isascii() or latin().characters.issuperset(text))
         and "\n" not in text
         and stringWidth(text, style.fontName, style.fontSize) <= width - CELL_PADDING
     ):
