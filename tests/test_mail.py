@@ -13,7 +13,7 @@ from workshop.accounts.models import User
 from workshop.extensions import db
 from workshop.mail.models import OutboxMessage
 
-from .conftest import Mailbox, free_port, html_part, text_part
+from .conftest import Mailbox, free_port, html_part, login, register, text_part
 
 
 def welcome(to="li.wei@example.org", locale="en"):
@@ -35,8 +35,8 @@ def test_mail_leaves_only_after_the_commit(app, mailbox):
         assert mailbox.messages == []
         db.session.commit()
     message = mailbox.last_to("li.wei@example.org")
-    assert text_part(message).startswith("Dear Li Wei,")
-    assert "<p>Dear Li Wei,</p>" in html_part(message)
+    assert text_part(message).startswith("Dear Li Wei (李伟),")
+    assert "<p>Dear Li Wei (李伟),</p>" in html_part(message)
 
 
 def test_mail_is_dropped_when_the_transaction_rolls_back(app, mailbox):
@@ -150,3 +150,29 @@ def test_mail_use_ssl_speaks_tls_from_the_start(app, certificate, monkeypatch):
         app.config.update(MAIL_PORT=port, MAIL_USE_SSL=True)
         send_welcome(app)
         assert received.last_to("li.wei@example.org")["Subject"] == "Confirm your e-mail address"
+
+
+@pytest.mark.parametrize(
+    "locale,greeting",
+    [("zh", "尊敬的 赵磊（Zhao Lei）："), ("en", "Dear Zhao Lei (赵磊),")],
+)
+def test_e_mails_greet_by_both_names_the_reader_s_script_first(
+    client, make_user, make_event, mailbox, locale, greeting
+):
+    event = make_event()
+    user = make_user(locale=locale, email=f"zhao.lei.{locale}@example.org")
+    login(client, user)
+    register(client, event, full_name="Zhao Lei", native_name="赵磊")
+
+    message = mailbox.last_to(user.email)
+
+    assert text_part(message).startswith(greeting)
+    assert greeting in html_part(message)
+
+
+def test_a_person_with_one_name_is_greeted_by_it(client, make_user, make_event, mailbox):
+    user = make_user(locale="zh", email="maria.rossi@example.org")
+    login(client, user)
+    register(client, make_event(), full_name="Maria Rossi", native_name="")
+
+    assert text_part(mailbox.last_to(user.email)).startswith("尊敬的 Maria Rossi：")

@@ -357,7 +357,7 @@ def test_an_invited_speaker_logs_in_through_the_link_and_the_profile_becomes_the
     assert fresh(speaker).invited_at is not None
     message = mailbox.last_to("wang.fang@example.cn")
     assert message["Subject"] == "Your speaker profile for Platform work and social protection"
-    assert "Dear Wang Fang," in text_part(message) and "14 days" in text_part(message)
+    assert "Dear Wang Fang (王芳)," in text_part(message) and "14 days" in text_part(message)
     link = link_in(message)
     assert link.startswith("/speaker-invitation/") and link in html_part(message)
 

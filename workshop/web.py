@@ -14,7 +14,7 @@ from .errors import Forbidden, MissingFile, NotFound
 from .extensions import csrf, db
 from .formatting import clock, country_name, date_range_in_zone, day_heading, format_in_zone, zone_label
 from .i18n import SESSION_KEY
-from .language_of_parts import lang_attribute, name_with_lang, with_lang
+from .language_of_parts import greeting_name, lang_attribute, name_with_lang, with_lang
 from .layout import layout_part
 from .page_errors import CSRF_EXPIRED, error_id, field_aria, is_group, page_messages
 from .redirects import safe_next
@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["with_lang"] = with_lang
     app.jinja_env.filters["lang_attr"] = lang_attribute
     app.jinja_env.filters["name_with_lang"] = name_with_lang
+    app.jinja_env.filters["greeting_name"] = greeting_name
     app.jinja_env.globals.update(
         page_messages=page_messages,
         field_aria=field_aria,
