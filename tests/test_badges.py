@@ -359,11 +359,19 @@ def test_the_confirmation_email_links_to_the_badge(app, make_user, make_event, m
     assert "Li Wei" in text_of(reader.pages[0]) and "李伟" in text_of(reader.pages[0])
 
 
-def test_badges_printed_in_chinese_name_the_country_in_chinese(app, make_user, make_event):
+def test_each_badge_speaks_its_holder_s_language_whoever_prints_them(app, make_user, make_event):
     organiser = make_user(locale="zh", can_create_events=True)
     event = make_event(organiser=organiser, title="劳动力迁移研讨会")
-    person(make_user, event, "Li Wei", "李伟")
+    make_registration(event, make_user(full_name="Li Wei", native_name="李伟", locale="zh"))
+    german = make_registration(event, make_user(full_name="Anna Schmidt", locale="en"))
+    german.country = "DE"
+    db.session.commit()
 
-    text = all_text(pdf_of(as_user(app, organiser).get(badges_url(event, layout="a4"))))
+    reader = pdf_of(as_user(app, organiser).get(badges_url(event, layout="a6")))
+    li_wei, anna = sorted((text_of(page) for page in reader.pages), key=lambda text: "Anna" in text)
 
-    assert "劳动力迁移研讨会" in text and "Li Wei" in text and "李伟" in text and "中国" in text
+    assert "劳动力迁移研讨会" in li_wei and "李伟" in li_wei and "中国" in li_wei and "参会者" in li_wei
+    assert (
+        "Germany" in anna and "PARTICIPANT" in anna and "Jan 5" in anna and "德国" not in anna and "参会者" not in anna
+    )
+    assert reader.metadata.title == "胸牌：劳动力迁移研讨会"  # the document itself in the reader's language

@@ -15,12 +15,15 @@ import enum
 from dataclasses import dataclass
 from io import BytesIO
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, A6
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy.orm import selectinload
 
 from .. import security
 from ..agenda.models import Speaker
@@ -67,6 +70,7 @@ class Badge:
     country: str  # the country's name, in the reader's language
     role: Role
     code: str  # the ticket code, as the QR code holds it
+    locale: str = "en"  # the holder's language: their badge speaks it, whoever prints it
 
     @property
     def code_for_reading(self) -> str:
@@ -78,7 +82,11 @@ class Badge:
 
 
 def confirmed_registrations(event: Event, ids: list[int] | None = None) -> list[Registration]:
-    statement = db.select(Registration).where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+    statement = (
+        db.select(Registration)
+        .where(Registration.event_id == event.id, Registration.state == State.CONFIRMED)
+        .options(selectinload(Registration.user))  # each badge speaks its holder's language
+    )
     if ids is not None:
         statement = statement.where(Registration.id.in_(ids))
     return db.session.scalars(statement.order_by(db.func.lower(Registration.full_name), Registration.id)).all()
@@ -91,20 +99,22 @@ def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
         db.session.scalars(db.select(Speaker.user_id).where(Speaker.event_id == event.id, Speaker.user_id.is_not(None)))
     )
     organisers = {user.id for user in event.organisers}
-    names = country_names()
+    languages = current_app.config["LANGUAGES"]
+    locales = {r.id: r.user.locale if r.user.locale in languages else "en" for r in registrations}
     return [
         Badge(
             registration_id=registration.id,
             full_name=registration.full_name,
             native_name=registration.native_name if registration.native_name != registration.full_name else "",
             organisation=registration.organisation,
-            country=names.get(registration.country, registration.country or ""),
+            country=country_names(locales[registration.id]).get(registration.country, registration.country or ""),
             role=Role.ORGANISER
             if registration.user_id in organisers
             else Role.SPEAKER
             if registration.user_id in speakers
             else Role.PARTICIPANT,
             code=tickets[registration.id].code,
+            locale=locales[registration.id],
         )
         for registration in registrations
     ]
@@ -145,12 +155,21 @@ def own_badge(actor, registration_id: int) -> tuple[Event, Badge]:
 class BadgePainter:
     """Draws badges on one canvas; what every badge of the event shares is worked out once."""
 
-    def __init__(self, canvas: Canvas, event: Event, dates: str):
+    def __init__(self, canvas: Canvas, event: Event):
         self.canvas = canvas
+        self.event = event
         self.title = plain(event.title)
-        self.dates = plain(dates)
-        self.role_labels = {role: plain(str(label)) for role, label in ROLE_LABELS.items()}
+        self.words: dict[str, tuple[str, dict[Role, str]]] = {}  # by language: the dates, the roles
         self.fitted: dict[tuple, Fitted] = {}
+
+    def dates_and_roles(self, badge: Badge) -> tuple[str, dict[Role, str]]:
+        """The event's dates and the roles' names in the holder's language, worked out once for each language."""
+        if badge.locale not in self.words:
+            event = self.event
+            with force_locale(badge.locale):
+                dates = plain(date_range_in_zone(event.starts_at, event.ends_at, event.timezone))
+                self.words[badge.locale] = (dates, {role: plain(str(label)) for role, label in ROLE_LABELS.items()})
+        return self.words[badge.locale]
 
     def fit(self, text: str, width: float, size: float, smallest: float, lines: int = 1, bold=False) -> Fitted:
         """Remembered, as titles, organisations and countries come again and again."""
@@ -235,7 +254,7 @@ class BadgePainter:
         c = self.canvas
         c.setFillColor(ROLE_COLOURS[badge.role])
         c.rect(x, y, width, height, stroke=0, fill=1)
-        label = self.role_labels[badge.role]
+        label = self.dates_and_roles(badge)[1][badge.role]
         fitted = self.fit(label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True)
         baseline = y + (height - fitted.size * 0.7) / 2
         self.draw(fitted, x + width / 2, baseline, colors.white, centred=True, bold=True)
@@ -251,7 +270,7 @@ class BadgePainter:
         pad = 7 * mm
         inner, centre = width - 2 * pad, x + width / 2
         line_y = self.lines(self.title, centre, y + height - pad - 9, inner, 10, 2, bold=True, centred=True)
-        self.one_line(self.dates, centre, line_y, inner, 9, 7, colour=MUTED, centred=True)
+        self.one_line(self.dates_and_roles(badge)[0], centre, line_y, inner, 9, 7, colour=MUTED, centred=True)
         self.rule(x + pad, x + width - pad, line_y - 7)
 
         line_y -= 7 + 12 * mm
@@ -274,7 +293,7 @@ class BadgePainter:
         left, text_width = x + pad, width - 2 * pad - qr_size - 2 * mm
         top = y + height - pad - 7
         self.one_line(self.title, left, top, width - 2 * pad, 8, 6, bold=True)
-        self.one_line(self.dates, left, top - 9, width - 2 * pad, 7, 6, colour=MUTED)
+        self.one_line(self.dates_and_roles(badge)[0], left, top - 9, width - 2 * pad, 7, 6, colour=MUTED)
         self.rule(left, x + width - pad, top - 14)
 
         qr_x, qr_y = x + width - pad - qr_size, y + band + 5 * mm
@@ -318,7 +337,8 @@ def cutting_marks(
 
 
 def render_badges(event: Event, badges: list[Badge], layout: str = "a6") -> bytes:
-    """The badges as one PDF, in the reader's language (the role, the country, the dates)."""
+    """The badges as one PDF; each in its holder's language (the role, the country, the dates), the
+    document's own title in the reader's."""
     buffer = BytesIO()
     pagesize = A6 if layout == "a6" else A4
     canvas = Canvas(
@@ -328,7 +348,7 @@ def render_badges(event: Event, badges: list[Badge], layout: str = "a6") -> byte
     canvas.setAuthor(letterheads.author_of(event))
     canvas.setSubject(_("Badges"))
     canvas.setCreator(_("Workshop Manager"))
-    painter = BadgePainter(canvas, event, date_range_in_zone(event.starts_at, event.ends_at, event.timezone))
+    painter = BadgePainter(canvas, event)
     if layout == "a6":
         page_width, page_height = A6
         for badge in badges:
