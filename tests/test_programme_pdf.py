@@ -186,7 +186,8 @@ def test_a_font_file_that_cannot_be_read_falls_back_to_the_shipped_font_with_a_w
 
 
 @pytest.mark.skipif(
-    not WQY.exists() and not os.environ.get("CI"), reason="needs Debian's fonts-wqy-microhei, a font collection (CI installs it)"
+    not WQY.exists() and not os.environ.get("CI"),
+    reason="needs Debian's fonts-wqy-microhei, a font collection (CI installs it)",
 )
 def test_chinese_in_a_configured_truetype_collection_is_extractable(app, client, workshop_in_beijing):
     app.config["CJK_FONT_PATH"] = str(WQY)
