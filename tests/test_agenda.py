@@ -766,3 +766,15 @@ def test_the_agenda_needs_as_many_queries_for_50_sessions_as_for_5(app, client, 
             statements_for(manage_url(event), as_organiser),
         )
     assert counts[5] == counts[50], counts
+
+
+def test_time_zones_are_named_in_the_readers_language_with_their_offset(client, shanghai_event, make_session):
+    make_session(shanghai_event, title="Opening", start=utc(2027, 1, 12, 1, 0))
+
+    chinese = page_of(client.get(agenda_url(shanghai_event), headers={"Accept-Language": "zh-CN,zh;q=0.9"}))
+    london = page_of(client.get(agenda_url(shanghai_event, tz="Europe/London"), headers={"Accept-Language": "zh-CN"}))
+    english = page_of(client.get(agenda_url(shanghai_event), headers={"Accept-Language": "en"}))
+
+    assert "时间均为北京时间（UTC+08:00）。" in chinese
+    assert "时间均为英国时间（UTC+00:00）。" in london
+    assert "Times are shown in Asia/Shanghai (UTC+08:00)." in english and "北京时间" not in english

@@ -82,7 +82,7 @@ def test_a_participant_who_reads_chinese_gets_the_certificate_in_english_and_chi
 
     text = rendered(issued).pages[0].extract_text()
 
-    assert "出席证书" in text and "兹证明" in text and "北京" not in text  # the wording, not a translation of the venue
+    assert "出席证明" in text and "兹证明" in text and "北京" not in text  # the wording, not a translation of the venue
     assert "中国" in text  # the country, named in Chinese
 
 

@@ -400,7 +400,7 @@ def test_settings_with_logos_and_a_signature_appear_on_the_certificate(app, work
     assert (
         "ILO Country Office for China · Ministry of Human Resources" in text
         and "Chang-Hee Lee" in text
-        and "出席证书" in text
+        and "出席证明" in text
     )
     assert count_images(document) == 2  # the logo and the signature
 

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import func
@@ -80,6 +81,18 @@ def test_times_are_stored_in_utc_and_shown_in_the_event_zone(client, make_user):
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
     assert "9:00" in page and "11:30" in page
     assert "Asia/Shanghai (UTC+08:00)" in page
+
+
+def test_the_time_zone_list_names_zones_in_the_readers_language(client, make_user):
+    login(client, make_user(can_create_events=True, locale="zh"))
+    chinese = client.get("/manage/events/new").get_data(as_text=True)
+    logout(client)
+    login(client, make_user(can_create_events=True, locale="en"))
+    english = client.get("/manage/events/new").get_data(as_text=True)
+
+    assert '<option value="Asia/Shanghai">北京时间（UTC+08:00）</option>' in chinese
+    assert re.search(r'value="Europe/London">英国时间（UTC[+]0[01]:00）</option>', chinese)  # GMT or BST
+    assert '<option value="Asia/Shanghai">Asia/Shanghai</option>' in english
 
 
 def test_the_edit_form_shows_local_times_and_saves_changes(client, make_user):

@@ -23,6 +23,7 @@ from .conftest import REGISTRATION_FORM, login, make_registration, submit, text_
 MINE = "/registrations"
 MANAGE = "/manage/events/{slug}/visa-letters"
 TODAY = utcnow().date()
+IN_LATIN = "The letter is in English: write this in Latin letters (English or pinyin), not in Chinese characters."
 
 
 def passport(**changes) -> dict:
@@ -136,6 +137,9 @@ def test_a_participant_enters_passport_details_from_my_registrations(app, worksh
         ({"passport_number": "E1234/5678"}, "passport_number", "A passport number has 5 to 20 letters and digits only"),
         ({"consulate": "  "}, "consulate", "Write the embassy or consulate where you apply for the visa."),
         ({"date_of_birth": "31/02/1980"}, "date_of_birth", "Give a date, e.g. 2031-05-20."),
+        ({"consulate": "英国驻北京大使馆签证处"}, "consulate", IN_LATIN),
+        ({"passport_name": "李伟"}, "passport_name", IN_LATIN),
+        ({"issuing_authority": "国家移民管理局"}, "issuing_authority", IN_LATIN),
     ],
 )
 def test_passport_details_that_cannot_be_right_are_refused_and_nothing_is_saved(app, workshop, changes, field, message):
@@ -148,6 +152,30 @@ def test_passport_details_that_cannot_be_right_are_refused_and_nothing_is_saved(
     assert re.search(rf'id="{field}"[^>]*>|class="[^"]*is-invalid[^"]*"[^>]*id="{field}"', html)
     assert 'value="British Embassy Beijing' in html or field == "consulate"  # what was typed comes back
     assert letter_of(li) is None
+
+
+def test_the_chinese_form_asks_for_latin_letters_and_refuses_chinese_characters_in_its_own_words(app, workshop):
+    _event, li = workshop
+    li.user.locale = "zh"
+    db.session.commit()
+    client = as_user(app, li.user)
+
+    form = client.get(request_url(li)).get_data(as_text=True)
+    refused = submit(client, request_url(li), passport(consulate="英国驻北京大使馆签证处"), follow_redirects=True)
+
+    assert (
+        "请用英文或拼音填写，例如：British Embassy Beijing, Visa Section。" in form and "英国驻北京大使馆" not in form
+    )
+    assert "邀请函为英文：此项请用拉丁字母（英文或拼音）填写，不要使用汉字。" in refused.get_data(as_text=True)
+    assert letter_of(li) is None
+
+
+def test_latin_letters_with_diacritics_are_accepted(app, workshop):
+    _event, li = workshop
+
+    enter(app, li, passport_name="NGUYỄN THỊ LAN", consulate="Ambassade de France à Hanoï")
+
+    assert (letter_of(li).passport_name, letter_of(li).consulate) == ("NGUYỄN THỊ LAN", "Ambassade de France à Hanoï")
 
 
 @pytest.mark.parametrize("state, needed", [(State.PENDING, True), (State.CANCELLED, True), (State.CONFIRMED, False)])

@@ -6,10 +6,12 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_interval, format_time
+from babel.dates import format_date, format_interval, format_time, get_timezone_location
 from flask_babel import get_locale
+from wtforms import SelectChoice
 
 from .countries import country_names
+from .timeutil import common_timezones
 
 
 def format_in_zone(moment: datetime | None, zone: str) -> str:
@@ -42,11 +44,40 @@ def _date_range(first: date, last: date, locale: str) -> str:
     return format_interval(first, last, "yMMMd", locale=locale)  # a list of events repeats few pairs of days
 
 
-def zone_label(zone: str, moment: datetime | None = None) -> str:
-    """``Asia/Shanghai (UTC+08:00)``: the zone's name and its offset at ``moment``."""
+# Mainland China's one zone under the name its people give it, whatever the city in the zone's name.
+BEIJING_TIME_ZONES = frozenset({"Asia/Shanghai", "Asia/Chongqing", "Asia/Chungking", "Asia/Harbin", "PRC"})
+
+
+def zone_label(zone: str, moment: datetime | None = None, locale: str | None = None) -> str:
+    """The zone and its offset at ``moment`` in the reader's language: ``Asia/Shanghai (UTC+08:00)``
+    in English, ``北京时间（UTC+08:00）`` or ``英国时间（UTC+00:00）`` in Chinese."""
     local = (moment or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(zone))
     offset = local.strftime("%z")
-    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"
+    offset = f"UTC{offset[:3]}:{offset[3:]}"
+    language = Locale.parse(locale or str(get_locale())).language
+    if language == "zh":
+        return f"{_zone_name_zh(zone)}（{offset}）"
+    return f"{zone} ({offset})"
+
+
+@lru_cache(maxsize=512)
+def _zone_name_zh(zone: str) -> str:
+    if zone in BEIJING_TIME_ZONES:
+        return "北京时间"
+    if zone in {"UTC", "Etc/UTC"}:
+        return "协调世界时"
+    try:
+        name = get_timezone_location(zone, locale="zh")  # 英国时间, 美国（纽约）时间
+    except LookupError:  # a zone newer than Babel's data keeps its IANA name
+        return zone
+    return zone if name.startswith("未知") else name
+
+
+def zone_choices() -> list[SelectChoice]:
+    """The time zones to choose from: IANA names in English, and in Chinese the zone's name with its offset."""
+    if Locale.parse(str(get_locale())).language != "zh":
+        return [SelectChoice(zone) for zone in common_timezones()]
+    return [SelectChoice(zone, zone_label(zone)) for zone in common_timezones()]
 
 
 def clock(moment: datetime) -> str:

@@ -61,13 +61,13 @@ ENGLISH = {
     "subject": "Certificate of attendance",
 }
 CHINESE = {
-    "title": "出席证书",
+    "title": "出席证明",
     "certify": "兹证明",
     "attended": "出席了",
-    "figures": "出席全部 {counted} 场会议中的 {attended} 场，共 {hours} 小时",
-    "hours": "出席会议共 {hours} 小时",
-    "issued": "签发日期：{date}",
-    "verify": "验证本证书",
+    "figures": "出席全部 {counted} 个场次中的 {attended} 个，共 {hours} 小时",
+    "hours": "出席场次共 {hours} 小时",
+    "issued": "出具日期：{date}",
+    "verify": "验证本证明",
 }
 
 

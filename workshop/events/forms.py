@@ -4,8 +4,9 @@ from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, Select
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..countries import country_choices, is_country
+from ..formatting import zone_choices
 from ..formtools import email_address, optional_long_text, optional_text, required_text, texts, wall_clock_time
-from ..timeutil import common_timezones, is_known_timezone, utc_to_local
+from ..timeutil import is_known_timezone, utc_to_local
 from .models import VISITOR_CONFIRMATION_HOURS, VISITOR_CONFIRMATION_HOURS_MAX, EventKind, EventStatus
 from .services import EventData
 
@@ -47,7 +48,7 @@ class EventForm(FlaskForm):
     country = SelectField(_l("Country"), choices=country_choices, validate_choice=False, validators=[known_country])
     timezone = SelectField(
         _l("Time zone"),
-        choices=lambda: [SelectChoice(z) for z in common_timezones()],
+        choices=zone_choices,
         validate_choice=False,
         validators=[DataRequired(), known_timezone],
         description=_l("Times below are in this time zone."),

@@ -20,7 +20,9 @@ class PassportForm(FlaskForm):
     """Every field is checked by the service (``services.problems_with``), which names what is missing."""
 
     passport_name = optional_text(
-        _l("Name as in your passport"), 200, _l("Exactly as printed on the passport's photo page, e.g. LI WEI.")
+        _l("Name as in your passport"),
+        200,
+        _l("In Latin letters, exactly as printed on the passport's photo page, e.g. LI WEI."),
     )
     passport_number = optional_text(_l("Passport number"), 40, _l("Letters and digits only, e.g. E12345678."))
     nationality = SelectField(_l("Nationality"), choices=country_choices, validate_choice=False)
@@ -32,12 +34,14 @@ class PassportForm(FlaskForm):
         description=_l("It must not expire before the event ends; many consulates ask for six months more."),
     )
     issuing_authority = optional_text(
-        _l("Issuing authority"), 200, _l("As printed in the passport, e.g. National Immigration Administration, PRC.")
+        _l("Issuing authority"),
+        200,
+        _l("In English, as printed in the passport, e.g. National Immigration Administration, PRC."),
     )
     consulate = optional_text(
         _l("Embassy or consulate where you apply"),
         200,
-        _l("e.g. British Embassy Beijing, Visa Section. The letter is addressed to it."),
+        _l("In English or pinyin, e.g. British Embassy Beijing, Visa Section. The letter is addressed to it."),
     )
     submit = SubmitField(_l("Save and send to the organisers"))
 

@@ -26,6 +26,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..jobs.queue import periodic
+from ..language_of_parts import HAN
 from ..letterhead import services as letterheads
 from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
@@ -94,6 +95,13 @@ def clean_details(details: PassportDetails) -> PassportDetails:
     )
 
 
+# The letter is in English: what it prints of the participant's entries must be in Latin letters.
+LATIN_FIELDS = ("passport_name", "issuing_authority", "consulate")
+IN_LATIN_LETTERS = _l(
+    "The letter is in English: write this in Latin letters (English or pinyin), not in Chinese characters."
+)
+
+
 def problems_with(details: PassportDetails, event: Event, today: date) -> list[DomainError]:
     """Everything wrong with ``details`` (already cleaned), each by its field; empty when all is well."""
     problems = []
@@ -139,6 +147,9 @@ def problems_with(details: PassportDetails, event: Event, today: date) -> list[D
                 field="passport_expires_on",
             )
         )
+    for name in LATIN_FIELDS:
+        if HAN.search(getattr(details, name)):
+            problems.append(DomainError(IN_LATIN_LETTERS, field=name))
     for name, limit in (("passport_name", 200), ("issuing_authority", 200), ("consulate", 200)):
         if len(getattr(details, name)) > limit:
             problems.append(DomainError(_l("Keep this under %(count)d characters.", count=limit), field=name))
