@@ -328,7 +328,7 @@ def test_organisers_e_mail_the_selected_participants_each_in_their_language(app,
     assert "The message is being sent to 2 people." in progress and "Finished: 2 of 2 done." in progress
     to_chen, to_john = mailbox.last_to("chen.jing@example.org"), mailbox.last_to("john.smith@example.org")
     assert to_chen["Subject"] == to_john["Subject"] == "Visa letters / 签证邀请函"
-    assert "尊敬的 Chen Jing：" in text_part(to_chen) and "邀请函已准备好。" in text_part(to_chen)
+    assert "尊敬的 陈静（Chen Jing）：" in text_part(to_chen) and "邀请函已准备好。" in text_part(to_chen)
     assert "Dear John Smith," in text_part(to_john)
     assert mailbox.to("not.chosen@example.org") == []
 
