@@ -119,4 +119,5 @@ def test_a_thread_that_holds_the_turn_is_not_queued_behind_itself(app, make_even
     second.take_write_turn()
     second.execute("BEGIN IMMEDIATE")
     second.rollback()
-    first.close(), second.close()
+    first.close()
+    second.close()

@@ -1,7 +1,5 @@
 """Language choice: the user's preference, then the visitor's choice, then Accept-Language."""
 
-from types import SimpleNamespace
-
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_translations
 from flask_login import current_user
@@ -32,14 +30,12 @@ def request_translations():
     Flask-Babel finds it anew for every string (the context, the domain, the locale's name); a page
     translates dozens. Kept beside Flask-Babel's own locale, so ``force_locale`` (an e-mail in its
     recipient's language) gets that language's catalogue."""
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None) if state is not None else None
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
     kept = g.get("_catalogue")
     if kept is not None and locale is not None and kept[0] is locale:
         return kept[1]
-    translations = get_translations()
-    state = g.get("_flask_babel") or SimpleNamespace()
-    g._catalogue = (getattr(state, "babel_locale", None), translations)
+    translations = get_translations()  # which settles the request's locale when it had none yet
+    g._catalogue = (getattr(g.get("_flask_babel"), "babel_locale", None), translations)
     return translations
 
 

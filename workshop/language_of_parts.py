@@ -81,8 +81,6 @@ def greeting_name(person) -> str:
     """The name an e-mail greets ``person`` by: both their names where they have both, the one in
     the reader's script first (尊敬的王芳（Wang Fang）：, Dear Wang Fang (王芳),)."""
     full, native = person.full_name, person.native_name or ""
-    if not native or native == full:
-        return full
-    if page_language() == "zh" and language_of(native) == "zh":
+    if native and native != full and page_language() == "zh" and language_of(native) == "zh":
         return f"{native}（{full}）"
-    return f"{full} ({native})"
+    return person.display_name

@@ -188,10 +188,6 @@ def remove_organiser(actor: User, event: Event, user_id: int) -> None:
     db.session.commit()
 
 
-def event_by_slug(slug: str) -> Event | None:
-    return db.session.scalar(db.select(Event).where(Event.slug == slug).options(selectinload(Event.partners)))
-
-
 @dataclass(frozen=True)
 class EventPage:
     """A page of a list of events: each item holds only the event's id and agenda revision, as the
