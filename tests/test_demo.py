@@ -172,7 +172,7 @@ def test_every_demo_event_is_complete(demo):
     for event in events():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*-\d{4}", event.slug), event.slug
         assert event.slug.endswith(str(utc_to_local(event.starts_at, event.timezone).year))
-        assert len(event.summary) <= 500 and "## " in event.description
+        assert all(len(text) <= 500 for text in event.summary.texts.values()) and "## " in str(event.description)
         assert re.fullmatch(r"[A-Z]{2}", event.country) and event.city
         assert event.starts_at.tzinfo is not None and event.starts_at < event.ends_at
         assert event.partners and event.contact_email.endswith("@example.org")

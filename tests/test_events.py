@@ -61,7 +61,7 @@ def test_an_organiser_creates_a_draft_and_publishes_it(client, make_user):
     submit(client, f"/manage/events/{event.slug}/status", {"status": "published"}, form_url=f"/events/{event.slug}")
 
     assert only_event().status is EventStatus.PUBLISHED
-    assert event.title in client.get("/").get_data(as_text=True)
+    assert str(event.title) in client.get("/").get_data(as_text=True)
 
 
 def test_times_are_stored_in_utc_and_shown_in_the_event_zone(client, make_user):
@@ -216,7 +216,7 @@ def test_registration_closing_before_it_opens_is_refused(client, make_user):
 def test_a_title_over_its_length_is_refused(client, make_user):
     login(client, make_user(can_create_events=True))
     page = submit(client, "/manage/events/new", EVENT_FORM | {"title": "x" * 201}).get_data(as_text=True)
-    assert "Field cannot be longer than 200 characters." in page
+    assert "The English text is longer than 200 characters." in page
     assert event_count() == 0
 
 
@@ -251,7 +251,7 @@ def test_an_organiser_manages_only_their_events(client, make_event, make_user):
     response = submit(client, f"/manage/events/{theirs.slug}/status", {"status": "draft"}, form_url="/")
     assert response.status_code == 403
     assert db.session.get(Event, theirs.id).status is EventStatus.PUBLISHED
-    assert theirs.title not in client.get("/manage/events").get_data(as_text=True)
+    assert str(theirs.title) not in client.get("/manage/events").get_data(as_text=True)
 
 
 def test_a_participant_gets_403_on_management_pages(client, make_event, make_user):
@@ -310,18 +310,18 @@ def test_upcoming_events_filter_by_kind(client, make_event):
 
     page = client.get("/?kind=study_tour").get_data(as_text=True)
 
-    assert tour.title in page and workshop.title not in page
+    assert str(tour.title) in page and str(workshop.title) not in page
     everything = client.get("/?kind=unknown").get_data(as_text=True)
-    assert tour.title in everything and workshop.title in everything
+    assert str(tour.title) in everything and str(workshop.title) in everything
 
 
 def test_past_events_are_listed_apart(client, make_event):
     past = make_event(title="Policy dialogue in Brussels", starts_in_days=-100)
     upcoming = make_event(title="Training on labour inspection")
 
-    assert past.title not in client.get("/").get_data(as_text=True)
+    assert str(past.title) not in client.get("/").get_data(as_text=True)
     page = client.get("/events/past").get_data(as_text=True)
-    assert past.title in page and upcoming.title not in page
+    assert str(past.title) in page and str(upcoming.title) not in page
 
 
 def test_the_event_page_shows_partners_venue_and_zone(client, make_event):

@@ -66,7 +66,7 @@ needs_poppler = pytest.mark.skipif(
 def flat(text: str) -> str:
     """Spaces and line breaks made single spaces; Arabic presentation forms (letters joined as written)
     made the letters again."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split())
 
 
 def squeezed(text: str) -> str:

@@ -377,7 +377,7 @@ def test_an_invited_speaker_logs_in_through_the_link_and_the_profile_becomes_the
     assert fresh(speaker).user_id == person.id
     assert "now linked to your account" in page_text(visitor.get(own_url(speaker)))
     mine = page_text(visitor.get("/registrations"))
-    assert "My speaker profiles" in mine and own_url(speaker) in mine and event.title in mine
+    assert "My speaker profiles" in mine and own_url(speaker) in mine and str(event.title) in mine
     manage = page_text(as_organiser(app, event).get(edit_url(event, speaker)))
     assert "Linked to the account of Wang Fang (wang.fang@example.cn)" in manage
 

@@ -60,12 +60,18 @@ def lang_attribute(text: str | None) -> Markup:
     return Markup(' lang="%s"') % language
 
 
-def with_lang(text: str | None) -> Markup:
-    """``text``, in a span that says its language when it is not the page's."""
+def with_lang(text) -> Markup:
+    """``text``, in a span that says its language when it is not the page's; a text written in
+    several languages (``translated.Translated``) in the reader's, or with the mark that says it is
+    not translated yet."""
+    mark = Markup("")
+    if hasattr(text, "fallback_mark"):
+        mark, text = text.fallback_mark(), str(text)
+    text = text or ""
     attribute = lang_attribute(text)
     if not attribute:
-        return escape(text or "")
-    return Markup("<span%s>%s</span>") % (attribute, text)
+        return escape(text) + mark
+    return Markup("<span%s>%s</span>%s") % (attribute, text, mark)
 
 
 def name_with_lang(person) -> Markup:

@@ -15,6 +15,8 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from wtforms.form import BaseForm
 
+from .translated import LANGUAGES
+
 # Fields shown as a group of options (a fieldset): the list links to their first option.
 GROUPS = frozenset({"RadioField", "CheckboxesField", "RatingField"})
 CSRF_EXPIRED = _l(
@@ -49,6 +51,8 @@ def error_id(f) -> str:
 def target_of(f) -> str | None:
     if f.type == "HiddenField":
         return None
+    if f.type == "TranslatedField":
+        return f.input_id(LANGUAGES[0])
     if is_group(f):
         options = list(f)
         return options[0].id if options else None

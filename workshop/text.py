@@ -51,7 +51,7 @@ def converter() -> markdown_lib.Markdown:
 
 
 def render_markdown(source: str | None) -> Markup:
-    return _rendered(source or "")
+    return _rendered(str(source or ""))  # a text written in several languages: the reader's
 
 
 # Keyed by the text itself, so an edited text is rendered anew: an event's description is the same

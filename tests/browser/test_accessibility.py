@@ -168,7 +168,7 @@ def prepare_demo() -> None:
     for email, (full_name, native_name) in LONG_NAMES.items():
         rename(email, full_name, native_name)
         db.session.scalar(db.select(User).where(User.email == email)).set_password(PASSWORD)
-    workshop = db.session.scalar(db.select(Event).where(Event.title.startswith("Chinese Migration to Europe")))
+    workshop = db.session.scalar(db.select(Event).where(Event.slug.startswith("chinese-migration-to-europe")))
     workshop.title = LONG_TITLE
     db.session.commit()
     organiser = db.session.scalar(db.select(User).where(User.email == ORGANISER_EMAIL))

@@ -12,9 +12,10 @@ CRLF = b"\r\n"
 _TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": None})
 
 
-def text(value: str) -> str:
-    """A TEXT value: backslashes, semicolons, commas and line breaks escaped."""
-    return value.translate(_TEXT_ESCAPES)
+def text(value) -> str:
+    """A TEXT value: backslashes, semicolons, commas and line breaks escaped; a text written in
+    several languages in the calendar's."""
+    return str(value).translate(_TEXT_ESCAPES)
 
 
 def utc(moment: datetime) -> str:

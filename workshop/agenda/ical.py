@@ -16,6 +16,7 @@ from icalendar import Timezone
 from ..accounts.models import User
 from ..events.models import Event
 from ..timeutil import utc_to_local
+from ..translated import joined
 from ..urls import external_url
 from . import content_lines as ics
 from .forms import SESSION_KIND_LABELS
@@ -55,7 +56,7 @@ def location_of(session: AgendaSession, event: Event) -> str:
     """Room, address and city of the session; a room alone is completed with the event's venue and city."""
     if session.address or session.city:
         return session.place
-    return ", ".join(part for part in (session.room, event.venue, event.city) if part)
+    return joined((session.room, event.venue, event.city))
 
 
 class Writer:
@@ -72,8 +73,8 @@ class Writer:
             parts.append(self.cancelled)
         if session.speakers:
             parts.append("\n".join(self.label_speaker(link) for link in session.speakers))
-        if session.description.strip():
-            parts.append(session.description.strip())
+        if description := str(session.description).strip():
+            parts.append(description)
         if session.directions.strip():
             parts.append(_("How to get there: %(directions)s", directions=session.directions.strip()))
         parts.append(url)

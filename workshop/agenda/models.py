@@ -11,6 +11,7 @@ from ..columns import enum_column
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+from ..translated import Translated, TranslatedText, joined
 
 
 class SessionKind(enum.Enum):
@@ -43,7 +44,7 @@ class AgendaSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[Translated] = mapped_column(TranslatedText)
     kind: Mapped[SessionKind] = enum_column(SessionKind)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -52,7 +53,7 @@ class AgendaSession(db.Model):
     city: Mapped[str] = mapped_column(String(100), default="")
     directions: Mapped[str] = mapped_column(Text, default="")  # how to get there, for site visits and travel
     track: Mapped[str] = mapped_column(String(100), default="")
-    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    description: Mapped[Translated] = mapped_column(TranslatedText, default="")  # Markdown
     counts_for_attendance: Mapped[bool] = mapped_column(default=True)
     cancelled: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
@@ -67,7 +68,7 @@ class AgendaSession(db.Model):
     @property
     def place(self) -> str:
         """Where it happens, as one line: room, address and city, as far as known."""
-        return ", ".join(part for part in (self.room, self.address, self.city) if part)
+        return joined((self.room, self.address, self.city))
 
 
 class Speaker(db.Model):
@@ -78,9 +79,10 @@ class Speaker(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
     native_name: Mapped[str] = mapped_column(String(200), default="")
-    title: Mapped[str] = mapped_column(String(200), default="")  # position, e.g. "Senior Labour Inspection Specialist"
-    affiliation: Mapped[str] = mapped_column(String(200), default="")
-    biography: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    # position, e.g. "Senior Labour Inspection Specialist"
+    title: Mapped[Translated] = mapped_column(TranslatedText, default="")
+    affiliation: Mapped[Translated] = mapped_column(TranslatedText, default="")
+    biography: Mapped[Translated] = mapped_column(TranslatedText, default="")  # Markdown
     email: Mapped[str] = mapped_column(String(254), default="")  # where the invitation went
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     photo_key: Mapped[str] = mapped_column(String(64), default="")  # its key in the upload storage

@@ -24,6 +24,7 @@ from ..pdf import styles
 from ..pdf.fonts import LATIN, markup
 from ..pdf.styles import Paragraph
 from ..timeutil import utc_to_local
+from ..translated import joined
 from .forms import SESSION_KIND_LABELS
 from .ical import speaker_with_role
 from .models import AgendaSession
@@ -92,7 +93,7 @@ def day_heading(day: Day, locale: Locale) -> str:
 
 
 def header(event: Event, sheet) -> list:
-    where = ", ".join(part for part in (event.venue, event.city, country_name(event.country)) if part)
+    where = joined((event.venue, event.city, country_name(event.country)))
     flowables = [
         styles.para(event.title, sheet["title"]),
         styles.para(date_range_in_zone(event.starts_at, event.ends_at, event.timezone), sheet["subtitle"]),
@@ -134,7 +135,7 @@ def programme_pdf(event: Event, sessions: list[AgendaSession]) -> bytes:
         rightMargin=styles.MARGIN,
         topMargin=styles.MARGIN,
         bottomMargin=styles.MARGIN,
-        title=event.title,
+        title=str(event.title),
         subject=_("Programme"),
         author=letterheads.author_of(event),
         lang=str(locale).replace("_", "-"),

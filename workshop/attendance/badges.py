@@ -158,17 +158,18 @@ class BadgePainter:
     def __init__(self, canvas: Canvas, event: Event):
         self.canvas = canvas
         self.event = event
-        self.title = plain(event.title)
-        self.words: dict[str, tuple[str, dict[Role, str]]] = {}  # by language: the dates, the roles
+        self.words: dict[str, tuple[str, str, dict[Role, str]]] = {}  # by language: the title, the dates, the roles
         self.fitted: dict[tuple, Fitted] = {}
 
-    def dates_and_roles(self, badge: Badge) -> tuple[str, dict[Role, str]]:
-        """The event's dates and the roles' names in the holder's language, worked out once for each language."""
+    def words_of(self, badge: Badge) -> tuple[str, str, dict[Role, str]]:
+        """The event's title and dates and the roles' names in the holder's language, worked out once
+        for each language."""
         if badge.locale not in self.words:
             event = self.event
             with force_locale(badge.locale):
                 dates = plain(date_range_in_zone(event.starts_at, event.ends_at, event.timezone))
-                self.words[badge.locale] = (dates, {role: plain(str(label)) for role, label in ROLE_LABELS.items()})
+                roles = {role: plain(str(label)) for role, label in ROLE_LABELS.items()}
+                self.words[badge.locale] = (plain(event.title), dates, roles)
         return self.words[badge.locale]
 
     def fit(self, text: str, width: float, size: float, smallest: float, lines: int = 1, bold=False) -> Fitted:
@@ -254,7 +255,7 @@ class BadgePainter:
         c = self.canvas
         c.setFillColor(ROLE_COLOURS[badge.role])
         c.rect(x, y, width, height, stroke=0, fill=1)
-        label = self.dates_and_roles(badge)[1][badge.role]
+        label = self.words_of(badge)[2][badge.role]
         fitted = self.fit(label.upper() if label.isascii() else label, width - 4 * mm, size, size * 0.6, bold=True)
         baseline = y + (height - fitted.size * 0.7) / 2
         self.draw(fitted, x + width / 2, baseline, colors.white, centred=True, bold=True)
@@ -269,8 +270,9 @@ class BadgePainter:
         below them and the role across the foot."""
         pad = 7 * mm
         inner, centre = width - 2 * pad, x + width / 2
-        line_y = self.lines(self.title, centre, y + height - pad - 9, inner, 10, 2, bold=True, centred=True)
-        self.one_line(self.dates_and_roles(badge)[0], centre, line_y, inner, 9, 7, colour=MUTED, centred=True)
+        title, dates, _roles = self.words_of(badge)
+        line_y = self.lines(title, centre, y + height - pad - 9, inner, 10, 2, bold=True, centred=True)
+        self.one_line(dates, centre, line_y, inner, 9, 7, colour=MUTED, centred=True)
         self.rule(x + pad, x + width - pad, line_y - 7)
 
         line_y -= 7 + 12 * mm
@@ -292,8 +294,9 @@ class BadgePainter:
         pad, band, qr_size = 4.5 * mm, 8 * mm, 29 * mm
         left, text_width = x + pad, width - 2 * pad - qr_size - 2 * mm
         top = y + height - pad - 7
-        self.one_line(self.title, left, top, width - 2 * pad, 8, 6, bold=True)
-        self.one_line(self.dates_and_roles(badge)[0], left, top - 9, width - 2 * pad, 7, 6, colour=MUTED)
+        title, dates, _roles = self.words_of(badge)
+        self.one_line(title, left, top, width - 2 * pad, 8, 6, bold=True)
+        self.one_line(dates, left, top - 9, width - 2 * pad, 7, 6, colour=MUTED)
         self.rule(left, x + width - pad, top - 14)
 
         qr_x, qr_y = x + width - pad - qr_size, y + band + 5 * mm

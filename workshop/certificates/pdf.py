@@ -41,6 +41,7 @@ from ..pdf.fonts import LATIN, draw_string, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
+from ..translated import joined, text_in
 from ..urls import external_url
 from .as_issued import EventAsIssued
 from .models import Certificate
@@ -76,7 +77,8 @@ class EventSide:
     """What every certificate of one event shows."""
 
     key: str  # names the drawing shared by its pages
-    title: str
+    title_en: str
+    title_zh: str
     dates_en: str
     dates_zh: str
     place_en: str
@@ -118,7 +120,7 @@ MISSING = MissingFile(
 
 def _place(signed: EventAsIssued, language: str) -> str:
     country = Locale.parse(language).territories.get(signed.country, "") if signed.country else ""
-    return ", ".join(part for part in (signed.venue, signed.city, country) if part)
+    return joined((text_in(signed.venue, language), text_in(signed.city, language), country))
 
 
 def event_side(event_id: int, signed: EventAsIssued, images: dict[str, bytes]) -> EventSide:
@@ -130,7 +132,8 @@ def event_side(event_id: int, signed: EventAsIssued, images: dict[str, bytes]) -
     start, end = date.fromisoformat(signed.first_day), date.fromisoformat(signed.last_day)
     return EventSide(
         key=f"event{event_id}-{hashlib.sha256(signed.to_json().encode()).hexdigest()[:16]}",
-        title=signed.title,
+        title_en=text_in(signed.title, "en"),
+        title_zh=text_in(signed.title, "zh"),
         dates_en=format_interval(start, end, "yMMMd", locale="en"),
         dates_zh=format_interval(start, end, "yMMMd", locale="zh"),
         place_en=_place(signed, "en"),
@@ -297,7 +300,11 @@ class CertificatePainter:
         """ "attended", the event's title, dates and place."""
         width = PAGE[0]
         self.label("attended", 91 * mm, 12, bilingual)
-        self.centred(side.title, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10, lines=2)
+        if bilingual and side.title_zh != side.title_en:
+            self.centred(side.title_en, 79 * mm, 16, width - 50 * mm, bold=True, smallest=9)
+            self.centred(side.title_zh, 73.5 * mm, 14, width - 50 * mm, bold=True, smallest=8)
+        else:
+            self.centred(side.title_en, 77 * mm, 18, width - 50 * mm, bold=True, smallest=10, lines=2)
         when_and_where = (
             (side.dates_en, side.place_en, 69 * mm, 11),
             *([(side.dates_zh, side.place_zh, 63.5 * mm, 10)] if bilingual else []),

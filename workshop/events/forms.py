@@ -5,8 +5,9 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..countries import country_choices, is_country
 from ..formatting import zone_choices
-from ..formtools import email_address, optional_long_text, optional_text, required_text, texts, wall_clock_time
+from ..formtools import email_address, optional_long_text, texts, wall_clock_time
 from ..timeutil import is_known_timezone, utc_to_local
+from ..translated_fields import translated_line, translated_text
 from .models import VISITOR_CONFIRMATION_HOURS, VISITOR_CONFIRMATION_HOURS_MAX, EventKind, EventStatus
 from .services import EventData
 
@@ -40,11 +41,11 @@ class EventForm(FlaskForm):
         choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()],
         validators=[DataRequired()],
     )
-    title = required_text(_l("Title"), 200)
-    summary = optional_long_text(_l("Summary"), 500, _l("One or two sentences for the list of events."))
-    description = optional_long_text(_l("Description"), 50000, _l("Markdown: **bold**, *italic*, lists, links."))
-    venue = optional_text(_l("Venue"), 200)
-    city = optional_text(_l("City"), 100)
+    title = translated_line(_l("Title"), 200, required=True)
+    summary = translated_text(_l("Summary"), 500, _l("One or two sentences for the list of events."))
+    description = translated_text(_l("Description"), 50000, _l("Markdown: **bold**, *italic*, lists, links."))
+    venue = translated_line(_l("Venue"), 200)
+    city = translated_line(_l("City"), 100)
     country = SelectField(_l("Country"), choices=country_choices, validate_choice=False, validators=[known_country])
     timezone = SelectField(
         _l("Time zone"),
@@ -103,7 +104,11 @@ def event_data_from_form(form: EventForm) -> EventData:
     return EventData(
         kind=EventKind(form.kind.data),
         title=form.title.data,
-        **texts(form, "summary", "description", "venue", "city", "country", "contact_email"),
+        summary=form.summary.data,
+        description=form.description.data,
+        venue=form.venue.data,
+        city=form.city.data,
+        **texts(form, "country", "contact_email"),
         timezone=form.timezone.data,
         starts_at=form.starts_at.data,
         ends_at=form.ends_at.data,

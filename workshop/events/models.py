@@ -8,6 +8,7 @@ from ..accounts.models import User
 from ..columns import enum_column, event_people
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+from ..translated import Translated, TranslatedText
 
 
 class EventKind(enum.Enum):
@@ -36,11 +37,11 @@ class Event(db.Model):
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[EventKind] = enum_column(EventKind)
     status: Mapped[EventStatus] = enum_column(EventStatus, default=EventStatus.DRAFT, index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(String(500), default="")
-    description: Mapped[str] = mapped_column(Text, default="")  # Markdown
-    venue: Mapped[str] = mapped_column(String(200), default="")
-    city: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[Translated] = mapped_column(TranslatedText)
+    summary: Mapped[Translated] = mapped_column(TranslatedText, default="")
+    description: Mapped[Translated] = mapped_column(TranslatedText, default="")  # Markdown
+    venue: Mapped[Translated] = mapped_column(TranslatedText, default="")
+    city: Mapped[Translated] = mapped_column(TranslatedText, default="")
     country: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -78,7 +79,7 @@ class EventPartner(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="partners")

@@ -17,6 +17,7 @@ from ..errors import DomainError, Forbidden
 from ..extensions import db
 from ..security import can_create_events, can_manage_event, can_name_organisers
 from ..timeutil import is_known_timezone, local_to_utc, nonexistent_local_time, utcnow
+from ..translated import DEFAULT_LANGUAGE, Translated
 from .models import (
     PUBLIC_STATUSES,
     VISITOR_CONFIRMATION_HOURS,
@@ -33,14 +34,14 @@ class EventData:
     """An event as typed into the form; times are wall-clock times in ``timezone``."""
 
     kind: EventKind
-    title: str
+    title: Translated | str
     timezone: str
     starts_at: datetime
     ends_at: datetime
-    summary: str = ""
-    description: str = ""
-    venue: str = ""
-    city: str = ""
+    summary: Translated | str = ""
+    description: Translated | str = ""
+    venue: Translated | str = ""
+    city: Translated | str = ""
     country: str = ""
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
@@ -89,8 +90,8 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "event"
 
 
-def unique_slug(title: str, year: int) -> str:
-    base = f"{slugify(title)}-{year}"
+def unique_slug(title: Translated | str, year: int) -> str:
+    base = f"{slugify(Translated.of(title).in_language(DEFAULT_LANGUAGE))}-{year}"
     taken = set(db.session.scalars(db.select(Event.slug).where(Event.slug.like(f"{base}%"))))
     if base not in taken:
         return base
@@ -103,11 +104,11 @@ def unique_slug(title: str, year: int) -> str:
 def apply_event_data(event: Event, data: EventData) -> None:
     zone = data.timezone
     event.kind = data.kind
-    event.title = data.title.strip()
-    event.summary = data.summary.strip()
-    event.description = data.description
-    event.venue = data.venue.strip()
-    event.city = data.city.strip()
+    event.title = Translated.of(data.title).strip()
+    event.summary = Translated.of(data.summary).strip()
+    event.description = Translated.of(data.description)
+    event.venue = Translated.of(data.venue).strip()
+    event.city = Translated.of(data.city).strip()
     event.country = data.country
     event.timezone = zone
     event.starts_at = local_to_utc(data.starts_at, zone)

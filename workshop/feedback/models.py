@@ -14,7 +14,7 @@ import json
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..agenda.models import AgendaSession
@@ -55,8 +55,8 @@ class EvaluationQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EvaluationQuestionKind] = enum_column(EvaluationQuestionKind)
-    label: Mapped[str] = mapped_column(String(300))
-    help_text: Mapped[str] = mapped_column(String(500), default="")
+    label: Mapped[str] = mapped_column(Text)
+    help_text: Mapped[str] = mapped_column(Text, default="")
     options_json: Mapped[str] = mapped_column(Text, default="[]")  # choices: a JSON list of strings
     required: Mapped[bool] = mapped_column(default=False)
     # A question about one session ("How useful was ...?"); None: about the whole event

@@ -28,10 +28,10 @@ class Letterhead(db.Model):
     logo_2: Mapped[str] = mapped_column(String(64), default="")
     logo_3: Mapped[str] = mapped_column(String(64), default="")
     signatory_1_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_1_title: Mapped[str] = mapped_column(String(200), default="")
+    signatory_1_title: Mapped[str] = mapped_column(Text, default="")
     signature_1: Mapped[str] = mapped_column(String(64), default="")
     signatory_2_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_2_title: Mapped[str] = mapped_column(String(200), default="")
+    signatory_2_title: Mapped[str] = mapped_column(Text, default="")
     signature_2: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -24,6 +24,7 @@ from ..letterhead import services as letterheads
 from ..letterhead.models import Letterhead
 from ..snapshots import Snapshot
 from ..timeutil import last_local_day
+from ..translated import text_in
 from .models import LetterRequest, LetterSettings
 
 LETTER_IMAGE_SLOTS = ("logo_1", "signature_1")  # the letter carries the first logo and the first signature
@@ -80,13 +81,13 @@ def letter_as_it_is(request: LetterRequest, letterhead: Letterhead, images: dict
         native_name=registration.native_name if registration.native_name != registration.full_name else "",
         participant_organisation=registration.organisation,
         job_title=registration.job_title,
-        event_title=event.title,
+        event_title=text_in(event.title, "en"),  # the letter is in English
         first_day=event.starts_at.astimezone(zone).date().isoformat(),
         last_day=last_local_day(event.starts_at, event.ends_at, event.timezone).isoformat(),
-        venue=event.venue or "",
-        city=event.city or "",
+        venue=text_in(event.venue, "en"),
+        city=text_in(event.city, "en"),
         country=event.country or "",
-        purpose=settings_of(event).purpose or event.summary,
+        purpose=settings_of(event).purpose or text_in(event.summary, "en"),
         contact_email=event.contact_email or "",
     )
 

@@ -28,6 +28,7 @@ from ..letterhead import services as letterheads
 from ..pdf.fonts import LATIN, markup
 from ..pdf.styles import INK, MUTED, RULE, Paragraph, stylesheet
 from ..timeutil import utcnow
+from ..translated import joined
 from .as_approved import LetterAsApproved, approved_as
 from .models import LetterRequest
 
@@ -99,7 +100,7 @@ def letter_of(request: LetterRequest) -> Letter:
         organisation=signed.organisation,
         address=signed.address,
         logo=images["logo"],
-        place_and_date=", ".join(part for part in (signed.city, _day(written)) if part),
+        place_and_date=joined((signed.city, _day(written))),
         reference=request.reference,
         consulate=request.consulate,
         passport_name=request.passport_name,
@@ -115,7 +116,7 @@ def letter_of(request: LetterRequest) -> Letter:
         event_title=signed.event_title,
         first_day=_day(date.fromisoformat(signed.first_day)),
         last_day=_day(date.fromisoformat(signed.last_day)),
-        place=", ".join(part for part in (signed.venue, signed.city, _country(signed.country)) if part),
+        place=joined((signed.venue, signed.city, _country(signed.country))),
         purpose=signed.purpose,
         contact_email=signed.contact_email,
         signatory_name=signed.signatory_name,

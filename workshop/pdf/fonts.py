@@ -308,6 +308,7 @@ def visible(text: str) -> str:
 def markup(text: str, path: str | None = None) -> str:
     """``text`` as Paragraph markup: escaped, with every run that Noto Sans lacks in the face that has it.
     "Wang Fang 王芳 (Chair)" keeps "Wang Fang" and "(Chair)" in the paragraph's font."""
+    text = str(text)  # a text in several languages: the reader's
     if text.isascii():
         return escape(text)  # most text, e.g. of a long report: checking every character would cost much of its time
     text = text.translate(NO_BREAK)
@@ -372,7 +373,7 @@ def language_tag() -> str:
 
 def plain(text: str | None) -> str:
     """``text`` on one line as drawn on the canvas: its spaces and line breaks made single spaces."""
-    return " ".join((text or "").translate(NO_BREAK).split())
+    return " ".join(str(text or "").translate(NO_BREAK).split())
 
 
 register_fonts()

@@ -183,13 +183,13 @@ class ReportData:
 def compile_report(event: Event) -> ReportData:
     """The report of ``event`` from the current data; a fixed number of queries."""
     sessions = agenda_sessions(event.id)  # with their speakers
-    titles = {session.id: session.title for session in sessions}
+    titles = {session.id: str(session.title) for session in sessions}
     registrations = confirmed_people(event.id)
     return ReportData(
-        title=event.title,
-        summary=event.summary,
-        venue=event.venue,
-        city=event.city,
+        title=str(event.title),  # in the language the report is compiled in
+        summary=str(event.summary),
+        venue=str(event.venue),
+        city=str(event.city),
         country=event.country,
         timezone=event.timezone,
         starts_at=event.starts_at,
@@ -246,7 +246,7 @@ def written_sections(event: Event) -> list[WrittenSection]:
 def agenda_item(session: AgendaSession) -> AgendaItem:
     return AgendaItem(
         id=session.id,
-        title=session.title,
+        title=str(session.title),
         kind=session.kind,
         starts_at=session.starts_at,
         ends_at=session.ends_at,
@@ -262,12 +262,14 @@ def speaker_entries(event: Event, sessions: list[AgendaSession]) -> list[Speaker
     roles: dict[int, list[SpeakerRoleInSession]] = defaultdict(list)
     for session in sessions:
         for link in session.speakers:
-            roles[link.speaker_id].append(SpeakerRoleInSession(session.title, link.role))
+            roles[link.speaker_id].append(SpeakerRoleInSession(str(session.title), link.role))
     speakers = db.session.scalars(
         db.select(Speaker).where(Speaker.event_id == event.id).order_by(db.func.lower(Speaker.full_name), Speaker.id)
     )
     return [
-        SpeakerEntry(s.full_name, s.native_name, s.title, s.affiliation, s.biography, roles.get(s.id, []))
+        SpeakerEntry(
+            s.full_name, s.native_name, str(s.title), str(s.affiliation), str(s.biography), roles.get(s.id, [])
+        )
         for s in speakers
     ]
 
@@ -285,7 +287,7 @@ def summary_entries(sessions: list[AgendaSession]) -> list[SummaryEntry]:
     )
     return [
         SummaryEntry(
-            session.title,
+            str(session.title),
             session.starts_at,
             session.ends_at,
             [role_of(link) for link in session.speakers if link.role is SpeakerRole.RAPPORTEUR],
@@ -320,7 +322,7 @@ def session_attendance(event: Event, confirmed: int) -> list[SessionAttendance]:
         ).all()
     )
     return [
-        SessionAttendance(s.title, s.starts_at, s.ends_at, present.get(s.id, 0), confirmed)
+        SessionAttendance(str(s.title), s.starts_at, s.ends_at, present.get(s.id, 0), confirmed)
         for s in counting_sessions(event.id)
     ]
 
@@ -347,7 +349,7 @@ def material_entries(event: Event, sessions: list[AgendaSession]) -> list[Materi
     """The materials shared with participants or the public (not the organisers' own), the event's
     first, then each session's in the order of the agenda."""
     order = {session.id: n for n, session in enumerate(sessions)}
-    titles = {session.id: session.title for session in sessions}
+    titles = {session.id: str(session.title) for session in sessions}
     materials = db.session.scalars(
         db.select(Material)
         .where(Material.event_id == event.id, Material.visibility != Visibility.ORGANISERS)

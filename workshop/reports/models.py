@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -30,7 +30,7 @@ class ReportSection(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     kind: Mapped[SectionKind] = enum_column(SectionKind)
-    title: Mapped[str] = mapped_column(String(200), default="")  # empty: the kind's own title, translated
+    title: Mapped[str] = mapped_column(Text, default="")  # empty: the kind's own title, translated
     body: Mapped[str] = mapped_column(Text, default="")  # Markdown
     position: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

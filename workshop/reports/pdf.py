@@ -30,6 +30,7 @@ from ..letterhead import services as letterheads
 from ..pdf import styles
 from ..pdf.fonts import markup
 from ..pdf.styles import Paragraph, lines, para
+from ..translated import joined
 from ..uploads import size_label
 from . import pdf_figures
 from .compile import ReportData, Role, compile_report
@@ -100,7 +101,7 @@ def report_styles() -> dict[str, ParagraphStyle]:
 
 
 def cover(data: ReportData, sheet, formats: Formats) -> list:
-    where = ", ".join(part for part in (data.venue, data.city, formats.country(data.country)) if part)
+    where = joined((data.venue, data.city, formats.country(data.country)))
     flowables = [
         Spacer(1, 40 * mm),
         para(data.title, sheet["cover_title"]),
@@ -192,7 +193,7 @@ def speakers(story: Story, data: ReportData, sheet, width: float) -> None:
         return
     for speaker in data.speakers:
         head = [para(name_with_native(speaker.full_name, speaker.native_name), sheet["name"])]
-        position = ", ".join(part for part in (speaker.title, speaker.affiliation) if part)
+        position = joined((speaker.title, speaker.affiliation))
         if position:
             head.append(para(position, sheet["cell"]))
         if speaker.roles:
