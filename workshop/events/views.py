@@ -9,6 +9,7 @@ from ..extensions import csrf
 from ..formtools import showing_errors
 from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
+from ..translated import LANGUAGE_LABELS, LANGUAGES
 from . import bp, services
 from .cards import event_cards
 from .forms import (
@@ -85,6 +86,18 @@ def create():
             flash(_("The event is saved as %(status)s.", status=STATUS_LABELS[event.status]), "success")
             return redirect(url_for("events.show", slug=event.slug))
     return render_template("events/form.html", form=form, event=None)
+
+
+@bp.get("/manage/events/<slug>/translations")
+@managed_event
+def translations(event):
+    from .untranslated import untranslated_texts  # it reads every domain's models, which import this package
+
+    untranslated = untranslated_texts(event)
+    missing = {language: sum(language in text.missing for text in untranslated) for language in LANGUAGES}
+    return render_template(
+        "events/translations.html", event=event, untranslated=untranslated, missing=missing, labels=LANGUAGE_LABELS
+    )
 
 
 @bp.route("/manage/events/<slug>/edit", methods=["GET", "POST"])
