@@ -1,7 +1,7 @@
 """Check-in under load: DESKS scanner desks record attendance in parallel through the check-in API
 (``POST /api/events/<slug>/attendance``, bearer token) against gunicorn with several sync workers,
 for an event of PARTICIPANTS confirmed participants; then DESKS check-in staff do the same through
-the desk page (``POST /events/<slug>/check-in``, the form a browser sends, logged in, with its CSRF
+the desk page (``POST /events/<slug>/check-in``, the form its script sends, logged in, with its CSRF
 token) for the next session; then the time to make all their badges as one PDF.
 
 Seeding is not timed and goes in bulk: the users, registrations and tickets are inserted with one
@@ -308,8 +308,9 @@ def api_scanner(server: Server, token: str, desk: int):
 
 
 def desk_page_scanner(server: Server, login: Login, desk: int):
-    """The desk page's form as a browser sends it: the staff member's session cookie and CSRF token."""
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": login.cookie}
+    """The desk page's form as its script sends it (static/js/live-form.js): the staff member's
+    session cookie and CSRF token, and the header that asks for the parts of the page it replaces."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": login.cookie, "X-Live-Parts": "1"}
 
     def scan(one: Scan) -> Outcome:
         body = urlencode({"csrf_token": login.csrf_token, "slot": one.session_id, "code": one.code})

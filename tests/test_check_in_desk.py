@@ -331,6 +331,59 @@ def test_a_session_of_another_event_or_a_cancelled_one_cannot_be_chosen(app, mak
     assert marks() == []
 
 
+LIVE_PARTS = ("page-errors", "page-notices", "desk-answer-refused", "desk-answer", "desk-code", "desk-search")
+
+
+def live_check_in(client, event, code, url=None):
+    """What the desk's script (static/js/live-form.js) sends: the form, saying it replaces the parts alone."""
+    data = {"slot": "0", "code": code}
+    return submit(client, url or desk_url(event), data, form_url=desk_url(event), headers={"X-Live-Parts": "1"})
+
+
+def test_the_desks_script_gets_the_answer_and_the_parts_it_replaces_and_nothing_else(app, make_user, make_event):
+    event = make_event()
+    staff = staff_of(event, make_user)
+    registration = participant(make_user, event)
+    client = as_user(app, staff)
+
+    response = live_check_in(client, event, code_of(registration))
+
+    shown = answer(response)
+    assert (shown["tone"], shown["outcome"]) == ("success", "checked_in")
+    assert shown["text"].startswith("✓ Checked in Li Wei 李伟")
+    page = shown["page"]
+    assert all(f'id="{part}"' in page for part in LIVE_PARTS)  # else the script loads the whole page
+    assert "<title>Check-in desk · " in page and "<nav" not in page and 'id="slot"' not in page
+    assert "X-Live-Parts" in response.headers["Vary"] and response.headers["Cache-Control"] == "private, no-store"
+    whole = check_in(client, event, code_of(registration))  # without the script: the whole page, same answer
+    assert answer(whole)["outcome"] == "already" and 'id="slot"' in whole.get_data(as_text=True)
+    assert len(marks()) == 1
+
+
+def test_a_refusal_reaches_the_desks_script_in_its_alert_part(app, make_user, make_event):
+    event = make_event()
+    client = as_user(app, staff_of(event, make_user))
+
+    shown = answer(live_check_in(client, event, "NOT-A-CODE"))
+
+    assert (shown["tone"], shown["outcome"]) == ("danger", "unknown")
+    assert re.search(
+        r'id="desk-answer-refused" role="alert"[^>]*>\s*<div class="desk-answer desk-answer-danger"', shown["page"]
+    )
+    assert marks() == []
+
+
+def test_another_events_staff_get_403_and_no_parts_from_the_desks_script(app, make_user, make_event):
+    event_a, event_b = make_event(), make_event()
+    client = as_user(app, staff_of(event_a, make_user))
+    code_b = code_of(participant(make_user, event_b))
+
+    response = live_check_in(client, event_b, code_b, url=desk_url(event_b))
+
+    assert response.status_code == 403 and 'id="desk-answer"' not in response.get_data(as_text=True)
+    assert marks() == []
+
+
 def test_staff_of_one_event_cannot_use_another_events_desk(app, make_user, make_event):
     event_a, event_b = make_event(), make_event()
     draft = make_event(status=EventStatus.DRAFT)

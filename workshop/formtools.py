@@ -3,7 +3,7 @@ services by their fields, missing files, posted buttons."""
 
 from contextlib import contextmanager
 
-from flask import abort, flash
+from flask import abort, flash, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TextAreaField
@@ -13,6 +13,7 @@ from .bounds import BoundedDateTimeLocalField
 from .errors import DomainError, Forbidden
 from .extensions import db
 
+LIVE_PARTS_HEADER = "X-Live-Parts"  # sent by static/js/live-form.js
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what a browser's date-and-time input sends
 EMAIL_MAX = 254
 
@@ -102,3 +103,10 @@ def posted_or_400(form) -> bool:
         for error in errors:
             flash(str(error), "danger")
     return False
+
+
+def wants_live_parts() -> bool:
+    """Whether the form was sent by a live form, which replaces the parts of the page it marks and
+    needs nothing else: a page that can answer with those parts alone (``_layout/live_parts.html``)
+    spares the rest, most of the cost of a check-in desk's answer."""
+    return request.headers.get(LIVE_PARTS_HEADER) == "1"

@@ -5,6 +5,8 @@
 // and the code field is emptied and takes the focus for the next badge. When the answer lists
 // errors, the list takes the focus, as after a page load (static/js/page.js).
 //
+// The request says so (X-Live-Parts), and a page that can answers with its parts alone.
+//
 // Without JavaScript the forms are sent as usual and the page that comes back says the same.
 // When fetch() fails, or the answer is not such a page (an error page, the log-in page after the
 // session ended), the form is sent again as usual: the forms served here are idempotent (a badge
@@ -51,7 +53,7 @@
     if (submitter && submitter.name) body.append(submitter.name, submitter.value);
     form.setAttribute("aria-busy", "true");
     return window
-      .fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "text/html" } })
+      .fetch(form.action, { method: "POST", body: body, credentials: "same-origin", headers: { Accept: "text/html", "X-Live-Parts": "1" } })
       .then(function (response) {
         if (!samePage(response, form)) throw new Error("not the same page");
         return response.text();

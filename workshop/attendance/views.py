@@ -20,7 +20,7 @@ from ..downloads import pdf_to_read
 from ..events.models import Event
 from ..extensions import csrf
 from ..formatting import country_name, format_in_zone
-from ..formtools import showing_errors
+from ..formtools import LIVE_PARTS_HEADER, showing_errors, wants_live_parts
 from ..lookups import acting_user, check_in_event, managed_event
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
@@ -151,7 +151,7 @@ def desk_view(event):
     results = desk.find_registrations(event, query) if query else []
     response = make_response(
         render_template(
-            "attendance/desk.html",
+            "attendance/desk_parts.html" if request.method == "POST" and wants_live_parts() else "attendance/desk.html",
             event=event,
             sessions=sessions,
             session=session,
@@ -171,6 +171,7 @@ def desk_view(event):
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add(LIVE_PARTS_HEADER)
     return response
 
 
