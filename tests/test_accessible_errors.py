@@ -158,7 +158,7 @@ def test_a_session_edit_with_errors_is_heard(client, make_event, make_session):
     login(client, event.organisers[0])
     response = submit(client, edit_url(event, session), SESSION_FORM | {"title": "", "ends_at": "2027-01-12T08:00"})
 
-    assert_heard(page_of(response), {"title": "Give the session a title."})
+    assert_heard(page_of(response), {"title-en": "Write this in at least one language."})
     db.session.expire_all()
     assert db.session.get(AgendaSession, session.id).title == "Unchanged"
 

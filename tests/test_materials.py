@@ -26,6 +26,11 @@ HTML_PAGE = b"<!doctype html><html><body><script>alert(document.cookie)</script>
 SVG_WITH_SCRIPT = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
+def titled(title: str) -> Material:
+    """The material with ``title`` (in English): titles are kept in every language, as JSON."""
+    return next(m for m in db.session.scalars(db.select(Material)) if m.title.get("en") == title)
+
+
 def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format="PNG")
@@ -216,7 +221,7 @@ def test_documents_spreadsheets_and_images_are_accepted_with_their_real_type(app
         "report.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "photo.PNG": "image/png",
     }
-    material = db.session.scalar(db.select(Material).where(Material.title == "Group photo"))
+    material = titled("Group photo")
     response = download(organiser, material)
     assert (response.headers["Content-Type"], response.data) == ("image/png", png_bytes())
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -441,8 +446,8 @@ def test_only_speakers_and_organisers_reach_the_upload_page(app, world, make_use
 def test_a_speaker_changes_their_own_material_but_not_the_organisers(app, world):
     upload_to_session(client_of(app, world.speaker_user), world.event, world.first, title="Mine")
     add_material(client_of(app, world.organiser), world.event, title="Theirs", session=world.first)
-    mine = db.session.scalar(db.select(Material).where(Material.title == "Mine"))
-    theirs = db.session.scalar(db.select(Material).where(Material.title == "Theirs"))
+    mine = titled("Mine")
+    theirs = titled("Theirs")
     speaker = client_of(app, world.speaker_user)
 
     response = submit(
@@ -896,7 +901,7 @@ def test_a_zip_with_a_file_that_is_gone_is_refused_naming_it(app, world, uploads
     organiser = client_of(app, world.organiser)
     add_material(organiser, world.event, title="Welcome", visibility="public", file=(PDF, "welcome.pdf"))
     add_material(organiser, world.event, title="Programme", visibility="public", file=(pdf_of(300), "programme.pdf"))
-    gone = db.session.scalar(db.select(Material).where(Material.title == "Programme"))
+    gone = titled("Programme")
     (uploads / gone.current.storage_key).unlink()
     zip_url = f"/events/{world.event.slug}/materials.zip"
 

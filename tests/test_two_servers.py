@@ -312,7 +312,7 @@ def test_a_file_uploaded_on_one_server_downloads_from_the_other(cluster, world):
     )
 
     assert response.status_code == 302, response.text[:2000]
-    [(material_id,)] = query(cluster, "SELECT id FROM material WHERE title = 'Programme'")
+    [(material_id,)] = query(cluster, """SELECT id FROM material WHERE title = '{"en": "Programme"}'""")  # by language
     download = organiser.get(f"{second}/materials/{material_id}/download", timeout=30)  # the same log-in works on both
     assert download.status_code == 200 and download.content == PDF
 

@@ -5,8 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from ..formtools import optional_long_text, optional_text, required_text, texts, wall_clock_time
+from ..formtools import optional_long_text, optional_text, texts, wall_clock_time
 from ..timeutil import utc_to_local
+from ..translated_fields import translated_line, translated_text
 from .models import SessionKind
 from .services import ADDRESS_MAX, CITY_MAX, MOVE_MAX_MINUTES, ROOM_MAX, TEXT_MAX, TITLE_MAX, TRACK_MAX, SessionData
 
@@ -23,7 +24,7 @@ SESSION_KIND_LABELS = {
 
 
 class SessionForm(FlaskForm):
-    title = required_text(_l("Title"), TITLE_MAX, message=_l("Give the session a title."))
+    title = translated_line(_l("Title"), TITLE_MAX, required=True)
     kind = SelectField(
         _l("Kind"), choices=[SelectChoice(kind.value, label) for kind, label in SESSION_KIND_LABELS.items()]
     )
@@ -38,7 +39,7 @@ class SessionForm(FlaskForm):
     directions = optional_long_text(
         _l("How to get there"), TEXT_MAX, _l("E.g. the bus leaves from the hotel lobby at 08:15.")
     )
-    description = optional_long_text(_l("Description"), TEXT_MAX, _l("Markdown: **bold**, *italic*, lists, links."))
+    description = translated_text(_l("Description"), TEXT_MAX, _l("Markdown: **bold**, *italic*, lists, links."))
     counts_for_attendance = BooleanField(_l("Counts for attendance"), default=True)
     cancelled = BooleanField(
         _l("Cancelled"), description=_l("Stays on the agenda, struck through, so participants see the change.")
@@ -62,7 +63,9 @@ class MoveForm(FlaskForm):
 
 def session_data(form: SessionForm) -> SessionData:
     return SessionData(
-        **texts(form, "title", "kind", "room", "address", "city", "directions", "track", "description"),
+        title=form.title.data,
+        description=form.description.data,
+        **texts(form, "kind", "room", "address", "city", "directions", "track"),
         starts_at=form.starts_at.data,
         ends_at=form.ends_at.data,
         counts_for_attendance=bool(form.counts_for_attendance.data),

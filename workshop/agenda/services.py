@@ -18,6 +18,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..security import can_manage_event
 from ..timeutil import local_to_utc, nonexistent_local_time, utc_to_local
+from ..translated import Translated
 from .conflicts import Conflict, find_conflicts
 from .models import AgendaSession, SessionKind, SessionSpeaker
 
@@ -32,9 +33,10 @@ MOVE_MAX_MINUTES = 60 * 24 * 366  # a quick move goes at most a year either way
 
 @dataclass
 class SessionData:
-    """A session as typed into the form; ``starts_at`` and ``ends_at`` are wall-clock times in the event's zone."""
+    """A session as typed into the form; ``starts_at`` and ``ends_at`` are wall-clock times in the event's zone.
+    The title and the description are written in every language (a plain text is one language's)."""
 
-    title: str
+    title: Translated | str
     kind: SessionKind | str
     starts_at: datetime
     ends_at: datetime
@@ -43,7 +45,7 @@ class SessionData:
     city: str = ""
     directions: str = ""
     track: str = ""
-    description: str = ""
+    description: Translated | str = ""
     counts_for_attendance: bool = True
     cancelled: bool = False
 
@@ -102,10 +104,13 @@ def _no_skipped_time(moment: datetime, zone: str, field: str) -> None:
 
 def check_session_data(event: Event, data: SessionData) -> tuple[datetime, datetime]:
     """Raise a DomainError for the first thing to fix; return the start and end in UTC."""
-    if not (data.title or "").strip():
+    title = Translated.of(data.title).strip()
+    if not title:
         raise DomainError(_l("Give the session a title."), field="title")
-    if len(data.title.strip()) > TITLE_MAX:
+    if _longest(title) > TITLE_MAX:
         raise DomainError(_l("The title is too long: at most %(count)d characters.", count=TITLE_MAX), field="title")
+    if _longest(Translated.of(data.description).strip()) > TEXT_MAX:
+        raise DomainError(_l("Use at most %(count)d characters.", count=TEXT_MAX), field="description")
     _kind(data.kind)
     if data.starts_at is None:
         raise DomainError(_l("Enter a date and time."), field="starts_at")
@@ -121,13 +126,18 @@ def check_session_data(event: Event, data: SessionData) -> tuple[datetime, datet
     return starts, ends
 
 
+def _longest(text: Translated) -> int:
+    """The length of the longest language's text: each language is held to the same limit."""
+    return max(map(len, text.texts.values()), default=0)
+
+
 def _require_manager(actor: User, event: Event) -> None:
     if not can_manage_event(actor, event):
         raise Forbidden(_l("You do not organise this event."))
 
 
 def _apply(session: AgendaSession, data: SessionData, starts: datetime, ends: datetime) -> None:
-    session.title = data.title.strip()
+    session.title = Translated.of(data.title).strip()
     session.kind = _kind(data.kind)
     session.starts_at = starts
     session.ends_at = ends
@@ -136,7 +146,7 @@ def _apply(session: AgendaSession, data: SessionData, starts: datetime, ends: da
     session.city = (data.city or "").strip()[:CITY_MAX]
     session.directions = (data.directions or "").strip()[:TEXT_MAX]
     session.track = (data.track or "").strip()[:TRACK_MAX]
-    session.description = (data.description or "")[:TEXT_MAX]
+    session.description = Translated.of(data.description).strip()
     session.counts_for_attendance = bool(data.counts_for_attendance)
     session.cancelled = bool(data.cancelled)
 
@@ -207,7 +217,7 @@ def move_session(actor: User, event_id: int, session_id: int, minutes: int = 0, 
     return session
 
 
-def delete_session(actor: User, event_id: int, session_id: int) -> str:
+def delete_session(actor: User, event_id: int, session_id: int) -> Translated:
     """Delete the session and its speaker links; return its title for the message. Its materials
     are not lost: they stay with the event."""
     from ..materials.models import Material  # materials build on the agenda, not the reverse

@@ -9,7 +9,8 @@ from wtforms.validators import Length
 
 from .. import uploads
 from ..bounds import id_choice
-from ..formtools import EMAIL_MAX, optional_long_text, optional_text, texts
+from ..formtools import EMAIL_MAX, optional_text, texts
+from ..translated_fields import translated_line, translated_text
 from .speakers import BIOGRAPHY_MAX, NAME_MAX, ROLE_LABELS, PhotoUpload, SpeakerData
 
 
@@ -22,9 +23,9 @@ class SpeakerProfileForm(FlaskForm):
         description=_l("As written in Latin letters, e.g. Wang Fang."),
     )
     native_name = optional_text(_l("Name in own script"), NAME_MAX, _l("E.g. in Chinese characters: 王芳. Optional."))
-    title = optional_text(_l("Title or position"), NAME_MAX)
-    affiliation = optional_text(_l("Affiliation"), NAME_MAX, _l("Organisation or institution."))
-    biography = optional_long_text(
+    title = translated_line(_l("Title or position"), NAME_MAX)
+    affiliation = translated_line(_l("Affiliation"), NAME_MAX, _l("Organisation or institution."))
+    biography = translated_text(
         _l("Biography"), BIOGRAPHY_MAX, _l("A few sentences. Markdown works: **bold**, *italic*, lists and links.")
     )
     photo = FileField(_l("Photo"), render_kw={"accept": "image/png,image/jpeg,image/webp"})
@@ -39,7 +40,12 @@ class SpeakerProfileForm(FlaskForm):
         )
 
     def data_for_service(self) -> SpeakerData:
-        return SpeakerData(**texts(self, "full_name", "native_name", "title", "affiliation", "biography"))
+        return SpeakerData(
+            **texts(self, "full_name", "native_name"),
+            title=self.title.data,
+            affiliation=self.affiliation.data,
+            biography=self.biography.data,
+        )
 
     def photo_upload(self) -> PhotoUpload | None:
         file = self.photo.data

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..security import can_edit_speaker, can_manage_event, is_invited_speaker
 from ..storage import upload_storage
 from ..timeutil import utcnow
+from ..translated import Translated
 from ..urls import external_url
 from .models import AgendaSession, SessionSpeaker, Speaker, SpeakerRole
 
@@ -47,11 +48,14 @@ ROLE_LABELS = {
 
 @dataclass
 class SpeakerData:
+    """A profile as typed: the names as written; the position, affiliation and biography in every
+    language (a plain text is one language's)."""
+
     full_name: str
     native_name: str = ""
-    title: str = ""
-    affiliation: str = ""
-    biography: str = ""
+    title: Translated | str = ""
+    affiliation: Translated | str = ""
+    biography: Translated | str = ""
     email: str | None = None  # None: leave as it is (a speaker editing their own profile cannot change it)
 
 
@@ -123,8 +127,9 @@ def own_speaker_profiles(user) -> list[Speaker]:
 # --- checks -------------------------------------------------------------------------
 
 
-def _too_long(value: str, limit: int, field: str) -> None:
-    if len(value) > limit:
+def _too_long(value: Translated | str, limit: int, field: str) -> None:
+    lengths = map(len, value.texts.values()) if isinstance(value, Translated) else [len(value)]
+    if max(lengths, default=0) > limit:
         raise DomainError(_l("Use at most %(count)d characters.", count=limit), field=field)
 
 
@@ -135,9 +140,9 @@ def clean(data: SpeakerData) -> SpeakerData:
     cleaned = SpeakerData(
         full_name=full_name,
         native_name=(data.native_name or "").strip(),
-        title=(data.title or "").strip(),
-        affiliation=(data.affiliation or "").strip(),
-        biography=(data.biography or "").strip(),
+        title=Translated.of(data.title).strip(),
+        affiliation=Translated.of(data.affiliation).strip(),
+        biography=Translated.of(data.biography).strip(),
         email=None if data.email is None else normalise_email(data.email),
     )
     for field in ("full_name", "native_name", "title", "affiliation"):

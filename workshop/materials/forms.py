@@ -3,11 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, URLField
+from wtforms import SelectChoice, SelectField, SubmitField, URLField
 from wtforms.validators import Length, Optional
 
 from ..bounds import database_id
-from ..formtools import optional_long_text
+from ..translated_fields import translated_line, translated_text
 from .models import Visibility
 from .services import DESCRIPTION_MAX, TITLE_MAX, URL_MAX, MaterialData
 
@@ -22,8 +22,8 @@ EVENT_TARGET = ""  # the value of "for the whole event" in the list of sessions
 class MaterialFields(FlaskForm):
     """What every material has, new or changed: its title, description and who may see it."""
 
-    title = StringField(_l("Title"), validators=[Length(max=TITLE_MAX)])
-    description = optional_long_text(_l("Description"), DESCRIPTION_MAX, _l("Optional."))
+    title = translated_line(_l("Title"), TITLE_MAX)  # required by the service, which says so by the field
+    description = translated_text(_l("Description"), DESCRIPTION_MAX, _l("Optional."))
     visibility = SelectField(
         _l("Who may see it"),
         choices=[SelectChoice(v.value, label) for v, label in VISIBILITY_LABELS.items()],
@@ -33,8 +33,8 @@ class MaterialFields(FlaskForm):
 
     def material_data(self, session_id: int | None = None) -> MaterialData:
         return MaterialData(
-            title=self.title.data or "",
-            description=self.description.data or "",
+            title=self.title.data,
+            description=self.description.data,
             visibility=self.visibility.data or "",
             session_id=session_id,
             url=self.url.data or "",

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -12,6 +12,7 @@ from ..columns import enum_column
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+from ..translated import Translated, TranslatedText
 
 
 class Visibility(enum.Enum):
@@ -26,8 +27,8 @@ class Material(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_session.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    description: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[Translated] = mapped_column(TranslatedText)  # in every language
+    description: Mapped[Translated] = mapped_column(TranslatedText, default="")
     url: Mapped[str] = mapped_column(String(2000), default="")
     visibility: Mapped[Visibility] = enum_column(Visibility, default=Visibility.PARTICIPANTS)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -31,6 +31,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..storage import FileMissing, upload_storage
 from ..timeutil import utc_to_local, utcnow
+from ..translated import Translated
 from .models import Material, MaterialVersion, Visibility
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,11 @@ class MaterialNotFound(NotFound):
 
 @dataclass
 class MaterialData:
-    """A material as typed into the form. ``session_id`` None: for the whole event."""
+    """A material as typed into the form. ``session_id`` None: for the whole event. The title and the
+    description are written in every language (a plain text is one language's)."""
 
-    title: str
-    description: str = ""
+    title: Translated | str
+    description: Translated | str = ""
     visibility: Visibility | str = Visibility.PARTICIPANTS
     session_id: int | None = None
     url: str = ""
@@ -239,14 +241,19 @@ def clean_url(url: str) -> str:
     return url
 
 
-def _check(data: MaterialData, event: Event) -> tuple[str, str, Visibility, AgendaSession | None]:
-    title = (data.title or "").strip()
+def _longest(text: Translated) -> int:
+    """The length of the longest language's text: each language is held to the same limit."""
+    return max(map(len, text.texts.values()), default=0)
+
+
+def _check(data: MaterialData, event: Event) -> tuple[Translated, Translated, Visibility, AgendaSession | None]:
+    title = Translated.of(data.title).strip()
     if not title:
         raise DomainError(_l("Give the material a title."), field="title")
-    if len(title) > TITLE_MAX:
+    if _longest(title) > TITLE_MAX:
         raise DomainError(_l("The title is too long (at most %(max)d characters).", max=TITLE_MAX), field="title")
-    description = (data.description or "").strip()
-    if len(description) > DESCRIPTION_MAX:
+    description = Translated.of(data.description).strip()
+    if _longest(description) > DESCRIPTION_MAX:
         raise DomainError(
             _l("The description is too long (at most %(max)d characters).", max=DESCRIPTION_MAX), field="description"
         )
@@ -375,7 +382,7 @@ def update_material(actor: User, event_id: int, material_id: int, data: Material
     return material
 
 
-def delete_material(actor: User, event_id: int, material_id: int) -> str:
+def delete_material(actor: User, event_id: int, material_id: int) -> Translated:
     """Delete the material with every version; the files go once the deletion is committed. Returns its title."""
     material = material_of(event_id, material_id)
     _require_may_change(actor, material)
@@ -465,7 +472,7 @@ def materials_zip(viewer, event: Event, event_folder: str, links_heading: str) -
                     "links.txt", f"{links_heading}\n\n" + "\n".join(links), compress_type=zipfile.ZIP_DEFLATED
                 )
         if missing:
-            titles = "”, “".join(material.title for material in missing)
+            titles = "”, “".join(str(material.title) for material in missing)
             raise MissingFile(
                 _l(
                     "The ZIP cannot be made: the file of “%(titles)s” is missing on the server. Upload it again as a "

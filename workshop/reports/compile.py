@@ -356,14 +356,14 @@ def material_entries(event: Event, sessions: list[AgendaSession]) -> list[Materi
         .options(selectinload(Material.versions))
     ).all()
     materials = sorted(
-        materials, key=lambda m: (m.session_id is not None, order.get(m.session_id, 0), m.title.casefold(), m.id)
+        materials, key=lambda m: (m.session_id is not None, order.get(m.session_id, 0), str(m.title).casefold(), m.id)
     )
     entries = []
     for material in materials:
         current = material.current
         entries.append(
             MaterialEntry(
-                title=material.title,
+                title=str(material.title),
                 session_title=titles.get(material.session_id, "") if material.session_id else "",
                 is_link=material.is_link,
                 url=material.url,
