@@ -5,16 +5,19 @@ theirs; the organisers read every answer as the same option, in their own langua
 import csv
 import io
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from pypdf import PdfReader
 
 from workshop.extensions import db
-from workshop.feedback.models import Evaluation, EvaluationQuestion
+from workshop.feedback.models import Evaluation, EvaluationAnswer, EvaluationQuestion, EvaluationResponse
 from workshop.feedback.models import EvaluationQuestionKind as Kind
 from workshop.registration.models import Answer, Question, QuestionKind, Registration
+from workshop.reports.pdf import render_report
 from workshop.timeutil import utcnow
 
 from .conftest import login, make_registration, register, submit
@@ -148,12 +151,12 @@ def test_the_builder_shows_both_languages_side_by_side_to_edit_them(app, make_ev
 
     changed = {
         **VISIT,
-        "options-en": "Port of Shanghai\nTraining centre\nNone",
-        "options-zh": "上海港\n培训中心\n不参加",
+        "options-en": "Port of Shanghai\nTraining centre\nILO office\nNone",
+        "options-zh": "上海港\n培训中心\nILO office\n不参加",  # a name may read the same in both
     }
     assert submit(client, edit, changed).status_code == 302
     [question] = questions_of(event)
-    assert [option.get("zh") for option in question.options] == ["上海港", "培训中心", "不参加"]
+    assert [option.get("zh") for option in question.options] == ["上海港", "培训中心", "ILO office", "不参加"]
 
 
 def test_an_answer_kept_before_options_had_translations_still_reads_as_its_option(app, make_event, make_user):
@@ -293,3 +296,27 @@ def test_a_participant_or_another_events_organiser_cannot_add_or_edit_questions(
             assert submit(client, url, sneaked, form_url=token_page).status_code in (403, 404)
     assert [(q.label.texts, q.options_json) for q in questions_of(event)] == [before]
     assert db.session.scalars(db.select(EvaluationQuestion)).all() == []
+
+
+# --- the workshop report ---------------------------------------------------------------------------
+
+
+def test_the_reports_evaluation_reads_the_questions_and_options_in_the_readers_language(app, make_event, make_user):
+    event = make_event(organiser=make_user(can_create_events=True), starts_in_days=-3, days=2)
+    db.session.add(Evaluation(event_id=event.id, anonymous=True))
+    question = EvaluationQuestion(
+        event_id=event.id, kind=Kind.CHOICE, label={"en": "Would you recommend it?", "zh": "您会推荐吗？"}, position=0
+    )
+    question.options = [{"en": "Certainly", "zh": "一定会"}, {"en": "Unlikely", "zh": "不太会"}]
+    db.session.add(question)
+    db.session.flush()
+    for _n in range(2):  # both kept the option's value, whichever language they answered in
+        response = EvaluationResponse(event_id=event.id, submitted_on=date.today())
+        response.answers = [EvaluationAnswer(question_id=question.id, value_json='["Certainly"]')]
+        db.session.add(response)
+    db.session.commit()
+
+    for language, expected in (("en", ("Would you recommend it?", "Certainly")), ("zh", ("您会推荐吗？", "一定会"))):
+        with app.test_request_context("/"), force_locale(language):  # the organiser's, as the compiling job
+            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report(event))).pages)
+        assert all(words in text for words in expected), language

@@ -89,8 +89,8 @@ def typed_options(typed) -> list[Translated]:
     return [Translated.of(option).strip() for option in typed or [] if option]
 
 
-def language_problem(text: Translated, limit: int, field_name: str) -> None:
-    """A DomainError by the field when a language's text is longer than ``limit``."""
+def language_problem(text: Translated, limit: int, field: str) -> None:
+    """A DomainError by ``field`` when a language's text is longer than ``limit``."""
     for language, written in text.texts.items():
         if len(written) > limit:
             raise DomainError(
@@ -99,7 +99,7 @@ def language_problem(text: Translated, limit: int, field_name: str) -> None:
                     language=LANGUAGE_LABELS.get(language, language),
                     max=limit,
                 ),
-                field=field_name,
+                field=field,
             )
 
 
@@ -173,19 +173,19 @@ class Questionnaire:
             raise DomainError(_l("Give at least two options, one per line."), field="options")
         if len(options) > self.options_max:
             raise DomainError(_l("Give at most %(count)d options.", count=self.options_max), field="options")
-        seen = set()
+        seen = set()  # in any language: an answer's value is matched to its option in every language
         for option in options:
-            for text in option.texts.values():
-                if len(text) > OPTION_MAX:
-                    raise DomainError(
-                        _l("An option can have at most %(count)d characters.", count=OPTION_MAX), field="options"
-                    )
-                if text.casefold() in seen:
-                    raise DomainError(
-                        _l("Each option must be different: “%(option)s” appears twice.", option=text),
-                        field="options",
-                    )
-                seen.add(text.casefold())
+            if any(len(text) > OPTION_MAX for text in option.texts.values()):
+                raise DomainError(
+                    _l("An option can have at most %(count)d characters.", count=OPTION_MAX), field="options"
+                )
+            texts = {text.casefold(): text for text in option.texts.values()}  # "ILO" may read the same in both
+            twice = next((text for folded, text in texts.items() if folded in seen), None)
+            if twice is not None:
+                raise DomainError(
+                    _l("Each option must be different: “%(option)s” appears twice.", option=twice), field="options"
+                )
+            seen.update(texts)
         return options
 
     def clean(self, data: QuestionData, check_own=None) -> QuestionData:
