@@ -206,14 +206,23 @@ def test_the_standard_evaluation_questions_come_in_both_languages_whoever_adds_t
     assert [option.texts for option in recommend.options] == [{"en": "Yes", "zh": "是"}, {"en": "No", "zh": "否"}]
 
     # Each participant reads them in their language and answers; the results count one option.
-    db.session.add(Evaluation(event_id=event.id, anonymous=True, opened_at=utcnow()))
+    introduction = {"introduction-en": "Thank you for **coming**.", "introduction-zh": "感谢您的**参与**。"}
+    assert (
+        submit(client, f"{evaluation_url(event)}/settings", introduction, form_url=evaluation_url(event)).status_code
+        == 302
+    )
+    evaluation = db.session.scalars(db.select(Evaluation)).one()
+    evaluation.opened_at = utcnow()
     db.session.commit()
-    for locale, overall in (("en", "Overall, how would you rate the event?"), ("zh", first.label.get("zh"))):
+    for locale, overall, thanks in (
+        ("en", "Overall, how would you rate the event?", "Thank you for <strong>coming</strong>."),
+        ("zh", first.label.get("zh"), "感谢您的<strong>参与</strong>。"),
+    ):
         person = make_user(locale=locale)
         make_registration(event, person)
         participant = client_of(app, person)
         page = participant.get(f"/events/{event.slug}/evaluation").get_data(as_text=True)
-        assert overall in page
+        assert overall in page and thanks in page
         yes = choices_on(page, recommend)["Yes" if locale == "en" else "是"]
         data = {f"q_{first.id}": "5", f"q_{recommend.id}": yes}
         response = submit(participant, f"/events/{event.slug}/evaluation", data, form_url=f"/events/{event.slug}")
