@@ -21,15 +21,25 @@ from ..feedback.models import (
 from ..feedback.models import (
     EvaluationQuestionKind as Kind,
 )
-from ..feedback.questions import STANDARD_QUESTIONS, set_options
+from ..feedback.questions import standard_questions
+from ..questions.options import option_value
 from ..timeutil import utc_to_local
+from ..translated import Translated
 from .participants import confirmed_in_order
 from .people import PARTICIPANT_EMAIL
 
-INTRODUCTION = """\
+INTRODUCTION = Translated(
+    {
+        "en": """\
 Thank you for taking part. Your answers help the partners plan the next dialogue.
 
-The evaluation is **anonymous** and takes about five minutes."""
+The evaluation is **anonymous** and takes about five minutes.""",
+        "zh": """\
+感谢您的参与。您的回答将帮助各合作伙伴筹划下一次对话。
+
+本评估为**匿名**评估，约需五分钟。""",
+    }
+)
 
 # One row per participant who answers, cycled: overall, content, speakers, organisation, recommend, useful, improve
 ANSWERS = [
@@ -65,11 +75,9 @@ def seed_demo_evaluation(event: Event) -> Evaluation:
     )
     db.session.add(evaluation)
     questions = []
-    for position, (kind, label, options, required) in enumerate(STANDARD_QUESTIONS):
-        question = EvaluationQuestion(
-            event_id=event.id, kind=kind, label=str(label), required=required, position=position
-        )
-        set_options(question, [str(option) for option in options])
+    for position, (kind, label, options, required) in enumerate(standard_questions()):
+        question = EvaluationQuestion(event_id=event.id, kind=kind, label=label, required=required, position=position)
+        question.options = options
         db.session.add(question)
         questions.append(question)
     db.session.flush()
@@ -106,7 +114,7 @@ def demo_answers(questions: list[EvaluationQuestion], row: tuple) -> list[CleanA
         elif question.kind is Kind.RATING:
             answers.append(CleanAnswer(rating=value))
         elif question.kind is Kind.CHOICE:
-            answers.append(CleanAnswer(value=[question.options[0] if value == "Yes" else question.options[1]]))
+            answers.append(CleanAnswer(value=[option_value(question.options[0 if value == "Yes" else 1])]))
         else:
             answers.append(CleanAnswer(value=value))
     return answers

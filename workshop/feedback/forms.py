@@ -8,9 +8,9 @@ from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 
 from ..bounds import database_id
 from ..formatting import format_in_zone
-from ..formtools import optional_long_text
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
+from ..translated_fields import translated_text
 from .models import EvaluationQuestion
 from .models import EvaluationQuestionKind as Kind
 from .questions import QuestionData
@@ -29,7 +29,12 @@ class QuestionForm(BaseQuestionForm):
     data_class = QuestionData
 
     kind = kind_field(KIND_LABELS)
-    options = options_field(_l("For one choice and multiple choice: one option per line, at least two."), 20000)
+    options = options_field(
+        _l(
+            "For one choice and multiple choice: one option per line, at least two, on the same lines in each language."
+        ),
+        20000,
+    )
     session_id = SelectField(
         _l("About"),
         validate_choice=False,
@@ -52,7 +57,7 @@ class QuestionForm(BaseQuestionForm):
 
 
 class SettingsForm(FlaskForm):
-    introduction = optional_long_text(
+    introduction = translated_text(
         _l("Introduction"),
         INTRODUCTION_MAX,
         _l("Shown above the questions. Markdown: **bold**, *italic*, lists, links."),

@@ -10,7 +10,6 @@ rows cannot pair them with the order of the submissions either.
 from __future__ import annotations
 
 import enum
-import json
 import secrets
 from datetime import date, datetime
 
@@ -20,8 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..agenda.models import AgendaSession
 from ..columns import enum_column
 from ..extensions import db
+from ..questions.options import options_of, options_to_json
 from ..registration.models import Registration
 from ..timeutil import UTCDateTime, utcnow
+from ..translated import Translated, TranslatedText
 
 
 def random_row_id() -> int:
@@ -41,7 +42,7 @@ class Evaluation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
     anonymous: Mapped[bool] = mapped_column(default=True)
-    introduction: Mapped[str] = mapped_column(Text, default="")  # Markdown, above the questions
+    introduction: Mapped[Translated] = mapped_column(TranslatedText, default="")  # Markdown, above the questions
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
@@ -55,9 +56,9 @@ class EvaluationQuestion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EvaluationQuestionKind] = enum_column(EvaluationQuestionKind)
-    label: Mapped[str] = mapped_column(Text)
-    help_text: Mapped[str] = mapped_column(Text, default="")
-    options_json: Mapped[str] = mapped_column(Text, default="[]")  # choices: a JSON list of strings
+    label: Mapped[Translated] = mapped_column(TranslatedText)
+    help_text: Mapped[Translated] = mapped_column(TranslatedText, default="")
+    options_json: Mapped[str] = mapped_column(Text, default="[]")  # choices: a JSON list, each option by language
     required: Mapped[bool] = mapped_column(default=False)
     # A question about one session ("How useful was ...?"); None: about the whole event
     session_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_session.id", ondelete="SET NULL"))
@@ -67,12 +68,13 @@ class EvaluationQuestion(db.Model):
     session: Mapped[AgendaSession | None] = relationship()
 
     @property
-    def options(self) -> list[str]:
-        return json.loads(self.options_json or "[]")
+    def options(self) -> list[Translated]:
+        """Each option in every language it is written in (``questions.options``)."""
+        return options_of(self.options_json)
 
     @options.setter
-    def options(self, values: list[str]) -> None:
-        self.options_json = json.dumps(values, ensure_ascii=False)
+    def options(self, values: list[Translated | str]) -> None:
+        self.options_json = options_to_json(values)
 
 
 class EvaluationSubmission(db.Model):

@@ -1,14 +1,15 @@
 """The evaluation form: organisers add, edit, order and remove its questions.
 
 A question nobody has answered is deleted when removed; one with answers is archived, so the
-results keep it. An answered question keeps its kind and every option it had (new options may
-be added), so what people answered keeps its meaning.
+results keep it. An answered question keeps its kind and every option it had, under the value its
+answers keep (new options and translations may be added), so what people answered keeps its meaning.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import security
@@ -19,6 +20,8 @@ from ..extensions import db
 from ..questions import kinds
 from ..questions.engine import QuestionData as BaseQuestionData
 from ..questions.engine import Questionnaire
+from ..questions.options import option_for, option_value
+from ..translated import LANGUAGES, Translated
 from .models import EvaluationAnswer, EvaluationQuestion
 from .models import EvaluationQuestionKind as Kind
 
@@ -41,7 +44,7 @@ class QuestionData(BaseQuestionData):
     session_id: int | None = None  # a question about one session of the agenda
 
 
-# The "Add the standard questions" button: (kind, label, options, required)
+# The "Add the standard questions" button: (kind, label, options, required); added in every language
 STANDARD_QUESTIONS = [
     (Kind.RATING, _l("Overall, how would you rate the event?"), [], True),
     (Kind.RATING, _l("How useful was the content for your work?"), [], False),
@@ -51,6 +54,23 @@ STANDARD_QUESTIONS = [
     (Kind.TEXT, _l("What was most useful to you?"), [], False),
     (Kind.TEXT, _l("What should we improve?"), [], False),
 ]
+
+
+def in_every_language(text) -> Translated:
+    """A text of the message catalogue in every language it is translated into, whoever asks."""
+    texts = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            texts[language] = str(text)
+    return Translated(texts)
+
+
+def standard_questions() -> list[tuple[Kind, Translated, list[Translated], bool]]:
+    """The standard questions in every language, whatever the language of the organiser who adds them."""
+    return [
+        (kind, in_every_language(label), [in_every_language(option) for option in options], required)
+        for kind, label, options, required in STANDARD_QUESTIONS
+    ]
 
 
 def questions_of(event: Event, archived: bool = False) -> list[EvaluationQuestion]:
@@ -100,7 +120,9 @@ def _question_of(actor, event: Event, question_id: int) -> EvaluationQuestion:
 
 
 def _refuse_lost_options(question: EvaluationQuestion, data: QuestionData) -> None:
-    missing = [option for option in question.options if option not in data.options]
+    """An answered question keeps each option's value, the text its answers keep (its other languages may change)."""
+    missing = [option_value(option) for option in question.options]
+    missing = [value for value in missing if option_for(data.options, value) is None]
     if missing and EVALUATION.has_answers(question.id):
         raise DomainError(
             _l(
@@ -121,18 +143,19 @@ def add_question(actor, event: Event, data: QuestionData) -> EvaluationQuestion:
 
 
 def add_standard_questions(actor, event: Event) -> list[EvaluationQuestion]:
-    """The usual questions, in the language of the organiser who adds them; those already on the form are skipped."""
+    """The usual questions, in every language whatever the language of the organiser who adds them;
+    those already on the form (in any language) are skipped."""
     _require_builder(actor, event)
-    asked = {question.label.casefold() for question in questions_of(event)}
+    asked = {text.casefold() for question in questions_of(event) for text in question.label.texts.values()}
     position = EVALUATION.next_position(event.id)
     added = []
-    for kind, label, options, required in STANDARD_QUESTIONS:
-        if str(label).casefold() in asked:
+    for kind, label, options, required in standard_questions():
+        if any(text.casefold() in asked for text in label.texts.values()):
             continue
         question = EvaluationQuestion(
-            event_id=event.id, kind=kind, label=str(label), required=required, position=position + len(added)
+            event_id=event.id, kind=kind, label=label, required=required, position=position + len(added)
         )
-        set_options(question, [str(option) for option in options])
+        question.options = options
         db.session.add(question)
         added.append(question)
     db.session.commit()
@@ -160,5 +183,5 @@ def remove_question(actor, event: Event, question_id: int) -> bool:
     return EVALUATION.remove(_question_of(actor, event, question_id))
 
 
-def set_options(question: EvaluationQuestion, options: list[str]) -> None:
+def set_options(question: EvaluationQuestion, options: list[Translated | str]) -> None:
     question.options = options

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from ..events.models import Event
 from ..extensions import db
 from ..questions.kinds import RATINGS
+from ..questions.options import option_value, readable
 from ..registration.models import Registration
 from ..registration.states import State
+from ..translated import Translated
 from .models import EvaluationAnswer, EvaluationQuestion, EvaluationQuestionKind, EvaluationResponse
 
 
@@ -23,7 +25,8 @@ class QuestionResult:
     question: EvaluationQuestion
     answered: int = 0  # responses that answered this question
     rating_counts: list[int] = field(default_factory=lambda: [0] * len(RATINGS))  # for 1, 2, 3, 4, 5
-    option_counts: list[tuple[str, int]] = field(default_factory=list)  # choices, in the form's order
+    # choices, in the form's order, each option in every language (an answer in any language counts for its option)
+    option_counts: list[tuple[Translated, int]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # free text
 
     @property
@@ -74,7 +77,8 @@ def evaluation_results(event: Event) -> EvaluationResults:
 
 def question_result(question: EvaluationQuestion, answers: list[EvaluationAnswer]) -> QuestionResult:
     result = QuestionResult(question=question)
-    chosen: Counter[str] = Counter()
+    options = question.options
+    chosen: Counter[Translated] = Counter()
     for answer in answers:
         if question.kind == EvaluationQuestionKind.RATING:
             if answer.rating in RATINGS:
@@ -88,11 +92,11 @@ def question_result(question: EvaluationQuestion, answers: list[EvaluationAnswer
         else:
             values = json.loads(answer.value_json) if answer.value_json else []
             if values:
-                chosen.update(values)
+                chosen.update(readable(options, value) for value in values)
                 result.answered += 1
     if question.kind in (EvaluationQuestionKind.CHOICE, EvaluationQuestionKind.MULTIPLE_CHOICE):
         # Options removed from the form since keep their counts, after the current ones
-        extra = [option for option in chosen if option not in question.options]
-        result.option_counts = [(option, chosen[option]) for option in [*question.options, *sorted(extra)]]
+        extra = sorted((option for option in chosen if option not in options), key=option_value)
+        result.option_counts = [(option, chosen[option]) for option in [*options, *extra]]
     result.comments.sort(key=str.casefold)
     return result

@@ -22,9 +22,11 @@ from ..events.models import Event
 from ..extensions import db
 from ..jobs import services as jobs
 from ..jobs.models import Job
+from ..questions.engine import language_problem
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import last_local_day, local_to_utc, utc_to_local, utcnow
+from ..translated import Translated
 from ..urls import external_url
 from .answers import clean_answers
 from .models import Evaluation, EvaluationResponse, EvaluationSubmission
@@ -68,7 +70,7 @@ class CannotAnswer(DomainError):
 def evaluation_of(event: Event) -> Evaluation:
     """The event's evaluation; a new one (anonymous, not open, not added to the session) when none is saved."""
     row = db.session.scalar(db.select(Evaluation).where(Evaluation.event_id == event.id))
-    return row if row is not None else Evaluation(event_id=event.id, anonymous=True, introduction="")
+    return row if row is not None else Evaluation(event_id=event.id, anonymous=True, introduction=Translated())
 
 
 def answered_count(event: Event) -> int:
@@ -184,17 +186,17 @@ def _locked_evaluation(event: Event) -> Evaluation:
     lock_for_update(Event, event.id)
     row = db.session.scalar(db.select(Evaluation).where(Evaluation.event_id == event.id))
     if row is None:
-        row = Evaluation(event_id=event.id, anonymous=True, introduction="")
+        row = Evaluation(event_id=event.id, anonymous=True, introduction=Translated())
         db.session.add(row)
     return row
 
 
-def save_settings(actor, event: Event, introduction: str, anonymous: bool) -> Evaluation:
-    """The introduction (Markdown) and whether answers are anonymous; the latter is fixed once anyone answered."""
+def save_settings(actor, event: Event, introduction: Translated | str, anonymous: bool) -> Evaluation:
+    """The introduction (Markdown, in every language) and whether answers are anonymous; the latter is
+    fixed once anyone answered."""
     _require_builder(actor, event)
-    introduction = (introduction or "").strip()
-    if len(introduction) > INTRODUCTION_MAX:
-        raise DomainError(_l("Use at most %(count)d characters.", count=INTRODUCTION_MAX), field="introduction")
+    introduction = Translated.of(introduction).strip()
+    language_problem(introduction, INTRODUCTION_MAX, "introduction")
     evaluation = _locked_evaluation(event)
     if bool(anonymous) != evaluation.anonymous and answered_count(event):
         db.session.rollback()

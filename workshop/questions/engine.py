@@ -16,7 +16,9 @@ from sqlalchemy import func
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
+from ..translated import LANGUAGE_LABELS, Translated
 from .kinds import AnswerKind, SeveralChoices, WrongAnswer, is_empty
+from .options import option_for
 
 LABEL_MAX = 300
 HELP_TEXT_MAX = 500
@@ -26,13 +28,15 @@ DIRECTIONS = ("up", "down")
 
 @dataclass
 class QuestionData:
-    """A question as an organiser typed it. A form with more to say about its questions
-    (e.g. whether the answers are sensitive) adds fields named as the model's columns."""
+    """A question as an organiser typed it, in every language. A form with more to say about its
+    questions (e.g. whether the answers are sensitive) adds fields named as the model's columns."""
 
     kind: enum.Enum | str
-    label: str
-    help_text: str = ""
-    options: list[str] = field(default_factory=list)  # one per line as typed; blank lines are dropped
+    label: Translated | str
+    help_text: Translated | str = ""
+    # As typed: each language's text with one option per line (options matched by their line,
+    # blank lines dropped), or a list of options (each a Translated, or one language's text).
+    options: Translated | list = field(default_factory=list)
     required: bool = False
 
 
@@ -45,11 +49,58 @@ def field_name(question) -> str:
     return f"q_{question.id}"
 
 
-def offered_options(question, previous=None) -> list[str]:
+def offered_options(question, previous=None) -> list[Translated]:
     """The options offered now, plus any the person chose before the organiser renamed or removed it:
     an answer already given stays valid and is not silently dropped by the next edit."""
+    options = question.options
     kept = previous if isinstance(previous, list) else [previous] if isinstance(previous, str) and previous else []
-    return list(question.options) + [value for value in kept if value not in question.options]
+    return options + [Translated.of(value) for value in kept if option_for(options, value) is None]
+
+
+def options_by_line(typed: Translated) -> list[Translated]:
+    """The options typed one per line in each language's box, matched by their line; a language
+    left empty is not translated yet. A DomainError when two languages list a different number."""
+    lines = {
+        language: [line.strip() for line in text.splitlines() if line.strip()] for language, text in typed.texts.items()
+    }
+    lines = {language: given for language, given in lines.items() if given}
+    counts = {len(given) for given in lines.values()}
+    if len(counts) > 1:
+        first, second = list(lines)[:2]  # in the order of LANGUAGES
+        raise DomainError(
+            _l(
+                "The options are matched by their line: the %(first)s list has %(first_count)d and the %(second)s "
+                "list %(second_count)d. Give each option on the same line in every language, or leave a language "
+                "empty.",
+                first=LANGUAGE_LABELS.get(first, first),
+                first_count=len(lines[first]),
+                second=LANGUAGE_LABELS.get(second, second),
+                second_count=len(lines[second]),
+            ),
+            field="options",
+        )
+    count = counts.pop() if counts else 0
+    return [Translated({language: given[n] for language, given in lines.items()}) for n in range(count)]
+
+
+def typed_options(typed) -> list[Translated]:
+    if isinstance(typed, Translated):
+        return options_by_line(typed)
+    return [Translated.of(option).strip() for option in typed or [] if option]
+
+
+def language_problem(text: Translated, limit: int, field: str) -> None:
+    """A DomainError by ``field`` when a language's text is longer than ``limit``."""
+    for language, written in text.texts.items():
+        if len(written) > limit:
+            raise DomainError(
+                _l(
+                    "The %(language)s text is longer than %(max)d characters.",
+                    language=LANGUAGE_LABELS.get(language, language),
+                    max=limit,
+                ),
+                field=field,
+            )
 
 
 @dataclass(frozen=True)
@@ -114,39 +165,39 @@ class Questionnaire:
                 return kind
         raise DomainError(_l("Choose a kind of question from the list."), field="kind")
 
-    def clean_options(self, kind: enum.Enum, lines: list[str]) -> list[str]:
+    def clean_options(self, kind: enum.Enum, typed) -> list[Translated]:
         if not self.kinds[kind].has_options:
             return []
-        options = [line.strip() for line in lines if line and line.strip()]
+        options = typed_options(typed)
         if len(options) < 2:
             raise DomainError(_l("Give at least two options, one per line."), field="options")
         if len(options) > self.options_max:
             raise DomainError(_l("Give at most %(count)d options.", count=self.options_max), field="options")
-        seen = set()
+        seen = set()  # in any language: an answer's value is matched to its option in every language
         for option in options:
-            if len(option) > OPTION_MAX:
+            if any(len(text) > OPTION_MAX for text in option.texts.values()):
                 raise DomainError(
                     _l("An option can have at most %(count)d characters.", count=OPTION_MAX), field="options"
                 )
-            if option.casefold() in seen:
+            texts = {text.casefold(): text for text in option.texts.values()}  # "ILO" may read the same in both
+            twice = next((text for folded, text in texts.items() if folded in seen), None)
+            if twice is not None:
                 raise DomainError(
-                    _l("Each option must be different: “%(option)s” appears twice.", option=option), field="options"
+                    _l("Each option must be different: “%(option)s” appears twice.", option=twice), field="options"
                 )
-            seen.add(option.casefold())
+            seen.update(texts)
         return options
 
     def clean(self, data: QuestionData, check_own=None) -> QuestionData:
         """The question to keep, or a DomainError by the field to correct. ``check_own`` checks
         the fields a form adds of its own (it may return them corrected), before the options."""
         kind = self.kind(data.kind)
-        label = (data.label or "").strip()
-        help_text = (data.help_text or "").strip()
+        label = Translated.of(data.label).strip()
+        help_text = Translated.of(data.help_text).strip()
         if not label:
             raise DomainError(_l("Write the question."), field="label")
-        if len(label) > LABEL_MAX:
-            raise DomainError(_l("Use at most %(count)d characters.", count=LABEL_MAX), field="label")
-        if len(help_text) > HELP_TEXT_MAX:
-            raise DomainError(_l("Use at most %(count)d characters.", count=HELP_TEXT_MAX), field="help_text")
+        language_problem(label, LABEL_MAX, "label")
+        language_problem(help_text, HELP_TEXT_MAX, "help_text")
         data = replace(data, kind=kind, label=label, help_text=help_text, required=bool(data.required))
         if check_own is not None:
             data = check_own(data) or data
@@ -240,7 +291,8 @@ class Questionnaire:
         }
 
     def answer_text(self, question, value) -> str:
-        return self.answer_kind(question).text(value)
+        """A kept answer as the reader reads it: a chosen option in the reader's language."""
+        return self.answer_kind(question).text(value, question.options)
 
 
 def write(question, data: QuestionData) -> None:

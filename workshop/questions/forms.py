@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length
+from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 
-from ..formtools import optional_long_text, optional_text
+from ..language_of_parts import with_lang
+from ..translated import LANGUAGES, Translated
+from ..translated_fields import TranslatedField, translated_line
 from .engine import HELP_TEXT_MAX, LABEL_MAX, QuestionData, Questionnaire, field_name, offered_options
 
 
@@ -19,8 +20,9 @@ def kind_field(kind_labels: dict) -> SelectField:
     )
 
 
-def options_field(description, max_length: int) -> TextAreaField:
-    return optional_long_text(_l("Options"), max_length, description)
+def options_field(description, max_length: int) -> TranslatedField:
+    """The options, one per line in each language's box; the options are matched by their line."""
+    return TranslatedField(_l("Options"), max_length=max_length, multiline=True, description=description)
 
 
 class QuestionForm(FlaskForm):
@@ -29,8 +31,8 @@ class QuestionForm(FlaskForm):
 
     shown = ("kind", "label", "help_text", "options", "required")
 
-    label = StringField(_l("Question"), validators=[Length(max=LABEL_MAX)])
-    help_text = optional_text(_l("Help text"), HELP_TEXT_MAX, _l("Shown under the question; optional."))
+    label = translated_line(_l("Question"), LABEL_MAX)
+    help_text = translated_line(_l("Help text"), HELP_TEXT_MAX, _l("Shown under the question; optional."))
     required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Add the question"))
 
@@ -40,9 +42,9 @@ class QuestionForm(FlaskForm):
         """``kind`` stands in for the form's when the kind cannot change (its select is disabled)."""
         return self.data_class(
             kind=kind if kind is not None else (self.kind.data or ""),
-            label=self.label.data or "",
-            help_text=self.help_text.data or "",
-            options=(self.options.data or "").splitlines(),
+            label=self.label.data,
+            help_text=self.help_text.data,
+            options=self.options.data,
             required=bool(self.required.data),
             **self.own_data(),
         )
@@ -55,8 +57,16 @@ class QuestionForm(FlaskForm):
         self.kind.data = question.kind.value
         self.label.data = question.label
         self.help_text.data = question.help_text
-        self.options.data = "\n".join(question.options)
+        self.options.data = options_as_lines(question.options)
         self.required.data = question.required
+
+
+def options_as_lines(options: list[Translated]) -> Translated:
+    """The options one per line in each language's box. A box lists every option or none (the lines
+    are matched by position): an option a language lacks shows there as its readers see it, in the
+    first language that has it, for the organiser to translate."""
+    written = [language for language in LANGUAGES if any(option.get(language) for option in options)]
+    return Translated({language: "\n".join(option.in_language(language) for option in options) for language in written})
 
 
 def form_with_questions(
@@ -69,7 +79,9 @@ def form_with_questions(
     for question in questions:
         kind = questionnaire.answer_kind(question)
         options = offered_options(question, previous.get(question.id)) if kind.has_options else []
-        fields[field_name(question)] = kind.field(question.label, question.help_text, question.required, options)
+        fields[field_name(question)] = kind.field(
+            with_lang(question.label), with_lang(question.help_text), question.required, options
+        )
     return type(form_class.__name__, (form_class,), fields)
 
 
@@ -89,4 +101,5 @@ def answers_from_form(form, questions: list) -> dict[int, object]:
 def fill_answers(questionnaire: Questionnaire, form, questions: list, kept: dict[int, object]) -> None:
     """Show the answers ``kept`` (question id to value) in the form's question fields."""
     for question in questions:
-        form[field_name(question)].data = questionnaire.answer_kind(question).form_data(kept.get(question.id))
+        kind = questionnaire.answer_kind(question)
+        form[field_name(question)].data = kind.form_data(kept.get(question.id), question.options)

@@ -2,7 +2,9 @@
 checked and kept, and how a kept answer reads.
 
 Every form built from an organiser's questions goes through here, so a question's label, help text
-and options become a field in one place, and an answer becomes text in one place.
+and options become a field in one place, and an answer becomes text in one place. Options are
+``Translated``: a field offers each in the reader's language, and a choice is kept as the option's
+value whatever language it was made in (``options``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..bounds import BoundedDateField
 from ..countries import country_choices, is_country
+from ..language_of_parts import with_lang
+from ..translated import Translated
+from .options import kept_values, option_for, option_value, readable
 
 SHORT_TEXT_MAX = 300
 LONG_TEXT_MAX = 5000
@@ -45,19 +50,19 @@ class AnswerKind:
 
     has_options = False
 
-    def field(self, label: str, description: str, required: bool, options: list[str]):
+    def field(self, label, description, required: bool, options: list[Translated]):
         """The form field that asks the question (unbound: it goes into a form class)."""
         raise NotImplementedError
 
-    def clean(self, raw, options: list[str]):
+    def clean(self, raw, options: list[Translated]):
         """The value to keep for a non-empty ``raw``, or WrongAnswer."""
         raise NotImplementedError
 
-    def form_data(self, value):
+    def form_data(self, value, options: list[Translated] = ()):
         """A kept value as the field shows it again."""
         return value
 
-    def text(self, value) -> str:
+    def text(self, value, options: list[Translated] = ()) -> str:
         """A kept value as people read it."""
         return ", ".join(value) if isinstance(value, list) else value
 
@@ -84,31 +89,43 @@ class Text(AnswerKind):
 
 
 class Choice(AnswerKind):
+    """The options offered in the reader's language, each sent as its value; an option posted in
+    any of its languages is taken as that option."""
+
     has_options = True
     field_class: type = RadioField
 
     def field(self, label, description, required, options):
-        choices = [SelectChoice(option) for option in options]
+        choices = [SelectChoice(option_value(option), with_lang(option)) for option in options]
         return self.field_class(
             label=label, description=description, validators=presence(required), choices=choices, validate_choice=False
         )
 
+    def form_data(self, value, options=()):
+        values = kept_values(options, value)
+        return values if isinstance(value, list) else values[0] if values else None
+
+    def text(self, value, options=()) -> str:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(readable(options, item)) for item in values if item)
+
 
 class OneChoice(Choice):
     def clean(self, raw, options):
-        if not isinstance(raw, str) or raw not in options:
+        option = option_for(options, raw)
+        if option is None:
             raise WrongAnswer(_l("Choose one of the options."))
-        return raw
+        return option_value(option)
 
 
 class SeveralChoices(Choice):
     field_class = CheckboxesField
 
     def clean(self, raw, options):
-        chosen = list(raw) if isinstance(raw, (list, tuple)) else [raw]
-        if any(choice not in options for choice in chosen):
+        chosen = [option_for(options, choice) for choice in (list(raw) if isinstance(raw, (list, tuple)) else [raw])]
+        if None in chosen:
             raise WrongAnswer(_l("Choose among the options."))
-        return [option for option in options if option in chosen]
+        return [option_value(option) for option in options if option in chosen]
 
 
 class YesNo(AnswerKind):
@@ -125,10 +142,10 @@ class YesNo(AnswerKind):
             return False
         raise WrongAnswer(_l("Answer yes or no."))
 
-    def form_data(self, value):
+    def form_data(self, value, options=()):
         return None if value is None else "yes" if value else "no"
 
-    def text(self, value) -> str:
+    def text(self, value, options=()) -> str:
         return _l("Yes") if value else _l("No")
 
 
@@ -160,7 +177,7 @@ class Date(AnswerKind):
         except ValueError as error:
             raise WrongAnswer(_l("Enter a date.")) from error
 
-    def form_data(self, value):
+    def form_data(self, value, options=()):
         return date.fromisoformat(value) if value else value
 
 
@@ -193,7 +210,7 @@ class Rating(AnswerKind):
             raise WrongAnswer(_l("Choose a rating from 1 to 5."))
         return rating
 
-    def text(self, value) -> str:
+    def text(self, value, options=()) -> str:
         return str(value)
 
 

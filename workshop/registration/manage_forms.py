@@ -33,8 +33,8 @@ class QuestionForm(BaseQuestionForm):
     kind = kind_field(KIND_LABELS)
     options = options_field(
         _l(
-            "For single and multiple choice: one option per line, at least two. Answers already given keep the text "
-            "of the option chosen."
+            "For single and multiple choice: one option per line, at least two, on the same lines in every language. "
+            "Answers already given keep the option chosen."
         ),
         30000,
     )

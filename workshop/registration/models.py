@@ -9,7 +9,9 @@ from ..accounts.models import User
 from ..columns import enum_column
 from ..events.models import Event
 from ..extensions import db
+from ..questions.options import options_of, options_to_json
 from ..timeutil import UTCDateTime, utcnow
+from ..translated import Translated, TranslatedText
 from .states import State
 
 
@@ -111,8 +113,8 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     kind: Mapped[QuestionKind] = enum_column(QuestionKind)
-    label: Mapped[str] = mapped_column(Text)
-    help_text: Mapped[str] = mapped_column(Text, default="")
+    label: Mapped[Translated] = mapped_column(TranslatedText)
+    help_text: Mapped[Translated] = mapped_column(TranslatedText, default="")
     options_json: Mapped[str] = mapped_column(Text, default="[]")
     required: Mapped[bool] = mapped_column(default=False)
     sensitive: Mapped[bool] = mapped_column(default=False)
@@ -120,17 +122,19 @@ class Question(db.Model):
     archived: Mapped[bool] = mapped_column(default=False)
 
     @property
-    def options(self) -> list[str]:
-        return json.loads(self.options_json or "[]")
+    def options(self) -> list[Translated]:
+        """Each option in every language it is written in (``questions.options``)."""
+        return options_of(self.options_json)
 
     @options.setter
-    def options(self, values: list[str]) -> None:
-        self.options_json = json.dumps(values, ensure_ascii=False)
+    def options(self, values: list[Translated | str]) -> None:
+        self.options_json = options_to_json(values)
 
 
 class Answer(db.Model):
-    """An answer keeps its value as given (the option's text, not its index), so later edits
-    of the question do not change what the person answered."""
+    """An answer keeps its value as given (a chosen option's text in its first language, not its
+    index: ``questions.options``), so later edits of the question do not change what the person
+    answered, and the answer reads the same in every language."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)

@@ -1,8 +1,9 @@
 """The event's own questions: organisers add, edit, order and remove them.
 
 A removed question is archived, not deleted: the answers already given stay, and still show
-on the registration's page and in exports. An answer keeps the option's text, so editing the
-options later does not change what anybody answered.
+on the registration's page and in exports. An answer keeps the option's text (in the option's first
+language, ``questions.options``), so editing the options later does not change what anybody answered,
+and it reads the same option in every language.
 """
 
 from dataclasses import dataclass, replace

@@ -331,13 +331,13 @@ def evaluation(event: Event, session_titles: dict[int, str]) -> Evaluation:
     results = evaluation_results(event)
     questions = [
         QuestionFigures(
-            label=r.question.label,
+            label=str(r.question.label),  # in the language of the report's reader, as every option
             kind=r.question.kind,
             session_title=session_titles.get(r.question.session_id, "") if r.question.session_id else "",
             answered=r.answered,
             rating_counts=list(r.rating_counts),
             average=r.average,
-            option_counts=list(r.option_counts),
+            option_counts=[(str(option), count) for option, count in r.option_counts],
             comments=list(r.comments),
         )
         for r in results.questions
