@@ -195,7 +195,7 @@ def compile_report(event: Event) -> ReportData:
         timezone=event.timezone,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        partners=[partner.name for partner in event.partners],
+        partners=[str(partner.name) for partner in event.partners],
         generated_at=utcnow(),
         sections=written_sections(event),
         agenda=[agenda_item(session) for session in sessions],
