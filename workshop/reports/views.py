@@ -26,11 +26,14 @@ reporting_event = event_for(security.can_edit_report)
 
 
 def preview_of(form, field: str = "body"):
-    """The text rendered as it will read, in each language it is written in (language, HTML), when
-    "Preview" was pressed and no text is too long."""
+    """The text rendered as it will read, in each language it is written in (language, its name,
+    HTML), when "Preview" was pressed and no text is too long."""
     with showing_errors(form):
         text = services.check_text(getattr(form, field).data, field)
-        return [(language, render_markdown(body)) for language, body in text.texts.items()]
+        return [
+            (language, LANGUAGE_LABELS.get(language, language), render_markdown(body))
+            for language, body in text.texts.items()
+        ]
     return None
 
 
@@ -62,13 +65,7 @@ def manage(event):
 
 def section_page(event, form, section, heading: str, preview=None):
     return render_template(
-        "reports/section_form.html",
-        event=event,
-        form=form,
-        section=section,
-        heading=heading,
-        preview=preview,
-        language_labels=LANGUAGE_LABELS,
+        "reports/section_form.html", event=event, form=form, section=section, heading=heading, preview=preview
     )
 
 
@@ -228,7 +225,6 @@ def edit_summary(slug, session_id):
         summary=summary,
         form=form,
         preview=preview,
-        language_labels=LANGUAGE_LABELS,
         rapporteurs=services.rapporteurs_of(session),
         organiser=security.can_edit_report(current_user, event),
     )
