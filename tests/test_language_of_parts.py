@@ -2,6 +2,8 @@
 with the right voice: a Chinese name on an English page, an English name or title on a Chinese
 page; e-mails say their language."""
 
+import re
+
 import pytest
 
 from workshop.language_of_parts import language_of
@@ -68,7 +70,12 @@ def test_a_chinese_event_title_on_the_english_list_of_events_carries_lang_zh(cli
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
     assert '<span lang="zh">中欧社会对话研讨会</span>' in page
-    assert '<span lang="zh">国际劳工组织</span> · International Organization for Migration' in page
+    # a partner named only in Chinese: in Chinese, marked as not translated yet
+    assert re.search(
+        r'<span lang="zh">国际劳工组织</span> <span class="fallback-mark"[^>]*>.*?</span></span> · '
+        r"International Organization for Migration",
+        page,
+    )
 
 
 def test_speakers_on_a_chinese_agenda_carry_the_language_of_each_part_of_their_name(

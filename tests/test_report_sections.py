@@ -269,7 +269,7 @@ def test_a_text_of_exactly_the_limit_is_accepted(app, event, organiser):
 
     save_section(client, event, "background", "b" * app.config["REPORT_TEXT_MAX_CHARS"])
 
-    assert len(sections_of(event)[0].body) == app.config["REPORT_TEXT_MAX_CHARS"]
+    assert len(sections_of(event)[0].body.get("en")) == app.config["REPORT_TEXT_MAX_CHARS"]
 
 
 # --- session summaries ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..events.models import Event
 from ..letterhead import services as letterheads
 from ..letterhead.models import LOGO_SLOTS, Letterhead
 from ..snapshots import Snapshot
+from ..translated import Translated
 
 SIGNATORIES = (
     ("signatory_1_name", "signatory_1_title", "signature_1"),
@@ -32,9 +33,11 @@ class EventAsIssued(Snapshot):
     venue: str = ""
     city: str = ""
     country: str = ""
-    issuers: tuple[str, ...] = ()
+    # In every language (kept as texts by language; a plain text in a certificate issued before that)
+    issuers: tuple[Translated | str, ...] = ()
     logos: tuple[str, ...] = ()  # SHA-256 of the signed images
-    signatories: tuple[tuple[str, str, str], ...] = ()  # name, title, the signature's SHA-256 ("" without)
+    # name, title (in every language), the signature's SHA-256 ("" without)
+    signatories: tuple[tuple[str, Translated | str, str], ...] = ()
 
 
 def event_as_it_is(event: Event, letterhead: Letterhead, images: dict[str, str]) -> EventAsIssued:

@@ -41,7 +41,7 @@ from ..pdf.fonts import LATIN, draw_string, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
 from ..registration.models import Registration
-from ..translated import joined, text_in
+from ..translated import Translated, joined, text_in
 from ..urls import external_url
 from .as_issued import EventAsIssued
 from .models import Certificate
@@ -83,9 +83,12 @@ class EventSide:
     dates_zh: str
     place_en: str
     place_zh: str
-    issuers: tuple[str, ...]
+    issuers: tuple[Translated | str, ...]  # each in every language it is named in
     logos: tuple[bytes, ...]  # image files
-    signatories: tuple[tuple[str, str, bytes], ...]  # name, title, the signature's image file (b"" without)
+    signatories: tuple[tuple[str, Translated | str, bytes], ...]  # name, title, the signature's image (b"" without)
+
+    def issuers_in(self, language: str) -> str:
+        return " · ".join(text_in(issuer, language) for issuer in self.issuers)
 
 
 @dataclass(frozen=True)
@@ -289,7 +292,12 @@ class CertificatePainter:
         c.rect(12.5 * mm, 12.5 * mm, width - 25 * mm, height - 25 * mm)
 
         self.logos(side.logos, 178 * mm, 16 * mm)
-        self.centred(" · ".join(side.issuers), 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED, lines=2)
+        english, chinese = side.issuers_in("en"), side.issuers_in("zh")
+        if bilingual and chinese != english:
+            self.centred(english, 171.5 * mm, 12, width - 60 * mm, bold=True, colour=MUTED)
+            self.centred(chinese, 165 * mm, 11, width - 60 * mm, bold=True, colour=MUTED)
+        else:
+            self.centred(english, 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED, lines=2)
 
         self.centred(ENGLISH["title"], 152 * mm, 30, width - 60 * mm, bold=True, colour=ACCENT)
         if bilingual:
@@ -313,7 +321,7 @@ class CertificatePainter:
             self.centred(" · ".join(part for part in (dates, place) if part), y, size, width - 60 * mm)
 
     def draw_signatories(self, side: EventSide, bilingual: bool) -> None:
-        self.signatories(side.signatories)
+        self.signatories(side.signatories, bilingual)
 
     def logos(self, images: tuple[bytes, ...], y: float, height: float) -> None:
         readers = [self.image(data) for data in images]
@@ -329,15 +337,22 @@ class CertificatePainter:
             self.canvas.drawImage(reader, x, y, width, height, preserveAspectRatio=True, anchor="c", mask="auto")
             x += width + gap
 
-    def signatories(self, people: tuple[tuple[str, str, bytes], ...]) -> None:
+    def signatories(self, people: tuple[tuple[str, Translated | str, bytes], ...], bilingual: bool) -> None:
+        """Each signature over a line, the name and title under it; on a bilingual certificate the title
+        in Chinese too, under the English (all a little higher, clear of the date of issue)."""
         centres = {1: (120 * mm,), 2: (75 * mm, 170 * mm)}.get(len(people), ())
+        titles = [
+            (text_in(title, "en"), text_in(title, "zh") if bilingual else "") for _name, title, _signature in people
+        ]
+        titles = [(english, chinese if chinese != english else "") for english, chinese in titles]
+        up = 4.5 * mm if any(chinese for _english, chinese in titles) else 0
         c = self.canvas
-        for (name, title, signature), x in zip(people, centres, strict=False):
+        for (name, _title, signature), (english, chinese), x in zip(people, titles, centres, strict=False):
             if signature:
                 c.drawImage(
                     self.image(signature),
                     x - 30 * mm,
-                    29 * mm,
+                    29 * mm + up,
                     60 * mm,
                     14 * mm,
                     preserveAspectRatio=True,
@@ -346,9 +361,11 @@ class CertificatePainter:
                 )
             c.setStrokeColor(RULE)
             c.setLineWidth(0.8)
-            c.line(x - 32 * mm, 28 * mm, x + 32 * mm, 28 * mm)
-            self.centred(name, 23 * mm, 11, 70 * mm, bold=True, x=x)
-            self.centred(title, 18.5 * mm, 9, 70 * mm, colour=MUTED, x=x)
+            c.line(x - 32 * mm, 28 * mm + up, x + 32 * mm, 28 * mm + up)
+            self.centred(name, 23 * mm + up, 11, 70 * mm, bold=True, x=x)
+            self.centred(english, 18.5 * mm + up, 9, 70 * mm, colour=MUTED, x=x)
+            if chinese:
+                self.centred(chinese, 18.5 * mm + up - 4.2 * mm, 8.5, 70 * mm, colour=MUTED, x=x)
 
     # what is the holder's own
 
@@ -387,8 +404,7 @@ class CertificatePainter:
 
 def author_of(sheets: list[Sheet]) -> str:
     """The organisations that issue the certificates, else the site's name."""
-    issuers = sheets[0].event.issuers if sheets else ()
-    return " · ".join(issuers) or SITE_NAME
+    return (sheets[0].event.issuers_in("en") if sheets else "") or SITE_NAME
 
 
 def new_canvas(buffer: BytesIO, title: str, author: str = SITE_NAME) -> Canvas:

@@ -5,9 +5,10 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..countries import country_choices, is_country
 from ..formatting import zone_choices
-from ..formtools import email_address, optional_long_text, texts, wall_clock_time
+from ..formtools import email_address, texts, wall_clock_time
 from ..timeutil import is_known_timezone, utc_to_local
 from ..translated_fields import translated_line, translated_text
+from ..translated_lines import translated_lines
 from .models import VISITOR_CONFIRMATION_HOURS, VISITOR_CONFIRMATION_HOURS_MAX, EventKind, EventStatus
 from .services import EventData
 
@@ -74,8 +75,10 @@ class EventForm(FlaskForm):
         ),
     )
     status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()])
-    partners = optional_long_text(
-        _l("Partner organisations"), 5000, _l("One per line, in the order they should appear.")
+    partners = translated_lines(
+        _l("Partner organisations"),
+        5000,
+        _l("One per line, in the order they should appear; the same ones in the same order in each language."),
     )
     contact_email = email_address(_l("Contact e-mail"), required=False)
     submit = SubmitField(_l("Save"))
@@ -118,7 +121,7 @@ def event_data_from_form(form: EventForm) -> EventData:
         approval_required=form.approval_required.data,
         visitor_confirmation_hours=form.visitor_confirmation_hours.data or VISITOR_CONFIRMATION_HOURS,
         status=EventStatus(form.status.data),
-        partners=(form.partners.data or "").splitlines(),
+        partners=form.partners.items(),
     )
 
 
@@ -135,4 +138,3 @@ def fill_form_from_event(form: EventForm, event) -> None:
     form.registration_opens_at.data = local(event.registration_opens_at)
     form.registration_closes_at.data = local(event.registration_closes_at)
     form.status.data = event.status.value
-    form.partners.data = "\n".join(p.name for p in event.partners)

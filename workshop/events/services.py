@@ -50,7 +50,7 @@ class EventData:
     visitor_confirmation_hours: int = VISITOR_CONFIRMATION_HOURS
     status: EventStatus = EventStatus.DRAFT
     contact_email: str = ""
-    partners: list[str] = field(default_factory=list)
+    partners: list[Translated | str] = field(default_factory=list)  # each in every language it is named in
 
 
 def check_event_data(data: EventData) -> None:
@@ -122,8 +122,9 @@ def apply_event_data(event: Event, data: EventData) -> None:
     event.visitor_confirmation_hours = data.visitor_confirmation_hours
     event.status = data.status
     event.contact_email = data.contact_email.strip()
-    names = [name.strip() for name in data.partners if name.strip()]
-    event.partners = [EventPartner(name=name[:200], position=i) for i, name in enumerate(names)]
+    names = [Translated.of(name).strip() for name in data.partners]
+    names = [Translated({language: text[:200] for language, text in name.texts.items()}) for name in names if name]
+    event.partners = [EventPartner(name=name, position=i) for i, name in enumerate(names)]
 
 
 def create_event(actor: User, data: EventData) -> Event:

@@ -9,6 +9,8 @@ from wtforms import BooleanField, SubmitField
 
 from .. import uploads
 from ..formtools import optional_long_text, optional_text
+from ..translated_fields import translated_line
+from ..translated_lines import translated_lines
 from .models import IMAGE_SLOTS
 from .services import ADDRESS_MAX, ISSUERS_MAX, ImageUpload, LetterheadData, Signatory
 
@@ -16,10 +18,13 @@ IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/webp"}
 
 
 class LetterheadForm(FlaskForm):
-    issuers = optional_long_text(
+    issuers = translated_lines(
         _l("Issuing organisations"),
         ISSUERS_MAX,
-        _l("One a line, as they should appear; the first heads the visa letters. Empty: the event's partners."),
+        _l(
+            "One a line, as they should appear, the same ones in the same order in each language; the first heads "
+            "the visa letters (in English). Empty: the event's partners."
+        ),
     )
     address = optional_long_text(
         _l("Address"),
@@ -33,11 +38,11 @@ class LetterheadForm(FlaskForm):
     logo_3 = FileField(_l("Third logo"), render_kw=IMAGE_ACCEPT)
     remove_logo_3 = BooleanField(_l("Remove the third logo"))
     signatory_1_name = optional_text(_l("First signatory: name"), 200)
-    signatory_1_title = optional_text(_l("First signatory: title"), 200)
+    signatory_1_title = translated_line(_l("First signatory: title"), 200)
     signature_1 = FileField(_l("First signatory: signature image"), render_kw=IMAGE_ACCEPT)
     remove_signature_1 = BooleanField(_l("Remove the first signature"))
     signatory_2_name = optional_text(_l("Second signatory: name"), 200, _l("Optional."))
-    signatory_2_title = optional_text(_l("Second signatory: title"), 200)
+    signatory_2_title = translated_line(_l("Second signatory: title"), 200)
     signature_2 = FileField(_l("Second signatory: signature image"), render_kw=IMAGE_ACCEPT)
     remove_signature_2 = BooleanField(_l("Remove the second signature"))
     submit = SubmitField(_l("Save"))
@@ -52,11 +57,11 @@ class LetterheadForm(FlaskForm):
 
     def letterhead(self) -> LetterheadData:
         return LetterheadData(
-            issuers=self.issuers.data or "",
+            issuers=self.issuers.data,
             address=self.address.data or "",
             signatories=(
-                Signatory(self.signatory_1_name.data or "", self.signatory_1_title.data or ""),
-                Signatory(self.signatory_2_name.data or "", self.signatory_2_title.data or ""),
+                Signatory(self.signatory_1_name.data or "", self.signatory_1_title.data),
+                Signatory(self.signatory_2_name.data or "", self.signatory_2_title.data),
             ),
         )
 

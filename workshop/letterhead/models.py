@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+from ..translated import Translated, TranslatedText
+from ..translated_lines import lines_of
 
 LOGO_SLOTS = ("logo_1", "logo_2", "logo_3")
 SIGNATURE_SLOTS = ("signature_1", "signature_2")
@@ -21,23 +23,24 @@ class Letterhead(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
-    issuers: Mapped[str] = mapped_column(Text, default="")  # one organisation a line; empty: the event's partners
+    # One organisation a line, in every language (the n-th line of each is the same one); empty: the event's partners
+    issuers: Mapped[Translated] = mapped_column(TranslatedText, default="")
     address: Mapped[str] = mapped_column(Text, default="")  # lines under the first organisation's name on letters
     # Keys of uploaded images in the upload storage, "" when there is none
     logo_1: Mapped[str] = mapped_column(String(64), default="")
     logo_2: Mapped[str] = mapped_column(String(64), default="")
     logo_3: Mapped[str] = mapped_column(String(64), default="")
     signatory_1_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_1_title: Mapped[str] = mapped_column(Text, default="")
+    signatory_1_title: Mapped[Translated] = mapped_column(TranslatedText, default="")  # in every language
     signature_1: Mapped[str] = mapped_column(String(64), default="")
     signatory_2_name: Mapped[str] = mapped_column(String(200), default="")
-    signatory_2_title: Mapped[str] = mapped_column(Text, default="")
+    signatory_2_title: Mapped[Translated] = mapped_column(TranslatedText, default="")
     signature_2: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     @property
-    def issuer_list(self) -> list[str]:
-        return [line.strip() for line in (self.issuers or "").splitlines() if line.strip()]
+    def issuer_list(self) -> list[Translated]:
+        return lines_of(self.issuers)
 
     @property
     def address_lines(self) -> list[str]:

@@ -24,6 +24,8 @@ from ..extensions import db
 from ..images import LETTERHEAD_SIDE, TooManyPixels, Unreadable, fitted
 from ..storage import FileMissing, upload_storage
 from ..timeutil import utcnow
+from ..translated import Translated, text_in
+from ..translated_lines import lines_of, lines_text, longest_line
 from .models import IMAGE_SLOTS, Letterhead, SignedImage
 
 log = logging.getLogger(__name__)
@@ -56,12 +58,12 @@ IMAGE_NAMES = {
 @dataclass(frozen=True)
 class Signatory:
     name: str = ""
-    title: str = ""
+    title: Translated | str = ""  # in every language, or one told by its script
 
 
 @dataclass(frozen=True)
 class LetterheadData:
-    issuers: str = ""
+    issuers: Translated | str = ""  # one organisation a line, in every language
     address: str = ""
     signatories: tuple[Signatory, Signatory] = (Signatory(), Signatory())
 
@@ -87,15 +89,18 @@ def letterhead_of(event: Event) -> Letterhead:
     return row if row is not None else Letterhead(event_id=event.id, **EMPTY)
 
 
-def issuers_of(event: Event, letterhead: Letterhead) -> list[str]:
-    """The organisations that issue the event's documents: as set, else the event's partners."""
-    return letterhead.issuer_list or [partner.name for partner in event.partners]
+def issuers_of(event: Event, letterhead: Letterhead) -> list[Translated]:
+    """The organisations that issue the event's documents, each in every language it is named in: as
+    set, else the event's partners."""
+    return letterhead.issuer_list or [Translated.of(partner.name) for partner in event.partners]
 
 
 def author_of(event: Event) -> str:
     """Who a PDF of the event names as its author: the organisations that issue its documents (the
-    letterhead's, else the partners), else the site's name."""
-    return " · ".join(issuers_of(event, letterhead_of(event))) or str(_l("Workshop Manager"))
+    letterhead's, else the partners, in English), else the site's name."""
+    return " · ".join(text_in(issuer, "en") for issuer in issuers_of(event, letterhead_of(event))) or str(
+        _l("Workshop Manager")
+    )
 
 
 def save(
@@ -115,11 +120,11 @@ def save(
     if row is None:
         row = Letterhead(event_id=event.id)
         db.session.add(row)
-    row.issuers = "\n".join(clean_lines(data.issuers))
+    row.issuers = lines_text(lines_of(data.issuers))
     row.address = "\n".join(clean_lines(data.address))
     first, second = data.signatories
-    row.signatory_1_name, row.signatory_1_title = first.name.strip(), first.title.strip()
-    row.signatory_2_name, row.signatory_2_title = second.name.strip(), second.title.strip()
+    row.signatory_1_name, row.signatory_1_title = first.name.strip(), Translated.of(first.title).strip()
+    row.signatory_2_name, row.signatory_2_title = second.name.strip(), Translated.of(second.title).strip()
     replaced = []
     for slot in IMAGE_SLOTS:
         if slot in stored or slot in remove:
@@ -133,7 +138,7 @@ def save(
 
 
 def check(data: LetterheadData) -> None:
-    if len(data.issuers) > ISSUERS_MAX:
+    if longest_line(data.issuers) > ISSUERS_MAX:
         raise DomainError(
             _l("Keep the list of issuers under %(count)d characters.", count=ISSUERS_MAX), field="issuers"
         )
@@ -142,7 +147,7 @@ def check(data: LetterheadData) -> None:
     first, second = data.signatories
     for number, person in enumerate(data.signatories, start=1):
         for part in ("name", "title"):
-            if len(getattr(person, part)) > 200:
+            if longest_line(getattr(person, part)) > 200:
                 raise DomainError(
                     _l("Keep this under %(count)d characters.", count=200), field=f"signatory_{number}_{part}"
                 )

@@ -63,7 +63,7 @@ def settings_of(event: Event) -> LetterSettings:
 
 def organisation_of(event: Event, letterhead: Letterhead) -> str:
     """The organisation that invites: the letterhead's first, else the event's first partner."""
-    return next(iter(letterheads.issuers_of(event, letterhead)), "")
+    return text_in(next(iter(letterheads.issuers_of(event, letterhead)), ""), "en")  # the letter is in English
 
 
 def letter_as_it_is(request: LetterRequest, letterhead: Letterhead, images: dict[str, str]) -> LetterAsApproved:
@@ -76,7 +76,7 @@ def letter_as_it_is(request: LetterRequest, letterhead: Letterhead, images: dict
         address=tuple(letterhead.address_lines),
         logo=images.get("logo_1", ""),
         signatory_name=letterhead.signatory_1_name,
-        signatory_title=letterhead.signatory_1_title,
+        signatory_title=text_in(letterhead.signatory_1_title, "en"),
         signature=images.get("signature_1", ""),
         native_name=registration.native_name if registration.native_name != registration.full_name else "",
         participant_organisation=registration.organisation,

@@ -5,9 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField
 
 from ..bounds import id_choice
-from ..formtools import optional_long_text, optional_text
+from ..formtools import optional_long_text
 from ..questions.forms import QuestionForm as BaseQuestionForm
 from ..questions.forms import kind_field, options_field
+from ..translated_fields import translated_line, translated_text
 from .models import QuestionKind
 from .questions import QuestionData
 
@@ -56,5 +57,5 @@ class RegistrationsActionForm(FlaskForm):
     reason = optional_long_text(
         _l("Reason"), 1000, _l("Required to reject, optional to cancel; the participant reads it in the e-mail.")
     )
-    subject = optional_text(_l("Subject"), 200)
-    text = optional_long_text(_l("Message"), 10000)
+    subject = translated_line(_l("Subject"), 200, _l("Each participant reads their language, else the other."))
+    text = translated_text(_l("Message"), 10000)

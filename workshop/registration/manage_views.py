@@ -124,7 +124,7 @@ def perform(
         return services.promote(user, event.id, registration_ids)
     if action == CANCEL:
         return services.cancel(user, event.id, registration_ids, form.reason.data or "")
-    return services.start_message(user, event.id, registration_ids, form.subject.data or "", form.text.data or ""), []
+    return services.start_message(user, event.id, registration_ids, form.subject.data, form.text.data), []
 
 
 def done_message(action: str, count: int) -> str:

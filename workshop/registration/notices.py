@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from workshop.urls import external_url
 
 from .. import mail
+from ..translated import Translated
 from .models import Registration
 from .states import State
 
@@ -84,6 +85,7 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     )
 
 
-def send_message(registration: Registration, subject: str, text: str) -> None:
-    """An organiser's own message to a participant."""
-    mail.queue_to_participant(registration, "organiser_message", subject, text=text)
+def send_message(registration: Registration, subject: Translated | str, text: Translated | str) -> None:
+    """An organiser's own message to a participant: written under their language, so they read the
+    subject and text in it, else in the other language the organiser wrote."""
+    mail.queue_to_participant(registration, "organiser_message", Translated.of(subject), text=Translated.of(text))

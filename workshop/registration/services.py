@@ -24,6 +24,7 @@ from ..jobs import services as jobs
 from ..jobs.models import Job
 from ..security import can_manage_event
 from ..timeutil import utcnow
+from ..translated import Translated
 from . import answers as answer_rules
 from .models import OrganisationType, Question, Registration, RegistrationChange, Sex
 from .notices import send_message, send_notice
@@ -470,12 +471,16 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
     return result
 
 
-def start_message(actor: User, event_id: int, registration_ids: list[int], subject: str, text: str) -> Job:
+def start_message(
+    actor: User, event_id: int, registration_ids: list[int], subject: Translated | str, text: Translated | str
+) -> Job:
     """Queue the organiser's message to the chosen registrations; the worker writes one e-mail each,
-    in the recipient's language."""
-    if not subject.strip():
+    in the recipient's language, else in the other one the message is written in."""
+    subject = Translated({language: " ".join(line.split()) for language, line in Translated.of(subject).texts.items()})
+    text = Translated.of(text).strip()
+    if not subject:
         raise DomainError(_l("Write a subject."), field="subject")
-    if not text.strip():
+    if not text:
         raise DomainError(_l("Write the message."), field="text")
     event = db.session.get(Event, event_id)
     if event is None or not can_manage_event(actor, event):
@@ -487,9 +492,7 @@ def start_message(actor: User, event_id: int, registration_ids: list[int], subje
     )
     if not chosen:
         raise DomainError(_l("Choose at least one registration."))
-    job = jobs.add(
-        message_participants, event, actor, registrations=chosen, subject=" ".join(subject.split()), text=text.strip()
-    )
+    job = jobs.add(message_participants, event, actor, registrations=chosen, subject=subject.texts, text=text.texts)
     db.session.commit()
     return job
 
@@ -503,7 +506,7 @@ def message_participants(job, registration_id: int) -> None:
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise DomainError(_l("A registration was deleted before the message was written."))
-    params = job.params
+    params = job.params  # by language; a plain text in a job queued before messages had languages
     send_message(registration, params["subject"], params["text"])
 
 

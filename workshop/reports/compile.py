@@ -30,6 +30,7 @@ from ..materials.models import Material, Visibility
 from ..registration.models import OrganisationType, Registration, Sex
 from ..registration.states import State
 from ..timeutil import utcnow
+from ..translated import Translated
 from .models import ReportSection, SessionSummary
 from .titles import section_title
 
@@ -194,7 +195,7 @@ def compile_report(event: Event) -> ReportData:
         timezone=event.timezone,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        partners=[partner.name for partner in event.partners],
+        partners=[str(partner.name) for partner in event.partners],
         generated_at=utcnow(),
         sections=written_sections(event),
         agenda=[agenda_item(session) for session in sessions],
@@ -240,7 +241,7 @@ def written_sections(event: Event) -> list[WrittenSection]:
         .where(ReportSection.event_id == event.id)
         .order_by(ReportSection.position, ReportSection.id)
     )
-    return [WrittenSection(section_title(row), row.body) for row in rows if row.body.strip()]
+    return [WrittenSection(section_title(row), str(row.body)) for row in rows if Translated.of(row.body).strip()]
 
 
 def agenda_item(session: AgendaSession) -> AgendaItem:
@@ -278,13 +279,14 @@ def summary_entries(sessions: list[AgendaSession]) -> list[SummaryEntry]:
     """The written summaries, in the order of the agenda."""
     if not sessions:
         return []
-    bodies = dict(
-        db.session.execute(
+    bodies = {  # in the language the report is compiled in, else the other
+        session_id: str(body)
+        for session_id, body in db.session.execute(
             db.select(SessionSummary.session_id, SessionSummary.body).where(
                 SessionSummary.session_id.in_([s.id for s in sessions])
             )
-        ).all()
-    )
+        )
+    }
     return [
         SummaryEntry(
             str(session.title),

@@ -2,11 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SubmitField, TextAreaField
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import AnyOf
 
-from ..formtools import optional_text
+from ..translated_fields import translated_line, translated_text
 from .services import TITLE_MAX, SectionData
+
+# The length of a text is checked by the service against the site's limit (``REPORT_TEXT_MAX_CHARS``),
+# with a message that says by how much; the form lets any length through to it.
+ANY_LENGTH = 2**31
 
 MARKDOWN_HELP = _l(
     "Markdown: **bold**, *italics*, lists starting with “-”, headings starting with “##”, links as [text](https://…)."
@@ -16,17 +20,17 @@ MARKDOWN_HELP = _l(
 class SectionForm(FlaskForm):
     """A section: "Preview" shows the text as it will read, without saving; "Save" saves."""
 
-    title = optional_text(_l("Title"), TITLE_MAX)
-    body = TextAreaField(_l("Text"), description=MARKDOWN_HELP)
+    title = translated_line(_l("Title"), TITLE_MAX)
+    body = translated_text(_l("Text"), ANY_LENGTH, MARKDOWN_HELP)
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save"))
 
     def data_for_service(self) -> SectionData:
-        return SectionData(title=self.title.data or "", body=self.body.data or "")
+        return SectionData(title=self.title.data, body=self.body.data)
 
 
 class StandardSectionForm(SectionForm):
-    title = optional_text(
+    title = translated_line(
         _l("Title"),
         TITLE_MAX,
         _l("Leave empty for the standard title, which is translated for readers in other languages."),
@@ -34,7 +38,7 @@ class StandardSectionForm(SectionForm):
 
 
 class SummaryForm(FlaskForm):
-    body = TextAreaField(_l("Summary"), description=MARKDOWN_HELP)
+    body = translated_text(_l("Summary"), ANY_LENGTH, MARKDOWN_HELP)
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Save"))
 

@@ -23,6 +23,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import utcnow
+from ..translated import LANGUAGE_LABELS, Translated
 from .models import ReportSection, SectionKind, SessionSummary
 from .titles import SECTION_TITLES, STANDARD_SECTIONS, section_title
 
@@ -34,8 +35,8 @@ NOT_SUMMARISED = (SessionKind.BREAK, SessionKind.MEAL)
 
 @dataclass(frozen=True)
 class SectionData:
-    title: str = ""
-    body: str = ""
+    title: Translated | str = ""  # each language's text, or a plain one in the language of its script
+    body: Translated | str = ""
 
 
 @dataclass(frozen=True)
@@ -54,34 +55,46 @@ class SectionEntry:
         return section_title(self.section) if self.section is not None else str(SECTION_TITLES[self.kind])
 
     @property
-    def body(self) -> str:
-        return self.section.body if self.section is not None else ""
+    def body(self) -> Translated:
+        return Translated.of(self.section.body) if self.section is not None else Translated()
 
 
 def text_limit() -> int:
     return int(current_app.config["REPORT_TEXT_MAX_CHARS"])
 
 
-def check_text(body: str, field: str = "body") -> None:
-    """A text of the report over the length limit is refused with a message the writer can act on."""
+def check_text(body: Translated | str, field: str = "body") -> Translated:
+    """A text of the report over the length limit, in any language, is refused with a message the
+    writer can act on; the text as it is kept."""
+    body = Translated.of(body)
     limit = text_limit()
-    if len(body) > limit:
-        raise DomainError(
-            _l(
-                "The text is too long: %(length)s characters, at most %(limit)s. Shorten it, or split it into "
-                "sections.",
-                length=f"{len(body):,}",
-                limit=f"{limit:,}",
-            ),
-            field=field,
-        )
+    for language, text in body.texts.items():
+        if len(text) > limit:
+            raise DomainError(
+                _l(
+                    "The text is too long: %(length)s characters, at most %(limit)s. Shorten it, or split it into "
+                    "sections.",
+                    length=f"{len(text):,}",
+                    limit=f"{limit:,}",
+                )
+                if len(body.texts) == 1
+                else _l(
+                    "The %(language)s text is too long: %(length)s characters, at most %(limit)s. Shorten it, or "
+                    "split it into sections.",
+                    language=LANGUAGE_LABELS.get(language, language),
+                    length=f"{len(text):,}",
+                    limit=f"{limit:,}",
+                ),
+                field=field,
+            )
+    return body
 
 
-def _check_title(title: str, required: bool) -> str:
-    title = title.strip()
+def _check_title(title: Translated | str, required: bool) -> Translated:
+    title = Translated.of(title).strip()
     if required and not title:
         raise DomainError(_l("Give the section a title."), field="title")
-    if len(title) > TITLE_MAX:
+    if any(len(text) > TITLE_MAX for text in title.texts.values()):
         raise DomainError(_l("The title is too long: at most %(limit)d characters.", limit=TITLE_MAX), field="title")
     return title
 
@@ -161,41 +174,43 @@ def save_standard_section(actor, event: Event, kind: SectionKind, data: SectionD
     """Write a standard section; its title is the standard one unless ``data.title`` renames it."""
     if kind not in STANDARD_SECTIONS:
         raise ValueError(kind)
-    event, title = _checked_for_writing(actor, event, data, title_required=False)
+    event, title, body = _checked_for_writing(actor, event, data, title_required=False)
     section = standard_section(event, kind)
     if section is None:
         section = ReportSection(event_id=event.id, kind=kind, position=STANDARD_SECTIONS.index(kind))
         db.session.add(section)
-    return _write(actor, section, title, data.body)
+    return _write(actor, section, title, body)
 
 
 def add_section(actor, event: Event, data: SectionData) -> ReportSection:
     """A section of the organisers' own, after the others."""
-    event, title = _checked_for_writing(actor, event, data, title_required=True)
+    event, title, body = _checked_for_writing(actor, event, data, title_required=True)
     others = _others(event)
     position = max((section.position for section in others), default=len(STANDARD_SECTIONS) - 1) + 1
     section = ReportSection(event_id=event.id, kind=SectionKind.OTHER, position=position)
     db.session.add(section)
-    return _write(actor, section, title, data.body)
+    return _write(actor, section, title, body)
 
 
 def update_section(actor, event: Event, section_id: int, data: SectionData) -> ReportSection:
-    event, title = _checked_for_writing(actor, event, data, title_required=True)
+    event, title, body = _checked_for_writing(actor, event, data, title_required=True)
     section = added_section(event, section_id)
     if section is None:
         raise NotFound(section_id)
-    return _write(actor, section, title, data.body)
+    return _write(actor, section, title, body)
 
 
-def _checked_for_writing(actor, event: Event, data: SectionData, title_required: bool) -> tuple[Event, str]:
-    """The event, locked so that two editors save one after the other, and the checked title."""
+def _checked_for_writing(
+    actor, event: Event, data: SectionData, title_required: bool
+) -> tuple[Event, Translated, Translated]:
+    """The event, locked so that two editors save one after the other, and the checked title and text."""
     _require_editor(actor, event)
     title = _check_title(data.title, required=title_required)
-    check_text(data.body)
-    return _lock_event(event), title
+    body = check_text(data.body)
+    return _lock_event(event), title, body
 
 
-def _write(actor, section: ReportSection, title: str, body: str) -> ReportSection:
+def _write(actor, section: ReportSection, title: Translated, body: Translated) -> ReportSection:
     section.title = title
     section.body = body
     _stamp(section, actor)
@@ -243,7 +258,7 @@ class SummaryRow:
 
     @property
     def written(self) -> bool:
-        return self.summary is not None and bool(self.summary.body.strip())
+        return self.summary is not None and bool(Translated.of(self.summary.body).strip())
 
 
 def rapporteurs_of(session: AgendaSession) -> list:
@@ -279,9 +294,9 @@ def summary_of(session: AgendaSession) -> SessionSummary | None:
     return db.session.scalar(db.select(SessionSummary).where(SessionSummary.session_id == session.id))
 
 
-def save_summary(actor, session_id: int, body: str) -> SessionSummary:
-    """Write a session's summary: its rapporteurs and the event's organisers."""
-    check_text(body)
+def save_summary(actor, session_id: int, body: Translated | str) -> SessionSummary:
+    """Write a session's summary, in one language or several: its rapporteurs and the event's organisers."""
+    body = check_text(body)
     session = lock_for_update(AgendaSession, session_id)  # one summary per session: no second row at the same moment
     if session is None:
         raise NotFound(session_id)

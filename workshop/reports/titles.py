@@ -24,4 +24,5 @@ SECTION_TITLES = {
 
 
 def section_title(section: ReportSection) -> str:
-    return section.title.strip() or str(SECTION_TITLES.get(section.kind, _("Untitled section")))
+    """In the reader's language: the title given in it, else in the other, else the standard one."""
+    return str(section.title).strip() or str(SECTION_TITLES.get(section.kind, _("Untitled section")))

@@ -17,6 +17,7 @@ from ..formtools import showing_errors
 from ..lookups import acting_user, event_for, event_or_404
 from ..storage import FileMissing, upload_storage
 from ..text import render_markdown
+from ..translated import LANGUAGE_LABELS
 from . import bp, compiling, services
 from .forms import ActionForm, MoveForm, SectionForm, StandardSectionForm, SummaryForm
 from .titles import SECTION_TITLES
@@ -25,11 +26,14 @@ reporting_event = event_for(security.can_edit_report)
 
 
 def preview_of(form, field: str = "body"):
-    """The text rendered as it will read, when "Preview" was pressed and the text is not too long."""
-    text = getattr(form, field).data or ""
+    """The text rendered as it will read, in each language it is written in (language, its name,
+    HTML), when "Preview" was pressed and no text is too long."""
     with showing_errors(form):
-        services.check_text(text, field)
-        return render_markdown(text)
+        text = services.check_text(getattr(form, field).data, field)
+        return [
+            (language, LANGUAGE_LABELS.get(language, language), render_markdown(body))
+            for language, body in text.texts.items()
+        ]
     return None
 
 
@@ -79,7 +83,7 @@ def edit_standard(event, kind):
             return section_page(event, form, section, heading, preview_of(form))
         with showing_errors(form):
             services.save_standard_section(acting_user(), event, section_kind, form.data_for_service())
-            flash(_("“%(title)s” is saved.", title=form.title.data.strip() or heading), "success")
+            flash(_("“%(title)s” is saved.", title=str(form.title.data) or heading), "success")
             return redirect(url_for("reports.manage", slug=event.slug, _anchor=f"section-{section_kind.value}"))
     return section_page(event, form, section, heading)
 
@@ -209,7 +213,7 @@ def edit_summary(slug, session_id):
             preview = preview_of(form)
         else:
             with showing_errors(form):
-                services.save_summary(acting_user(), session.id, form.body.data or "")
+                services.save_summary(acting_user(), session.id, form.body.data)
                 flash(_("The summary of “%(title)s” is saved.", title=session.title), "success")
                 if security.can_edit_report(current_user, event):
                     return redirect(url_for("reports.summaries", slug=event.slug, _anchor=f"session-{session.id}"))
