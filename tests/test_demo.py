@@ -256,3 +256,50 @@ def test_the_past_conference_has_attendance_an_evaluation_and_a_report_to_read(a
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.data)).pages)
     assert "Executive summary" in text and "Rapporteur: Claire Dubois" in text
     assert "0 / 5" not in text.split("Attendance per session")[-1].split("Evaluation")[0]
+
+
+def test_the_demo_texts_are_in_english_and_chinese(demo):
+    from workshop.agenda.models import AgendaSession, Speaker
+
+    for event in events():
+        for name in ("title", "summary", "description", "city", "venue"):
+            text = getattr(event, name)
+            assert text or name == "venue", (event.slug, name)
+            assert text.missing() == [], (event.slug, name)
+        assert "中文标题" not in event.description.get("en")  # the Chinese title is the Chinese version's own
+    sessions = db.session.scalars(db.select(AgendaSession)).all()
+    speakers = db.session.scalars(db.select(Speaker)).all()
+    assert len(sessions) >= 30 and len(speakers) >= 9
+    for session in sessions:
+        assert session.title.missing() == [] and session.description.missing() == [], str(session.title)
+    for speaker in speakers:
+        assert speaker.biography and speaker.biography.missing() == [], speaker.full_name
+        assert speaker.title.missing() == [] and speaker.affiliation.missing() == [], speaker.full_name
+
+
+def test_a_chinese_reader_sees_the_demo_event_and_its_agenda_in_chinese(client, demo):
+    from workshop.agenda.models import AgendaSession
+
+    workshop = event_of_kind(EventKind.WORKSHOP)
+    chinese = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+    page = client.get(f"/events/{workshop.slug}", headers=chinese).get_data(as_text=True)
+
+    assert "中国人移民欧洲：劳动条件、强迫劳动风险与政策对话" in page
+    for text in (workshop.title, workshop.summary, workshop.city, workshop.venue):
+        assert str(escape(text.get("zh"))) in page
+    assert "<h2>日程概览</h2>" in page and "<h2>Programme at a glance</h2>" not in page
+    assert str(escape(workshop.title.get("en"))) not in page
+    assert "fallback-mark" not in page
+
+    agenda = client.get(f"/events/{workshop.slug}/agenda", headers=chinese).get_data(as_text=True)
+
+    sessions = db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == workshop.id)).all()
+    for session in sessions:
+        assert str(escape(session.title.get("zh"))) in agenda
+    assert "开幕式和欢迎致辞" in agenda and "Opening and welcome" not in agenda
+    assert "fallback-mark" not in agenda
+
+    speakers = client.get(f"/events/{workshop.slug}/speakers", headers=chinese).get_data(as_text=True)
+    assert "移民研究副教授" in speakers and "诺丁汉大学中国政策研究所" in speakers
+    assert "fallback-mark" not in speakers

@@ -1,5 +1,6 @@
 """The demo events: read from ``events.toml``, where they stand as an organiser would type them into
-the event form, and built through the events service's own checks."""
+the event form (the texts readers see in English and in Chinese), and built through the events
+service's own checks."""
 
 import tomllib
 from datetime import date, datetime, time, timedelta
@@ -9,11 +10,13 @@ from ..accounts.models import User
 from ..events.models import Event, EventKind, EventStatus
 from ..events.services import EventData, apply_event_data, check_event_data, unique_slug
 from ..extensions import db
+from ..translated import Translated
 
 EVENTS_FILE = Path(__file__).with_name("events.toml")
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 NOT_EVENT_DATA = ("key", "slug_words", "first_day")
+TEXTS = ("title", "summary", "description", "venue", "city")  # a table by language, or "" for none
 
 
 def demo_events() -> list[dict]:
@@ -46,6 +49,7 @@ def event_data(event: dict, today: date) -> EventData:
     first = first_day(event, today)
     fields = {name: value for name, value in event.items() if name not in NOT_EVENT_DATA}
     fields |= {name: moment(fields[name], first, today) for name in TIMES if name in fields}
+    fields |= {name: Translated(fields[name]) for name in TEXTS if name in fields}
     return EventData(**fields | {"kind": EventKind(fields["kind"]), "status": EventStatus(fields["status"])})
 
 

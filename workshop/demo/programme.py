@@ -1,12 +1,12 @@
 """The programmes of the demo events: sessions and speakers with their roles, so that the agenda and
 the speakers' pages look as they will in real use.
 
-They are read from ``programme.toml``, where each session stands as an organiser would type it; the
-agenda service checks and adds it.
+They are read from ``programme.toml``, where each session stands as an organiser would type it, its
+texts in English and in Chinese; the agenda service checks and adds it.
 """
 
 import tomllib
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,12 +17,15 @@ from ..agenda.speakers import SpeakerData, clean
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import utc_to_local
+from ..translated import DEFAULT_LANGUAGE, Translated
 from .events import wall_clock
 from .people import PEOPLE
 
 PROGRAMME_FILE = Path(__file__).with_name("programme.toml")
 NOT_SESSION_DATA = ("day", "starts", "ends", "speakers")
 PERSON_BY_EMAIL = {person.email: person for person in PEOPLE}
+SESSION_TEXTS = ("title", "description")  # each a table by language
+SPEAKER_TEXTS = ("title", "affiliation", "biography")
 
 
 def demo_programme() -> dict:
@@ -31,9 +34,25 @@ def demo_programme() -> dict:
         return tomllib.load(file)
 
 
+def translated(fields: dict, names: tuple[str, ...]) -> dict:
+    """``fields`` with the texts of ``names``, tables by language, as ``Translated``."""
+    return fields | {name: Translated(fields[name]) for name in names if name in fields}
+
+
+def in_english(data, names: tuple[str, ...]):
+    """``data`` with the texts of ``names`` in English alone, as the agenda services check them for
+    now; the record then gets every language (``with_texts``)."""
+    return replace(data, **{name: Translated.of(getattr(data, name)).get(DEFAULT_LANGUAGE) for name in names})
+
+
+def with_texts(record, data, names: tuple[str, ...]) -> None:
+    for name in names:
+        setattr(record, name, Translated.of(getattr(data, name)).strip())
+
+
 def session_data(item: dict, first_day: date) -> SessionData:
     day = first_day + timedelta(days=item["day"])
-    fields = {name: value for name, value in item.items() if name not in NOT_SESSION_DATA}
+    fields = translated({name: value for name, value in item.items() if name not in NOT_SESSION_DATA}, SESSION_TEXTS)
     return SessionData(starts_at=wall_clock(day, item["starts"]), ends_at=wall_clock(day, item["ends"]), **fields)
 
 
@@ -42,7 +61,9 @@ def add_programme(event: Event, sessions: list[dict], profiles: dict[str, dict],
     first_day = utc_to_local(event.starts_at, event.timezone).date()
     speakers: dict[str, Speaker] = {}
     for item in sessions:
-        session = new_session(event, session_data(item, first_day))
+        data = session_data(item, first_day)
+        session = new_session(event, in_english(data, SESSION_TEXTS))
+        with_texts(session, data, SESSION_TEXTS)
         for position, (key, role) in enumerate(item.get("speakers", [])):
             if key not in speakers:
                 speakers[key] = speaker_profile(event, profiles[key], accounts[profiles[key]["email"]])
@@ -52,7 +73,8 @@ def add_programme(event: Event, sessions: list[dict], profiles: dict[str, dict],
 def speaker_profile(event: Event, speaker: dict, user: User) -> Speaker:
     """The speaker's profile at the event, under the name of their demo account."""
     person = PERSON_BY_EMAIL[speaker["email"]]
-    data = clean(SpeakerData(full_name=person.full_name, native_name=person.native_name, **speaker))
-    profile = Speaker(event=event, user=user, **asdict(data))
+    data = SpeakerData(full_name=person.full_name, native_name=person.native_name, **translated(speaker, SPEAKER_TEXTS))
+    profile = Speaker(event=event, user=user, **asdict(clean(in_english(data, SPEAKER_TEXTS))))
+    with_texts(profile, data, SPEAKER_TEXTS)
     db.session.add(profile)
     return profile
