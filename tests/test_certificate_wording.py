@@ -197,3 +197,34 @@ def test_only_the_events_organisers_change_the_wording(app, workshop, make_user,
         response = submit(client, SETTINGS.format(slug=event.slug), BOTH, form_url=f"/events/{event.slug}")
         assert response.status_code == 403
     assert letterhead_of(event) is None
+
+
+def test_a_training_course_ends_in_a_certificate_of_completion_in_both_languages(app, workshop, mailbox):
+    from workshop.events.models import EventKind
+
+    from .conftest import text_part
+
+    event, li = workshop
+    event.kind = EventKind.TRAINING
+    li.user.locale = "zh"  # a Chinese reader's certificate is bilingual
+    db.session.commit()
+
+    certificate = services.issue(event.organisers[0], event, li.id)
+
+    text = text_of(certificate)
+    assert "CERTIFICATE OF COMPLETION" in text and "has completed the training course" in text
+    assert "结业证书" in text and "颁发日期" in text and "验证本证书" in text
+    assert "ATTENDANCE" not in text and "出席证明" not in text
+    message = mailbox.last_to(li.user.email)
+    assert "结业证书" in message["Subject"] and "结业证书" in text_part(message)
+
+
+def test_a_workshop_keeps_its_certificate_of_attendance(app, workshop):
+    event, li = workshop
+    li.user.locale = "zh"
+    db.session.commit()
+
+    text = text_of(services.issue(event.organisers[0], event, li.id))
+
+    assert "CERTIFICATE OF ATTENDANCE" in text and "出席证明" in text and "出具日期" in text
+    assert "COMPLETION" not in text and "结业证书" not in text

@@ -267,6 +267,7 @@ def test_the_demo_texts_are_in_english_and_chinese(demo):
             assert text or name == "venue", (event.slug, name)
             assert text.missing() == [], (event.slug, name)
         assert "中文标题" not in event.description.get("en")  # the Chinese title is the Chinese version's own
+        assert event.partners and all(partner.name.missing() == [] for partner in event.partners), event.slug
     sessions = db.session.scalars(db.select(AgendaSession)).all()
     speakers = db.session.scalars(db.select(Speaker)).all()
     assert len(sessions) >= 30 and len(speakers) >= 9

@@ -75,9 +75,8 @@ def ten_sessions(event, make_session):
 def session_titled(event, title):
     from workshop.agenda.models import AgendaSession
 
-    return db.session.scalar(
-        db.select(AgendaSession).where(AgendaSession.event_id == event.id, AgendaSession.title == title)
-    )
+    sessions = db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == event.id))
+    return next(session for session in sessions if session.title == title)
 
 
 def reason_of(page: str, registration) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from ..events.models import Event
+from ..events.models import Event, EventKind
 from ..letterhead import services as letterheads
 from ..letterhead.models import LOGO_SLOTS, Letterhead
 from ..snapshots import Snapshot
@@ -38,6 +38,7 @@ class EventAsIssued(Snapshot):
     logos: tuple[str, ...] = ()  # SHA-256 of the signed images
     # name, title (in every language), the signature's SHA-256 ("" without)
     signatories: tuple[tuple[str, Translated | str, str], ...] = ()
+    completion: bool = False  # a training course's: a certificate of completion (结业证书)
 
 
 def event_as_it_is(event: Event, letterhead: Letterhead, images: dict[str, str]) -> EventAsIssued:
@@ -46,6 +47,7 @@ def event_as_it_is(event: Event, letterhead: Letterhead, images: dict[str, str])
     zone = ZoneInfo(event.timezone)
     named = [(name, title, slot) for name, title, slot in _signatories(letterhead) if name]
     return EventAsIssued(
+        completion=event.kind is EventKind.TRAINING,
         title=event.title,
         first_day=event.starts_at.astimezone(zone).date().isoformat(),
         last_day=event.ends_at.astimezone(zone).date().isoformat(),

@@ -1,4 +1,4 @@
-"""Certificates of attendance as PDF: A4 landscape, drawn straight on the canvas.
+"""Certificates of attendance (of completion, for a training course) as PDF: A4 landscape, drawn straight on the canvas.
 
 Everything that all certificates of an event share (frame, logos, issuers, wording, the event,
 signatories) is drawn once per PDF as a form XObject and placed on each page; each page adds only
@@ -70,6 +70,19 @@ CHINESE = {
     "issued": "出具日期：{date}",
     "verify": "验证本证明",
 }
+# A training course ends in a certificate of completion (结业证书), issued (颁发) rather than attested.
+ENGLISH_COMPLETION = ENGLISH | {
+    "title": "CERTIFICATE OF COMPLETION",
+    "attended": "has completed the training course",
+    "subject": "Certificate of completion",
+}
+CHINESE_COMPLETION = CHINESE | {
+    "title": "结业证书",
+    "attended": "参加并完成了培训课程",
+    "issued": "颁发日期：{date}",
+    "verify": "验证本证书",
+}
+WORDING = {False: (ENGLISH, CHINESE), True: (ENGLISH_COMPLETION, CHINESE_COMPLETION)}  # by ``completion``
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,15 @@ class EventSide:
     issuers: tuple[Translated | str, ...]  # each in every language it is named in
     logos: tuple[bytes, ...]  # image files
     signatories: tuple[tuple[str, Translated | str, bytes], ...]  # name, title, the signature's image (b"" without)
+    completion: bool = False  # a certificate of completion (a training course's), not of attendance
+
+    @property
+    def english(self) -> dict[str, str]:
+        return WORDING[self.completion][0]
+
+    @property
+    def chinese(self) -> dict[str, str]:
+        return WORDING[self.completion][1]
 
     def issuers_in(self, language: str) -> str:
         return " · ".join(text_in(issuer, language) for issuer in self.issuers)
@@ -144,6 +166,7 @@ def event_side(event_id: int, signed: EventAsIssued, images: dict[str, bytes]) -
         issuers=signed.issuers,
         logos=tuple(images[sha] for sha in signed.logos),
         signatories=tuple((name, title, images[sha] if sha else b"") for name, title, sha in signed.signatories),
+        completion=signed.completion,
     )
 
 
@@ -212,7 +235,8 @@ class CertificatePainter:
         """A PDF of ``sheets``, one a page."""
         buffer = BytesIO()
         with binary_streams():
-            self.canvas, self.forms = new_canvas(buffer, title, author_of(sheets)), set()
+            subject = sheets[0].event.english["subject"] if sheets else ENGLISH["subject"]
+            self.canvas, self.forms = new_canvas(buffer, title, author_of(sheets), subject), set()
             for sheet in sheets:
                 self.page(sheet)
                 self.canvas.showPage()
@@ -252,6 +276,7 @@ class CertificatePainter:
 
     def label(
         self,
+        side: EventSide,
         key: str,
         y: float,
         size: float,
@@ -263,9 +288,9 @@ class CertificatePainter:
     ) -> None:
         """A phrase of the wording: English, and Chinese below it when bilingual."""
         width = PAGE[0] - 60 * mm
-        self.centred(ENGLISH[key].format(**values), y, size, width, bold=bold, colour=colour)
+        self.centred(side.english[key].format(**values), y, size, width, bold=bold, colour=colour)
         if bilingual:
-            self.centred(CHINESE[key].format(**values), y - gap, size * 0.85, width, bold=bold, colour=colour)
+            self.centred(side.chinese[key].format(**values), y - gap, size * 0.85, width, bold=bold, colour=colour)
 
     # what every certificate of the event shares
 
@@ -299,15 +324,15 @@ class CertificatePainter:
         else:
             self.centred(english, 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED, lines=2)
 
-        self.centred(ENGLISH["title"], 152 * mm, 30, width - 60 * mm, bold=True, colour=ACCENT)
+        self.centred(side.english["title"], 152 * mm, 30, width - 60 * mm, bold=True, colour=ACCENT)
         if bilingual:
-            self.centred(CHINESE["title"], 141 * mm, 22, width - 60 * mm, colour=ACCENT)
-        self.label("certify", 131 * mm, 12, bilingual)
+            self.centred(side.chinese["title"], 141 * mm, 22, width - 60 * mm, colour=ACCENT)
+        self.label(side, "certify", 131 * mm, 12, bilingual)
 
     def draw_event(self, side: EventSide, bilingual: bool) -> None:
         """ "attended", the event's title, dates and place."""
         width = PAGE[0]
-        self.label("attended", 91 * mm, 12, bilingual)
+        self.label(side, "attended", 91 * mm, 12, bilingual)
         if bilingual and side.title_zh != side.title_en:
             self.centred(side.title_en, 79 * mm, 16, width - 50 * mm, bold=True, smallest=9)
             self.centred(side.title_zh, 73.5 * mm, 14, width - 50 * mm, bold=True, smallest=8)
@@ -386,20 +411,21 @@ class CertificatePainter:
             )
         else:
             key, values = "hours", {"hours": hours}
-        self.label(key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
+        self.label(sheet.event, key, 54 * mm, 11, sheet.bilingual, colour=INK, gap=5 * mm, **values)
         c.doForm(self.shared(sheet.event, sheet.bilingual, self.draw_signatories))
 
         qr_size, qr_x, qr_y = 30 * mm, width - 47 * mm, 18 * mm
         draw_fast_qr(c, sheet.url, qr_x, qr_y, qr_size, error="m")
         self.centred(sheet.code_for_reading, 15 * mm, 8, 40 * mm, colour=INK, x=qr_x + qr_size / 2)
-        self.centred(ENGLISH["verify"], 49.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
+        self.centred(sheet.event.english["verify"], 49.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
         if sheet.bilingual:
-            self.centred(CHINESE["verify"], 46.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
-        issued = ENGLISH["issued"].format(date=sheet.issued_en)
+            self.centred(sheet.event.chinese["verify"], 46.5 * mm, 7, 40 * mm, x=qr_x + qr_size / 2)
+        issued = sheet.event.english["issued"].format(date=sheet.issued_en)
         c.setFillColor(MUTED)
         wide = draw_string(c, 20 * mm, 15 * mm, issued, 8)
         if sheet.bilingual:
-            draw_string(c, 20 * mm + wide + 3 * mm, 15 * mm, CHINESE["issued"].format(date=sheet.issued_zh), 8)
+            issued_zh = sheet.event.chinese["issued"].format(date=sheet.issued_zh)
+            draw_string(c, 20 * mm + wide + 3 * mm, 15 * mm, issued_zh, 8)
 
 
 def author_of(sheets: list[Sheet]) -> str:
@@ -407,11 +433,11 @@ def author_of(sheets: list[Sheet]) -> str:
     return (sheets[0].event.issuers_in("en") if sheets else "") or SITE_NAME
 
 
-def new_canvas(buffer: BytesIO, title: str, author: str = SITE_NAME) -> Canvas:
+def new_canvas(buffer: BytesIO, title: str, author: str = SITE_NAME, subject: str = ENGLISH["subject"]) -> Canvas:
     canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1, invariant=0, lang="en", initialFontName=LATIN)
     canvas.setTitle(title)
     canvas.setAuthor(author)
-    canvas.setSubject(ENGLISH["subject"])
+    canvas.setSubject(subject)
     canvas.setCreator(SITE_NAME)
     return canvas
 
@@ -435,7 +461,7 @@ def render_certificates(sheets: list[Sheet], title: str = "Certificates of atten
 
 
 def single_title(sheet: Sheet) -> str:
-    return f"Certificate of attendance: {sheet.holder_name}"
+    return f"{sheet.event.english['subject']}: {sheet.holder_name}"
 
 
 def render_certificate(sheet: Sheet) -> bytes:

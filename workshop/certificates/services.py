@@ -21,7 +21,7 @@ from ..accounts.models import User
 from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden, NotFound
-from ..events.models import Event
+from ..events.models import Event, EventKind
 from ..extensions import db
 from ..jobs import services as jobs
 from ..jobs.models import Job
@@ -373,11 +373,19 @@ def reissue(actor, event: Event, certificate_id: int) -> Certificate:
 
 
 def _tell(registration: Registration, certificate: Certificate) -> None:
-    """E-mail the holder after the commit: their certificate is ready, with the link."""
+    """E-mail the holder after the commit: their certificate is ready, with the link. A training
+    course's is a certificate of completion."""
+    completion = registration.event.kind is EventKind.TRAINING
+    subject = (
+        _l("Your certificate of completion for %(event)s", event=registration.event.title)
+        if completion
+        else _l("Your certificate of attendance for %(event)s", event=registration.event.title)
+    )
     mail.queue_to_participant(
         registration,
         "certificate_issued",
-        _l("Your certificate of attendance for %(event)s", event=registration.event.title),
+        subject,
+        completion=completion,
         link=external_url("certificates.download", certificate_id=certificate.id),
         code=certificate.code_for_reading,
         verify_link=external_url("certificates.verify", code=certificate.code),

@@ -6,7 +6,7 @@ texts in English and in Chinese; the agenda service checks and adds it.
 """
 
 import tomllib
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from ..agenda.speakers import SpeakerData, clean
 from ..events.models import Event
 from ..extensions import db
 from ..timeutil import utc_to_local
-from ..translated import DEFAULT_LANGUAGE, Translated
+from ..translated import Translated
 from .events import wall_clock
 from .people import PEOPLE
 
@@ -39,17 +39,6 @@ def translated(fields: dict, names: tuple[str, ...]) -> dict:
     return fields | {name: Translated(fields[name]) for name in names if name in fields}
 
 
-def in_english(data, names: tuple[str, ...]):
-    """``data`` with the texts of ``names`` in English alone, as the agenda services check them for
-    now; the record then gets every language (``with_texts``)."""
-    return replace(data, **{name: Translated.of(getattr(data, name)).get(DEFAULT_LANGUAGE) for name in names})
-
-
-def with_texts(record, data, names: tuple[str, ...]) -> None:
-    for name in names:
-        setattr(record, name, Translated.of(getattr(data, name)).strip())
-
-
 def session_data(item: dict, first_day: date) -> SessionData:
     day = first_day + timedelta(days=item["day"])
     fields = translated({name: value for name, value in item.items() if name not in NOT_SESSION_DATA}, SESSION_TEXTS)
@@ -62,8 +51,7 @@ def add_programme(event: Event, sessions: list[dict], profiles: dict[str, dict],
     speakers: dict[str, Speaker] = {}
     for item in sessions:
         data = session_data(item, first_day)
-        session = new_session(event, in_english(data, SESSION_TEXTS))
-        with_texts(session, data, SESSION_TEXTS)
+        session = new_session(event, data)
         for position, (key, role) in enumerate(item.get("speakers", [])):
             if key not in speakers:
                 speakers[key] = speaker_profile(event, profiles[key], accounts[profiles[key]["email"]])
@@ -74,7 +62,6 @@ def speaker_profile(event: Event, speaker: dict, user: User) -> Speaker:
     """The speaker's profile at the event, under the name of their demo account."""
     person = PERSON_BY_EMAIL[speaker["email"]]
     data = SpeakerData(full_name=person.full_name, native_name=person.native_name, **translated(speaker, SPEAKER_TEXTS))
-    profile = Speaker(event=event, user=user, **asdict(clean(in_english(data, SPEAKER_TEXTS))))
-    with_texts(profile, data, SPEAKER_TEXTS)
+    profile = Speaker(event=event, user=user, **asdict(clean(data)))
     db.session.add(profile)
     return profile
