@@ -206,3 +206,15 @@ def joined(parts, separator: str = ", ") -> str:
 def text_in(value: Translated | str | None, language: str) -> str:
     """``value`` for a reader of ``language``: a plain text (kept before translations) as it is."""
     return Translated.of(value).in_language(language)
+
+
+def too_long(text: Translated, limit: int):
+    """What to tell the writer when one language's text is longer than ``limit``; None when none is."""
+    for language, written in text.texts.items():
+        if len(written) > limit:
+            return _l(
+                "The %(language)s text is longer than %(max)d characters.",
+                language=LANGUAGE_LABELS.get(language, language),
+                max=limit,
+            )
+    return None

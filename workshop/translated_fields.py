@@ -11,7 +11,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
-from .translated import LANGUAGE_LABELS, LANGUAGES, Translated
+from .translated import LANGUAGE_LABELS, LANGUAGES, Translated, too_long
 
 
 class TranslatedField(Field):
@@ -53,15 +53,8 @@ class TranslatedField(Field):
     def pre_validate(self, form):
         if self.required and not self.data:
             raise StopValidation(_l("Write this in at least one language."))
-        for language, text in self.data.texts.items():
-            if len(text) > self.max_length:
-                raise StopValidation(
-                    _l(
-                        "The %(language)s text is longer than %(max)d characters.",
-                        language=LANGUAGE_LABELS.get(language, language),
-                        max=self.max_length,
-                    )
-                )
+        if message := too_long(self.data, self.max_length):
+            raise StopValidation(message)
 
     def text_in(self, language: str) -> str:
         return self.data.get(language) if isinstance(self.data, Translated) else ""

@@ -16,7 +16,7 @@ from sqlalchemy import func
 
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..translated import LANGUAGE_LABELS, Translated
+from ..translated import LANGUAGE_LABELS, Translated, too_long
 from .kinds import AnswerKind, SeveralChoices, WrongAnswer, is_empty
 from .options import option_for
 
@@ -91,16 +91,8 @@ def typed_options(typed) -> list[Translated]:
 
 def language_problem(text: Translated, limit: int, field: str) -> None:
     """A DomainError by ``field`` when a language's text is longer than ``limit``."""
-    for language, written in text.texts.items():
-        if len(written) > limit:
-            raise DomainError(
-                _l(
-                    "The %(language)s text is longer than %(max)d characters.",
-                    language=LANGUAGE_LABELS.get(language, language),
-                    max=limit,
-                ),
-                field=field,
-            )
+    if message := too_long(text, limit):
+        raise DomainError(message, field=field)
 
 
 @dataclass(frozen=True)
