@@ -194,3 +194,30 @@ def test_a_participant_or_another_events_organiser_does_not_see_the_list(client,
         assert client.get(f"/manage/events/{event.slug}/translations").status_code in (403, 404)
         logout(client)
     assert client.get(f"/manage/events/{event.slug}/translations").status_code == 302  # to log in
+
+
+def test_options_of_a_question_lacking_a_language_are_listed(client, make_event, make_question):
+    from workshop.registration.models import QuestionKind
+
+    event = make_event(title=Translated({"en": "Study tour", "zh": "考察访问"}), summary="")
+    both = Translated({"en": "Which visit?", "zh": "参观哪里？"})
+    make_question(
+        event,
+        kind=QuestionKind.SINGLE_CHOICE,
+        label=both,
+        options=[Translated({"en": "The port", "zh": "港口"}), Translated({"en": "The factory"})],
+    )
+    make_question(
+        event,
+        kind=QuestionKind.SINGLE_CHOICE,
+        label=Translated({"en": "Lunch?", "zh": "午餐？"}),
+        options=[Translated({"en": "Yes", "zh": "是"})],
+    )
+    login(client, event.organisers[0])
+
+    text = client.get(f"/manage/events/{event.slug}/translations", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+
+    assert "1 text has no Chinese." in text and "Which visit?" in text and "Options" in text
+    assert "Lunch?" not in text

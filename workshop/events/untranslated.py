@@ -74,7 +74,7 @@ SOURCES = (
     Source(
         _l("Registration form"),
         _rows(Question, Question.archived.is_(False)),
-        {"label": _l("Question"), "help_text": _l("Help text")},
+        {"label": _l("Question"), "help_text": _l("Help text"), "options": _l("Options")},
         lambda question: question.label,
         lambda event, question: url_for("registration.edit_question", slug=event.slug, question_id=question.id),
     ),
@@ -88,7 +88,7 @@ SOURCES = (
     Source(
         _l("Evaluation"),
         _rows(EvaluationQuestion),
-        {"label": _l("Question"), "help_text": _l("Help text")},
+        {"label": _l("Question"), "help_text": _l("Help text"), "options": _l("Options")},
         lambda question: question.label,
         lambda event, question: url_for("feedback.edit_question", slug=event.slug, question_id=question.id),
     ),
@@ -118,6 +118,14 @@ def summaries_of(event: Event) -> Iterable[tuple[SessionSummary, AgendaSession]]
     )
 
 
+def missing_in(value, languages: tuple[str, ...]) -> list[str]:
+    """The languages ``value`` lacks; for a list (a question's options), those any of its items lacks."""
+    if isinstance(value, list):
+        lacking = {language for item in value for language in Translated.of(item).missing(languages)}
+        return [language for language in languages if language in lacking]
+    return Translated.of(value).missing(languages)
+
+
 def untranslated_texts(event: Event, languages: Iterable[str] = LANGUAGES) -> list[Untranslated]:
     """Every text of ``event`` written in some of ``languages`` but not all, in the order of the
     event's own pages."""
@@ -126,7 +134,7 @@ def untranslated_texts(event: Event, languages: Iterable[str] = LANGUAGES) -> li
     for source in SOURCES:
         for row in source.rows(event):
             for attribute, label in source.fields.items():
-                missing = Translated.of(getattr(row, attribute)).missing(languages)
+                missing = missing_in(getattr(row, attribute), languages)
                 if missing:
                     found.append(
                         Untranslated(
