@@ -217,6 +217,8 @@ def test_a_training_course_ends_in_a_certificate_of_completion_in_both_languages
     assert "ATTENDANCE" not in text and "出席证明" not in text
     message = mailbox.last_to(li.user.email)
     assert "结业证书" in message["Subject"] and "结业证书" in text_part(message)
+    mine = as_user(app, li.user).get("/registrations").get_data(as_text=True)
+    assert "下载您的结业证书（PDF）" in mine and "出席证明" not in mine
 
 
 def test_a_workshop_keeps_its_certificate_of_attendance(app, workshop):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from ..events.models import Event, EventKind
+from ..events.models import Event
 from ..letterhead import services as letterheads
 from ..letterhead.models import LOGO_SLOTS, Letterhead
 from ..snapshots import Snapshot
@@ -47,7 +47,7 @@ def event_as_it_is(event: Event, letterhead: Letterhead, images: dict[str, str])
     zone = ZoneInfo(event.timezone)
     named = [(name, title, slot) for name, title, slot in _signatories(letterhead) if name]
     return EventAsIssued(
-        completion=event.kind is EventKind.TRAINING,
+        completion=event.ends_in_completion,
         title=event.title,
         first_day=event.starts_at.astimezone(zone).date().isoformat(),
         last_day=event.ends_at.astimezone(zone).date().isoformat(),

@@ -21,7 +21,7 @@ from ..accounts.models import User
 from ..attendance.eligibility import Eligibility, eligibility, eligibility_of
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden, NotFound
-from ..events.models import Event, EventKind
+from ..events.models import Event
 from ..extensions import db
 from ..jobs import services as jobs
 from ..jobs.models import Job
@@ -375,7 +375,7 @@ def reissue(actor, event: Event, certificate_id: int) -> Certificate:
 def _tell(registration: Registration, certificate: Certificate) -> None:
     """E-mail the holder after the commit: their certificate is ready, with the link. A training
     course's is a certificate of completion."""
-    completion = registration.event.kind is EventKind.TRAINING
+    completion = registration.event.ends_in_completion
     subject = (
         _l("Your certificate of completion for %(event)s", event=registration.event.title)
         if completion

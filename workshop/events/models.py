@@ -67,6 +67,11 @@ class Event(db.Model):
     )
 
     @property
+    def ends_in_completion(self) -> bool:
+        """Whether its certificates are of completion (a training course's, 结业证书) rather than of attendance."""
+        return self.kind is EventKind.TRAINING
+
+    @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
