@@ -13,6 +13,7 @@ from workshop.accounts.models import User
 from workshop.demo import load_demo
 from workshop.demo.events import demo_events
 from workshop.events.models import Event
+from workshop.events.services import slugify
 from workshop.extensions import db
 from workshop.registration.models import OrganisationType, Registration, Sex
 from workshop.registration.states import State
@@ -62,8 +63,9 @@ def seed_page_data(events: list[Event]) -> list[Page]:
 
 
 def demo_workshop_slug() -> str:
-    title = next(event["title"] for event in demo_events() if event["key"] == "migration_workshop")
-    return db.session.scalar(db.select(Event.slug).where(Event.title == title))
+    """Its slug begins with its slug words and the year; the title, a text in two languages, is not a column to match."""
+    words = next(event["slug_words"] for event in demo_events() if event["key"] == "migration_workshop")
+    return db.session.scalar(db.select(Event.slug).where(Event.slug.startswith(f"{slugify(words)}-")))
 
 
 def account(email: str, full_name: str, native_name: str, password_hash: str = "") -> User:

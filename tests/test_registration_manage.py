@@ -172,6 +172,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows_shown(app, make_event
         add_registration(event, state)
     client = as_organiser(app, event)
     client.get(list_url(event))  # warm up: the first request loads what every request loads once
+    add_registration(event, State.PENDING)  # a change: the list is made again, not shown as it was kept
 
     few = count_queries(lambda: client.get(list_url(event)))
     for i in range(30):
@@ -180,7 +181,112 @@ def test_the_number_of_queries_does_not_grow_with_the_rows_shown(app, make_event
         )
     many = count_queries(lambda: client.get(list_url(event)))
 
-    assert many == few, f"{few} queries for 3 rows, {many} for 33"
+    assert many == few, f"{few} queries for 4 rows, {many} for 34"
+
+
+# --- the list kept between requests ----------------------------------------------------
+
+
+def registration_statements(client, url) -> list[str]:
+    statements = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    return [statement for statement in statements if "FROM registration" in statement]
+
+
+def the_table(page: str) -> str:
+    return re.search(r'<table[^>]*data-testid="registrations".*?</table>', page, re.S).group(0)
+
+
+def test_an_unchanged_list_is_shown_again_without_reading_the_registrations(app, make_event, add_registration):
+    event = make_event()
+    for _ in range(3):
+        add_registration(event, State.CONFIRMED)
+    client = as_organiser(app, event)
+    first = the_table(client.get(list_url(event)).get_data(as_text=True))
+
+    assert registration_statements(client, list_url(event)) == []
+    assert the_table(client.get(list_url(event)).get_data(as_text=True)) == first
+    assert registration_statements(client, list_url(event, state="confirmed"))  # other filters: made for them
+
+
+def test_every_change_to_a_registration_shows_in_the_list_at_once(app, make_event, add_registration):
+    event = make_event(capacity=1)
+    first = add_registration(event, State.CONFIRMED, full_name="Amina Diallo")
+    waiting = add_registration(event, State.WAITLISTED, full_name="Bao Nguyen")
+    client = as_organiser(app, event)
+    assert "Amina Diallo" in client.get(list_url(event)).get_data(as_text=True)
+
+    first.organisation = "Ministry of Human Resources"  # the participant edits the registration
+    db.session.commit()
+    page = client.get(list_url(event)).get_data(as_text=True)
+    assert "Ministry of Human Resources" in page
+
+    act(client, event, "cancel", [first], reason="Cannot travel")  # the waiting list moves up by itself
+    page = client.get(list_url(event)).get_data(as_text=True)
+    assert state_of(waiting) is State.CONFIRMED
+    row = re.search(rf'value="{waiting.id}".*?</tr>', page, re.S).group(0)
+    assert "Confirmed" in row and "waiting list" not in row
+
+    add_registration(event, State.WAITLISTED, full_name="Chen Jing")  # someone new
+    page = client.get(list_url(event)).get_data(as_text=True)
+    assert "Chen Jing" in page and "number 1" in page
+
+
+def test_a_person_confirming_their_address_shows_in_every_list_they_are_in(app, make_event, add_registration):
+    event, other = make_event(), make_event()
+    registration = add_registration(event, State.PENDING)
+    user = registration.user
+    add_registration(other, State.PENDING, email="someone.else@example.org")
+    db.session.add(Registration(**{**registration_values(registration), "event_id": other.id}))
+    user.email_verified_at = None
+    db.session.commit()
+    organiser_client, other_client = as_organiser(app, event), as_organiser(app, other)
+    assert 'data-testid="unconfirmed"' in organiser_client.get(list_url(event)).get_data(as_text=True)
+    assert 'data-testid="unconfirmed"' in other_client.get(list_url(other)).get_data(as_text=True)
+
+    user.email_verified_at = datetime.now(UTC)
+    user.email = "confirmed.address@example.org"
+    db.session.commit()
+
+    for client, listed in ((organiser_client, event), (other_client, other)):
+        page = client.get(list_url(listed)).get_data(as_text=True)
+        assert 'data-testid="unconfirmed"' not in page
+        assert "confirmed.address@example.org" in page
+
+
+def registration_values(registration) -> dict:
+    names = ("user_id", "state", "full_name", "organisation", "organisation_type", "country", "sex")
+    return {name: getattr(registration, name) for name in names} | {"privacy_accepted_at": datetime.now(UTC)}
+
+
+def test_the_revision_rises_only_for_what_the_list_shows(app, make_event, add_registration):
+    event, other = make_event(), make_event()
+    registration = add_registration(event, State.CONFIRMED)
+    db.session.refresh(event)
+    db.session.refresh(other)
+    listed, untouched, agenda = event.registrations_revision, other.registrations_revision, event.agenda_revision
+
+    registration.user.full_name = "A new name on the account"  # not what the list shows of the account
+    db.session.commit()
+    assert event.registrations_revision == listed
+
+    registration.state = State.CANCELLED
+    db.session.commit()
+    assert event.registrations_revision == listed + 1
+    assert other.registrations_revision == untouched
+    assert event.agenda_revision == agenda  # the agenda's calendars stay valid
+
+    event.capacity = 40  # an edit of the event: its time zone and address are part of the key, not the revision
+    db.session.commit()
+    assert event.registrations_revision == listed + 1
 
 
 # --- decisions on many at once --------------------------------------------------------
@@ -570,3 +676,17 @@ def test_an_action_without_a_csrf_token_changes_nothing_and_keeps_what_was_typed
     assert "This form was open for a long time, so for your safety it was not saved." in page
     assert "Typed reason" in page
     assert state_of(pending) is State.PENDING and mailbox.messages == []
+
+
+def test_a_new_or_removed_question_shows_in_the_export_columns_at_once(app, make_event, add_registration, make_question):
+    event = make_event()
+    add_registration(event, State.CONFIRMED)
+    client = as_organiser(app, event)
+    assert "Arrival flight" not in client.get(list_url(event)).get_data(as_text=True)
+
+    question = make_question(event, label="Arrival flight")
+    assert "Arrival flight</label>" in client.get(list_url(event)).get_data(as_text=True)
+
+    question.archived = True
+    db.session.commit()
+    assert "Arrival flight (removed question)" in client.get(list_url(event)).get_data(as_text=True)

@@ -9,20 +9,20 @@ application keeps its own pieces, the most recently used, up to ``KEPT``."""
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import current_app
-from markupsafe import Markup
 
 KEPT = 64  # an agenda of 300 sessions is about 250 KB
 
 
 class Fragments:
     def __init__(self, kept: int = KEPT) -> None:
-        self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._pieces: OrderedDict[Hashable, Any] = OrderedDict()
         self._kept = kept
         self._lock = threading.Lock()
 
-    def get_or_make(self, key: Hashable, make: Callable[[], Markup]) -> Markup:
+    def get_or_make[Piece](self, key: Hashable, make: Callable[[], Piece]) -> Piece:
         with self._lock:
             piece = self._pieces.get(key)
             if piece is not None:
@@ -36,7 +36,7 @@ class Fragments:
         return piece
 
 
-def kept_or_made(key: Hashable, make: Callable[[], Markup], store: str = "fragments") -> Markup:
+def kept_or_made[Piece](key: Hashable, make: Callable[[], Piece], store: str = "fragments") -> Piece:
     """The piece this application keeps under ``key``; made by ``make`` (and kept) when it has none.
     Pieces in another ``store`` do not push these out."""
     return current_app.extensions.setdefault(store, Fragments()).get_or_make(key, make)

@@ -8,15 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..bounds import page_number
-from ..countries import country_names
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
 from ..formtools import showing_errors
 from ..i18n import translated_labels
 from ..lookups import acting_user, managed_event, of_event_or_404
 from ..questions import views as question_pages
-from ..urls import links_by_id
-from . import bp, exports, questions, search, services
+from . import bp, exports, listing, questions, search, services
 from .answers import display_value
 from .forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
 from .manage_forms import (
@@ -112,6 +110,9 @@ def remove_question(event, question_id):
 # --- registrations -----------------------------------------------------------------
 
 
+ACTIONS = {"approve": APPROVE, "reject": REJECT, "promote": PROMOTE, "cancel": CANCEL, "message": MESSAGE}
+
+
 def perform(
     action: str, event: Event, form: RegistrationsActionForm, registration_ids: list[int]
 ) -> tuple[int, list[str]]:
@@ -182,31 +183,17 @@ def manage_registrations(event):
                     **filters.query_args(page=page if page > 1 else ""),
                 )
             )
-    pagination = search.registrations_page(event.id, filters, page)
-    counts = services.counts_by_state(event.id)
-    every_question = questions.event_questions_with_archived(event.id)
-    names = country_names()
+    listed = listing.listed_page(event, filters, page, frozenset(form.ids.data or []))
     return render_template(
         "registration/manage/registrations.html",
         event=event,
         filters=filters,
-        pagination=pagination,
+        listed=listed,
         page=page,
         form=form,
-        selected=set(form.ids.data or []),
-        counts=counts,
-        confirmed=counts[State.CONFIRMED],
-        positions=services.waitlist_positions_of(pagination.items),
-        countries=sorted(
-            ((code, names.get(code, code)) for code in search.countries_in_use(event.id)), key=lambda item: item[1]
-        ),
+        confirmed=listed.counts[State.CONFIRMED],
         state_labels=translated_labels(services.STATE_LABELS),
-        organisation_type_labels=ORGANISATION_TYPE_LABELS,
-        sex_labels=SEX_LABELS,
-        registration_link=links_by_id("registration.manage_registration", "registration_id", slug=event.slug),
-        columns=exports.available_columns(every_question),
-        default_columns=exports.DEFAULT_COLUMNS,
-        actions={"approve": APPROVE, "reject": REJECT, "promote": PROMOTE, "cancel": CANCEL, "message": MESSAGE},
+        decisions=listing.decisions(form, ACTIONS),
     )
 
 
