@@ -63,7 +63,7 @@ def seed_page_data(events: list[Event]) -> list[Page]:
 
 
 def demo_workshop_slug() -> str:
-    """Its slug begins with its slug words and the year; the title, a text in two languages, is not a column to match."""
+    """Its slug begins with its slug words and the year (its title is a text in two languages)."""
     words = next(event["slug_words"] for event in demo_events() if event["key"] == "migration_workshop")
     return db.session.scalar(db.select(Event.slug).where(Event.slug.startswith(f"{slugify(words)}-")))
 

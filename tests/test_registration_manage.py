@@ -678,7 +678,9 @@ def test_an_action_without_a_csrf_token_changes_nothing_and_keeps_what_was_typed
     assert state_of(pending) is State.PENDING and mailbox.messages == []
 
 
-def test_a_new_or_removed_question_shows_in_the_export_columns_at_once(app, make_event, add_registration, make_question):
+def test_a_new_or_removed_question_shows_in_the_export_columns_at_once(
+    app, make_event, add_registration, make_question
+):
     event = make_event()
     add_registration(event, State.CONFIRMED)
     client = as_organiser(app, event)

@@ -16,15 +16,18 @@ ONE_YEAR = 365 * 24 * 3600
 
 def init_app(app: Flask) -> None:
     folder = app.static_folder
+    digest_of_file = content_digest
     # `flask run --debug` sets the flag before the app is made, app.debug only after
     if not (app.debug or get_debug_flag()):  # in development Flask serves each file as it is edited
         app.wsgi_app = WhiteNoise(app.wsgi_app, root=folder, prefix=app.static_url_path, max_age=ONE_YEAR)
+        # WhiteNoise serves the files it found when the process started, so each digest is read once too
+        digest_of_file = lru_cache(maxsize=512)(content_digest)
 
     @app.url_defaults
     def add_content_digest(endpoint: str, values: dict) -> None:
         if endpoint == "static" and "v" not in values:
             path = safe_join(folder, values.get("filename", ""))
-            digest = content_digest(Path(path)) if path else None
+            digest = digest_of_file(Path(path)) if path else None
             if digest:
                 values["v"] = digest
 
