@@ -230,3 +230,31 @@ def test_a_workshop_keeps_its_certificate_of_attendance(app, workshop):
 
     assert "CERTIFICATE OF ATTENDANCE" in text and "出席证明" in text and "出具日期" in text
     assert "COMPLETION" not in text and "结业证书" not in text
+
+
+def test_a_training_courses_certificate_is_one_of_completion_on_the_verify_and_organisers_pages(app, workshop):
+    from workshop.events.models import EventKind
+
+    event, li = workshop
+    event.kind = EventKind.TRAINING
+    organiser = event.organisers[0]
+    organiser.locale = "zh"
+    db.session.commit()
+    certificate = services.issue(organiser, event, li.id)
+
+    verified = app.test_client().get(f"/certificates/verify/{certificate.code}", headers={"Accept-Language": "zh"})
+    page = verified.get_data(as_text=True)
+    assert "证书验证" in page and "结业证书" in page and "出席证明" not in page
+    client = as_user(app, organiser)
+    for address in (f"/manage/events/{event.slug}/certificates", f"/manage/events/{event.slug}/certificate-rule"):
+        page = client.get(address).get_data(as_text=True)
+        assert "结业证书" in page and "出席证明" not in page, address
+
+
+def test_a_workshops_certificate_is_verified_as_one_of_attendance(app, workshop):
+    event, li = workshop
+    certificate = services.issue(event.organisers[0], event, li.id)
+
+    page = app.test_client().get(f"/certificates/verify/{certificate.code}").get_data(as_text=True)
+
+    assert 'data-testid="kind">Certificate of attendance<' in page and "completion" not in page

@@ -449,6 +449,7 @@ class Verification:
     issued_at: datetime
     issuers: list[str]
     code: str
+    completion: bool  # a certificate of completion (a training course's), not of attendance
 
 
 def verify(typed: str) -> Verification:
@@ -468,4 +469,5 @@ def verify(typed: str) -> Verification:
         issued_at=certificate.issued_at,
         issuers=list(signed.issuers),
         code=certificate.code_for_reading,
+        completion=signed.completion,
     )

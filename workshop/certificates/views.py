@@ -140,7 +140,11 @@ def all_pdf(event):
     sheets = _sheets_of_all_valid(event)
     if sheets is None:
         return redirect(url_for("certificates.manage", slug=event.slug))
-    title = _("Certificates of attendance: %(event)s", event=event.title)
+    title = (
+        _("Certificates of completion: %(event)s", event=event.title)
+        if event.ends_in_completion
+        else _("Certificates of attendance: %(event)s", event=event.title)
+    )
     return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
 
 
