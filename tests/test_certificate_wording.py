@@ -258,3 +258,24 @@ def test_a_workshops_certificate_is_verified_as_one_of_attendance(app, workshop)
     page = app.test_client().get(f"/certificates/verify/{certificate.code}").get_data(as_text=True)
 
     assert 'data-testid="kind">Certificate of attendance<' in page and "completion" not in page
+
+
+def test_issued_to_all_at_once_each_holder_gets_the_certificate_in_their_language(app, workshop, make_user):
+    from workshop.agenda.models import AgendaSession
+
+    event, li = workshop
+    anna = make_registration(event, make_user(full_name="Anna Schmidt", locale="en"))
+    opening = db.session.scalar(db.select(AgendaSession).where(AgendaSession.event_id == event.id))
+    recording.mark_present(event, anna, opening, Method.ROSTER, event.organisers[0])
+    li.user.locale = "zh"
+    event.organisers[0].locale = "en"  # the organiser who issues them reads English
+    db.session.commit()
+
+    services.start_issuing_to_all_eligible(event.organisers[0], event)
+
+    def text_for(registration) -> str:
+        certificate = db.session.scalar(db.select(Certificate).where(Certificate.registration_id == registration.id))
+        return text_of(certificate)
+
+    assert "CERTIFICATE OF ATTENDANCE" in text_for(li) and "出席证明" in text_for(li)
+    assert "CERTIFICATE OF ATTENDANCE" in text_for(anna) and "出席证明" not in text_for(anna)
