@@ -128,3 +128,13 @@ def test_a_reader_cannot_change_the_country_names_the_next_reader_gets(app):
     with pytest.raises(TypeError):
         names["GB"] = "Somewhere else"
     assert country_names("en")["GB"] == "United Kingdom"
+
+
+def test_the_form_librarys_own_messages_follow_each_requests_language(client):
+    """WTForms' messages come from its own catalogue, kept per language, not from the first request's."""
+    form = {"email": "li.wei@example.org", "locale": "xx"}
+    chinese = submit(client, "/signup", form, form_url="/signup", headers={"Accept-Language": "zh-CN"})
+    english = submit(client, "/signup", form, form_url="/signup", headers={"Accept-Language": "en"})
+
+    assert "不是有效的选择。" in chinese.get_data(as_text=True)
+    assert "Not a valid choice." in english.get_data(as_text=True)

@@ -62,12 +62,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
     rate_limits.init_app(app)
-    from .i18n import install_template_translations, select_locale
+    from .i18n import install_form_translations, install_template_translations, select_locale
 
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
     )
     install_template_translations(app)
+    install_form_translations(app)
     configure_login(app)
     bounds.init_app(app)
 

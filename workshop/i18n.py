@@ -1,8 +1,12 @@
 """Language choice: the user's preference, then the visitor's choice, then Accept-Language."""
 
+from functools import cache
+
+from babel.support import Translations
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 SESSION_KEY = "lang"
 
@@ -47,3 +51,28 @@ def install_template_translations(app: Flask) -> None:
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+@cache
+def wtforms_catalogue(locale: str) -> Translations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the request's language, each catalogue read
+    from disk once per process: Flask-WTF reads and parses it again for every request with a form."""
+
+    def ugettext(self, string: str) -> str:
+        return wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
+def install_form_translations(app: Flask) -> None:
+    @app.before_request
+    def share_wtforms_messages() -> None:
+        request.wtforms_translations = WTFORMS_MESSAGES  # where Flask-WTF looks before reading the file
