@@ -322,6 +322,7 @@ def visit(browser, site, site_map, language: str, width: int, axe: bool = False)
     assert blocked == [], blocked
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, demo_site, site_map, language, capsys):
     findings = {width: Findings() for width in AXE_WIDTHS}
@@ -342,6 +343,7 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(browser, demo
     assert blocking == [], "\n".join(blocking)
 
 
+@pytest.mark.crawl
 def test_no_page_scrolls_sideways_at_any_width_with_long_names(browser, demo_site, site_map):
     too_wide = []  # in English, whose words are longer than the Chinese, which breaks between any two characters
     for role, path, page in visit(browser, demo_site, site_map, "en", max(WIDTHS)):
@@ -353,6 +355,7 @@ def test_no_page_scrolls_sideways_at_any_width_with_long_names(browser, demo_sit
     assert too_wide == [], "\n".join(too_wide)
 
 
+@pytest.mark.crawl
 def test_the_keyboard_focus_and_the_edges_of_fields_are_visible_on_every_page(browser, demo_site, site_map):
     unseen = []
     for role, path, page in visit(browser, demo_site, site_map, "en", 1280):

@@ -97,13 +97,14 @@ def made_page(event: Event, filters: search.Filters, page: int, selected: frozen
     )
 
 
-def decisions(form: RegistrationsActionForm, actions: dict[str, str]) -> Markup:
-    """The boxes to decide on the ticked registrations and to write to them. Until something is
-    sent they are the same for every organiser who reads the language, so they are made once."""
-    if form.is_submitted():
+def decisions(form: RegistrationsActionForm | None, actions: dict[str, str]) -> Markup:
+    """The boxes to decide on the ticked registrations and to write to them, with what ``form``, a
+    sent form, holds. Until something is sent they are the same for every organiser who reads the
+    language, so they are made once."""
+    if form is not None:
         return made_decisions(form, actions)
     key = ("registration-decisions", str(get_locale()))
-    return kept_or_made(key, lambda: made_decisions(form, actions), store="registration-lists")
+    return kept_or_made(key, lambda: made_decisions(RegistrationsActionForm(), actions), store="registration-lists")
 
 
 def made_decisions(form: RegistrationsActionForm, actions: dict[str, str]) -> Markup:

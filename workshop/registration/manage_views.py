@@ -169,8 +169,9 @@ def act_on_registrations(event: Event, form: RegistrationsActionForm, registrati
 def manage_registrations(event):
     filters = search.Filters.from_args(request.args)
     page = page_number(request.args.get("page"))
-    form = RegistrationsActionForm()
-    if request.method == "POST":
+    # Only a sent form is built: the page read most often needs no more than the form token.
+    form = RegistrationsActionForm() if request.method == "POST" else None
+    if form is not None:
         acted = act_on_registrations(event, form, form.ids.data or [])
         if isinstance(acted, str):
             return redirect(acted)
@@ -183,7 +184,7 @@ def manage_registrations(event):
                     **filters.query_args(page=page if page > 1 else ""),
                 )
             )
-    listed = listing.listed_page(event, filters, page, frozenset(form.ids.data or []))
+    listed = listing.listed_page(event, filters, page, frozenset(form.ids.data or []) if form else frozenset())
     return render_template(
         "registration/manage/registrations.html",
         event=event,
