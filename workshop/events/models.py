@@ -60,8 +60,8 @@ class Event(db.Model):
     # Raised by every change to the event, its sessions or its speakers (workshop/agenda/revision.py):
     # what calendar files and the programme are validated against.
     agenda_revision: Mapped[int] = mapped_column(server_default="0")
-    # Raised by every change to the event's registrations or to what their list shows of the people's
-    # accounts (workshop/registration/revision.py): what the organisers' list is kept under.
+    # Raised by every change to the event's registrations, its registration questions or what their list
+    # shows of the people's accounts (workshop/registration/revision.py): what the organisers' list is kept under.
     registrations_revision: Mapped[int] = mapped_column(server_default="0")
 
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)

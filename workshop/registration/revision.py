@@ -3,9 +3,11 @@
 The flush of any change to one of an event's registrations or its registration questions, or to
 the e-mail address or its confirmation in the account of someone registered for it, raises
 ``Event.registrations_revision`` by one in the same transaction, as a SQL increment, so two servers
-writing at once both count.
-The increment is a statement of its own, not a change to the event object, so that it does not
-raise the event's agenda revision as an edit of the event does.
+writing at once both count. The increment is a statement of its own, not a change to the event
+object, so that it does not raise the event's agenda revision as an edit of the event does.
+
+A page of the list is read after the revision it is kept under, so what it shows is never older
+than that revision.
 """
 
 from sqlalchemy import event as sqlalchemy_event
