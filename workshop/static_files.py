@@ -21,18 +21,19 @@ def init_app(app: Flask) -> None:
     if not (app.debug or get_debug_flag()):  # in development Flask serves each file as it is edited
         app.wsgi_app = WhiteNoise(app.wsgi_app, root=folder, prefix=app.static_url_path, max_age=ONE_YEAR)
         # WhiteNoise serves the files it found when the process started, so each digest is read once too
-        digest_of_file = lru_cache(maxsize=512)(content_digest)
+        digest_of_file = lru_cache(maxsize=512)(content_digest)  # by the path as text: hashing a Path costs more
 
     @app.url_defaults
     def add_content_digest(endpoint: str, values: dict) -> None:
         if endpoint == "static" and "v" not in values:
             path = safe_join(folder, values.get("filename", ""))
-            digest = digest_of_file(Path(path)) if path else None
+            digest = digest_of_file(path) if path else None
             if digest:
                 values["v"] = digest
 
 
-def content_digest(path: Path) -> str | None:
+def content_digest(path: Path | str) -> str | None:
+    path = Path(path)
     try:
         stat = path.stat()
     except OSError:
