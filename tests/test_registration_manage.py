@@ -273,6 +273,7 @@ def test_the_revision_rises_only_for_what_the_list_shows(app, make_event, add_re
     db.session.refresh(event)
     db.session.refresh(other)
     listed, untouched, agenda = event.registrations_revision, other.registrations_revision, event.agenda_revision
+    changed_at = event.updated_at
 
     registration.user.full_name = "A new name on the account"  # not what the list shows of the account
     db.session.commit()
@@ -283,6 +284,8 @@ def test_the_revision_rises_only_for_what_the_list_shows(app, make_event, add_re
     assert event.registrations_revision == listed + 1
     assert other.registrations_revision == untouched
     assert event.agenda_revision == agenda  # the agenda's calendars stay valid
+    db.session.refresh(event)
+    assert event.updated_at == changed_at  # their Last-Modified too
 
     event.capacity = 40  # an edit of the event: its time zone and address are part of the key, not the revision
     db.session.commit()

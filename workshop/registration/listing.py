@@ -10,6 +10,7 @@ error) is made afresh.
 """
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from flask import render_template, request
 from flask_babel import get_locale
@@ -33,7 +34,7 @@ class ListedPage:
     filters_form: Markup
     export: Markup  # the export's form: the filters and a column for each question
     total: int  # registrations matching the filters
-    counts: dict[State, int]  # the event's registrations by state, whatever the filters
+    counts: MappingProxyType[State, int]  # the event's registrations by state, whatever the filters
 
 
 def listed_page(event: Event, filters: search.Filters, page: int, selected: frozenset[int] = frozenset()) -> ListedPage:
@@ -93,7 +94,7 @@ def made_page(event: Event, filters: search.Filters, page: int, selected: frozen
         filters_form=Markup(filters_form),
         export=Markup(export),
         total=pagination.total or 0,
-        counts=services.counts_by_state(event.id),
+        counts=MappingProxyType(services.counts_by_state(event.id)),  # shared by the requests of every thread
     )
 
 

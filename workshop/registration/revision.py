@@ -7,7 +7,9 @@ writing at once both count. The increment is a statement of its own, not a chang
 object, so that it does not raise the event's agenda revision as an edit of the event does.
 
 A page of the list is read after the revision it is kept under, so what it shows is never older
-than that revision.
+than that revision. Only changes made through the ORM's flush raise it: a bulk ``update()`` or
+``delete()`` of registrations, questions or accounts, or a deletion left to the database's
+``ON DELETE CASCADE``, must raise it itself.
 """
 
 from sqlalchemy import event as sqlalchemy_event
@@ -38,12 +40,13 @@ def changed_event_ids(session: Session) -> set[int]:
     """The events whose list of registrations the pending flush of ``session`` changes."""
     event_ids: set[int | None] = set()
     user_ids: list[int] = []
-    for changed in (*session.new, *session.dirty, *session.deleted):
+    dirty = session.dirty
+    for changed in (*session.new, *dirty, *session.deleted):
         if isinstance(changed, Registration | Question):
-            if changed in session.dirty and not session.is_modified(changed):
+            if changed in dirty and not session.is_modified(changed):
                 continue  # only loaded or touched, nothing written
             event_ids.add(_event_of(changed))
-        elif isinstance(changed, User) and changed in session.dirty and _listed_account_changed(changed):
+        elif isinstance(changed, User) and changed in dirty and _listed_account_changed(changed):
             user_ids.append(changed.id)
     if user_ids:
         event_ids.update(session.scalars(select(Registration.event_id).where(Registration.user_id.in_(user_ids))))
@@ -54,13 +57,14 @@ def changed_event_ids(session: Session) -> set[int]:
 @sqlalchemy_event.listens_for(Session, "before_flush")
 def _raise_changed_registrations(session: Session, _flush_context, _instances) -> None:
     with session.no_autoflush:
-        event_ids = sorted(changed_event_ids(session))  # in order: two writers lock the rows in the same order
-        if not event_ids:
-            return
+        event_ids = changed_event_ids(session)
+    for event_id in sorted(event_ids):  # a row at a time, in order: two writers lock the rows in the same order
         session.connection().execute(
-            update(Event).where(Event.id.in_(event_ids)).values(registrations_revision=Event.registrations_revision + 1)
+            update(Event)
+            .where(Event.id == event_id)
+            # the event itself is unchanged: its updated_at is the Last-Modified of its calendars
+            .values(registrations_revision=Event.registrations_revision + 1, updated_at=Event.updated_at)
         )
-        for event_id in event_ids:
-            event = session.identity_map.get(Session.identity_key(Event, event_id))
-            if event is not None:
-                session.expire(event, ["registrations_revision"])
+        event = session.identity_map.get(Session.identity_key(Event, event_id))
+        if event is not None:
+            session.expire(event, ["registrations_revision"])
