@@ -2,6 +2,7 @@
 the reader's language or the other with a mark."""
 
 import pytest
+from markupsafe import escape
 
 from workshop.events.models import Event
 from workshop.extensions import db
@@ -221,3 +222,28 @@ def test_options_of_a_question_lacking_a_language_are_listed(client, make_event,
 
     assert "1 text has no Chinese." in text and "Which visit?" in text and "Options" in text
     assert "Lunch?" not in text
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Labour law 👍🏽 and 👨\u200d👩\u200d👧 families",  # emoji, one of them joined from three
+        "𠀋田 Yoshida's seminar",  # a character beyond the Basic Multilingual Plane
+        "Dr. محمد علي (Cairo) on migration",  # right to left inside a left-to-right line
+        "Wang Fang 王芳 · Ivanov Иван · สมชาย",  # scripts mixed
+        ("Maria Fernanda Guadalupe de los Ángeles " * 6)[:200],  # the longest title there may be
+    ],
+    ids=["emoji", "beyond-bmp", "rtl", "mixed", "200-characters"],
+)
+def test_a_title_in_any_script_left_untranslated_reads_on_every_page_with_the_mark(client, make_event, title):
+    event = make_event(title=Translated({"en": title}))
+
+    for url in (f"/events/{event.slug}", "/", f"/events/{event.slug}/agenda", f"/events/{event.slug}/speakers"):
+        chinese = client.get(url, headers={"Accept-Language": "zh"})
+        assert chinese.status_code == 200, url
+        page = chinese.get_data(as_text=True)
+        assert escape(title) in page, url
+        assert "尚未翻译，显示为英文" in page, url
+    calendar = client.get(f"/events/{event.slug}/agenda.ics", headers={"Accept-Language": "zh"})
+    assert calendar.status_code == 200
+    assert title[:20] in calendar.get_data(as_text=True).replace("\r\n ", "")
