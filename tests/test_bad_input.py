@@ -27,6 +27,7 @@ from workshop.materials.models import Material
 from workshop.registration.models import Question, Registration
 from workshop.registration.states import State
 from workshop.reports.models import ReportSection
+from workshop.team.models import TeamInvitation
 
 from .conftest import PASSWORD, csrf_token, login, make_registration, register, submit
 
@@ -46,6 +47,7 @@ MODEL_OF = {
     "letter_id": LetterRequest,
     "token_id": ApiToken,
     "job_id": Job,
+    "invitation_id": TeamInvitation,
 }
 
 
@@ -159,6 +161,8 @@ def values_of(event: Event) -> dict:
         )
         or 1,
         "user_id": db.session.scalar(db.select(User.id).where(User.email == ORGANISER_EMAIL)),
+        "person_id": db.session.scalar(db.select(User.id).where(User.email == ORGANISER_EMAIL)),
+        "role": "check_in_staff",
         "filename": "css/app.css",
         "kind": "introduction",
     }

@@ -55,7 +55,7 @@ def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user,
         url = url_for(rule.endpoint, _external=False, **{name: values.get(name, 999999) for name in rule.arguments})
         client = as_visitor if rule.endpoint in VISITOR_ONLY else as_admin
         typed = TYPED | (
-            {"email": other.email} if rule.endpoint == "events.organisers" else {}
+            {"email": other.email, "role": "organiser"} if rule.endpoint == "team.team_page" else {}
         )  # would name them organiser
         response = client.post(url, data=typed)
 

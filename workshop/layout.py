@@ -2,13 +2,14 @@
 and kind of visitor. The few things in them that differ from request to request (the form token,
 the address of the page, the person's name) are left as holes and filled in for each page."""
 
-from flask import render_template, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .fragments import kept_or_made
+from .security import has_team_role
 
 MARK = "\x00"  # never in a page: control characters are removed from everything typed
 
@@ -18,14 +19,26 @@ def hole(name: str) -> Markup:
 
 
 def visitor_kind() -> str:
-    if not current_user.is_authenticated:
+    """What the menus differ by: a visitor, an admin, someone on some event's team (or who may
+    create events: they see "Manage events"), or anybody else. Asked once a request, so that a
+    person added to a team sees the entry on their next page, whichever server answers."""
+    if "visitor_kind" not in g:
+        g.visitor_kind = _kind_of(current_user)
+    return g.visitor_kind
+
+
+def _kind_of(user) -> str:
+    if not user.is_authenticated:
         return "visitor"
-    return "admin" if current_user.is_admin else "user"
+    if user.is_admin:
+        return "admin"
+    return "team" if has_team_role(user) else "user"
 
 
 def layout_part(template: str) -> Markup:
-    key = (template, str(get_locale()), visitor_kind())
-    part = kept_or_made(key, lambda: Markup(render_template(template, hole=hole)), store="layout")
+    kind = visitor_kind()
+    key = (template, str(get_locale()), kind)
+    part = kept_or_made(key, lambda: Markup(render_template(template, hole=hole, visitor_kind=kind)), store="layout")
     return filled(part)
 
 

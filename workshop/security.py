@@ -243,8 +243,40 @@ def can_write_summary(user: Actor, session: AgendaSession) -> bool:
     return can_edit_report(user, session.event) or is_rapporteur_of(user, session)
 
 
-def can_name_organisers(user: Actor, event: Event) -> bool:
-    return is_admin(user)
+def can_manage_team(user: Actor, event: Event) -> bool:
+    """Naming and removing the event's organisers, check-in staff and rapporteurs, and inviting
+    people to these roles: the event's organisers, and platform admins on every event (so an admin
+    can always restore an organiser)."""
+    return can_manage_event(user, event)
+
+
+def has_team_role(user: Actor) -> bool:
+    """Whether ``user`` manages anything: an admin, someone who may create events, or an organiser,
+    check-in staff member or rapporteur of some event. Those alone see "Manage events"."""
+    if not is_signed_in(user):
+        return False
+    if is_admin(user) or can_create_events(user):
+        return True
+    from sqlalchemy import exists, or_, select
+
+    from .agenda.models import SessionSpeaker, Speaker, SpeakerRole
+    from .attendance.models import check_in_staff
+    from .events.models import event_organiser
+    from .extensions import db
+
+    return bool(
+        db.session.scalar(
+            select(
+                or_(
+                    exists().where(event_organiser.c.user_id == user.id),
+                    exists().where(check_in_staff.c.user_id == user.id),
+                    exists()
+                    .where(Speaker.user_id == user.id, SessionSpeaker.speaker_id == Speaker.id)
+                    .where(SessionSpeaker.role == SpeakerRole.RAPPORTEUR),
+                )
+            )
+        )
+    )
 
 
 def can_view_event(user: Actor, event: Event) -> bool:

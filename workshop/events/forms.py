@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from ..countries import country_choices, is_country
 from ..formatting import zone_choices
@@ -91,11 +91,6 @@ class EventForm(FlaskForm):
         opens = self.registration_opens_at.data
         if opens and field.data and field.data <= opens:
             raise ValidationError(_l("Registration must close after it opens."))
-
-
-class OrganiserForm(FlaskForm):
-    email = EmailField(_l("E-mail address of the organiser"), validators=[DataRequired(), Length(max=254), Email()])
-    submit = SubmitField(_l("Add organiser"))
 
 
 class StatusForm(FlaskForm):

@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..security import can_create_events, can_manage_event, can_name_organisers
+from ..security import can_create_events, can_manage_event
 from ..timeutil import is_known_timezone, local_to_utc, nonexistent_local_time, utcnow
 from ..translated import DEFAULT_LANGUAGE, Translated
 from .models import (
@@ -169,25 +169,6 @@ def set_status(actor: User, event: Event, status: EventStatus) -> Event:
 def require_manager(actor: User, event: Event) -> None:
     if not can_manage_event(actor, event):
         raise Forbidden(_l("You do not organise this event."))
-
-
-def add_organiser(actor: User, event: Event, email: str) -> User:
-    if not can_name_organisers(actor, event):
-        raise Forbidden(_l("Only a platform administrator names the organisers of an event."))
-    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise DomainError(_l("No account has this e-mail address. Ask the person to sign up first."), field="email")
-    if user not in event.organisers:
-        event.organisers.append(user)
-    db.session.commit()
-    return user
-
-
-def remove_organiser(actor: User, event: Event, user_id: int) -> None:
-    if not can_name_organisers(actor, event):
-        raise Forbidden(_l("Only a platform administrator names the organisers of an event."))
-    event.organisers = [user for user in event.organisers if user.id != user_id]
-    db.session.commit()
 
 
 @dataclass(frozen=True)

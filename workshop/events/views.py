@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
-from ..accounts.forms import ConfirmForm
 from ..bounds import page_number
 from ..extensions import csrf
 from ..formtools import showing_errors
@@ -16,7 +15,6 @@ from .forms import (
     KIND_LABELS,
     STATUS_LABELS,
     EventForm,
-    OrganiserForm,
     StatusForm,
     event_data_from_form,
     fill_form_from_event,
@@ -67,10 +65,18 @@ def show(event):
 @bp.get("/manage/events")
 @login_required
 def manage():
-    events = services.managed_events(current_user)
-    if not (events or security.can_create_events(current_user)):
+    from ..team.services import reported_sessions, staffed_events  # the team builds on every domain's models
+
+    if not security.has_team_role(current_user):
         abort(403)
-    return render_template("events/manage.html", events=events, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+    return render_template(
+        "events/manage.html",
+        events=services.managed_events(current_user),
+        staffed=staffed_events(current_user),
+        reported=reported_sessions(current_user),
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])
@@ -127,24 +133,8 @@ def change_status(event):
     return redirect(url_for("events.show", slug=event.slug))
 
 
-@bp.route("/manage/events/<slug>/organisers", methods=["GET", "POST"])
+@bp.get("/manage/events/<slug>/organisers")
 @managed_event
 def organisers(event):
-    form = OrganiserForm()
-    if form.validate_on_submit():
-        security.require_admin(current_user)
-        with showing_errors(form):
-            user = services.add_organiser(current_user, event, form.email.data)
-            flash(_("%(name)s now organises this event.", name=user.full_name), "success")
-            return redirect(url_for("events.organisers", slug=event.slug))
-    return render_template("events/organisers.html", event=event, form=form, remove_form=ConfirmForm())
-
-
-@bp.post("/manage/events/<slug>/organisers/<int:user_id>/remove")
-@managed_event
-def remove_organiser(event, user_id):
-    security.require_admin(current_user)
-    csrf.protect()
-    services.remove_organiser(current_user, event, user_id)
-    flash(_("The organiser is removed from this event."), "info")
-    return redirect(url_for("events.organisers", slug=event.slug))
+    """The organisers are named on the event's team page now."""
+    return redirect(url_for("team.team_page", slug=event.slug), 301)
