@@ -10,7 +10,7 @@ from ..formtools import showing_errors
 from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
 from ..translated import LANGUAGE_LABELS, LANGUAGES
-from . import bp, services
+from . import bp, lifecycle, services
 from .cards import event_cards
 from .forms import (
     KIND_LABELS,
@@ -20,8 +20,10 @@ from .forms import (
     StatusForm,
     event_data_from_form,
     fill_form_from_event,
+    offer_series,
 )
 from .models import EventKind, EventStatus
+from .series import all_series
 
 
 @bp.get("/")
@@ -55,6 +57,7 @@ def show(event):
     return render_template(
         "events/show.html",
         event=event,
+        archivable=security.can_manage_event(current_user, event) and lifecycle.archiving_refused(event) is None,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         registration=own,
@@ -67,10 +70,20 @@ def show(event):
 @bp.get("/manage/events")
 @login_required
 def manage():
-    events = services.managed_events(current_user)
-    if not (events or security.can_create_events(current_user)):
+    showing = next(
+        (s for s in lifecycle.ManagedList if s.value == request.args.get("show")), lifecycle.ManagedList.ACTIVE
+    )
+    events = lifecycle.managed_events(current_user, showing)
+    if not (events or security.can_create_events(current_user) or lifecycle.managed_events(current_user)):
         abort(403)
-    return render_template("events/manage.html", events=events, kind_labels=KIND_LABELS, status_labels=STATUS_LABELS)
+    return render_template(
+        "events/manage.html",
+        events=events,
+        showing=showing,
+        lists=lifecycle.ManagedList,
+        kind_labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
+    )
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])
@@ -78,6 +91,7 @@ def manage():
 def create():
     security.require_create_events(current_user)
     form = EventForm()
+    offer_series(form, all_series())
     if request.method == "GET":
         form.timezone.data = "Europe/London"
     if form.validate_on_submit():
@@ -85,7 +99,8 @@ def create():
             event = services.create_event(current_user, event_data_from_form(form))
             flash(_("The event is saved as %(status)s.", status=STATUS_LABELS[event.status]), "success")
             return redirect(url_for("events.show", slug=event.slug))
-    return render_template("events/form.html", form=form, event=None)
+    templates = lifecycle.managed_events(current_user, lifecycle.ManagedList.TEMPLATES)
+    return render_template("events/form.html", form=form, event=None, templates=templates)
 
 
 @bp.get("/manage/events/<slug>/translations")
@@ -104,6 +119,7 @@ def translations(event):
 @managed_event
 def edit(event):
     form = EventForm()
+    offer_series(form, all_series())
     if request.method == "GET":
         fill_form_from_event(form, event)
     if form.validate_on_submit():
@@ -120,8 +136,9 @@ def change_status(event):
     csrf.protect()  # a button: without a valid token the CSRF page explains, rather than "choose a status"
     form = StatusForm()
     if form.validate_on_submit():
-        services.set_status(current_user, event, EventStatus(form.status.data))
-        flash(_("The event is now %(status)s.", status=STATUS_LABELS[event.status]), "success")
+        with showing_errors():
+            services.set_status(current_user, event, EventStatus(form.status.data))
+            flash(_("The event is now %(status)s.", status=STATUS_LABELS[event.status]), "success")
     else:
         flash(_("Choose a status from the list."), "danger")
     return redirect(url_for("events.show", slug=event.slug))
