@@ -1,7 +1,7 @@
 """Reusing events: duplicating one to new dates, templates, deleting a draft, archiving a past event."""
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
