@@ -282,3 +282,10 @@ UPCOMING_BY_KIND = (
 
 def count_by_kind() -> dict[EventKind, int]:
     return dict(db.session.execute(UPCOMING_BY_KIND, {"now": utcnow()}).all())
+
+
+def managed_events(actor: User) -> list[Event]:
+    """The events ``actor`` organises that are neither archived nor templates (``lifecycle`` has the other lists)."""
+    from .lifecycle import managed_events as listed
+
+    return listed(actor)
