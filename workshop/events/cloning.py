@@ -67,13 +67,13 @@ class Shift:
         return local_to_utc(local, self.zone)
 
 
-def clone_event(actor: User, source_id: int, data: CloneData, as_template: bool = False) -> Event:
+def clone_event(actor: User, source_id: int, data: CloneData | None = None, as_template: bool = False) -> Event:
     """A new draft from the event ``source_id`` at the dates in ``data``; ``as_template`` keeps it as a
-    template at the source's own dates (``data`` is then not read)."""
+    template at the source's own dates (``data`` is then not needed)."""
     source = db.session.get(Event, source_id)
     if source is None or not can_reuse_event(actor, source):
         raise Forbidden(_l("You may not duplicate this event."))
-    if as_template:
+    if as_template or data is None:
         shift = Shift(source.timezone, timedelta(0))
         title, slug, ends_at, closes_at = source.title, "", source.ends_at, source.registration_closes_at
     else:

@@ -10,7 +10,7 @@ from ..extensions import csrf
 from ..formtools import showing_errors
 from ..lookups import event_for, managed_event
 from . import bp, lifecycle
-from .cloning import CloneData, clone_event
+from .cloning import clone_event
 from .reuse_forms import CloneForm, clone_data_from_form
 
 reused_event = event_for(security.can_reuse_event)
@@ -32,7 +32,7 @@ def duplicate(event):
 @reused_event
 def keep_as_template(event):
     csrf.protect()
-    template = clone_event(current_user, event.id, CloneData(starts_at=event.starts_at), as_template=True)
+    template = clone_event(current_user, event.id, as_template=True)
     flash(_("A template is made from this event: it stays a draft, offered under New event."), "success")
     return redirect(url_for("events.show", slug=template.slug))
 
