@@ -13,7 +13,7 @@ from flask import abort
 if TYPE_CHECKING:
     from .agenda.models import AgendaSession, Speaker
     from .certificates.models import Certificate
-    from .events.models import Event
+    from .events.models import Event, Series
     from .letters.models import LetterRequest
     from .materials.models import Material
     from .registration.models import Registration
@@ -277,6 +277,16 @@ def has_team_role(user: Actor) -> bool:
             )
         )
     )
+
+
+def can_reuse_event(user: Actor, event: Event) -> bool:
+    """Duplicating an event or keeping it as a template: its organisers, when they may create events."""
+    return can_manage_event(user, event) and can_create_events(user)
+
+
+def can_edit_series(user: Actor, series: Series) -> bool:
+    """A series' title, description and address: whoever created it, and admins."""
+    return is_admin(user) or (can_create_events(user) and series.created_by_id == user.id)
 
 
 def can_view_event(user: Actor, event: Event) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..timeutil import utcnow
-from .events import add_event, demo_events
+from .events import add_demo_series, add_event, demo_events
 from .feedback import seed_demo_evaluation
 from .letters import seed_demo_letters
 from .participants import add_past_attendance, add_registrations
@@ -41,6 +41,7 @@ def load_demo() -> bool:
     for event in demo_events():
         events[event["key"]] = add_event(event, today, organiser)
         add_programme(events[event["key"]], programme["session"].get(event["key"], []), programme["speaker"], accounts)
+    add_demo_series([events[COMING_WORKSHOP], events[PAST_CONFERENCE]], organiser)
     add_registrations(events, accounts, organiser)
     add_past_attendance(events[PAST_CONFERENCE], organiser)
     seed_demo_letters(events[COMING_WORKSHOP])

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..accounts.models import User
-from ..events.models import Event, EventKind, EventStatus
+from ..events.models import Event, EventKind, EventStatus, Series
 from ..events.services import EventData, apply_event_data, check_event_data, unique_slug
 from ..extensions import db
 from ..translated import Translated
@@ -62,3 +62,23 @@ def add_event(event: dict, today: date, organiser: User) -> Event:
     record.organisers = [organiser]
     db.session.add(record)
     return record
+
+
+def add_demo_series(events: list[Event], organiser: User) -> Series:
+    """A series of the demo's events on migration between China and Europe; the caller commits."""
+    db.session.flush()  # the organiser's id
+    series = Series(
+        slug="china-europe-migration-dialogue",
+        title=Translated({"en": "China–Europe dialogue on labour migration", "zh": "中欧劳动力移民对话"}),
+        description=Translated(
+            {
+                "en": "Workshops and conferences on the migration of workers between China and Europe.",
+                "zh": "关于中国与欧洲之间劳动力流动的研讨会和会议。",
+            }
+        ),
+        created_by_id=organiser.id,
+    )
+    db.session.add(series)
+    for event in events:
+        event.series = series
+    return series

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from . import views  # noqa: F401
+from . import reuse_views, series_views, views  # noqa: F401

@@ -81,6 +81,9 @@ class EventForm(FlaskForm):
         _l("One per line, in the order they should appear; the same ones in the same order in each language."),
     )
     contact_email = email_address(_l("Contact e-mail"), required=False)
+    series_id = SelectField(
+        _l("Series"), choices=[], validate_choice=False, description=_l("The series this event belongs to, if any.")
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_ends_at(self, field) -> None:
@@ -117,6 +120,7 @@ def event_data_from_form(form: EventForm) -> EventData:
         visitor_confirmation_hours=form.visitor_confirmation_hours.data or VISITOR_CONFIRMATION_HOURS,
         status=EventStatus(form.status.data),
         partners=form.partners.items(),
+        series_id=int(form.series_id.data) if (form.series_id.data or "").isdigit() else None,
     )
 
 
@@ -133,3 +137,9 @@ def fill_form_from_event(form: EventForm, event) -> None:
     form.registration_opens_at.data = local(event.registration_opens_at)
     form.registration_closes_at.data = local(event.registration_closes_at)
     form.status.data = event.status.value
+    form.series_id.data = str(event.series_id) if event.series_id else ""
+
+
+def offer_series(form: EventForm, series) -> None:
+    """The series ``form`` offers to choose from (``series``: id and title of each)."""
+    form.series_id.choices = [SelectChoice("", _l("None"))] + [SelectChoice(str(s.id), str(s.title)) for s in series]

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -30,6 +30,21 @@ VISITOR_CONFIRMATION_HOURS = 24  # how long a visitor's place is held before the
 VISITOR_CONFIRMATION_HOURS_MAX = 30 * 24
 
 event_organiser = event_people("event_organiser")
+
+
+class Series(db.Model):
+    """Events that belong together, e.g. the trainings on labour inspection, with a public page of its own."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[Translated] = mapped_column(TranslatedText)
+    description: Mapped[Translated] = mapped_column(TranslatedText, default="")  # Markdown
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Series {self.slug}>"
 
 
 class Event(db.Model):
@@ -63,11 +78,15 @@ class Event(db.Model):
     # Raised by every change to the event's registrations, its registration questions or what their list
     # shows of the people's accounts (workshop/registration/revision.py): what the organisers' list is kept under.
     registrations_revision: Mapped[int] = mapped_column(server_default="0")
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
+    # A draft kept to start new events from (``cloning``); it is never published
+    is_template: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
     partners: Mapped[list["EventPartner"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventPartner.position"
     )
+    series: Mapped[Series | None] = relationship()
 
     @property
     def ends_in_completion(self) -> bool:

@@ -26,7 +26,10 @@ from .models import (
     EventKind,
     EventPartner,
     EventStatus,
+    Series,
 )
+
+TEMPLATE_STAYS_DRAFT = _l("A template stays a draft: duplicate it to make an event to publish.")
 
 
 @dataclass
@@ -51,9 +54,14 @@ class EventData:
     status: EventStatus = EventStatus.DRAFT
     contact_email: str = ""
     partners: list[Translated | str] = field(default_factory=list)  # each in every language it is named in
+    series_id: int | None = None
 
 
-def check_event_data(data: EventData) -> None:
+def check_event_data(data: EventData, is_template: bool = False) -> None:
+    if is_template and data.status is not EventStatus.DRAFT:
+        raise DomainError(TEMPLATE_STAYS_DRAFT, field="status")
+    if data.series_id is not None and db.session.get(Series, data.series_id) is None:
+        raise DomainError(_l("Choose a series from the list."), field="series_id")
     if not is_known_timezone(data.timezone):
         raise DomainError(
             _l("Unknown time zone. Choose one from the list, e.g. Europe/London or Asia/Shanghai."), field="timezone"
@@ -125,6 +133,7 @@ def apply_event_data(event: Event, data: EventData) -> None:
     names = [Translated.of(name).strip() for name in data.partners]
     names = [Translated({language: text[:200] for language, text in name.texts.items()}) for name in names if name]
     event.partners = [EventPartner(name=name, position=i) for i, name in enumerate(names)]
+    event.series_id = data.series_id
 
 
 def create_event(actor: User, data: EventData) -> Event:
@@ -150,7 +159,7 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
     from ..registration.services import fill_free_places  # registration builds on events, not the reverse
 
     require_manager(actor, event)
-    check_event_data(data)
+    check_event_data(data, event.is_template)
     event = lock_for_update(Event, event.id)
     apply_event_data(event, data)
     db.session.flush()
@@ -161,6 +170,8 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
 
 def set_status(actor: User, event: Event, status: EventStatus) -> Event:
     require_manager(actor, event)
+    if event.is_template and status is not EventStatus.DRAFT:
+        raise DomainError(TEMPLATE_STAYS_DRAFT)
     event.status = status
     db.session.commit()
     return event
@@ -243,13 +254,6 @@ def in_full(events) -> list[Event]:
     return [by_id[event.id] for event in events]
 
 
-def managed_events(actor: User) -> list[Event]:
-    query = db.select(Event).order_by(Event.starts_at.desc())
-    if not actor.is_admin:
-        query = query.where(Event.organisers.any(User.id == actor.id))
-    return list(db.session.scalars(query))
-
-
 UPCOMING_BY_KIND = (
     db.select(Event.kind, func.count())
     .where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at >= bindparam("now"))
@@ -259,3 +263,10 @@ UPCOMING_BY_KIND = (
 
 def count_by_kind() -> dict[EventKind, int]:
     return dict(db.session.execute(UPCOMING_BY_KIND, {"now": utcnow()}).all())
+
+
+def managed_events(actor: User) -> list[Event]:
+    """The events ``actor`` organises that are neither archived nor templates (``lifecycle`` has the other lists)."""
+    from .lifecycle import managed_events as listed
+
+    return listed(actor)

@@ -9,7 +9,7 @@ from ..formtools import showing_errors
 from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
 from ..translated import LANGUAGE_LABELS, LANGUAGES
-from . import bp, services
+from . import bp, lifecycle, services
 from .cards import event_cards
 from .forms import (
     KIND_LABELS,
@@ -18,8 +18,10 @@ from .forms import (
     StatusForm,
     event_data_from_form,
     fill_form_from_event,
+    offer_series,
 )
 from .models import EventKind, EventStatus
+from .series import all_series
 
 
 @bp.get("/")
@@ -53,6 +55,7 @@ def show(event):
     return render_template(
         "events/show.html",
         event=event,
+        archivable=security.can_manage_event(current_user, event) and lifecycle.archiving_refused(event) is None,
         kind_labels=KIND_LABELS,
         status_labels=STATUS_LABELS,
         registration=own,
@@ -69,9 +72,18 @@ def manage():
 
     if not security.has_team_role(current_user):
         abort(403)
+    showing = next(
+        (s for s in lifecycle.ManagedList if s.value == request.args.get("show")), lifecycle.ManagedList.ACTIVE
+    )
+    events = lifecycle.managed_events(current_user, showing)
     return render_template(
         "events/manage.html",
-        events=services.managed_events(current_user),
+        events=events,
+        showing=showing,
+        lists=lifecycle.ManagedList,
+        organiser=bool(events)
+        or security.can_create_events(current_user)
+        or bool(lifecycle.managed_events(current_user)),
         staffed=staffed_events(current_user),
         reported=reported_sessions(current_user),
         kind_labels=KIND_LABELS,
@@ -84,6 +96,7 @@ def manage():
 def create():
     security.require_create_events(current_user)
     form = EventForm()
+    offer_series(form, all_series())
     if request.method == "GET":
         form.timezone.data = "Europe/London"
     if form.validate_on_submit():
@@ -91,7 +104,8 @@ def create():
             event = services.create_event(current_user, event_data_from_form(form))
             flash(_("The event is saved as %(status)s.", status=STATUS_LABELS[event.status]), "success")
             return redirect(url_for("events.show", slug=event.slug))
-    return render_template("events/form.html", form=form, event=None)
+    templates = lifecycle.managed_events(current_user, lifecycle.ManagedList.TEMPLATES)
+    return render_template("events/form.html", form=form, event=None, templates=templates)
 
 
 @bp.get("/manage/events/<slug>/translations")
@@ -110,6 +124,7 @@ def translations(event):
 @managed_event
 def edit(event):
     form = EventForm()
+    offer_series(form, all_series())
     if request.method == "GET":
         fill_form_from_event(form, event)
     if form.validate_on_submit():
@@ -126,8 +141,9 @@ def change_status(event):
     csrf.protect()  # a button: without a valid token the CSRF page explains, rather than "choose a status"
     form = StatusForm()
     if form.validate_on_submit():
-        services.set_status(current_user, event, EventStatus(form.status.data))
-        flash(_("The event is now %(status)s.", status=STATUS_LABELS[event.status]), "success")
+        with showing_errors():
+            services.set_status(current_user, event, EventStatus(form.status.data))
+            flash(_("The event is now %(status)s.", status=STATUS_LABELS[event.status]), "success")
     else:
         flash(_("Choose a status from the list."), "danger")
     return redirect(url_for("events.show", slug=event.slug))
