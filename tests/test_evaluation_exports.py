@@ -216,3 +216,28 @@ def test_participants_check_in_staff_and_other_organisers_cannot_export(
             assert response.status_code in (403, 404), (user.full_name, fmt)
             assert "Content-Disposition" not in response.headers
             assert b"apples first" not in response.get_data()
+
+
+def test_the_export_needs_as_many_queries_for_12_responses_as_for_3(app, make_user, make_event):
+    from .conftest import counted_statements
+
+    organiser = make_user(can_create_events=True)
+    client = as_user(app, organiser)
+    counts = {}
+    for people in (3, 12):
+        event = make_event(organiser=organiser, starts_in_days=-3, days=2)
+        questions = (
+            add_question(event, Kind.RATING, "Overall, how was it?", required=True),
+            add_question(event, Kind.CHOICE, "Would you recommend it?", options=["Yes", "No"]),
+            add_question(event, Kind.MULTIPLE_CHOICE, "Which topics helped?", options=["Law", "Practice", "Data"]),
+            add_question(event, Kind.TEXT, "What should we improve?"),
+        )
+        open_now(event, anonymous=False)
+        for n in range(people):
+            user, _registration = participant(event, make_user, f"Person {n}")
+            answer(as_user(app, user), event, answers(questions))
+        for fmt in ("csv", "xlsx"):
+            with counted_statements() as statements:
+                assert client.get(export_url(event, fmt)).status_code == 200
+            counts[people, fmt] = len(statements)
+    assert counts[3, "csv"] == counts[12, "csv"] and counts[3, "xlsx"] == counts[12, "xlsx"], counts

@@ -233,3 +233,29 @@ def test_participants_check_in_staff_and_other_organisers_do_not_see_the_standin
             response = as_them.get(url)
             assert response.status_code in (403, 404), (user.full_name, url)
             assert "time slots" not in response.get_data(as_text=True)
+
+
+def test_the_standings_need_as_many_queries_with_parallel_tracks_for_30_participants_as_for_4(
+    app, make_user, make_event, make_session
+):
+    from .conftest import counted_statements
+
+    organiser = make_user(can_create_events=True)
+    client = as_user(app, organiser)
+    counts = {}
+    for people, hours in ((4, 2), (30, 8)):
+        event = make_event(organiser=organiser, starts_in_days=-1)
+        tracks = [
+            make_session(event, f"Track {track} at {hour}", start=at(event, hour), minutes=60)
+            for hour in range(hours)
+            for track in "AB"
+        ]
+        set_rule(event, min_percent=50)
+        for n in range(people):
+            mark(event, participant(make_user, event, f"Person {n}", ""), *tracks[n % 3 :: 3])
+        for url in (certificates_url(event), statistics_url(event)):
+            with counted_statements() as statements:
+                assert client.get(url).status_code == 200
+            counts[people, url.rsplit("/", 1)[1]] = len(statements)
+    assert counts[4, "certificates"] == counts[30, "certificates"], counts
+    assert counts[4, "attendance"] == counts[30, "attendance"], counts
