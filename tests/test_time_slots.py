@@ -172,6 +172,7 @@ def test_the_certificates_list_and_the_attendance_page_give_each_standing_with_i
         assert "Eligible: present in 3 of 3 time slots (100 %)" in reason_of_row(page, good)
         assert "Not eligible: present in 1 of 3 time slots (33 %), 3 needed" in reason_of_row(page, short)
     assert "Present in at least 80 % of the programme's time slots." in attendance
+    assert "Certificate rule:</strong> Present in at least 80 % of the programme's time slots." in certificates
     assert "Sessions that count for attendance: 4, in 3 time slots, 3 hours in all." in attendance
     assert "Eligible: present in 3 of 3 time slots" in reason_of(attendance, good)
 

@@ -153,6 +153,11 @@ class Eligibility:
         return " · ".join(str(reason) for reason in self.reasons)
 
     @property
+    def rule_text(self):
+        """The rule in words (lazy); None without a rule."""
+        return describe_rule(self.rule)
+
+    @property
     def standing(self):
         """The verdict with its reason, in one sentence (lazy)."""
         if self.eligible:
