@@ -115,7 +115,7 @@ def test_each_counting_session_shows_present_of_confirmed_and_the_rate(app, make
     assert 'data-testid="present">0<' in session_row(page, s["training"]) and "0%" in session_row(page, s["training"])
     assert "Lunch" not in page and "Cancelled panel" not in page
     assert "Confirmed participants: 4. Arrived at the event: 1." in page
-    assert "Sessions that count for attendance: 3, 4.5 hours in all." in page
+    assert "Sessions that count for attendance: 3, in 3 time slots, 4.5 hours in all." in page
     assert "Gone Person" not in page
 
 

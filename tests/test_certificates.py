@@ -100,9 +100,9 @@ def test_issue_to_all_eligible_gives_only_the_eligible_a_certificate_and_tells_t
     shown = page(organiser, event)
     assert "Issue to all eligible (1)" in shown
     assert (
-        "1 of 2 sessions" not in shown
-        and "2 of 2 sessions (100 %)" in shown
-        and "0 of 2 sessions (0 %); 50 % needed" in shown
+        "1 of 2 time slots" not in shown
+        and "Eligible: present in 2 of 2 time slots (100 %)" in shown
+        and "Not eligible: present in 0 of 2 time slots (0 %), 1 needed" in shown
     )
 
     response = post(organiser, event, "/issue-all")
@@ -148,8 +148,8 @@ def test_a_non_eligible_participant_gets_a_certificate_only_with_a_written_reaso
 
     without = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "  "}).get_data(as_text=True)
     assert (
-        "Bob Smith is not eligible (0 of 2 sessions (0 %); 50 % needed). To issue a certificate all the same, write "
-        "the reason." in without
+        "Bob Smith is not eligible (present in 0 of 2 time slots (0 %), 1 needed). To issue a certificate all the "
+        "same, write the reason." in without
     )
     assert certificates_of(bob) == []
 

@@ -1,9 +1,14 @@
 """Who may receive a certificate: the event's rule applied to the attendance recorded.
 
-A rule (``CertificateRule``) asks for a share of the sessions that count for attendance
-(``min_percent``), a number of hours at those sessions (``min_hours``), or both, and then both must
-hold. An event without a rule, or whose rule has neither value, has nobody eligible yet, and every
-answer says so.
+A rule (``CertificateRule``) asks for a share of the programme's time slots (``min_percent``), a
+number of hours (``min_hours``), or both, and then both must hold. An event without a rule, or whose
+rule has neither value, has nobody eligible yet, and every answer says so.
+
+Time slots (``time_slots``): the sessions that count for attendance, where sessions that overlap in
+time (parallel tracks) are merged into one slot. A participant is present in a slot when marked
+present at any of its sessions; marks at two parallel sessions count once, and so does overlapping
+time for hours. A programme without parallel sessions has one slot per session, so the share is the
+share of sessions, as it always was.
 
 What counts is what ``statistics`` counts: confirmed registrations, present marks, sessions that
 count for attendance and are not cancelled (in the denominator and the numerator alike); arrival is
@@ -16,8 +21,9 @@ For certificates and any other reader:
 - ``eligibility_of(registration)`` -> ``Eligibility`` of one registration (any state: one that is not
   confirmed is not eligible, and says why).
 
-An ``Eligibility`` holds the figures and the rule; ``eligible`` is the verdict and ``reasons`` the
-sentences that explain it ("7 of 10 sessions (70 %); 80 % needed"), translated when shown.
+An ``Eligibility`` holds the figures and the rule; ``eligible`` is the verdict, ``reasons`` the
+phrases that explain it ("present in 6 of 10 time slots (60 %), 8 needed") and ``standing`` both in
+one sentence ("Not eligible: present in 6 of 10 time slots (60 %), 8 needed"), translated when shown.
 """
 
 from __future__ import annotations
@@ -41,8 +47,9 @@ from .statistics import (
     counting_sessions,
     event_attendance,
     hours_label,
+    participant_figures,
     present_slots,
-    session_seconds,
+    programme_of,
 )
 
 MAX_PERCENT = 100
@@ -65,8 +72,10 @@ class Eligibility:
     rule: Rule | None  # None: the event has no rule yet
     sessions_attended: int
     sessions_counted: int
-    seconds_attended: int
-    seconds_counted: int
+    seconds_attended: int  # overlapping sessions' time counted once
+    seconds_counted: int  # the time the programme's slots cover
+    slots_attended: int
+    slots_counted: int
 
     @property
     def hours_attended(self) -> float:
@@ -78,17 +87,23 @@ class Eligibility:
 
     @property
     def percent_attended(self) -> int:
-        """Rounded down, so that 79.9 % never reads as 80 %."""
-        return self.sessions_attended * 100 // self.sessions_counted if self.sessions_counted else 0
+        """Of the time slots; rounded down, so that 79.9 % never reads as 80 %."""
+        return self.slots_attended * 100 // self.slots_counted if self.slots_counted else 0
+
+    @property
+    def slots_needed(self) -> int | None:
+        """The fewest time slots that meet the rule's share; None when it asks for no share."""
+        if self.rule is None or self.rule.min_percent is None:
+            return None
+        return -(-self.rule.min_percent * self.slots_counted // 100)
 
     @property
     def meets_percent(self) -> bool | None:
-        """None when the rule asks for no share of sessions."""
-        if self.rule is None or self.rule.min_percent is None:
+        """None when the rule asks for no share of time slots."""
+        needed = self.slots_needed
+        if needed is None:
             return None
-        return (
-            self.sessions_counted > 0 and self.sessions_attended * 100 >= self.rule.min_percent * self.sessions_counted
-        )
+        return self.slots_counted > 0 and self.slots_attended >= needed
 
     @property
     def meets_hours(self) -> bool | None:
@@ -105,25 +120,14 @@ class Eligibility:
 
     @property
     def reasons(self) -> list:
-        """The sentences that explain the verdict, one per condition of the rule (lazy, translated when shown)."""
+        """The phrases that explain the verdict, one per condition of the rule (lazy, translated when shown)."""
         if not self.confirmed:
-            return [_l("Only confirmed participants can receive a certificate.")]
+            return [_l("not confirmed")]
         if self.rule is None:
-            return [_l("No certificate rule is set for this event yet, so nobody is eligible.")]
+            return [_l("no certificate rule is set for this event yet")]
         reasons = []
         if self.rule.min_percent is not None:
-            if self.sessions_counted == 0:
-                reasons.append(_l("No session counts for attendance yet."))
-            else:
-                reasons.append(
-                    _l(
-                        "%(attended)d of %(total)d sessions (%(percent)d %%); %(needed)d %% needed",
-                        attended=self.sessions_attended,
-                        total=self.sessions_counted,
-                        percent=self.percent_attended,
-                        needed=self.rule.min_percent,
-                    )
-                )
+            reasons.append(self.share_reason())
         if self.rule.min_hours is not None:
             attended, needed = hours_label(self.hours_attended), hours_label(self.rule.min_hours)
             if self.meets_hours:
@@ -132,9 +136,33 @@ class Eligibility:
                 reasons.append(_l("%(attended)s h of %(needed)s h needed", attended=attended, needed=needed))
         return reasons
 
+    def share_reason(self):
+        if self.slots_counted == 0:
+            return _l("no session counts for attendance yet")
+        figures = {"attended": self.slots_attended, "total": self.slots_counted, "percent": self.percent_attended}
+        if self.meets_percent:
+            return _l("present in %(attended)d of %(total)d time slots (%(percent)d %%)", **figures)
+        return _l(
+            "present in %(attended)d of %(total)d time slots (%(percent)d %%), %(needed)d needed",
+            needed=self.slots_needed,
+            **figures,
+        )
+
     @property
     def reason(self) -> str:
         return " · ".join(str(reason) for reason in self.reasons)
+
+    @property
+    def rule_text(self):
+        """The rule in words (lazy); None without a rule."""
+        return describe_rule(self.rule)
+
+    @property
+    def standing(self):
+        """The verdict with its reason, in one sentence (lazy)."""
+        if self.eligible:
+            return _l("Eligible: %(reason)s", reason=self.reason)
+        return _l("Not eligible: %(reason)s", reason=self.reason)
 
 
 def describe_rule(rule: Rule | None):
@@ -143,20 +171,21 @@ def describe_rule(rule: Rule | None):
         return None
     if rule.min_percent is not None and rule.min_hours is not None:
         return _l(
-            "Present at no less than %(percent)d %% of the sessions that count for attendance, and for no less than "
-            "%(hours)s hours at them.",
+            "Present in at least %(percent)d %% of the programme's time slots, and for at least %(hours)s hours in "
+            "all.",
             percent=rule.min_percent,
             hours=hours_label(rule.min_hours),
         )
     if rule.min_percent is not None:
-        return _l(
-            "Present at no less than %(percent)d %% of the sessions that count for attendance.",
-            percent=rule.min_percent,
-        )
-    return _l(
-        "Present for no less than %(hours)s hours at the sessions that count for attendance.",
-        hours=hours_label(rule.min_hours),
-    )
+        return _l("Present in at least %(percent)d %% of the programme's time slots.", percent=rule.min_percent)
+    return _l("Present for at least %(hours)s hours of the programme's time slots.", hours=hours_label(rule.min_hours))
+
+
+TIME_SLOTS_EXPLAINED = _l(
+    "Sessions that run at the same time (parallel tracks) form one time slot: a participant present at any of them "
+    "is present in that slot, and being at two of them counts once. Hours spent in overlapping sessions count once "
+    "too."
+)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -172,9 +201,11 @@ def rule_of(event_id: int) -> Rule | None:
 
 def judge_all(rule: Rule | None, attendance: EventAttendance) -> dict[int, Eligibility]:
     """Every confirmed participant of ``attendance`` against ``rule``; no queries."""
-    counted, total = len(attendance.sessions), attendance.total_seconds
+    counted, slots, total = len(attendance.sessions), len(attendance.slots), attendance.total_seconds
     return {
-        p.registration.id: Eligibility(p.registration.id, True, rule, p.sessions_attended, counted, p.seconds, total)
+        p.registration.id: Eligibility(
+            p.registration.id, True, rule, p.sessions_attended, counted, p.seconds, total, p.slots_attended, slots
+        )
         for p in attendance.participants
     }
 
@@ -187,19 +218,20 @@ def eligibility(event: Event) -> dict[int, Eligibility]:
 def eligibility_of(registration: Registration) -> Eligibility:
     """The Eligibility of one registration, whatever its state."""
     rule = rule_of(registration.event_id)
-    sessions = counting_sessions(registration.event_id)
-    seconds_of = {s.id: session_seconds(s) for s in sessions}
+    programme = programme_of(counting_sessions(registration.event_id))
     confirmed = registration.state is State.CONFIRMED
-    slots = present_slots(registration.event_id, registration.id).get(registration.id, set()) if confirmed else set()
-    attended = [slot for slot in slots if slot in seconds_of]
+    marks = present_slots(registration.event_id, registration.id).get(registration.id, set()) if confirmed else set()
+    figures = participant_figures(registration, marks, programme)
     return Eligibility(
         registration.id,
         confirmed,
         rule,
-        len(attended),
-        len(sessions),
-        sum(seconds_of[s] for s in attended),
-        sum(seconds_of.values()),
+        figures.sessions_attended,
+        len(programme.sessions),
+        figures.seconds,
+        programme.total_seconds,
+        figures.slots_attended,
+        len(programme.slots),
     )
 
 
@@ -239,19 +271,19 @@ def set_rule(actor, event: Event, min_percent: int | None, min_hours: float | No
         min_hours = round(float(min_hours), 2)
         if min_hours <= 0:
             raise DomainError(_l("Type a number of hours greater than 0."), field="min_hours")
-        total = sum(session_seconds(s) for s in counting_sessions(event.id)) / 3600
+        total = programme_of(counting_sessions(event.id)).total_seconds / 3600
         if total == 0:
             raise DomainError(
                 _l(
                     "No session counts for attendance yet, so no hours can be asked for. Add sessions to the agenda, "
-                    "or ask for a share of sessions."
+                    "or ask for a share of time slots."
                 ),
                 field="min_hours",
             )
         if min_hours > round(total, 2):
             raise DomainError(
                 _l(
-                    "The sessions that count for attendance add up to %(total)s hours: ask for no more than that.",
+                    "The programme's time slots add up to %(total)s hours: ask for no more than that.",
                     total=hours_label(total),
                 ),
                 field="min_hours",

@@ -43,6 +43,7 @@ def statistics_page(event):
         verdicts=verdicts,
         rule=rule,
         rule_text=eligibility.describe_rule(rule),
+        time_slots_explained=eligibility.TIME_SLOTS_EXPLAINED,
         eligible_count=eligible_count,
         shown=shown,
         sort=sort,
@@ -79,14 +80,16 @@ def rule_page(event):
             else:
                 flash(_("The certificate rule is saved."), "success")
             return redirect(url_for("attendance.statistics", slug=event.slug))
-    sessions = statistics.counting_sessions(event.id)
+    programme = statistics.programme_of(statistics.counting_sessions(event.id))
     return render_template(
         "attendance/rule.html",
         event=event,
         form=form,
         rule_text=eligibility.describe_rule(current),
-        session_count=len(sessions),
-        total_hours=statistics.hours_label(sum(statistics.session_seconds(s) for s in sessions) / 3600),
+        time_slots_explained=eligibility.TIME_SLOTS_EXPLAINED,
+        session_count=len(programme.sessions),
+        slot_count=len(programme.slots),
+        total_hours=statistics.hours_label(programme.total_seconds / 3600),
     )
 
 

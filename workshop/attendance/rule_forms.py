@@ -1,6 +1,6 @@
 """The form of an event's certificate rule. It reads the numbers and checks what it can alone, so
 that every mistake is shown at once; ``eligibility.set_rule`` checks everything again, and the
-hours against the sessions that count for attendance."""
+hours against the time the programme's slots cover."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -68,17 +68,17 @@ class HoursField(NumberText):
 
 class CertificateRuleForm(FlaskForm):
     min_percent = PercentField(
-        _l("Sessions attended, in per cent"),
+        _l("Time slots attended, in per cent"),
         description=_l(
-            "The share of the sessions that count for attendance at which a participant must be present, e.g. 80. "
-            "Leave empty to ask for hours only."
+            "The share of the programme's time slots in which a participant must be present, e.g. 80. Leave empty "
+            "to ask for hours only."
         ),
     )
     min_hours = HoursField(
         _l("Hours attended"),
         description=_l(
             "The hours a participant must have spent at the sessions that count for attendance, e.g. 12 or 5.5. Leave "
-            "empty to ask for a share of sessions only."
+            "empty to ask for a share of time slots only."
         ),
     )
     submit = SubmitField(_l("Save the rule"))

@@ -1,9 +1,12 @@
 """Attendance figures of an event: per session (present of confirmed, and the rate), per participant
-(sessions and hours attended), arrival, and the attendance matrix as a spreadsheet.
+(sessions, time slots and hours attended), arrival, and the attendance matrix as a spreadsheet.
 
 What counts, here and for certificates (``eligibility``): confirmed registrations only; marks that
 are present (an undone mark is not); sessions that count for attendance and are not cancelled.
 Arrival at the event (slot 0) is shown on its own and is never a session.
+
+Parallel sessions form one time slot (``time_slots``): a participant's slots and hours count
+overlapping marks once, and the event's hours are the time its slots cover.
 
 Three queries whatever the size of the event: the counting sessions, the confirmed registrations,
 and their present marks (registration, slot pairs). Everything else is counted from those.
@@ -29,6 +32,7 @@ from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import utc_to_local
 from .models import ARRIVAL, Attendance
+from .time_slots import TimeSlot, covered_seconds, slot_of_session, time_slots
 
 SORTS = ("name", "sessions", "hours")
 
@@ -64,11 +68,16 @@ class ParticipantFigures:
     registration: Registration
     arrived: bool
     attended: frozenset[int]  # ids of the counting sessions they were present at
-    seconds: int  # the length of those sessions, added up
+    seconds: int  # the time those sessions cover, overlapping time counted once
+    slots: frozenset[int] = frozenset()  # indexes of the time slots they were present in
 
     @property
     def sessions_attended(self) -> int:
         return len(self.attended)
+
+    @property
+    def slots_attended(self) -> int:
+        return len(self.slots)
 
     @property
     def hours_attended(self) -> float:
@@ -83,7 +92,8 @@ class EventAttendance:
     event: Event
     sessions: list[SessionFigures]
     participants: list[ParticipantFigures]
-    total_seconds: int = field(default=0)
+    total_seconds: int = field(default=0)  # the time the slots cover
+    slots: list[TimeSlot] = field(default_factory=list)
 
     @property
     def confirmed(self) -> int:
@@ -138,24 +148,46 @@ def present_slots(event_id: int, registration_id: int | None = None) -> dict[int
     return slots
 
 
-def participant_figures(registration: Registration, slots: set[int], seconds_of: dict[int, int]) -> ParticipantFigures:
-    attended = frozenset(slot for slot in slots if slot in seconds_of)
-    return ParticipantFigures(registration, ARRIVAL in slots, attended, sum(seconds_of[s] for s in attended))
+@dataclass(frozen=True)
+class Programme:
+    """The counting sessions of an event and their time slots, read once and shared by everyone's figures."""
+
+    sessions: list[AgendaSession]
+    slots: list[TimeSlot]
+    by_id: dict[int, AgendaSession]
+    slot_index: dict[int, int]  # session id -> its slot
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(slot.seconds for slot in self.slots)
+
+
+def programme_of(sessions: list[AgendaSession]) -> Programme:
+    slots = time_slots(sessions)
+    return Programme(sessions, slots, {s.id: s for s in sessions}, slot_of_session(slots))
+
+
+def participant_figures(registration: Registration, marks: set[int], programme: Programme) -> ParticipantFigures:
+    """``marks``: the slots of ``present_slots`` (arrival and session ids)."""
+    attended = frozenset(mark for mark in marks if mark in programme.by_id)
+    seconds = covered_seconds((programme.by_id[s].starts_at, programme.by_id[s].ends_at) for s in attended)
+    slots = frozenset(programme.slot_index[s] for s in attended)
+    return ParticipantFigures(registration, ARRIVAL in marks, attended, seconds, slots)
 
 
 def event_attendance(event: Event) -> EventAttendance:
     """The figures of ``event``: three queries, however many participants and sessions."""
     sessions = counting_sessions(event.id)
     registrations = confirmed_registrations(event.id)
-    slots = present_slots(event.id)
-    seconds_of = {s.id: session_seconds(s) for s in sessions}
-    participants = [participant_figures(r, slots.get(r.id, set()), seconds_of) for r in registrations]
+    marks = present_slots(event.id)
+    programme = programme_of(sessions)
+    participants = [participant_figures(r, marks.get(r.id, set()), programme) for r in registrations]
     present_at = {s.id: 0 for s in sessions}
     for p in participants:
         for session_id in p.attended:
             present_at[session_id] += 1
     figures = [SessionFigures(s, present_at[s.id], len(participants)) for s in sessions]
-    return EventAttendance(event, figures, participants, sum(seconds_of.values()))
+    return EventAttendance(event, figures, participants, programme.total_seconds, programme.slots)
 
 
 def sorted_participants(participants: Iterable[ParticipantFigures], sort: str) -> list[ParticipantFigures]:

@@ -3,17 +3,18 @@
 Every page is for those who may build the event's evaluation (403, or 404 for a draft).
 """
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from .. import security
+from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
 from ..formtools import showing_errors
 from ..lookups import acting_user, event_for
 from ..questions import views as question_pages
-from . import bp, questions, services
+from . import bp, exports, questions, services
 from .forms import KIND_LABELS, ActionForm, QuestionForm, SettingsForm
 from .results import evaluation_results
 
@@ -206,3 +207,21 @@ def results(event):
         results=evaluation_results(event),
         kind_labels=KIND_LABELS,
     )
+
+
+@bp.get("/manage/events/<slug>/evaluation/answers.<file_format>", endpoint="export")
+@evaluation_event
+def export(event, file_format):
+    if file_format not in exports.FORMATS:
+        abort(404)
+    evaluation = services.evaluation_of(event)
+    results = evaluation_results(event)
+    responses = exports.responses_table(event, evaluation, results)
+    summary = exports.summary_table(results)
+    if file_format == "xlsx":
+        body = exports.evaluation_xlsx(responses, summary, (_("Responses"), _("Summary per question")))
+        mimetype = XLSX
+    else:
+        body = exports.evaluation_csv(responses, summary)
+        mimetype = "text/csv"
+    return document(body, exports.filename(event, file_format), mimetype, cache=NOT_SHARED)
