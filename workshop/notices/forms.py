@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
+from wtforms import SelectChoice, SelectField, SubmitField
 
 from .models import NoticeSettings, Timing
 
@@ -14,12 +14,12 @@ TIMING_LABELS = {
 AS_FOR_ALL = ""  # an event without a choice of its own
 
 
-def timing_choices() -> list[tuple[str, str]]:
-    return [(timing.value, label) for timing, label in TIMING_LABELS.items()]
+def timing_choices() -> list[SelectChoice]:
+    return [SelectChoice(timing.value, label) for timing, label in TIMING_LABELS.items()]
 
 
 class NoticeSettingsForm(FlaskForm):
-    timing = SelectField(_l("For all my events"), choices=timing_choices())
+    timing = SelectField(_l("For all my events"), choices=timing_choices)
     submit = SubmitField(_l("Save"))
 
     def chosen_timing(self) -> Timing:
@@ -47,7 +47,11 @@ def notice_settings_form(events, settings: NoticeSettings, per_event: dict[int, 
         setattr(
             Form,
             event_field_name(event.id),
-            SelectField(event.title, choices=[(AS_FOR_ALL, _l("As for all my events")), *timing_choices()]),
+            SelectField(
+                event.title,
+                choices=[SelectChoice(AS_FOR_ALL, _l("As for all my events")), *timing_choices()],
+                default=AS_FOR_ALL,
+            ),
         )
     data = {"timing": settings.timing.value}
     data.update({event_field_name(event_id): timing.value for event_id, timing in per_event.items()})
