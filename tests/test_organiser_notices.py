@@ -62,9 +62,7 @@ def event(make_event, organiser):
 # --- at once ----------------------------------------------------------------------------------
 
 
-def test_at_once_sends_one_e_mail_for_each_registration_waiting_for_approval(
-    app, make_user, event, organiser, mailbox
-):
+def test_at_once_sends_one_e_mail_for_each_registration_waiting_for_approval(app, make_user, event, organiser, mailbox):
     choose(app, organiser, "at_once")
 
     register_someone(app, make_user, event, "Li Wei")
@@ -189,9 +187,7 @@ def test_one_event_can_have_its_own_choice(app, make_user, make_event, event, or
 # --- e-mails that failed ----------------------------------------------------------------------
 
 
-def test_an_e_mail_refused_for_good_is_told_at_once_to_the_organisers(
-    app, make_user, event, organiser, worker_queue
-):
+def test_an_e_mail_refused_for_good_is_told_at_once_to_the_organisers(app, make_user, event, organiser, worker_queue):
     choose(app, organiser, "at_once")
     with mail_server(app, FlakyMailbox(unknown=("participant0@example.org",))) as received:
         queue_messages(app, event, make_user, 2)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from .. import security
 from ..accounts.models import User
+from ..database import lock_for_update
 from ..errors import Forbidden
 from ..events.models import Event, event_organiser
 from ..extensions import db
@@ -127,10 +128,13 @@ def save_timings(actor: User, timing: Timing, per_event: dict[int, Timing | None
     choice (None: as for all). Forbidden for an event the actor does not organise. What is still
     waiting for a digest of an event that is now "never" is dropped; what waits for one of an event
     now "at once" stays for the next digest, so nothing is lost."""
+    lock_for_update(User, actor.id)  # as the digest does: one writer of the person's settings at a time
     organised = {event.id for event in organised_events(actor)}
     if not organised:
+        db.session.rollback()
         raise Forbidden(_l("Only the organisers of an event are told what needs them."))
     if not set(per_event) <= organised:
+        db.session.rollback()
         raise Forbidden(_l("You do not organise this event."))
     settings = db.session.get(NoticeSettings, actor.id)
     if settings is None:
