@@ -2,6 +2,7 @@
 e-mails that failed for good): at once, in one e-mail a day, or never, as each one chooses for all
 their events or for one of them."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -136,6 +137,38 @@ def test_the_daily_digest_collects_several_happenings_into_one_e_mail_and_a_seco
     assert "Policy dialogue" in text and "Registrations waiting for your approval (3):" in text
     assert all(name in text for name in ("Li Wei", "Wang Fang", "Zhang Min"))
     assert f"/manage/events/{event.slug}/registrations?state=pending" in text
+
+
+def test_two_workers_sending_digests_at_once_send_one(app, make_user, event, organiser, mailbox):
+    for name in ("Li Wei", "Wang Fang"):
+        register_someone(app, make_user, event, name)
+    db.session.commit()
+    written = []
+
+    def worker():
+        with app.app_context():
+            written.append(send_daily_digests(digest_time()))
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(written) == [0, 0, 1]
+    [digest] = told(mailbox, organiser)
+    assert "Registrations waiting for your approval (2):" in text_part(digest)
+
+
+def test_a_registration_refused_leaves_nobody_told(app, make_user, make_event, organiser, mailbox):
+    closed = make_event(organiser=organiser, title="Closed seminar", approval_required=True, starts_in_days=-1)
+    choose(app, organiser, "at_once")
+
+    response = register(as_user(app, make_user()), closed)
+
+    assert response.status_code == 200
+    assert db.session.scalars(db.select(OrganiserNotice)).all() == []
+    assert told(mailbox, organiser) == []
 
 
 def test_the_digest_waits_for_its_hour_and_comes_once_a_day(app, make_user, event, organiser, mailbox):
