@@ -327,3 +327,8 @@ def test_a_participant_cannot_change_an_organiser_s_choice(app, make_user, event
 def test_the_settings_page_needs_a_log_in(app, client):
     response = client.get(SETTINGS)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_organisers_find_the_settings_from_manage_events(app, event, organiser):
+    page = as_user(app, organiser).get("/manage/events").get_data(as_text=True)
+    assert f'href="{SETTINGS}"' in page

@@ -2,7 +2,7 @@
 about their own inbox and spans every event they organise, so it is made once, with an exception
 for any one event, on one page."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -17,6 +17,8 @@ from .forms import notice_settings_form
 def settings():
     actor = acting_user()
     events = services.organised_events(actor)
+    if not events and request.method == "POST":
+        abort(403)  # nothing of theirs to choose about; the service refuses the same
     form = notice_settings_form(events, services.settings_of(actor), services.event_timings_of(actor))
     if form.validate_on_submit():
         with showing_errors(form):
