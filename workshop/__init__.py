@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         letters,
         mail,
         materials,
+        notices,
         registration,
         reports,
         static_files,
@@ -95,7 +96,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, admin, mail, jobs):
+    for domain in (*domains, team, reports, admin, mail, jobs, notices):
         app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)

@@ -31,6 +31,8 @@ class Defaults:
     MAIL_RETRY_SECONDS = 60  # the wait after the first failed attempt, doubled after each one ...
     MAIL_RETRY_MAX_SECONDS = 3600  # ... up to this: twelve attempts span about seven hours
     MAIL_MESSAGE_ID_DOMAIN = "workshops.example.org"
+    # Organisers who chose a daily digest get it at the worker's first look after this hour (UTC)
+    NOTICE_DIGEST_HOUR = 6
 
     # What every process of the site shares, the job queue and the rate limits, is kept in Redis
     # when this is set (e.g. "redis://127.0.0.1:6379/0"), otherwise in SQLite files in the instance folder.

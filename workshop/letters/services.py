@@ -29,6 +29,7 @@ from ..jobs.queue import periodic
 from ..language_of_parts import HAN
 from ..letterhead import services as letterheads
 from ..letterhead.services import ImageUpload, LetterheadData
+from ..notices import services as notices
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import last_local_day, utc_to_local, utcnow
@@ -204,15 +205,20 @@ def save_details(actor, registration_id: int, details: PassportDetails, today: d
     if problems:
         db.session.rollback()
         raise InvalidDetails(problems)
-    if letter is None:
-        letter = LetterRequest(registration_id=registration.id)
+    new_request = letter is None
+    if new_request:
+        letter = LetterRequest(registration_id=registration.id, registration=registration)
         db.session.add(letter)
     changed = any(getattr(letter, name) != getattr(details, name) for name in DETAIL_FIELDS)
     for name in DETAIL_FIELDS:
         setattr(letter, name, getattr(details, name))
-    if changed and letter.status is not LetterStatus.REQUESTED:
+    asked_again = changed and letter.status is not LetterStatus.REQUESTED
+    if asked_again:
         letter.status = LetterStatus.REQUESTED  # the letter must match the passport: decided again
         letter.decided_at, letter.decided_by_id, letter.decision_note = None, None, ""
+    if new_request or asked_again:
+        db.session.flush()
+        notices.visa_letter_requested(letter)
     db.session.commit()
     return letter
 

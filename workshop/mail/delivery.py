@@ -27,6 +27,7 @@ from ..bounds import one_line
 from ..database import write_transaction
 from ..extensions import db
 from ..jobs.queue import periodic, task
+from ..notices import services as notices
 from ..timeutil import utcnow
 from .models import WAITING, Delivery, OutboxMessage
 
@@ -145,6 +146,7 @@ def record_retry(message_id: int, error: Exception, now: datetime | None) -> Non
         message.claimed_until = None
         if message.attempts >= int(current_app.config["MAIL_MAX_ATTEMPTS"]):
             message.state = Delivery.FAILED
+            notices.delivery_failed(message)
             log.error(
                 "e-mail %s to %s failed after %d attempts: %s",
                 message.id,
@@ -169,6 +171,7 @@ def record_failure(message_id: int, reason: str) -> None:
         message = db.session.get(OutboxMessage, message_id, populate_existing=True)
         message.attempts += 1
         message.state, message.last_error, message.claimed_until = Delivery.FAILED, reason, None
+        notices.delivery_failed(message)
     log.error("e-mail %s to %s refused: %s", message_id, message.recipient, reason)
 
 

@@ -22,6 +22,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..jobs import services as jobs
 from ..jobs.models import Job
+from ..notices import services as notices
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from ..translated import Translated
@@ -234,7 +235,8 @@ def fill_free_places(event: Event) -> list[Registration]:
 
 
 def change_state(registration: Registration, new: State, actor: User | None, reason: str = "") -> None:
-    """Move to ``new`` if the table allows it, record who, when and why, and tell the participant."""
+    """Move to ``new`` if the table allows it, record who, when and why, and tell the participant (and
+    the organisers, of a registration that waits for their approval)."""
     old = registration.state
     if not is_allowed(old, new):
         raise DomainError(
@@ -248,6 +250,8 @@ def change_state(registration: Registration, new: State, actor: User | None, rea
     registration.changes.append(RegistrationChange(actor=actor, from_state=old, to_state=new, reason=reason.strip()))
     db.session.flush()
     send_notice(registration, old, new, reason.strip(), waitlist_position(registration))
+    if new is State.PENDING:
+        notices.registration_pending(registration)
 
 
 def place_for(event: Event) -> State:
