@@ -288,7 +288,8 @@ def test_an_organiser_approves_and_the_participant_downloads_the_letter(app, wor
     second = with_visa(make_registration(event, make_user(email="wang@example.org", full_name="Wang Fang")))
     enter(app, second, passport_name="WANG FANG", passport_number="EA7654321")
     assert (
-        services.approve(event.organisers[0], event, letter_of(second).id).reference == f"EVENT{event.starts_at.year}-V-0002"
+        services.approve(event.organisers[0], event, letter_of(second).id).reference
+        == f"EVENT{event.starts_at.year}-V-0002"
     )
 
 

@@ -149,9 +149,7 @@ def check(data: LetterheadData) -> None:
     if len(data.address) > ADDRESS_MAX:
         raise DomainError(_l("Keep this under %(count)d characters.", count=ADDRESS_MAX), field="address")
     if len(data.place_of_signature.strip()) > PLACE_MAX:
-        raise DomainError(
-            _l("Keep this under %(count)d characters.", count=PLACE_MAX), field="place_of_signature"
-        )
+        raise DomainError(_l("Keep this under %(count)d characters.", count=PLACE_MAX), field="place_of_signature")
     first, second = data.signatories
     for number, person in enumerate(data.signatories, start=1):
         for part in ("name", "title"):

@@ -119,7 +119,7 @@ def passport_valid_until(event: Event, months: int | None = None) -> date:
 
 
 def passport_too_short(details, event: Event, months: int | None = None) -> bool:
-    """Whether ``details`` (a request or PassportDetails) name a passport that expires before the event's rule allows."""
+    """Whether ``details`` (a request or PassportDetails) name a passport expiring before the event's rule allows."""
     expires = details.passport_expires_on
     return expires is not None and expires < passport_valid_until(event, months)
 
