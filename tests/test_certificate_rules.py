@@ -95,7 +95,7 @@ def test_the_holder_is_told_of_a_revocation_with_its_reason(app, workshop, mailb
     assert message["Subject"] == "Your certificate for Social Dialogue Workshop is revoked"
     body = text_part(message)
     assert certificate.code_for_reading in body and "it is no longer valid" in body
-    assert "Their reason: Issued to the wrong person by mistake" in body
+    assert "Reason for the revocation: Issued to the wrong person by mistake" in body
     assert f"/certificates/verify/{certificate.code}" in body
 
 
