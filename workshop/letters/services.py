@@ -40,7 +40,6 @@ from .models import LetterRequest, LetterSettings, LetterStatus
 
 REASON_MAX = 1000
 PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
-REFERENCE_MAX = 40  # the column's length
 
 
 class UnknownLetter(NotFound):
@@ -281,13 +280,11 @@ def awaiting_details(actor, event: Event) -> list[Registration]:
 def passports_too_short(event: Event, letters: list[LetterRequest]) -> set[int]:
     """The ids of ``letters`` whose passport expires before the event's rule allows (the rule may have
     changed since the details were entered)."""
-    until = passport_valid_until(event)
+    months = settings_of(event).passport_months
     return {
         letter.id
         for letter in letters
-        if letter.details_erased_at is None
-        and letter.passport_expires_on is not None
-        and letter.passport_expires_on < until
+        if letter.details_erased_at is None and passport_too_short(letter, event, months)
     }
 
 
