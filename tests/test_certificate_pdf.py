@@ -50,7 +50,7 @@ def issued(make_event, make_session, make_user):
     registration = make_registration(event, make_user(full_name="Wang Fang", native_name="王芳", locale="zh"))
     for session in sessions[:2]:
         recording.mark_present(event, registration, session, Method.ROSTER, event.organisers[0])
-    return services.issue(event.organisers[0], event, registration.id)
+    return services.issue(event.organisers[0], event, registration.id, before_the_end=True)
 
 
 def rendered(certificate) -> PdfReader:
@@ -123,7 +123,9 @@ def test_the_qr_code_decodes_to_the_verification_page(app, issued, client):
 def test_many_certificates_render_into_one_pdf_sharing_the_events_drawing(app, issued, make_user):
     event = issued.registration.event
     others = [make_registration(event, make_user(full_name=f"Person {n}")) for n in range(4)]
-    certificates = [issued] + [services.issue(event.organisers[0], event, r.id, "exception") for r in others]
+    certificates = [issued] + [
+        services.issue(event.organisers[0], event, r.id, "exception", before_the_end=True) for r in others
+    ]
 
     reader = PdfReader(io.BytesIO(pdf.render_certificates(pdf.sheets_for(certificates))))
 
@@ -160,7 +162,11 @@ def test_every_pdf_in_the_zip_is_one_certificate_with_its_own_qr_code(app, issue
     event = issued.registration.event
     others = [
         services.issue(
-            event.organisers[0], event, make_registration(event, make_user(full_name=f"Person {n}")).id, "exception"
+            event.organisers[0],
+            event,
+            make_registration(event, make_user(full_name=f"Person {n}")).id,
+            "exception",
+            before_the_end=True,
         )
         for n in range(2)
     ]
@@ -214,7 +220,11 @@ def test_the_pdf_of_all_certificates_takes_as_many_queries_for_many_as_for_few(a
     event = db.session.get(Event, event_id)
     for n in range(6):
         services.issue(
-            event.organisers[0], event, make_registration(event, make_user(full_name=f"Person {n}")).id, "exception"
+            event.organisers[0],
+            event,
+            make_registration(event, make_user(full_name=f"Person {n}")).id,
+            "exception",
+            before_the_end=True,
         )
     many = count_queries(pages)
 

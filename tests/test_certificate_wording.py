@@ -86,7 +86,7 @@ def test_a_bilingual_certificate_names_the_issuers_and_titles_in_english_and_chi
     event, li = workshop
     save_settings(as_user(app, event.organisers[0]), event, bilingual="y", **BOTH)
 
-    text = text_of(services.issue(event.organisers[0], event, li.id))
+    text = text_of(services.issue(event.organisers[0], event, li.id, before_the_end=True))
 
     for wording in (
         "International Labour Organization · Tsinghua University",
@@ -104,7 +104,7 @@ def test_an_english_certificate_names_them_in_english_or_in_what_there_is(app, w
     event, li = workshop
     organiser = as_user(app, event.organisers[0])
     save_settings(organiser, event, **BOTH)
-    english = text_of(services.issue(event.organisers[0], event, li.id))
+    english = text_of(services.issue(event.organisers[0], event, li.id, before_the_end=True))
 
     save_settings(
         organiser,
@@ -128,7 +128,7 @@ def test_the_event_partners_named_in_both_languages_issue_a_bilingual_certificat
 
     db.session.expire_all()
     names = [partner.name.texts for partner in db.session.get(Event, event.id).partners]
-    text = text_of(services.issue(event.organisers[0], event, li.id))
+    text = text_of(services.issue(event.organisers[0], event, li.id, before_the_end=True))
     form = client.get(EVENT_EDIT.format(slug=event.slug)).get_data(as_text=True)
 
     assert names == [{"en": "International Labour Organization", "zh": "国际劳工组织"}, {"en": "Tsinghua University"}]
@@ -141,7 +141,7 @@ def test_a_certificate_keeps_both_languages_and_one_issued_before_languages_stil
     event, li = workshop
     organiser = as_user(app, event.organisers[0])
     save_settings(organiser, event, bilingual="y", **BOTH)
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     kept = json.loads(certificate.issued_as_json)
     assert kept["issuers"][0] == {"en": "International Labour Organization", "zh": "国际劳工组织"}
     assert kept["signatories"][0][1] == {"en": BOTH["signatory_1_title-en"], "zh": "国际劳工组织驻华局局长"}
@@ -209,7 +209,7 @@ def test_a_training_course_ends_in_a_certificate_of_completion_in_both_languages
     li.user.locale = "zh"  # a Chinese reader's certificate is bilingual
     db.session.commit()
 
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
 
     text = text_of(certificate)
     assert "CERTIFICATE OF COMPLETION" in text and "has completed the training course" in text
@@ -226,7 +226,7 @@ def test_a_workshop_keeps_its_certificate_of_attendance(app, workshop):
     li.user.locale = "zh"
     db.session.commit()
 
-    text = text_of(services.issue(event.organisers[0], event, li.id))
+    text = text_of(services.issue(event.organisers[0], event, li.id, before_the_end=True))
 
     assert "CERTIFICATE OF ATTENDANCE" in text and "出席证明" in text and "出具日期" in text
     assert "COMPLETION" not in text and "结业证书" not in text
@@ -240,7 +240,7 @@ def test_a_training_courses_certificate_is_one_of_completion_on_the_verify_and_o
     organiser = event.organisers[0]
     organiser.locale = "zh"
     db.session.commit()
-    certificate = services.issue(organiser, event, li.id)
+    certificate = services.issue(organiser, event, li.id, before_the_end=True)
 
     verified = app.test_client().get(f"/certificates/verify/{certificate.code}", headers={"Accept-Language": "zh"})
     page = verified.get_data(as_text=True)
@@ -253,7 +253,7 @@ def test_a_training_courses_certificate_is_one_of_completion_on_the_verify_and_o
 
 def test_a_workshops_certificate_is_verified_as_one_of_attendance(app, workshop):
     event, li = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
 
     page = app.test_client().get(f"/certificates/verify/{certificate.code}").get_data(as_text=True)
 
@@ -271,7 +271,7 @@ def test_issued_to_all_at_once_each_holder_gets_the_certificate_in_their_languag
     event.organisers[0].locale = "en"  # the organiser who issues them reads English
     db.session.commit()
 
-    services.start_issuing_to_all_eligible(event.organisers[0], event)
+    services.start_issuing_to_all_eligible(event.organisers[0], event, before_the_end=True)
 
     def text_for(registration) -> str:
         certificate = db.session.scalar(db.select(Certificate).where(Certificate.registration_id == registration.id))

@@ -24,6 +24,7 @@ from workshop.registration.states import State
 from .conftest import login, make_registration, submit, text_part
 
 MANAGE = "/manage/events/{slug}/certificates"
+EARLY = {"before_the_end": "y"}  # the workshop has not ended yet: issuing is confirmed
 MINE = "/registrations"
 
 
@@ -68,7 +69,7 @@ def certificates_of(registration) -> list[Certificate]:
 
 def issue_to_all_eligible(event) -> list[Certificate]:
     """What "Issue to all eligible" does; the job runs at once in tests."""
-    job = services.start_issuing_to_all_eligible(event.organisers[0], event).job
+    job = services.start_issuing_to_all_eligible(event.organisers[0], event, before_the_end=True).job
     db.session.expire_all()
     return db.session.scalars(
         db.select(Certificate).where(Certificate.issued_at >= job.created_at).order_by(Certificate.id)
@@ -105,7 +106,7 @@ def test_issue_to_all_eligible_gives_only_the_eligible_a_certificate_and_tells_t
         and "Not eligible: present in 0 of 2 time slots (0 %), 1 needed" in shown
     )
 
-    response = post(organiser, event, "/issue-all")
+    response = post(organiser, event, "/issue-all", EARLY)
 
     assert "Finished: 1 of 1 done." in response.get_data(as_text=True)
     [certificate] = certificates_of(li)
@@ -124,7 +125,7 @@ def test_issue_to_all_eligible_gives_only_the_eligible_a_certificate_and_tells_t
     assert f"/certificates/verify/{certificate.code}" in text_part(message)
     assert mailbox.to("bob@example.org") == []
 
-    post(organiser, event, "/issue-all")  # again: nobody new
+    post(organiser, event, "/issue-all", EARLY)  # again: nobody new
     assert len(certificates_of(li)) == 1
 
 
@@ -146,7 +147,7 @@ def test_a_non_eligible_participant_gets_a_certificate_only_with_a_written_reaso
     event, _li, bob = workshop
     organiser = as_user(app, event.organisers[0])
 
-    without = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "  "}).get_data(as_text=True)
+    without = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "  ", **EARLY}).get_data(as_text=True)
     assert (
         "Bob Smith is not eligible (present in 0 of 2 time slots (0 %), 1 needed). To issue a certificate all the "
         "same, write the reason." in without
@@ -157,7 +158,7 @@ def test_a_non_eligible_participant_gets_a_certificate_only_with_a_written_reaso
         organiser,
         event,
         f"/registrations/{bob.id}/issue",
-        {"reason": "Attended the site visit instead, agreed with ILO"},
+        {"reason": "Attended the site visit instead, agreed with ILO", **EARLY},
     )
 
     [certificate] = certificates_of(bob)
@@ -172,7 +173,7 @@ def test_issuing_to_a_cancelled_registration_is_refused_and_changes_nothing(app,
     )
     organiser = as_user(app, event.organisers[0])
 
-    response = post(organiser, event, f"/registrations/{cancelled.id}/issue", {"reason": "she asked"})
+    response = post(organiser, event, f"/registrations/{cancelled.id}/issue", {"reason": "she asked", **EARLY})
 
     assert (
         "Carla Cancelled&#39;s registration is not confirmed (Cancelled): no certificate can be issued."
@@ -181,21 +182,21 @@ def test_issuing_to_a_cancelled_registration_is_refused_and_changes_nothing(app,
     assert certificates_of(cancelled) == []
     assert mailbox.to("carla@example.org") == []
     with pytest.raises(DomainError):
-        services.issue(event.organisers[0], event, cancelled.id, "any reason")
+        services.issue(event.organisers[0], event, cancelled.id, "any reason", before_the_end=True)
 
 
 def test_a_second_valid_certificate_is_refused(app, workshop):
     event, li, _bob = workshop
-    services.issue(event.organisers[0], event, li.id)
+    services.issue(event.organisers[0], event, li.id, before_the_end=True)
 
     with pytest.raises(DomainError, match="already has a valid certificate"):
-        services.issue(event.organisers[0], event, li.id)
+        services.issue(event.organisers[0], event, li.id, before_the_end=True)
     assert len(certificates_of(li)) == 1
 
 
 def test_revoking_needs_a_reason_and_a_revoked_certificate_can_be_issued_again(app, workshop):
     event, li, _bob = workshop
-    first = services.issue(event.organisers[0], event, li.id)
+    first = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     organiser = as_user(app, event.organisers[0])
 
     refused = post(organiser, event, f"/{first.id}/revoke", {"reason": ""}).get_data(as_text=True)
@@ -211,14 +212,14 @@ def test_revoking_needs_a_reason_and_a_revoked_certificate_can_be_issued_again(a
     )
     assert "Name misspelt" in page(organiser, event)
 
-    post(organiser, event, f"/registrations/{li.id}/issue")
+    post(organiser, event, f"/registrations/{li.id}/issue", EARLY)
     old, new = certificates_of(li)
     assert not old.valid and new.valid and new.code != old.code
 
 
 def test_reissuing_revokes_the_old_certificate_and_takes_the_corrected_name(app, workshop):
     event, li, _bob = workshop
-    old = services.issue(event.organisers[0], event, li.id)
+    old = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     li.full_name = "LI Wei"
     db.session.commit()
 
@@ -244,7 +245,7 @@ def test_a_participant_cannot_download_anothers_certificate(app, workshop, make_
 
 def test_a_revoked_certificate_is_no_longer_downloadable_by_its_holder(app, workshop):
     event, li, _bob = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     services.revoke(event.organisers[0], event, certificate.id, "issued by mistake")
 
     assert as_user(app, li.user).get(f"/certificates/{certificate.id}.pdf").status_code == 404
@@ -252,7 +253,7 @@ def test_a_revoked_certificate_is_no_longer_downloadable_by_its_holder(app, work
 
 def test_only_the_events_organisers_manage_its_certificates(app, workshop, make_user, make_event):
     event, li, bob = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     participant = as_user(app, li.user)
     other_organiser = as_user(app, make_event().organisers[0])
 
@@ -263,16 +264,20 @@ def test_only_the_events_organisers_manage_its_certificates(app, workshop, make_
         assert client.get(MANAGE.format(slug=event.slug) + ".zip").status_code == 403
     assert other_organiser.get(f"/certificates/{certificate.id}.pdf").status_code == 404
     with pytest.raises(DomainError):
-        services.issue(li.user, event, bob.id, "I say so")
+        services.issue(li.user, event, bob.id, "I say so", before_the_end=True)
     assert certificates_of(bob) == []
 
 
 def test_organisers_download_every_valid_certificate_as_one_pdf_and_as_a_zip(app, workshop, make_user):
     event, li, bob = workshop
-    services.issue(event.organisers[0], event, li.id)
-    services.issue(event.organisers[0], event, bob.id, "exception agreed")
+    services.issue(event.organisers[0], event, li.id, before_the_end=True)
+    services.issue(event.organisers[0], event, bob.id, "exception agreed", before_the_end=True)
     revoked = services.issue(
-        event.organisers[0], event, make_registration(event, make_user(full_name="Revoked Person")).id, "a test"
+        event.organisers[0],
+        event,
+        make_registration(event, make_user(full_name="Revoked Person")).id,
+        "a test",
+        before_the_end=True,
     )
     services.revoke(event.organisers[0], event, revoked.id, "issued by mistake")
     organiser = as_user(app, event.organisers[0])
@@ -294,7 +299,7 @@ def test_organisers_download_every_valid_certificate_as_one_pdf_and_as_a_zip(app
 
 def test_the_verification_page_shows_the_holder_event_dates_and_issuer_and_nothing_else(app, workshop, client):
     event, li, _bob = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
 
     response = client.get(f"/certificates/verify/{certificate.code}")
 
@@ -311,7 +316,7 @@ def test_the_verification_page_shows_the_holder_event_dates_and_issuer_and_nothi
 
 def test_a_typed_code_with_dashes_and_small_letters_leads_to_the_certificate(app, workshop, client):
     event, li, _bob = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
 
     response = client.get("/certificates/verify", query_string={"code": certificate.code_for_reading.lower()})
 
@@ -322,7 +327,7 @@ def test_a_typed_code_with_dashes_and_small_letters_leads_to_the_certificate(app
 
 def test_a_revoked_certificate_is_shown_as_revoked_with_its_date(app, workshop, client):
     event, li, _bob = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     services.revoke(event.organisers[0], event, certificate.id, "name misspelt")
 
     html = client.get(f"/certificates/verify/{certificate.code}").get_data(as_text=True)
@@ -393,7 +398,7 @@ def test_settings_with_logos_and_a_signature_appear_on_the_certificate(app, work
     assert letterhead.issuer_list == ["ILO Country Office for China", "Ministry of Human Resources"]
     assert letterhead.logo_1 and letterhead.signature_1
     assert db.session.scalar(db.select(CertificateSettings.bilingual).where(CertificateSettings.event_id == event.id))
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     assert certificate.bilingual
     document = PdfReader(io.BytesIO(organiser.get(f"/certificates/{certificate.id}.pdf").data))
     text = document.pages[0].extract_text()
@@ -483,7 +488,7 @@ def test_an_image_gone_from_the_server_leaves_issued_certificates_whole_and_stop
 ):
     event, li, bob = workshop
     settings = with_images(app, event, "logo_1", "logo_2", "signature_1")
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     organiser = as_user(app, event.organisers[0])
     urls = (MANAGE.format(slug=event.slug) + ".pdf", f"/certificates/{certificate.id}.pdf")
     before = [drawing(organiser.get(url).data) for url in urls]
@@ -493,7 +498,7 @@ def test_an_image_gone_from_the_server_leaves_issued_certificates_whole_and_stop
         response = organiser.get(url)
         assert response.mimetype == "application/pdf", url
         assert drawing(response.data) == drawn, url  # drawn from the images it was issued with
-    shown = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "Followed online"}).get_data(
+    shown = post(organiser, event, f"/registrations/{bob.id}/issue", {"reason": "Followed online", **EARLY}).get_data(
         as_text=True
     )
     assert (
@@ -511,14 +516,14 @@ def test_an_image_gone_from_the_server_leaves_issued_certificates_whole_and_stop
 def test_uploading_the_missing_logo_again_lets_certificates_be_issued_with_it(app, workshop):
     event, li, bob = workshop
     settings = with_images(app, event, "logo_1")
-    services.issue(event.organisers[0], event, li.id)
+    services.issue(event.organisers[0], event, li.id, before_the_end=True)
     remove_file(app, settings.logo_1)
 
     with_images(app, event, "logo_1")
 
     organiser = as_user(app, event.organisers[0])
     assert 'data-testid="missing-images"' not in page(organiser, event)
-    certificate = services.issue(event.organisers[0], event, bob.id, "Followed online")
+    certificate = services.issue(event.organisers[0], event, bob.id, "Followed online", before_the_end=True)
     document = PdfReader(io.BytesIO(as_user(app, bob.user).get(f"/certificates/{certificate.id}.pdf").data))
     assert count_images(document) == 1
 
@@ -527,7 +532,7 @@ def test_a_certificate_whose_kept_image_is_gone_is_never_drawn_without_it_and_a_
     """A certificate issued before images were kept with it, whose file was gone by then."""
     event, li, bob = workshop
     with_images(app, event, "logo_1")
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     db.session.execute(db.delete(SignedImage))
     db.session.commit()
 
@@ -556,7 +561,7 @@ def test_a_certificate_whose_kept_image_is_gone_is_never_drawn_without_it_and_a_
 def test_event_and_letterhead_edits_do_not_change_an_issued_certificate_until_it_is_re_issued(app, workshop, make_user):
     event, li, _bob = workshop
     with_images(app, event, "logo_1", "signature_1")
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
     organiser = as_user(app, event.organisers[0])
     holder = as_user(app, li.user)
     before = drawing(holder.get(f"/certificates/{certificate.id}.pdf").data)
@@ -598,7 +603,7 @@ def test_event_and_letterhead_edits_do_not_change_an_issued_certificate_until_it
 
 def test_a_holder_renamed_after_issue_keeps_the_certificate_as_issued_and_organisers_are_told(app, workshop):
     event, li, _bob = workshop
-    certificate = services.issue(event.organisers[0], event, li.id)
+    certificate = services.issue(event.organisers[0], event, li.id, before_the_end=True)
 
     li.full_name = "Li Wei Junior"
     db.session.commit()

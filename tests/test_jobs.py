@@ -46,7 +46,7 @@ def organiser_client(app, event):
 
 def issue_all(client, event):
     url = MANAGE.format(slug=event.slug)
-    return submit(client, url + "/issue-all", {}, form_url=url)
+    return submit(client, url + "/issue-all", {"before_the_end": "y"}, form_url=url)
 
 
 def certificates_per_holder() -> Counter:
@@ -140,7 +140,9 @@ def test_a_worker_killed_half_way_is_resumed_and_nobody_gets_two_certificates_or
 
 
 def test_two_workers_running_the_same_job_issue_each_certificate_once(app, eligible_event, worker_queue):
-    started = certificates.start_issuing_to_all_eligible(eligible_event.organisers[0], eligible_event)
+    started = certificates.start_issuing_to_all_eligible(
+        eligible_event.organisers[0], eligible_event, before_the_end=True
+    )
     job_id = started.job.id
     db.session.execute(db.update(Job).values(state=JobState.RUNNING, heartbeat_at=utcnow() - timedelta(minutes=5)))
     db.session.commit()

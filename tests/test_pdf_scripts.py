@@ -206,7 +206,7 @@ def badges(organiser, event, layout="a6") -> bytes:
 
 
 def certificate_of(event, registration) -> bytes:
-    certificate = certificates.issue(event.organisers[0], event, registration.id)
+    certificate = certificates.issue(event.organisers[0], event, registration.id, before_the_end=True)
     [sheet] = certificate_pdf.sheets_for([certificate])
     return certificate_pdf.render_certificate(sheet)
 

@@ -205,7 +205,9 @@ def certified(app, make_event, make_session, make_user):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    certificate = certificates.issue(event.organisers[0], event, registration.id, "attended the whole workshop")
+    certificate = certificates.issue(
+        event.organisers[0], event, registration.id, "attended the whole workshop", before_the_end=True
+    )
     return event, registration, certificate
 
 

@@ -244,7 +244,7 @@ def test_a_large_logo_is_kept_at_the_size_a_document_draws_it(app, workshop):
 
     key = letterhead_of(event).logo_1
     assert size_of((upload_storage().root / key).read_bytes()) == ("PNG", (1200, 300))
-    certificate = certificates.issue(event.organisers[0], event, li.id)
+    certificate = certificates.issue(event.organisers[0], event, li.id, before_the_end=True)
     document = PdfReader(io.BytesIO(organiser.get(f"/certificates/{certificate.id}.pdf").data))
     assert count_images(document) == 1
 
@@ -268,7 +268,7 @@ def test_a_large_logo_kept_before_uploads_were_re_encoded_is_drawn_at_the_size_i
     letterhead.logo_1 = old_logo
     db.session.commit()
 
-    certificate = certificates.issue(event.organisers[0], event, li.id)
+    certificate = certificates.issue(event.organisers[0], event, li.id, before_the_end=True)
     response = organiser.get(f"/certificates/{certificate.id}.pdf")
 
     assert response.status_code == 200
@@ -328,6 +328,6 @@ def test_a_participant_downloads_a_certificate_with_a_re_encoded_logo(app, works
     event, li, _bob = workshop
     organiser = client_of(app, event.organisers[0])
     assert save_letterhead(organiser, event, logo_1=picture("JPEG", (2400, 600))).status_code == 302
-    certificate = certificates.issue(event.organisers[0], event, li.id)
+    certificate = certificates.issue(event.organisers[0], event, li.id, before_the_end=True)
     response = client_of(app, li.user).get(f"/certificates/{certificate.id}.pdf")
     assert response.status_code == 200 and image_widths(PdfReader(io.BytesIO(response.data))) == [1200]

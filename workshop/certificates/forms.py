@@ -19,13 +19,22 @@ class SettingsForm(LetterheadForm):
     )
 
 
+BEFORE_THE_END = _l("Issue before the event ends")
+
+
 class IssueForm(FlaskForm):
     reason = optional_long_text(
         _l("Reason"),
         REASON_MAX,
         _l("Needed only for a participant who is not eligible; it is recorded with the certificate."),
     )
+    before_the_end = BooleanField(BEFORE_THE_END)
     submit = SubmitField(_l("Issue the certificate"))
+
+
+class IssueAllForm(FlaskForm):
+    before_the_end = BooleanField(BEFORE_THE_END)
+    submit = SubmitField(_l("Issue to all eligible"))
 
 
 class RevokeForm(FlaskForm):

@@ -36,7 +36,7 @@ from ..attendance.statistics import hours_label
 from ..errors import MissingFile
 from ..extensions import db
 from ..letterhead import services as letterheads
-from ..pdf.fitting import fit
+from ..pdf.fitting import LEADING, fit, fit_block
 from ..pdf.fonts import LATIN, draw_string, plain
 from ..pdf.qr import draw_fast_qr
 from ..pdf.styles import INK, MUTED, RULE
@@ -274,6 +274,28 @@ class CertificatePainter:
         for number, line in enumerate(fitted.lines):
             draw_string(c, PAGE[0] / 2 if x is None else x, top - number * leading, line, fitted.size, bold, "centre")
 
+    def centred_block(
+        self,
+        texts: list[str],
+        y: float,
+        size: float,
+        width: float,
+        height: float,
+        bold: bool = False,
+        colour=INK,
+        smallest: float = 5,
+    ) -> None:
+        """``texts`` one under the other, centred in ``width`` and around the height ``y``: wrapped, and
+        smaller down to ``smallest`` to fit in ``height``; never cut (a long issuing organisation is read whole)."""
+        fitted = fit_block([plain(text) for text in texts], width, size, smallest, height, bold)
+        if not fitted.lines:
+            return
+        leading = fitted.size * LEADING
+        top = y + (len(fitted.lines) - 1) * leading / 2
+        self.canvas.setFillColor(colour)
+        for number, line in enumerate(fitted.lines):
+            draw_string(self.canvas, PAGE[0] / 2, top - number * leading, line, fitted.size, bold, "centre")
+
     def label(
         self,
         side: EventSide,
@@ -318,11 +340,8 @@ class CertificatePainter:
 
         self.logos(side.logos, 178 * mm, 16 * mm)
         english, chinese = side.issuers_in("en"), side.issuers_in("zh")
-        if bilingual and chinese != english:
-            self.centred(english, 171.5 * mm, 12, width - 60 * mm, bold=True, colour=MUTED)
-            self.centred(chinese, 165 * mm, 11, width - 60 * mm, bold=True, colour=MUTED)
-        else:
-            self.centred(english, 170 * mm, 12, width - 60 * mm, bold=True, colour=MUTED, lines=2)
+        issuers = [english, chinese] if bilingual and chinese != english else [english]
+        self.centred_block(issuers, 169 * mm, 12, width - 60 * mm, 15 * mm, bold=True, colour=MUTED)
 
         self.centred(side.english["title"], 152 * mm, 30, width - 60 * mm, bold=True, colour=ACCENT)
         if bilingual:

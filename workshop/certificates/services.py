@@ -30,7 +30,7 @@ from ..letterhead.services import ImageUpload, LetterheadData
 from ..registration.models import Registration
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
-from ..timeutil import utcnow
+from ..timeutil import last_local_day, utcnow
 from ..urls import external_url
 from . import as_issued
 from .models import Certificate, CertificateSettings
@@ -256,12 +256,31 @@ def _check_issuable(registration: Registration, reason: str) -> Eligibility:
     return verdict
 
 
-def issue(actor, event: Event, registration_id: int, reason: str = "") -> Certificate:
-    """Issue a certificate to one confirmed registration: eligible, or with a written ``reason``.
-    The participant is told by e-mail."""
+def has_ended(event: Event, now: datetime | None = None) -> bool:
+    return event.ends_at <= (now or utcnow())
+
+
+def _refuse_before_the_end(event: Event, before_the_end: bool) -> None:
+    """DomainError unless the event has ended, or the organiser confirmed issuing before its end."""
+    if before_the_end or has_ended(event):
+        return
+    raise DomainError(
+        _l(
+            "The event has not ended yet (its last day is %(end)s), and a certificate says the participant attended "
+            'it. To issue it all the same, tick "Issue before the event ends".',
+            end=last_local_day(event.starts_at, event.ends_at, event.timezone).isoformat(),
+        ),
+        field="before_the_end",
+    )
+
+
+def issue(actor, event: Event, registration_id: int, reason: str = "", before_the_end: bool = False) -> Certificate:
+    """Issue a certificate to one confirmed registration: eligible, or with a written ``reason``;
+    before the event's end only when ``before_the_end`` confirms it. The participant is told by e-mail."""
     reason = (reason or "").strip()
     registration = _locked_registration(actor, event, registration_id)
     try:
+        _refuse_before_the_end(event, before_the_end)
         verdict = _check_issuable(registration, reason)
         certificate = _issue(actor, registration, settings_of(event), verdict, reason)
     except DomainError:
@@ -271,11 +290,13 @@ def issue(actor, event: Event, registration_id: int, reason: str = "") -> Certif
     return certificate
 
 
-def start_issuing_to_all_eligible(actor, event: Event) -> jobs.Started:
-    """Queue the issuing of a certificate to every eligible confirmed registration without one; the
-    worker issues them and tells each participant. While it runs, a second click returns the same job."""
+def start_issuing_to_all_eligible(actor, event: Event, before_the_end: bool = False) -> jobs.Started:
+    """Queue the issuing of a certificate to every eligible confirmed registration without one (before
+    the event's end only when ``before_the_end`` confirms it); the worker issues them and tells each
+    participant. While it runs, a second click returns the same job."""
     if not security.can_issue_certificates(actor, event):
         raise Forbidden(_l("Only the event's organisers issue its certificates."))
+    _refuse_before_the_end(event, before_the_end)
     return jobs.start(issue_certificates, event, actor)
 
 
@@ -341,6 +362,7 @@ def revoke(actor, event: Event, certificate_id: int, reason: str) -> Certificate
         db.session.rollback()
         raise DomainError(_l("This certificate is already revoked."))
     certificate.revoked_at, certificate.revoked_by_id, certificate.revoke_reason = utcnow(), actor.id, reason
+    _tell_revoked(certificate)
     db.session.commit()
     return certificate
 
@@ -388,6 +410,20 @@ def _tell(registration: Registration, certificate: Certificate) -> None:
         completion=completion,
         link=external_url("certificates.download", certificate_id=certificate.id),
         code=certificate.code_for_reading,
+        verify_link=external_url("certificates.verify", code=certificate.code),
+    )
+
+
+def _tell_revoked(certificate: Certificate) -> None:
+    """E-mail the holder, in their language, that their certificate is no longer valid, and why."""
+    registration = certificate.registration
+    mail.queue_to_participant(
+        registration,
+        "certificate_revoked",
+        _l("Your certificate for %(event)s is revoked", event=registration.event.title),
+        completion=certificate.issued_as.completion,
+        code=certificate.code_for_reading,
+        reason=certificate.revoke_reason,
         verify_link=external_url("certificates.verify", code=certificate.code),
     )
 

@@ -16,7 +16,7 @@ from ..letterhead import services as letterheads
 from ..letterhead import views as letterhead_views
 from ..lookups import acting_user, event_for, managed_event
 from . import bp, pdf, services
-from .forms import ActionForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
+from .forms import ActionForm, IssueAllForm, IssueForm, RevokeForm, SettingsForm, VerifyForm
 
 
 def verify_limit() -> str:
@@ -50,7 +50,9 @@ def manage(event):
         eligible_waiting=sum(1 for row in rows if row.eligibility.eligible and row.current is None),
         issued_count=sum(1 for row in rows if row.current is not None),
         issuing=services.issuing_job(event),
+        ended=services.has_ended(event),
         issue_form=IssueForm(),
+        issue_all_form=IssueAllForm(),
         revoke_form=RevokeForm(),
         action_form=ActionForm(),
     )
@@ -75,12 +77,14 @@ def settings_page(event):
 @bp.post("/manage/events/<slug>/certificates/issue-all", endpoint="issue_all")
 @issuing_event
 def issue_all(event):
-    if not posted_or_400(ActionForm()):
-        return redirect(url_for("certificates.manage", slug=event.slug))
-    started = services.start_issuing_to_all_eligible(acting_user(), event)
-    if started.already_running:
-        flash(_("Certificates are being issued already: this is how far it got."), "info")
-    return redirect(url_for("jobs.show", slug=event.slug, job_id=started.job.id))
+    form = IssueAllForm()
+    if posted_or_400(form):
+        with showing_errors():
+            started = services.start_issuing_to_all_eligible(acting_user(), event, bool(form.before_the_end.data))
+            if started.already_running:
+                flash(_("Certificates are being issued already: this is how far it got."), "info")
+            return redirect(url_for("jobs.show", slug=event.slug, job_id=started.job.id))
+    return redirect(url_for("certificates.manage", slug=event.slug))
 
 
 @bp.post("/manage/events/<slug>/certificates/registrations/<int:registration_id>/issue", endpoint="issue")
@@ -89,7 +93,9 @@ def issue(event, registration_id):
     form = IssueForm()
     if posted_or_400(form):
         with showing_errors():
-            certificate = services.issue(acting_user(), event, registration_id, form.reason.data or "")
+            certificate = services.issue(
+                acting_user(), event, registration_id, form.reason.data or "", bool(form.before_the_end.data)
+            )
             flash(
                 _("Certificate issued to %(name)s; they are told by e-mail.", name=certificate.holder_name), "success"
             )

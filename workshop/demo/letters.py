@@ -32,6 +32,7 @@ LETTERHEAD = dict(
         )
     ),
     address="4 route des Morillons\n1211 Geneva 22, Switzerland\nwww.ilo.org",
+    place_of_signature="Geneva",
     signatory_1_name="Catherine Shaw",
     signatory_1_title="Programme Officer, Labour Migration Branch",
 )

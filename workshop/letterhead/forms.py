@@ -12,7 +12,7 @@ from ..formtools import optional_long_text, optional_text
 from ..translated_fields import translated_line
 from ..translated_lines import translated_lines
 from .models import IMAGE_SLOTS
-from .services import ADDRESS_MAX, ISSUERS_MAX, ImageUpload, LetterheadData, Signatory
+from .services import ADDRESS_MAX, ISSUERS_MAX, PLACE_MAX, ImageUpload, LetterheadData, Signatory
 
 IMAGE_ACCEPT = {"accept": "image/png,image/jpeg,image/webp"}
 
@@ -30,6 +30,11 @@ class LetterheadForm(FlaskForm):
         _l("Address"),
         ADDRESS_MAX,
         _l("One line each, as under the organisation's name: street, city, country, telephone, web site."),
+    )
+    place_of_signature = optional_text(
+        _l("Place of signature"),
+        PLACE_MAX,
+        _l("Where the visa letters are signed, printed before their date, e.g. Geneva. Empty: the event's city."),
     )
     logo_1 = FileField(_l("First logo"), render_kw=IMAGE_ACCEPT)
     remove_logo_1 = BooleanField(_l("Remove the first logo"))
@@ -59,6 +64,7 @@ class LetterheadForm(FlaskForm):
         return LetterheadData(
             issuers=self.issuers.data,
             address=self.address.data or "",
+            place_of_signature=self.place_of_signature.data or "",
             signatories=(
                 Signatory(self.signatory_1_name.data or "", self.signatory_1_title.data),
                 Signatory(self.signatory_2_name.data or "", self.signatory_2_title.data),

@@ -26,6 +26,8 @@ class Letterhead(db.Model):
     # One organisation a line, in every language (the n-th line of each is the same one); empty: the event's partners
     issuers: Mapped[Translated] = mapped_column(TranslatedText, default="")
     address: Mapped[str] = mapped_column(Text, default="")  # lines under the first organisation's name on letters
+    # Where the letters are signed, printed before their date ("Geneva, 6 December 2026"); empty: the event's city
+    place_of_signature: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Keys of uploaded images in the upload storage, "" when there is none
     logo_1: Mapped[str] = mapped_column(String(64), default="")
     logo_2: Mapped[str] = mapped_column(String(64), default="")

@@ -32,11 +32,13 @@ log = logging.getLogger(__name__)
 
 ISSUERS_MAX = 2000
 ADDRESS_MAX = 1000
+PLACE_MAX = 200
 
 EMPTY = dict.fromkeys(
     (
         "issuers",
         "address",
+        "place_of_signature",
         "signatory_1_name",
         "signatory_1_title",
         "signatory_2_name",
@@ -66,6 +68,7 @@ class LetterheadData:
     issuers: Translated | str = ""  # one organisation a line, in every language
     address: str = ""
     signatories: tuple[Signatory, Signatory] = (Signatory(), Signatory())
+    place_of_signature: str = ""  # e.g. Geneva
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ def save(
         db.session.add(row)
     row.issuers = lines_text(lines_of(data.issuers))
     row.address = "\n".join(clean_lines(data.address))
+    row.place_of_signature = " ".join(data.place_of_signature.split())
     first, second = data.signatories
     row.signatory_1_name, row.signatory_1_title = first.name.strip(), Translated.of(first.title).strip()
     row.signatory_2_name, row.signatory_2_title = second.name.strip(), Translated.of(second.title).strip()
@@ -144,6 +148,8 @@ def check(data: LetterheadData) -> None:
         )
     if len(data.address) > ADDRESS_MAX:
         raise DomainError(_l("Keep this under %(count)d characters.", count=ADDRESS_MAX), field="address")
+    if len(data.place_of_signature.strip()) > PLACE_MAX:
+        raise DomainError(_l("Keep this under %(count)d characters.", count=PLACE_MAX), field="place_of_signature")
     first, second = data.signatories
     for number, person in enumerate(data.signatories, start=1):
         for part in ("name", "title"):

@@ -27,6 +27,7 @@ from ..timeutil import last_local_day
 from ..translated import text_in
 from .models import LetterRequest, LetterSettings
 
+DEFAULT_PASSPORT_MONTHS = 6
 LETTER_IMAGE_SLOTS = ("logo_1", "signature_1")  # the letter carries the first logo and the first signature
 
 
@@ -34,6 +35,7 @@ LETTER_IMAGE_SLOTS = ("logo_1", "signature_1")  # the letter carries the first l
 class LetterAsApproved(Snapshot):
     organisation: str = ""  # the one that invites
     address: tuple[str, ...] = ()
+    place_of_signature: str = ""  # the letterhead's; "": the event's city
     logo: str = ""  # SHA-256 of the signed image, "" without
     signatory_name: str = ""
     signatory_title: str = ""
@@ -58,7 +60,11 @@ def approved_as(request: LetterRequest) -> LetterAsApproved:
 def settings_of(event: Event) -> LetterSettings:
     """What the event's letters say it is for; new, empty settings (not added to the session) when none are saved."""
     row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
-    return row if row is not None else LetterSettings(event_id=event.id, purpose="")
+    return (
+        row
+        if row is not None
+        else LetterSettings(event_id=event.id, purpose="", passport_months=DEFAULT_PASSPORT_MONTHS, reference_prefix="")
+    )
 
 
 def organisation_of(event: Event, letterhead: Letterhead) -> str:
@@ -74,6 +80,7 @@ def letter_as_it_is(request: LetterRequest, letterhead: Letterhead, images: dict
     return LetterAsApproved(
         organisation=organisation_of(event, letterhead),
         address=tuple(letterhead.address_lines),
+        place_of_signature=letterhead.place_of_signature or "",
         logo=images.get("logo_1", ""),
         signatory_name=letterhead.signatory_1_name,
         signatory_title=text_in(letterhead.signatory_1_title, "en"),

@@ -1,16 +1,18 @@
 """Forms: a participant's passport details, the organisers' settings (the letterhead and the purpose
 of the visit), and their decisions."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Optional
 
 from ..bounds import BoundedDateField
 from ..countries import country_choices
 from ..formtools import optional_long_text, optional_text
 from ..letterhead.forms import LetterheadForm
-from .services import DETAIL_FIELDS, PURPOSE_MAX, REASON_MAX, PassportDetails
+from .services import DETAIL_FIELDS, PREFIX_MAX, PURPOSE_MAX, REASON_MAX, LetterRules, PassportDetails
 
 NOT_A_DATE = _l("Give a date, e.g. 2031-05-20.")
 DATE_FIELDS = ("date_of_birth", "passport_issued_on", "passport_expires_on")
@@ -28,11 +30,7 @@ class PassportForm(FlaskForm):
     nationality = SelectField(_l("Nationality"), choices=country_choices, validate_choice=False)
     date_of_birth = BoundedDateField(_l("Date of birth"), validators=[Optional()])
     passport_issued_on = BoundedDateField(_l("Date of issue"), validators=[Optional()])
-    passport_expires_on = BoundedDateField(
-        _l("Date of expiry"),
-        validators=[Optional()],
-        description=_l("It must not expire before the event ends; many consulates ask for six months more."),
-    )
+    passport_expires_on = BoundedDateField(_l("Date of expiry"), validators=[Optional()])
     issuing_authority = optional_text(
         _l("Issuing authority"),
         200,
@@ -64,6 +62,28 @@ class SettingsForm(LetterheadForm):
         PURPOSE_MAX,
         _l("What the participant comes to do, in one or two sentences. Empty: the event's summary."),
     )
+    passport_months = StringField(
+        _l("Months of passport validity after the event"),
+        description=_l(
+            "A passport must be valid at least this many months after the event's last day; many consulates ask "
+            "for 6. 0: until the last day."
+        ),
+        render_kw={"inputmode": "numeric"},
+    )
+    reference_prefix = optional_text(_l("Prefix of the references"), PREFIX_MAX)
+
+    def __init__(self, *args, default_prefix: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reference_prefix.description = _l(
+            "Letters A to Z, digits and hyphens, e.g. EVT2026: the letters are numbered EVT2026-V-0001, "
+            "EVT2026-V-0002 and so on. Empty: %(prefix)s. Letters approved already keep their reference.",
+            prefix=default_prefix,
+        )
+
+    def rules(self) -> LetterRules:
+        typed = (self.passport_months.data or "").strip()
+        months = int(typed) if re.fullmatch(r"-?[0-9]{1,6}", typed) else None
+        return LetterRules(self.purpose.data or "", months, self.reference_prefix.data or "")
 
 
 class RejectForm(FlaskForm):

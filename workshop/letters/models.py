@@ -33,6 +33,10 @@ class LetterSettings(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
     purpose: Mapped[str] = mapped_column(Text, default="")  # why the participant travels; empty: the event's summary
+    # The passport must be valid this many months after the event's last day
+    passport_months: Mapped[int] = mapped_column(default=6, server_default="6")
+    # Starts every reference, e.g. EVT2026 in EVT2026-V-0007; empty: derived from the event
+    reference_prefix: Mapped[str] = mapped_column(String(20), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

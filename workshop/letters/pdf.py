@@ -100,7 +100,7 @@ def letter_of(request: LetterRequest) -> Letter:
         organisation=signed.organisation,
         address=signed.address,
         logo=images["logo"],
-        place_and_date=joined((signed.city, _day(written))),
+        place_and_date=joined((signed.place_of_signature or signed.city, _day(written))),
         reference=request.reference,
         consulate=request.consulate,
         passport_name=request.passport_name,

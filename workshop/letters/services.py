@@ -10,6 +10,7 @@ Nothing here reads the request.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
@@ -40,7 +41,6 @@ from .models import LetterRequest, LetterSettings, LetterStatus
 
 REASON_MAX = 1000
 PASSPORT_NUMBER = re.compile(r"[A-Z0-9]{5,20}")
-REFERENCE_MAX = 40  # the column's length
 
 
 class UnknownLetter(NotFound):
@@ -103,8 +103,43 @@ IN_LATIN_LETTERS = _l(
 )
 
 
-def problems_with(details: PassportDetails, event: Event, today: date) -> list[DomainError]:
-    """Everything wrong with ``details`` (already cleaned), each by its field; empty when all is well."""
+def add_months(day: date, months: int) -> date:
+    """``day`` so many months later; the month's last day when it has no such day (31 August + 6: 28 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def passport_valid_until(event: Event, months: int | None = None) -> date:
+    """The day until which a passport must at least be valid: ``months`` (the event's rule when
+    None) after the event's last day."""
+    if months is None:
+        months = settings_of(event).passport_months
+    return add_months(event_end_date(event), months)
+
+
+def passport_too_short(details, event: Event, months: int | None = None) -> bool:
+    """Whether ``details`` (a request or PassportDetails) name a passport expiring before the event's rule allows."""
+    expires = details.passport_expires_on
+    return expires is not None and expires < passport_valid_until(event, months)
+
+
+def passport_rule_problem(event: Event, months: int) -> DomainError:
+    return DomainError(
+        _l(
+            "Your passport must be valid until at least %(date)s (the event ends on %(end)s). Renew it first: a "
+            "visa cannot be issued on it.",
+            date=passport_valid_until(event, months).isoformat(),
+            end=event_end_date(event).isoformat(),
+        ),
+        field="passport_expires_on",
+    )
+
+
+def problems_with(details: PassportDetails, event: Event, today: date, months: int | None = None) -> list[DomainError]:
+    """Everything wrong with ``details`` (already cleaned), each by its field; empty when all is well.
+    ``months``: the event's rule of passport validity (read when None)."""
+    months = settings_of(event).passport_months if months is None else months
     problems = []
     required = {
         "passport_name": _l("Write your name exactly as it is printed in your passport."),
@@ -137,17 +172,8 @@ def problems_with(details: PassportDetails, event: Event, today: date) -> list[D
         and details.passport_expires_on <= details.passport_issued_on
     ):
         problems.append(DomainError(_l("The expiry date must come after the issue date."), field="passport_expires_on"))
-    elif details.passport_expires_on and details.passport_expires_on < event_end_date(event):
-        problems.append(
-            DomainError(
-                _l(
-                    "Your passport expires before the event ends (%(end)s). Renew it first: a visa cannot be issued "
-                    "on it.",
-                    end=event_end_date(event).isoformat(),
-                ),
-                field="passport_expires_on",
-            )
-        )
+    elif passport_too_short(details, event, months):
+        problems.append(passport_rule_problem(event, months))
     for name in LATIN_FIELDS:
         if HAN.search(getattr(details, name)):
             problems.append(DomainError(IN_LATIN_LETTERS, field=name))
@@ -239,6 +265,35 @@ def requests_of(actor, event: Event) -> list[LetterRequest]:
     ).all()
 
 
+def awaiting_details(actor, event: Event) -> list[Registration]:
+    """The confirmed registrations of the event that asked for a visa letter but whose passport details
+    the participant has not entered yet, by name (organisers only)."""
+    if not security.can_decide_letters(actor, event):
+        raise Forbidden(_l("Only the event's organisers see its visa letter requests."))
+    entered = db.select(LetterRequest.registration_id)
+    return db.session.scalars(
+        db.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.state == State.CONFIRMED,
+            Registration.visa_letter_needed.is_(True),
+            Registration.id.not_in(entered),
+        )
+        .order_by(db.func.lower(Registration.full_name), Registration.id)
+    ).all()
+
+
+def passports_too_short(event: Event, letters: list[LetterRequest]) -> set[int]:
+    """The ids of ``letters`` whose passport expires before the event's rule allows (the rule may have
+    changed since the details were entered)."""
+    months = settings_of(event).passport_months
+    return {
+        letter.id
+        for letter in letters
+        if letter.details_erased_at is None and passport_too_short(letter, event, months)
+    }
+
+
 def _locked_request(actor, event: Event, letter_id: int) -> LetterRequest:
     """The request ``letter_id`` of ``event``, with the event's row locked (references are numbered
     one after the other under that lock)."""
@@ -252,21 +307,30 @@ def _locked_request(actor, event: Event, letter_id: int) -> LetterRequest:
     return letter
 
 
+def default_prefix(event: Event) -> str:
+    """A prefix made from the event when its organisers set none, e.g. SDW2026 for social-dialogue-workshop
+    in 2026: the initials of the slug's words (the word itself, shortened, when there is one), and the year."""
+    words = [word for word in re.split(r"[^A-Za-z]+", event.slug) if word]
+    letters = "".join(word[0] for word in words) if len(words) > 1 else "".join(words)
+    return f"{(letters[:8] or 'EVT').upper()}{event.starts_at.year}"
+
+
 def reference_prefix(event: Event) -> str:
-    """EVENT-SLUG-V: the slug in capitals, shortened so that the number still fits."""
-    return event.slug.upper()[: REFERENCE_MAX - len("-V-00000")].rstrip("-") + "-V-"
+    """What starts the references of the event's letters: as its organisers set it, else ``default_prefix``."""
+    return settings_of(event).reference_prefix or default_prefix(event)
 
 
 def next_reference(event: Event) -> str:
-    """The next free reference of the event, e.g. NOTTINGHAM-2025-V-0007 (call with the event locked)."""
-    prefix = reference_prefix(event)
+    """The next free reference of the event, e.g. EVT2026-V-0007 (call with the event's row locked, so
+    that two approvals at once take one number each). The number follows the highest the event's
+    letters have, whatever their prefix: no number is given twice."""
     taken = db.session.scalars(
         db.select(LetterRequest.reference)
         .join(Registration)
         .where(Registration.event_id == event.id, LetterRequest.reference != "")
     ).all()
     numbers = [int(ref.rsplit("-", 1)[1]) for ref in taken if ref.rsplit("-", 1)[-1].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    return f"{reference_prefix(event)}-V-{max(numbers, default=0) + 1:04d}"
 
 
 def approve(actor, event: Event, letter_id: int) -> LetterRequest:
@@ -418,31 +482,76 @@ def erase_expired_passport_details(now: datetime | None = None) -> int:
     return len(letters)
 
 
-# --- the letterhead and the purpose of the visit ----------------------------------------------
+# --- the letterhead and the rules of the event's letters --------------------------------------
 
 PURPOSE_MAX = 3000
+PASSPORT_MONTHS_MAX = 24  # consulates ask for 3 or 6 months, a few for 12
+PREFIX_MAX = 20
+PREFIX = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class LetterRules:
+    """What the organisers set for their event's letters besides the letterhead."""
+
+    purpose: str = ""  # empty: the event's summary
+    passport_months: int | None = as_approved.DEFAULT_PASSPORT_MONTHS
+    reference_prefix: str = ""  # empty: ``default_prefix``
+
+
+def clean_prefix(typed: str) -> str:
+    """The prefix as typed, in capitals; DomainError unless it is made of letters A to Z, digits and
+    single hyphens between them (a reference travels through consulates' systems)."""
+    prefix = (typed or "").strip()
+    if not prefix:
+        return ""
+    if not prefix.isascii() or not PREFIX.fullmatch(prefix.upper()):
+        raise DomainError(
+            _l("Use only the letters A to Z, digits and hyphens, without spaces, e.g. EVT2026."),
+            field="reference_prefix",
+        )
+    if len(prefix) > PREFIX_MAX:
+        raise DomainError(_l("Keep this under %(count)d characters.", count=PREFIX_MAX), field="reference_prefix")
+    return prefix.upper()
+
+
+def check_rules(rules: LetterRules) -> LetterRules:
+    """``rules`` cleaned; DomainError by its field when one cannot be right."""
+    if len(rules.purpose) > PURPOSE_MAX:
+        raise DomainError(_l("Keep this under %(count)d characters.", count=PURPOSE_MAX), field="purpose")
+    months = rules.passport_months
+    if months is None or not 0 <= months <= PASSPORT_MONTHS_MAX:
+        raise DomainError(
+            _l("Give a number of months from 0 to %(most)d, e.g. 6.", most=PASSPORT_MONTHS_MAX),
+            field="passport_months",
+        )
+    return LetterRules(rules.purpose.strip(), months, clean_prefix(rules.reference_prefix))
 
 
 def save_settings(
     actor,
     event: Event,
     data: LetterheadData,
-    purpose: str,
+    rules: LetterRules,
     images: dict[str, ImageUpload | None] | None = None,
     remove: set[str] = frozenset(),
 ) -> LetterSettings:
-    """Save the event's letterhead (``letterheads.save``) and the purpose of the visit, together."""
+    """Save the event's letterhead (``letterheads.save``) and the rules of its letters, together.
+    Letters approved before keep their references."""
     if not security.can_decide_letters(actor, event):
         raise Forbidden(_l("Only the event's organisers set up its visa letters."))
-    if len(purpose) > PURPOSE_MAX:
-        raise DomainError(_l("Keep this under %(count)d characters.", count=PURPOSE_MAX), field="purpose")
+    rules = check_rules(rules)
 
-    def save_purpose() -> None:
+    def save_rules() -> None:
         row = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == event.id))
         if row is None:
             row = LetterSettings(event_id=event.id)
             db.session.add(row)
-        row.purpose = purpose.strip()
+        row.purpose, row.passport_months, row.reference_prefix = (
+            rules.purpose,
+            rules.passport_months,
+            rules.reference_prefix,
+        )
 
-    letterheads.save(event, data, images, remove, also=save_purpose)
+    letterheads.save(event, data, images, remove, also=save_rules)
     return settings_of(event)

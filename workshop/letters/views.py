@@ -56,6 +56,12 @@ def request_page(registration_id):
     if not allowed and letter is None:
         return render_template("letters/request.html", registration=registration, letter=None, form=None), 403
     form = PassportForm(obj=letter) if allowed and (letter is None or letter.details_erased_at is None) else None
+    if form is not None:
+        form.passport_expires_on.description = _(
+            "Your passport must be valid until at least %(date)s (the event ends on %(end)s).",
+            date=services.passport_valid_until(registration.event).isoformat(),
+            end=services.event_end_date(registration.event).isoformat(),
+        )
     if request.method == "POST":
         if form is None:
             abort(403)
@@ -110,6 +116,7 @@ def manage(event):
     services.erase_expired_passport_details()
     letters = services.requests_of(acting_user(), event)
     letterhead = letterheads.letterhead_of(event)
+    rules = services.settings_of(event)
     return render_template(
         "letters/manage.html",
         event=event,
@@ -120,6 +127,11 @@ def manage(event):
         missing=services.missing_details,
         changed=services.changed_since_approval(event, letters),
         waiting=sum(1 for letter in letters if letter.status is LetterStatus.REQUESTED),
+        awaiting_details=services.awaiting_details(acting_user(), event),
+        too_short=services.passports_too_short(event, letters),
+        valid_until=services.passport_valid_until(event, rules.passport_months),
+        rules=rules,
+        prefix=services.reference_prefix(event),
         action_form=ActionForm(),
         reject_form=RejectForm(),
     )
@@ -128,12 +140,19 @@ def manage(event):
 @bp.route("/manage/events/<slug>/visa-letters/settings", methods=["GET", "POST"], endpoint="settings")
 @deciding_event
 def settings_page(event):
-    form = SettingsForm(obj=letterheads.letterhead_of(event), purpose=services.settings_of(event).purpose)
+    rules = services.settings_of(event)
+    form = SettingsForm(
+        obj=letterheads.letterhead_of(event),
+        purpose=rules.purpose,
+        passport_months=str(rules.passport_months),
+        reference_prefix=rules.reference_prefix,
+        default_prefix=services.default_prefix(event),
+    )
     return letterhead_views.settings_page(
         event,
         form,
         save=lambda: services.save_settings(
-            acting_user(), event, form.letterhead(), form.purpose.data or "", form.images(), form.removed()
+            acting_user(), event, form.letterhead(), form.rules(), form.images(), form.removed()
         ),
         saved=_("The letterhead is saved."),
         back=url_for("letters.manage", slug=event.slug),

@@ -87,3 +87,21 @@ def fit(text: str, width: float, size: float, smallest: float, lines: int = 1, b
 def shortened_in(fitted: Fitted) -> bool:
     """Whether the last line of ``fitted`` was cut with an ellipsis."""
     return bool(fitted.lines) and fitted.lines[-1].endswith(ELLIPSIS)
+
+
+LEADING = 1.15  # of the size: the distance between the baselines of a text's lines
+
+
+def fit_block(
+    texts: list[str], width: float, size: float, smallest: float, height: float, bold: bool = False
+) -> Fitted:
+    """``texts`` one under the other, each wrapped in ``width`` (at spaces, or anywhere in a word too long),
+    all at the largest size down to ``smallest`` at which their lines fit in ``height``; at ``smallest`` on
+    as many lines as they take. Nothing is ever cut: the lines of every text in order, empty ones left out."""
+    texts = [text for text in texts if text]
+    candidate = size
+    while True:
+        lines = [line for text in texts for line in wrap(text, candidate, width, len(text) + 1, bold)]
+        if len(lines) * candidate * LEADING <= height or candidate <= smallest:
+            return Fitted(tuple(lines), candidate)
+        candidate = max(smallest, candidate - 0.5)
