@@ -14,6 +14,7 @@ from workshop.events.models import Event, EventPartner, EventStatus, Series
 from workshop.extensions import db
 from workshop.feedback.models import Evaluation, EvaluationQuestion, EvaluationQuestionKind
 from workshop.letterhead.models import Letterhead
+from workshop.letters.models import LetterSettings
 from workshop.registration.models import Question, Registration
 from workshop.storage import upload_storage
 
@@ -92,10 +93,12 @@ def training(make_event, make_user, make_session, make_speaker, make_question, o
             ),
             CertificateRule(event_id=event.id, min_percent=80),
             CertificateSettings(event_id=event.id, bilingual=True),
+            LetterSettings(event_id=event.id, purpose="A study visit", passport_months=9, reference_prefix="ILO2026"),
             Letterhead(
                 event_id=event.id,
                 issuers={"en": "International Labour Organization", "zh": "国际劳工组织"},
                 signatory_1_name="Chen Li",
+                place_of_signature="Geneva",
                 logo_1=storage.save(io.BytesIO(b"a logo")),
             ),
         ]
@@ -180,6 +183,9 @@ def test_duplicating_copies_the_programme_and_forms_to_the_new_dates_without_the
     letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == copy.id))
     original = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == training.id))
     assert letterhead.issuers.get("zh") == "国际劳工组织" and letterhead.signatory_1_name == "Chen Li"
+    assert letterhead.place_of_signature == "Geneva"
+    letters = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == copy.id))
+    assert (letters.purpose, letters.passport_months, letters.reference_prefix) == ("A study visit", 9, "")
     assert letterhead.logo_1 != original.logo_1  # its own copy: replacing one leaves the other
     with upload_storage().open(letterhead.logo_1) as logo:
         assert logo.read() == b"a logo"

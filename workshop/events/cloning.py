@@ -36,6 +36,7 @@ LETTERHEAD_TEXTS = (
     "signatory_1_title",
     "signatory_2_name",
     "signatory_2_title",
+    "place_of_signature",
 )
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -300,7 +301,10 @@ def copy_letterhead(source: Event, event: Event, copies: list[str]) -> None:
         db.session.add(copy)
     settings = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == source.id))
     if settings is not None:
-        db.session.add(LetterSettings(event_id=event.id, purpose=settings.purpose))
+        # the prefix is left to be derived from the new event, whose year may differ
+        db.session.add(
+            LetterSettings(event_id=event.id, purpose=settings.purpose, passport_months=settings.passport_months)
+        )
 
 
 def copied_file(key: str, copies: list[str]) -> str:
