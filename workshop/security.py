@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .events.models import Event
     from .letters.models import LetterRequest
     from .materials.models import Material
+    from .publishing.models import Publication
     from .registration.models import Registration
 
 Actor = Any  # a User, Flask-Login's anonymous user, or None
@@ -241,6 +242,26 @@ def is_rapporteur_of(user: Actor, session: AgendaSession) -> bool:
 def can_write_summary(user: Actor, session: AgendaSession) -> bool:
     """A session's summary: its rapporteurs, and the event's organisers."""
     return can_edit_report(user, session.event) or is_rapporteur_of(user, session)
+
+
+def can_publish_outcomes(user: Actor, event: Event) -> bool:
+    """Publishing, replacing and withdrawing the report, press releases and materials: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_see_publication(user: Actor, publication: Publication) -> bool:
+    """Its organisers always; everyone else only while it is published and the event public: a
+    public one to all, a participants' one to confirmed participants and speakers."""
+    from .publishing.models import Audience
+
+    event = publication.event
+    if can_publish_outcomes(user, event):
+        return True
+    if not publication.is_live or not event.is_public:
+        return False
+    if publication.audience is Audience.PUBLIC:
+        return True
+    return is_confirmed_participant(user, event) or is_speaker_at(user, event)
 
 
 def can_name_organisers(user: Actor, event: Event) -> bool:
