@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("publishing", __name__)
 
-from . import (  # noqa: E402
+from . import (
     models,  # noqa: F401
     views,  # noqa: F401
 )

@@ -3,7 +3,7 @@ publish again; and the resource library's search, sent by GET."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from ..bounds import BoundedDateField
@@ -31,7 +31,7 @@ MARKDOWN_HELP = _l(
 def audience_field(default: Audience = Audience.PUBLIC) -> RadioField:
     return RadioField(
         _l("Who may read it"),
-        choices=[(a.value, label) for a, label in AUDIENCE_LABELS.items()],
+        choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()],
         default=default.value,
     )
 
@@ -78,8 +78,8 @@ class LibraryForm(FlaskForm):
     year = SelectField(_l("Year"), choices=[])
 
     def offer(self, events, years) -> None:
-        everything = ("", _l("All"))
-        self.event.choices = [everything] + [(str(e.id), e.title) for e in events]
-        self.kind.choices = [everything] + [(k.value, label) for k, label in KIND_LABELS.items()]
-        self.language.choices = [everything] + [(code, label) for code, label in LANGUAGE_LABELS.items()]
-        self.year.choices = [everything] + [(str(year), str(year)) for year in years]
+        everything = SelectChoice("", _l("All"))
+        self.event.choices = [everything] + [SelectChoice(str(e.id), e.title) for e in events]
+        self.kind.choices = [everything] + [SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+        self.language.choices = [everything] + [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
+        self.year.choices = [everything] + [SelectChoice(str(year), str(year)) for year in years]

@@ -12,6 +12,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from .. import security
 from ..bounds import database_id, page_number
@@ -61,15 +62,17 @@ bp.add_app_template_global(AUDIENCE_SHORT_LABELS, "publication_audience_labels")
 # --- the organisers' page -------------------------------------------------------------------
 
 
-def material_choices(event) -> list[tuple[str, str]]:
+def material_choices(event) -> list[SelectChoice]:
     choices = []
     for material in services.publishable_materials(event):
         if material.is_link:
-            choices.append((str(material.id), _("%(title)s (link)", title=material.title)))
+            choices.append(SelectChoice(str(material.id), _("%(title)s (link)", title=material.title)))
             continue
-        choices.append((str(material.id), _("%(title)s: current version", title=material.title)))
+        choices.append(SelectChoice(str(material.id), _("%(title)s: current version", title=material.title)))
         choices += [
-            (f"{material.id}:{v.number}", _("%(title)s: version %(number)d", title=material.title, number=v.number))
+            SelectChoice(
+                f"{material.id}:{v.number}", _("%(title)s: version %(number)d", title=material.title, number=v.number)
+            )
             for v in material.versions
         ]
     return choices
@@ -229,7 +232,7 @@ def readable_or_error(publication_id: int) -> Publication:
     if security.can_see_publication(current_user, publication):
         return publication
     event = publication.event
-    if not event.is_public or publication.audience is Audience.PARTICIPANTS and not publication.is_live:
+    if not event.is_public or (publication.audience is Audience.PARTICIPANTS and not publication.is_live):
         abort(404)
     if not publication.is_live:
         page = render_template(
