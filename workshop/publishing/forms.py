@@ -72,10 +72,10 @@ class LibraryForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search titles"), validators=[Length(max=SEARCH_MAX)])
-    event = SelectField(_l("Event"), choices=[])
-    kind = SelectField(_l("Kind"), choices=[])
-    language = SelectField(_l("Language"), choices=[])
-    year = SelectField(_l("Year"), choices=[])
+    event = SelectField(_l("Event"), choices=[], default="")
+    kind = SelectField(_l("Kind"), choices=[], default="")
+    language = SelectField(_l("Language"), choices=[], default="")
+    year = SelectField(_l("Year"), choices=[], default="")
 
     def offer(self, events, years) -> None:
         everything = SelectChoice("", _l("All"))
