@@ -24,6 +24,7 @@ from workshop.feedback.models import EvaluationQuestion
 from workshop.jobs.models import Job
 from workshop.letters.models import LetterRequest
 from workshop.materials.models import Material
+from workshop.publishing.models import Publication
 from workshop.registration.models import Question, Registration
 from workshop.registration.states import State
 from workshop.reports.models import ReportSection
@@ -46,6 +47,7 @@ MODEL_OF = {
     "letter_id": LetterRequest,
     "token_id": ApiToken,
     "job_id": Job,
+    "publication_id": Publication,
 }
 
 
@@ -161,6 +163,8 @@ def values_of(event: Event) -> dict:
         "user_id": db.session.scalar(db.select(User.id).where(User.email == ORGANISER_EMAIL)),
         "filename": "css/app.css",
         "kind": "introduction",
+        "version": 1,
+        "language": "en",
     }
 
 
