@@ -18,7 +18,7 @@ from workshop.publishing.models import Audience, Publication, PublicationKind
 from workshop.reports.models import ReportSection, SectionKind
 from workshop.storage import upload_storage
 
-from .conftest import csrf_token, login, make_registration, submit
+from .conftest import csrf_token, login, make_registration, run_worker, submit
 
 OUTCOMES = "/manage/events/{slug}/outcomes"
 PUBLISH_REPORT = "/manage/events/{slug}/outcomes/report"
@@ -159,6 +159,21 @@ def test_the_published_report_is_a_pdf_in_each_language_that_later_edits_of_the_
     again = fetched(client, links[0])
     assert again == english
     assert "Four provinces" not in pdf_text(again)
+
+
+def test_the_report_is_compiled_for_publishing_by_the_worker_and_the_organiser_sees_how_far_it_got(
+    app, event, organiser, worker_queue
+):
+    organiser_client = as_user(app, organiser)
+
+    response = publish_report(organiser_client, event)
+
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    assert publications() == []
+    assert run_worker(worker_queue) == 1
+    assert [(p.kind, len(p.files)) for p in publications()] == [(PublicationKind.REPORT, 2)]
+    job_page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Publishing the workshop report" in job_page and 'data-state="done"' in job_page
 
 
 def test_publishing_the_report_before_the_event_ends_needs_an_explicit_confirmation(app, make_event, organiser):

@@ -17,6 +17,8 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.orm import Session
 
 from .. import security
 from ..database import lock_for_update
@@ -24,6 +26,8 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..events.services import slugify
 from ..extensions import db
+from ..jobs import services as jobs
+from ..jobs.models import Job
 from ..materials.models import Material, Visibility
 from ..storage import FileMissing, NotStored, upload_storage
 from ..timeutil import utcnow
@@ -31,6 +35,7 @@ from ..translated import DEFAULT_LANGUAGE, LANGUAGES, Translated, too_long
 from .models import Audience, Publication, PublicationFile, PublicationKind
 
 TITLE_MAX = 300
+REPLACED_FILES = "publishing_replaced_files"
 BODY_MAX = 50_000
 
 
@@ -141,7 +146,6 @@ def _new_files() -> Iterator[list[str]]:
     try:
         yield keys
     except BaseException:
-        db.session.rollback()
         for key in keys:
             upload_storage().delete(key)
         raise
@@ -156,24 +160,30 @@ def _store(data: bytes, keys: list[str]) -> PublicationFile:
     return PublicationFile(storage_key=key, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _replace_files(publication: Publication, files: list[PublicationFile]) -> list[str]:
-    """Put ``files`` in place of the publication's; the keys of the replaced ones."""
-    old = [file.storage_key for file in publication.files]
+def _replace_files(publication: Publication, files: list[PublicationFile]) -> None:
+    """Put ``files`` in place of the publication's; the replaced ones are deleted from the storage
+    once the change is committed (and kept if it is not)."""
+    db.session.info.setdefault(REPLACED_FILES, []).extend(file.storage_key for file in publication.files)
     publication.files = files
-    return old
 
 
-def _commit_then_delete(old_keys: list[str]) -> None:
-    db.session.commit()
-    for key in old_keys:
+@sqlalchemy_event.listens_for(Session, "after_commit")
+def _delete_replaced_files(session: Session) -> None:
+    for key in session.info.pop(REPLACED_FILES, []):
         upload_storage().delete(key)
 
 
-def _stamp(publication: Publication, actor, replacing: bool) -> None:
+@sqlalchemy_event.listens_for(Session, "after_soft_rollback")
+def _keep_replaced_files(session: Session, previous_transaction) -> None:
+    # Even a savepoint's: a file left behind costs some space, a file deleted too early a publication.
+    session.info.pop(REPLACED_FILES, None)
+
+
+def _stamp(publication: Publication, actor_id: int | None, replacing: bool) -> None:
     if replacing:
         publication.version += 1
     publication.published_at = utcnow()
-    publication.published_by_id = actor.id
+    publication.published_by_id = actor_id
     publication.withdrawn_at = None
 
 
@@ -188,16 +198,32 @@ def compiled_report(event: Event) -> dict[str, bytes]:
     return compiled
 
 
-def publish_report(actor, event_id: int, audience: Audience | str, before_the_end_confirmed: bool) -> Publication:
-    """The report compiled now, in every language, published; it replaces what was published before.
-    Before the event ends only when the organiser confirmed it."""
-    event = _event_to_publish(actor, event_id)
+def start_publishing_report(
+    actor, event_id: int, audience: Audience | str, before_the_end_confirmed: bool
+) -> jobs.Started:
+    """Publish the report, compiled by the worker in every language from the data as it is then; it
+    replaces what was published before. Before the event ends only when the organiser confirmed it."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound()
+    if not security.can_publish_outcomes(actor, event):
+        raise Forbidden(_l("Only the event's organisers publish its outcomes."))
     chosen = _audience(audience)
     if utcnow() < event.ends_at and not before_the_end_confirmed:
         raise DomainError(
             _l("The event has not ended yet. Tick the box to confirm that the report is final before it ends."),
             field="confirm_early",
         )
+    return jobs.start(publish_report, event, actor, audience=chosen.value)
+
+
+def _the_event(job: Job) -> list[int]:
+    return [job.event_id]
+
+
+@jobs.kind(_l("Publishing the workshop report"), _the_event, page="publishing.manage")
+def publish_report(job: Job, event_id: int) -> None:
+    event = db.session.get(Event, event_id)
     compiled = compiled_report(event)
     with _new_files() as keys:
         files = []
@@ -214,13 +240,12 @@ def publish_report(actor, event_id: int, audience: Audience | str, before_the_en
             db.session.add(publication)
         publication.title = event.title
         publication.search_text = search_text_of(event.title)
-        publication.audience = chosen
+        publication.audience = Audience(job.params["audience"])
         publication.dated = utcnow().date()
         publication.languages = padded(compiled)
-        _stamp(publication, actor, replacing)
-        old = _replace_files(publication, files)
-        _commit_then_delete(old)
-    return publication
+        _stamp(publication, job.created_by_id, replacing)
+        _replace_files(publication, files)
+        db.session.flush()
 
 
 def _check_press_release(data: PressReleaseData) -> tuple[Translated, Translated]:
@@ -256,7 +281,7 @@ def save_press_release(actor, event_id: int, data: PressReleaseData, publication
     publication.audience = audience
     publication.dated = data.dated or utcnow().date()
     publication.languages = padded(language for language in LANGUAGES if body.get(language))
-    _stamp(publication, actor, replacing)
+    _stamp(publication, actor.id, replacing)
     db.session.commit()
     return publication
 
@@ -296,9 +321,9 @@ def publish_material(
         publication.audience = chosen
         publication.dated = utcnow().date()
         publication.languages = padded(language for language in LANGUAGES if material.title.get(language))
-        _stamp(publication, actor, replacing)
-        old = _replace_files(publication, files)
-        _commit_then_delete(old)
+        _stamp(publication, actor.id, replacing)
+        _replace_files(publication, files)
+        db.session.commit()
     return publication
 
 

@@ -104,9 +104,12 @@ def publish_report(event):
     form = ReportForm()
     if form.validate_on_submit():
         with showing_errors(form):
-            services.publish_report(acting_user(), event.id, form.audience.data, form.confirm_early.data)
-            flash(_("The workshop report is published, in every language it is compiled in."), "success")
-            return redirect(url_for("publishing.manage", slug=event.slug))
+            started = services.start_publishing_report(
+                acting_user(), event.id, form.audience.data, form.confirm_early.data
+            )
+            if started.already_running:
+                flash(_("The report is being published already: this is how far it got."), "info")
+            return redirect(url_for("jobs.show", slug=event.slug, job_id=started.job.id))
     return outcomes_page(event, report_form=form, status=400)
 
 
