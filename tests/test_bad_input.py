@@ -24,6 +24,7 @@ from workshop.feedback.models import EvaluationQuestion
 from workshop.jobs.models import Job
 from workshop.letters.models import LetterRequest
 from workshop.materials.models import Material
+from workshop.publishing.models import Publication
 from workshop.registration.models import Question, Registration
 from workshop.registration.states import State
 from workshop.reports.models import ReportSection
@@ -48,6 +49,7 @@ MODEL_OF = {
     "token_id": ApiToken,
     "job_id": Job,
     "invitation_id": TeamInvitation,
+    "publication_id": Publication,
 }
 
 
@@ -165,6 +167,8 @@ def values_of(event: Event) -> dict:
         "role": "check_in_staff",
         "filename": "css/app.css",
         "kind": "introduction",
+        "version": 1,
+        "language": "en",
     }
 
 

@@ -85,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         mail,
         materials,
         notices,
+        publishing,
         registration,
         reports,
         static_files,
@@ -96,7 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, admin, mail, jobs, notices):
+    for domain in (*domains, team, reports, publishing, admin, mail, jobs, notices):
         app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .events.models import Event, Series
     from .letters.models import LetterRequest
     from .materials.models import Material
+    from .publishing.models import Publication
     from .registration.models import Registration
 
 Actor = Any  # a User, Flask-Login's anonymous user, or None
@@ -287,6 +288,27 @@ def can_reuse_event(user: Actor, event: Event) -> bool:
 def can_edit_series(user: Actor, series: Series) -> bool:
     """A series' title, description and address: whoever created it, and admins."""
     return is_admin(user) or (can_create_events(user) and series.created_by_id == user.id)
+
+
+def can_publish_outcomes(user: Actor, event: Event) -> bool:
+    """Publishing, replacing and withdrawing the report, press releases and materials: the event's organisers."""
+    return can_manage_event(user, event)
+
+
+def can_see_publication(user: Actor, publication: Publication) -> bool:
+    """Its organisers always; everyone else only while it is published and the event public: a
+    public one to all, a participants' one to confirmed participants and speakers."""
+    from .publishing.models import Audience
+
+    event = publication.event
+    if can_publish_outcomes(user, event):
+        return True
+    if not publication.is_live or not event.is_public:
+        return False
+    if publication.audience is Audience.PUBLIC:
+        return True
+    return is_confirmed_participant(user, event) or is_speaker_at(user, event)
+
 
 
 def can_view_event(user: Actor, event: Event) -> bool:

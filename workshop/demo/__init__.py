@@ -10,6 +10,7 @@ The demo builds on the domain packages and none of them imports it:
     programme.toml     sessions and speakers, as data; programme.py adds them
     participants.toml  the registrations, as data; participants.py makes them, and the past event's attendance
     letters.py, feedback.py, reports.py   visa letters, the evaluation, the written report
+    publications.py    what the past event's organisers published
 """
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,7 @@ from .letters import seed_demo_letters
 from .participants import add_past_attendance, add_registrations
 from .people import ADMIN_EMAIL, DEMO_LOGINS, ORGANISER_EMAIL, PARTICIPANT_EMAIL, PASSWORDS, demo_accounts, demo_loaded
 from .programme import add_programme, demo_programme
+from .publications import seed_demo_publications
 from .reports import seed_demo_report
 
 __all__ = ["ADMIN_EMAIL", "DEMO_LOGINS", "ORGANISER_EMAIL", "PARTICIPANT_EMAIL", "PASSWORDS", "load_demo"]
@@ -47,6 +49,7 @@ def load_demo() -> bool:
     seed_demo_letters(events[COMING_WORKSHOP])
     seed_demo_evaluation(events[PAST_CONFERENCE])
     seed_demo_report(events[PAST_CONFERENCE])
+    seed_demo_publications(events[PAST_CONFERENCE], organiser)
     try:
         db.session.commit()
     except IntegrityError:  # another process loaded the demo at the same moment
