@@ -51,6 +51,7 @@ class SignUpForm(FlaskForm):
     locale = LanguageField(_l("Preferred language"))
     password = chosen_password(_l("Password"))
     confirm = repeated_password(_l("Repeat the password"))
+    next = HiddenField()
     submit = SubmitField(_l("Create account"))
 
 
