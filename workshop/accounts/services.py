@@ -193,10 +193,14 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     return user
 
 
-def update_profile(user: User, full_name: str, native_name: str, locale: str) -> User:
+def update_profile(
+    user: User, full_name: str, native_name: str, locale: str, prefills_personal_details: bool | None = None
+) -> User:
     user.full_name = full_name.strip()
     user.native_name = (native_name or "").strip()
     user.locale = locale
+    if prefills_personal_details is not None:
+        user.prefills_personal_details = prefills_personal_details
     db.session.commit()
     return user
 

@@ -165,7 +165,13 @@ def reset_password(token):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.full_name.data, form.native_name.data, form.locale.data)
+        services.update_profile(
+            current_user,
+            form.full_name.data,
+            form.native_name.data,
+            form.locale.data,
+            prefills_personal_details=bool(form.prefills_personal_details.data),
+        )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)

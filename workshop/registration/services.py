@@ -55,6 +55,8 @@ class Details:
     visa_letter_needed: bool = False
     listed_publicly: bool = False
     answers: dict[int, object] = field(default_factory=dict)  # question id -> raw answer
+    # Whether the sex and the needs may fill in the person's next registrations (kept on the account).
+    prefill_personal_details: bool = False
 
 
 # --- rules -------------------------------------------------------------------
@@ -328,6 +330,7 @@ def _register_locked(user: User, event: Event, details: Details, privacy_accepte
                 registration = Registration(event=event, user=user)
                 db.session.add(registration)
             apply_details(registration, details, questions)
+            user.prefills_personal_details = details.prefill_personal_details
             registration.privacy_accepted_at = utcnow()
             registration.confirm_email_by = confirmation_deadline(user, event)
             change_state(registration, new_state, user)
