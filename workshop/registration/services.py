@@ -415,17 +415,31 @@ def _apply_to_each(registrations, action) -> tuple[int, list[str]]:
     return done, problems
 
 
-def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class Approved:
+    """What approving did: places given, and approvals that went to the waiting list for want of one."""
+
+    confirmed: int = 0
+    waitlisted: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.confirmed or self.waitlisted)
+
+
+def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[Approved, list[str]]:
     event, registrations = _managed_registrations(actor, event_id, registration_ids)
+    placed: list[State] = []
 
     def approve_one(registration):
         if registration.state is not State.PENDING:
             raise DomainError(_l("only pending registrations can be approved."))
-        change_state(registration, place_for(event), actor)
+        place = place_for(event)
+        change_state(registration, place, actor)
+        placed.append(place)
 
-    result = _apply_to_each(registrations, approve_one)
+    _, problems = _apply_to_each(registrations, approve_one)
     db.session.commit()
-    return result
+    return Approved(placed.count(State.CONFIRMED), placed.count(State.WAITLISTED)), problems
 
 
 def reject(actor: User, event_id: int, registration_ids: list[int], reason: str) -> tuple[int, list[str]]:
