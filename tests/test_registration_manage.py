@@ -308,7 +308,7 @@ def test_approving_three_with_two_places_confirms_two_and_waitlists_the_third(
     assert response.headers["Location"] == list_url(event, state="pending", q="Participant")  # the same filters
     assert [state_of(r) for r in (first, second, third)] == [State.CONFIRMED, State.CONFIRMED, State.WAITLISTED]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Registrations approved: 3." in page
+    assert "2 approved, 1 put on the waiting list because the event is full." in page
     assert mailbox.last_to(first.user.email)["Subject"] == "Your registration for Tripartite dialogue is approved"
     assert "number 1 on the waiting list" in text_part(mailbox.last_to(third.user.email))
 

@@ -51,6 +51,7 @@ class SignUpForm(FlaskForm):
     locale = LanguageField(_l("Preferred language"))
     password = chosen_password(_l("Password"))
     confirm = repeated_password(_l("Repeat the password"))
+    next = HiddenField()
     submit = SubmitField(_l("Create account"))
 
 
@@ -84,6 +85,12 @@ class ProfileForm(FlaskForm):
     full_name = required_text(_l("Full name in Latin letters"), NAME_MAX)
     native_name = optional_text(_l("Name in your own script"), NAME_MAX)
     locale = LanguageField(_l("Preferred language"))
+    prefills_personal_details = BooleanField(
+        _l(
+            "Fill in my sex, dietary and accessibility needs from my last registration when I register for another "
+            "event"
+        )
+    )
     submit = SubmitField(_l("Save"))
 
 

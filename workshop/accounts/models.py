@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash
 
@@ -22,6 +22,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the session identity: raising it ends every other session of the user.
     session_version: Mapped[int] = mapped_column(default=1)
+    # The person agreed that their sex, dietary and accessibility needs fill in their next registrations.
+    prefills_personal_details: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     # The log-in this request belongs to (not a column): the session cookie names it.

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash
 from .. import mail
 from ..errors import DomainError, Forbidden
 from ..extensions import db
+from ..redirects import is_safe_redirect
 from ..security import is_admin
 from ..timeutil import utcnow
 from ..urls import external_url
@@ -32,7 +33,11 @@ def check_password_acceptable(password: str, field: str = "password") -> None:
         raise DomainError(problem, field=field)
 
 
-def sign_up(email: str, password: str, full_name: str, native_name: str = "", locale: str = "en") -> User:
+def sign_up(
+    email: str, password: str, full_name: str, native_name: str = "", locale: str = "en", next_page: str = ""
+) -> User:
+    """A new, unverified account; ``next_page``, a path on this site, is where the confirmation link
+    leads after the log-in (an invitation the person followed to get here, say)."""
     check_password_acceptable(password)
     user = User(
         email=normalise_email(email),
@@ -49,7 +54,7 @@ def sign_up(email: str, password: str, full_name: str, native_name: str = "", lo
         raise DomainError(
             _l("An account with this e-mail address exists already. Log in or reset your password."), field="email"
         ) from error
-    send_verification(user)
+    send_verification(user, next_page=next_page)
     db.session.commit()
     return user
 
@@ -58,10 +63,12 @@ def verification_token(user: User) -> str:
     return tokens.make_token(tokens.VERIFY_SALT, {"uid": user.id, "email": user.email})
 
 
-def send_verification(user: User, place=None) -> None:
+def send_verification(user: User, place=None, next_page: str = "") -> None:
     """The link that confirms the address; ``place``, a registration made with the account, is
-    held only until its deadline, which the message names."""
-    link = external_url("accounts.verify_email", token=verification_token(user))
+    held only until its deadline, which the message names. ``next_page`` rides along on the link
+    only when it is a path on this site."""
+    extra = {"next": next_page} if is_safe_redirect(next_page) else {}
+    link = external_url("accounts.verify_email", token=verification_token(user), **extra)
     hours = current_app.config["EMAIL_VERIFICATION_MAX_AGE"] // 3600
     message = mail.compose(
         user.email,
@@ -186,10 +193,14 @@ def change_password(user: User, current_password: str, new_password: str) -> Use
     return user
 
 
-def update_profile(user: User, full_name: str, native_name: str, locale: str) -> User:
+def update_profile(
+    user: User, full_name: str, native_name: str, locale: str, prefills_personal_details: bool | None = None
+) -> User:
     user.full_name = full_name.strip()
     user.native_name = (native_name or "").strip()
     user.locale = locale
+    if prefills_personal_details is not None:
+        user.prefills_personal_details = prefills_personal_details
     db.session.commit()
     return user
 

@@ -41,17 +41,30 @@ def posts_limited(limit):
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     if current_user.is_authenticated:
-        return redirect(url_for("events.index"))
+        return redirect(safe_next(request.args.get("next"), url_for("events.index")))
     form = SignUpForm()
     if request.method == "GET":
         form.locale.data = str(get_locale())
+        form.next.data = safe_next(request.args.get("next"), "")
+        form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
         with showing_errors(form):
             services.sign_up(
-                form.email.data, form.password.data, form.full_name.data, form.native_name.data, form.locale.data
+                form.email.data,
+                form.password.data,
+                form.full_name.data,
+                form.native_name.data,
+                form.locale.data,
+                next_page=safe_next(form.next.data, ""),
             )
             return render_template("accounts/check_email.html", email=services.normalise_email(form.email.data))
-    return render_template("accounts/signup.html", form=form)
+    return render_template("accounts/signup.html", form=form, next_page=safe_next(form.next.data, ""))
+
+
+def login_url_then(next_page: str | None) -> str:
+    """The log-in page, which leads on to ``next_page`` when that is a page of this site."""
+    target = safe_next(next_page, "")
+    return url_for("accounts.login", next=target) if target else url_for("accounts.login")
 
 
 @bp.get("/verify/<token>")
@@ -60,9 +73,9 @@ def verify_email(token):
         services.verify_email(token)
     except (ExpiredToken, InvalidToken) as error:
         flash(str(error), "warning")
-        return redirect(url_for("accounts.login"))
+        return redirect(login_url_then(request.args.get("next")))
     flash(_("Thank you: your e-mail address is confirmed. You can log in now."), "success")
-    return redirect(url_for("accounts.login"))
+    return redirect(login_url_then(request.args.get("next")))
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])
@@ -96,7 +109,7 @@ def login():
             log_in(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(safe_next(form.next.data, url_for("events.index")))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form, next_page=safe_next(form.next.data, ""))
 
 
 @bp.post("/logout")
@@ -152,7 +165,13 @@ def reset_password(token):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(current_user, form.full_name.data, form.native_name.data, form.locale.data)
+        services.update_profile(
+            current_user,
+            form.full_name.data,
+            form.native_name.data,
+            form.locale.data,
+            prefills_personal_details=bool(form.prefills_personal_details.data),
+        )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)

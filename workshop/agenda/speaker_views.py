@@ -287,6 +287,9 @@ def speaker_invitation(token):
         event=profile.event,
         token=token,
         login_url=url_for("accounts.login", next=url_for("agenda.speaker_invitation", token=token)),
+        signup_url=url_for(
+            "accounts.signup", next=url_for("agenda.speaker_invitation", token=token), email=profile.email
+        ),
     ), (409 if problem else 200)
 
 

@@ -12,6 +12,7 @@ from ..questions.forms import answers_from_form, fill_answers
 from ..questions.kinds import REQUIRED
 from .answers import previous_answers
 from .models import OrganisationType, Question, Registration, Sex
+from .prefill import starting_values
 from .questions import REGISTRATION_FORM
 from .services import Details
 
@@ -60,6 +61,10 @@ class ParticipantForm(FlaskForm):
 
 
 class RegistrationForm(ParticipantForm):
+    prefill_personal_details = BooleanField(
+        _l("Fill in my sex, dietary and accessibility needs for me when I register for another event"),
+        description=_l("They are kept with your account for this; untick the box to stop it."),
+    )
     privacy = BooleanField(
         _l("I have read the privacy notice and agree to it"),
         validators=[DataRequired(message=_l("Please agree to the privacy notice to register."))],
@@ -94,6 +99,7 @@ def details_from_form(form: ParticipantForm, questions: list[Question]) -> Detai
         visa_letter_needed=bool(form.visa_letter_needed.data),
         listed_publicly=bool(form.listed_publicly.data),
         answers=answers_from_form(form, questions),
+        prefill_personal_details="prefill_personal_details" in form and bool(form.prefill_personal_details.data),
     )
 
 
@@ -105,5 +111,7 @@ def fill_from_registration(form: ParticipantForm, registration: Registration, qu
 
 
 def fill_from_user(form: ParticipantForm, user) -> None:
-    form.full_name.data = user.full_name
-    form.native_name.data = user.native_name
+    """A new registration: the profile's names and what the person's last registration said."""
+    for name, value in starting_values(user).items():
+        if name in form:
+            form[name].data = value

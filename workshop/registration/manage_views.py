@@ -115,7 +115,7 @@ ACTIONS = {"approve": APPROVE, "reject": REJECT, "promote": PROMOTE, "cancel": C
 
 def perform(
     action: str, event: Event, form: RegistrationsActionForm, registration_ids: list[int]
-) -> tuple[int, list[str]]:
+) -> tuple[int | services.Approved, list[str]]:
     user = acting_user()
     if action == APPROVE:
         return services.approve(user, event.id, registration_ids)
@@ -128,10 +128,20 @@ def perform(
     return services.start_message(user, event.id, registration_ids, form.subject.data, form.text.data), []
 
 
-def done_message(action: str, count: int) -> str:
+def approved_message(approved: services.Approved) -> str:
+    if not approved.waitlisted:
+        return _("Registrations approved: %(count)d.", count=approved.confirmed)
+    return _(
+        "%(approved)d approved, %(waitlisted)d put on the waiting list because the event is full.",
+        approved=approved.confirmed,
+        waitlisted=approved.waitlisted,
+    )
+
+
+def done_message(action: str, count) -> str:
     # "Label: count", not ngettext: one phrasing reads right for 1 and for 50, in English and Chinese.
     if action == APPROVE:
-        return _("Registrations approved: %(count)d.", count=count)
+        return approved_message(count)
     if action == REJECT:
         return _("Registrations rejected: %(count)d.", count=count)
     if action == PROMOTE:

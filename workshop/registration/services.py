@@ -56,6 +56,8 @@ class Details:
     visa_letter_needed: bool = False
     listed_publicly: bool = False
     answers: dict[int, object] = field(default_factory=dict)  # question id -> raw answer
+    # Whether the sex and the needs may fill in the person's next registrations (kept on the account).
+    prefill_personal_details: bool = False
 
 
 # --- rules -------------------------------------------------------------------
@@ -332,6 +334,7 @@ def _register_locked(user: User, event: Event, details: Details, privacy_accepte
                 registration = Registration(event=event, user=user)
                 db.session.add(registration)
             apply_details(registration, details, questions)
+            user.prefills_personal_details = details.prefill_personal_details
             registration.privacy_accepted_at = utcnow()
             registration.confirm_email_by = confirmation_deadline(user, event)
             change_state(registration, new_state, user)
@@ -416,17 +419,31 @@ def _apply_to_each(registrations, action) -> tuple[int, list[str]]:
     return done, problems
 
 
-def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[int, list[str]]:
+@dataclass(frozen=True)
+class Approved:
+    """What approving did: places given, and approvals that went to the waiting list for want of one."""
+
+    confirmed: int = 0
+    waitlisted: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.confirmed or self.waitlisted)
+
+
+def approve(actor: User, event_id: int, registration_ids: list[int]) -> tuple[Approved, list[str]]:
     event, registrations = _managed_registrations(actor, event_id, registration_ids)
+    placed: list[State] = []
 
     def approve_one(registration):
         if registration.state is not State.PENDING:
             raise DomainError(_l("only pending registrations can be approved."))
-        change_state(registration, place_for(event), actor)
+        place = place_for(event)
+        change_state(registration, place, actor)
+        placed.append(place)
 
-    result = _apply_to_each(registrations, approve_one)
+    _, problems = _apply_to_each(registrations, approve_one)
     db.session.commit()
-    return result
+    return Approved(placed.count(State.CONFIRMED), placed.count(State.WAITLISTED)), problems
 
 
 def reject(actor: User, event_id: int, registration_ids: list[int], reason: str) -> tuple[int, list[str]]:
