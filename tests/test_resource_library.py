@@ -1,5 +1,5 @@
 """The resource library, /resources: the public publications of public events, searched by title in
-either language, filtered by event, kind, language and year, page by page; and whatever is typed
+either language, filtered by event, series, kind, language and year, page by page; and whatever is typed
 into it answers with a page, never a server error."""
 
 import re
@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from workshop.events.models import EventStatus
+from workshop.events.models import EventStatus, Series
 from workshop.extensions import db
 from workshop.publishing.models import Audience, Publication, PublicationKind
+from workshop.translated import Translated
 
 LIBRARY = "/resources"
 
@@ -134,6 +135,23 @@ def test_the_filters_narrow_the_list_by_event_kind_language_and_year(library, cl
     assert nothing.status_code == 200 and 'data-testid="no-results"' in nothing.get_data(as_text=True)
 
 
+def test_the_series_filter_lists_the_publications_of_the_series_events(library, client):
+    series = Series(slug="safety-trainings", title=Translated({"en": "Safety trainings", "zh": "安全培训系列"}))
+    db.session.add(series)
+    db.session.flush()
+    library["safety"].series_id = series.id
+    db.session.commit()
+
+    page = client.get(LIBRARY, headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    series_select = page.split('name="series"', 1)[1].split("</select>", 1)[0]
+    assert f'<option value="{series.id}">安全培训系列</option>' in series_select
+    assert titles(client.get(LIBRARY, query_string={"series": series.id})) == [
+        "Occupational Safety Course",
+        "安全检查清单",
+    ]
+    assert client.get(LIBRARY, query_string={"series": series.id + 1}).status_code == 400
+
+
 def test_the_event_filter_offers_only_events_with_something_in_the_library(library, client):
     page = client.get(LIBRARY).get_data(as_text=True)
     event_select = page.split('name="event"', 1)[1].split("</select>", 1)[0]
@@ -146,6 +164,7 @@ def test_the_event_filter_offers_only_events_with_something_in_the_library(libra
     [
         {"kind": "novel"},
         {"event": "abc"},
+        {"series": "abc"},
         {"event": "99999999999999999999"},
         {"language": "fr"},
         {"year": "1850"},

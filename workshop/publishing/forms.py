@@ -73,13 +73,15 @@ class LibraryForm(FlaskForm):
 
     q = StringField(_l("Search titles"), validators=[Length(max=SEARCH_MAX)])
     event = SelectField(_l("Event"), choices=[], default="")
+    series = SelectField(_l("Series"), choices=[], default="")
     kind = SelectField(_l("Kind"), choices=[], default="")
     language = SelectField(_l("Language"), choices=[], default="")
     year = SelectField(_l("Year"), choices=[], default="")
 
-    def offer(self, events, years) -> None:
+    def offer(self, events, series, years) -> None:
         everything = SelectChoice("", _l("All"))
         self.event.choices = [everything] + [SelectChoice(str(e.id), e.title) for e in events]
+        self.series.choices = [everything] + [SelectChoice(str(s.id), s.title) for s in series]
         self.kind.choices = [everything] + [SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
         self.language.choices = [everything] + [SelectChoice(code, label) for code, label in LANGUAGE_LABELS.items()]
         self.year.choices = [everything] + [SelectChoice(str(year), str(year)) for year in years]

@@ -2,8 +2,7 @@
 and filtered. Participants' publications are never listed here: the library is the same page for
 everybody, and those who may read them find them on their event's page.
 
-A filter is one optional field of ``LibraryFilter`` and one condition in ``_conditions``: a later
-filter (an event's series) is added the same way.
+A filter is one optional field of ``LibraryFilter`` and one condition in ``_conditions``.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement
 
-from ..events.models import PUBLIC_STATUSES, Event
+from ..events.models import PUBLIC_STATUSES, Event, Series
 from ..extensions import db
 from .models import Audience, Publication, PublicationKind
 
@@ -24,6 +23,7 @@ SEARCH_MAX = 200
 class LibraryFilter:
     query: str = ""
     event_id: int | None = None
+    series_id: int | None = None
     kind: PublicationKind | None = None
     language: str | None = None
     year: int | None = None
@@ -77,6 +77,8 @@ def _conditions(chosen: LibraryFilter) -> list[ColumnElement[bool]]:
         conditions.append(Publication.search_text.like(like_pattern(query), escape="\\"))
     if chosen.event_id is not None:
         conditions.append(Publication.event_id == chosen.event_id)
+    if chosen.series_id is not None:
+        conditions.append(Event.series_id == chosen.series_id)
     if chosen.kind is not None:
         conditions.append(Publication.kind == chosen.kind)
     if chosen.language:
@@ -117,6 +119,12 @@ def events_in_library() -> list[Event]:
             .order_by(Event.starts_at.desc())
         )
     )
+
+
+def series_in_library() -> list[Series]:
+    """The series whose events have something in the library, for the series filter."""
+    in_library = db.select(Event.series_id).join(Publication, Publication.event_id == Event.id).where(*_in_library())
+    return list(db.session.scalars(db.select(Series).where(Series.id.in_(in_library)).order_by(Series.id)))
 
 
 def years_in_library() -> list[int]:

@@ -208,6 +208,7 @@ def library_filter(form: LibraryForm) -> library.LibraryFilter:
     return library.LibraryFilter(
         query=form.q.data or "",
         event_id=database_id(form.event.data) if form.event.data else None,
+        series_id=database_id(form.series.data) if form.series.data else None,
         kind=PublicationKind(form.kind.data) if form.kind.data else None,
         language=form.language.data or None,
         year=int(form.year.data) if form.year.data else None,
@@ -217,7 +218,7 @@ def library_filter(form: LibraryForm) -> library.LibraryFilter:
 @bp.get("/resources", endpoint="library")
 def resource_library():
     form = LibraryForm(request.args)
-    form.offer(library.events_in_library(), library.years_in_library())
+    form.offer(library.events_in_library(), library.series_in_library(), library.years_in_library())
     if not form.validate():
         return render_template("publishing/library.html", form=form, results=None, filters={}), 400
     filters = {name: value for name, value in request.args.items() if name in form and value}
