@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         letters,
         mail,
         materials,
+        messages,
         registration,
         reports,
         static_files,
@@ -94,7 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, reports, admin, mail, jobs):
+    for domain in (*domains, reports, admin, mail, messages, jobs):
         app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)
