@@ -34,11 +34,11 @@ class ComposeForm(FlaskForm):
         default=[State.CONFIRMED.value],
         description=_l("None ticked: every state."),
     )
-    country = SelectField(_l("Country"), validate_choice=False)
-    organisation_type = SelectField(_l("Type of organisation"), choices=with_any(ORGANISATION_TYPE_LABELS))
-    attendance = SelectField(_l("Attendance"), choices=with_any(ATTENDANCE_LABELS))
-    certificate = SelectField(_l("Certificate"), choices=with_any(CERTIFICATE_LABELS))
-    visa_letter = SelectField(_l("Visa letter"), choices=with_any(VISA_LABELS))
+    country = SelectField(_l("Country"), validate_choice=False, default="")
+    organisation_type = SelectField(_l("Type of organisation"), choices=with_any(ORGANISATION_TYPE_LABELS), default="")
+    attendance = SelectField(_l("Attendance"), choices=with_any(ATTENDANCE_LABELS), default="")
+    certificate = SelectField(_l("Certificate"), choices=with_any(CERTIFICATE_LABELS), default="")
+    visa_letter = SelectField(_l("Visa letter"), choices=with_any(VISA_LABELS), default="")
     evaluation_unanswered = BooleanField(_l("Has not answered the evaluation yet"))
     recipients = HiddenField(_l("Recipients"))  # the fingerprint of the recipients shown
     subject = translated_line(_l("Subject"), 200, _l("Each participant reads their language, else the other."))

@@ -88,8 +88,11 @@ def check(text: Translated, field: str) -> list[DomainError]:
     problems = []
     for language, written in text.texts.items():
         label = LANGUAGE_LABELS.get(language, language)
+        doubled = DOUBLED.search(written)
         try:
             _pieces(written)
+            if doubled and doubled.group(1) in PLACEHOLDERS:
+                raise UnbalancedBrace()
         except UnknownPlaceholder as error:
             problems.append(
                 DomainError(
@@ -103,7 +106,6 @@ def check(text: Translated, field: str) -> list[DomainError]:
                 )
             )
         except UnbalancedBrace:
-            doubled = DOUBLED.search(written)
             if doubled and doubled.group(1) in PLACEHOLDERS:
                 message = _l(
                     "The %(language)s text writes {{%(name)s}}: a placeholder takes one brace on each side, "
