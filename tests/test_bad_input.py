@@ -24,6 +24,7 @@ from workshop.feedback.models import EvaluationQuestion
 from workshop.jobs.models import Job
 from workshop.letters.models import LetterRequest
 from workshop.materials.models import Material
+from workshop.messages.models import MessageTemplate, ParticipantMessage
 from workshop.registration.models import Question, Registration
 from workshop.registration.states import State
 from workshop.reports.models import ReportSection
@@ -46,6 +47,8 @@ MODEL_OF = {
     "letter_id": LetterRequest,
     "token_id": ApiToken,
     "job_id": Job,
+    "message_id": ParticipantMessage,
+    "template_id": MessageTemplate,
 }
 
 

@@ -139,6 +139,7 @@ def test_the_rows_ticked_in_the_list_of_registrations_are_the_recipients(app, ma
     ticked = [add_registration(event), add_registration(event, state=State.PENDING)]
     add_registration(event)
     client = as_organiser(app, event)
+    listing = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
 
     page = submit(
         client,
@@ -148,6 +149,7 @@ def test_the_rows_ticked_in_the_list_of_registrations_are_the_recipients(app, ma
     )
     everybody = post(client, event, "review", ids=[str(r.id) for r in ticked], states=[])
 
+    assert f'formaction="{compose_url(event)}" name="action" value="from_list"' in listing
     assert shown(page) == {r.id for r in ticked}
     assert "Typed in the list" in page.get_data(as_text=True)
     assert count_shown(everybody) == 3  # the box "only the ticked" left unticked
