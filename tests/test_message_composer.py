@@ -138,6 +138,7 @@ def test_the_rows_ticked_in_the_list_of_registrations_are_the_recipients(app, ma
     event = make_event()
     ticked = [add_registration(event), add_registration(event, state=State.PENDING)]
     add_registration(event)
+    add_registration(event, state=State.CANCELLED)
     client = as_organiser(app, event)
     listing = client.get(f"/manage/events/{event.slug}/registrations").get_data(as_text=True)
 
@@ -152,7 +153,14 @@ def test_the_rows_ticked_in_the_list_of_registrations_are_the_recipients(app, ma
     assert f'formaction="{compose_url(event)}" name="action" value="from_list"' in listing
     assert shown(page) == {r.id for r in ticked}
     assert "Typed in the list" in page.get_data(as_text=True)
-    assert count_shown(everybody) == 3  # the box "only the ticked" left unticked
+    none_ticked = submit(
+        client,
+        compose_url(event),
+        {"action": "from_list"},
+        form_url=f"/manage/events/{event.slug}/registrations",
+    )
+    assert count_shown(everybody) == 4  # the box "only the ticked" left unticked, every state
+    assert count_shown(none_ticked) == 2  # nothing ticked: the confirmed, as the page starts
 
 
 # --- placeholders and sending ----------------------------------------------------------------------
@@ -223,6 +231,8 @@ def test_the_preview_shows_one_recipients_email_in_their_language_and_sends_noth
     preview = page[page.index('data-testid="preview"') :]
     assert "地点：万国宫" in preview and "绿色就业见" in preview and "尊敬的 陈静（Chen Jing）" in preview
     assert "At Palais" not in preview
+    not_chosen = post(client, event, "preview", country="CN", preview_for=str(chen.id), **HELLO).get_data(as_text=True)
+    assert "Choose one of the recipients." in not_chosen and 'data-testid="preview"' not in not_chosen
     assert mailbox.messages == [] and messages_of(event) == [] and outbox_of(event) == []
 
 

@@ -72,12 +72,12 @@ def fingerprint(registrations: list[Registration]) -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:16]
 
 
-def preview(actor, event: Event, subject, text, registration_id: int | None) -> mail.Mail:
-    """The e-mail ``registration_id`` would get, in their language."""
+def preview(actor, event: Event, subject, text, recipients: Recipients, registration_id: int | None) -> mail.Mail:
+    """The e-mail ``registration_id``, one of the recipients, would get, in their language."""
     require_organiser(actor, event)
     draft = checked(subject, text)
-    registration = db.session.get(Registration, registration_id) if registration_id else None
-    if registration is None or registration.event_id != event.id:
+    registration = next((r for r in matching(event, recipients) if r.id == registration_id), None)
+    if registration is None:
         raise DomainError(_l("Choose one of the recipients."), field="preview_for")
     return written_for(registration, draft)
 

@@ -33,8 +33,9 @@ def compose(event):
         return compose_page(event, form)
     form = ComposeForm(event)
     action = request.form.get("action", "")
-    if action == FROM_LIST:
+    if action == FROM_LIST:  # the rows ticked, whatever their state; none ticked: the page's first filters
         form.only_selected.data = bool(form.ids.data)
+        form.states.data = [] if form.ids.data else form.states.default
     if not form.validate():
         if form.csrf_token.errors:
             abort(400)
@@ -51,7 +52,9 @@ def compose(event):
             template = services.save_template(actor, event, form.template_name.data, form.subject.data, form.text.data)
             flash(_("The template “%(name)s” is saved.", name=template.name), "success")
         if action == PREVIEW:
-            written = services.preview(actor, event, form.subject.data, form.text.data, form.preview_for.data)
+            written = services.preview(
+                actor, event, form.subject.data, form.text.data, form.chosen(), form.preview_for.data
+            )
     return compose_page(event, form, written)
 
 
