@@ -462,3 +462,21 @@ def test_a_message_of_another_event_is_not_found_from_this_one(app, make_event, 
     post(as_organiser(app, other), other, "send", **HELLO)
     theirs = messages_of(other)[0]
     assert as_organiser(app, event).get(f"{history_url(event)}/{theirs.id}").status_code == 404
+
+
+def test_a_message_sent_from_the_list_of_registrations_is_in_the_history(app, make_event, add_registration, mailbox):
+    event = make_event()
+    ticked = add_registration(event, email="ticked@example.org")
+    add_registration(event, email="other@example.org")
+    client = as_organiser(app, event)
+
+    submit(
+        client,
+        f"/manage/events/{event.slug}/registrations",
+        {"action": "message", "ids": [str(ticked.id)], "subject-en": "Dear {full_name}", "text-en": "Hello."},
+    )
+
+    listing = client.get(history_url(event)).get_data(as_text=True)
+    assert mailbox.last_to("ticked@example.org")["Subject"] == f"Dear {ticked.full_name}"
+    assert mailbox.to("other@example.org") == []
+    assert "Dear {full_name}" in listing and "Ticked in the list: 1" in listing
