@@ -24,6 +24,7 @@ from workshop.feedback.models import EvaluationQuestion
 from workshop.jobs.models import Job
 from workshop.letters.models import LetterRequest
 from workshop.materials.models import Material
+from workshop.messages.models import MessageTemplate, ParticipantMessage
 from workshop.publishing.models import Publication
 from workshop.registration.models import Question, Registration
 from workshop.registration.states import State
@@ -50,6 +51,8 @@ MODEL_OF = {
     "job_id": Job,
     "invitation_id": TeamInvitation,
     "publication_id": Publication,
+    "message_id": ParticipantMessage,
+    "template_id": MessageTemplate,
 }
 
 

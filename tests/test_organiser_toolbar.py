@@ -20,7 +20,7 @@ GROUPS = {
         MANAGE + "visa-letters",
     ],
     "Programme": [MANAGE + "agenda", MANAGE + "speakers", MANAGE + "materials"],
-    "Communication": [MANAGE + "emails", MANAGE + "evaluation"],
+    "Communication": [MANAGE + "messages", MANAGE + "emails", MANAGE + "evaluation"],
     "Documents": [MANAGE + "certificates", MANAGE + "report", MANAGE + "outcomes"],
     "Settings": [MANAGE + "edit", MANAGE + "team", MANAGE + "translations", MANAGE + "duplicate"],
 }

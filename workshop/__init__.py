@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         letters,
         mail,
         materials,
+        messages,
         notices,
         publishing,
         registration,
@@ -97,7 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, publishing, admin, mail, jobs, notices):
+    for domain in (*domains, team, reports, publishing, admin, mail, messages, jobs, notices):
         app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)

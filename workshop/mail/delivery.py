@@ -200,9 +200,23 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = one_line(message.subject)  # whoever queued it: a line break would end the header
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
+    if reply_to := reply_address(message):
+        email["Reply-To"] = reply_to
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
     return email
+
+
+def reply_address(message: OutboxMessage) -> str:
+    """The contact address of the event an e-mail is about, so that a reply reaches its organisers;
+    "" when it is about no event or the event has none."""
+    if message.event_id is None:
+        return ""
+    from ..events.models import Event
+
+    contact = db.session.scalar(db.select(Event.contact_email).where(Event.id == message.event_id))
+    contact = one_line(contact or "").strip()
+    return contact if "@" in contact else ""
 
 
 @dataclass

@@ -495,14 +495,13 @@ def promote(actor: User, event_id: int, registration_ids: list[int]) -> tuple[in
 def start_message(
     actor: User, event_id: int, registration_ids: list[int], subject: Translated | str, text: Translated | str
 ) -> Job:
-    """Queue the organiser's message to the chosen registrations; the worker writes one e-mail each,
-    in the recipient's language, else in the other one the message is written in."""
-    subject = Translated({language: " ".join(line.split()) for language, line in Translated.of(subject).texts.items()})
-    text = Translated.of(text).strip()
-    if not subject:
-        raise DomainError(_l("Write a subject."), field="subject")
-    if not text:
-        raise DomainError(_l("Write the message."), field="text")
+    """Send the organiser's message to the chosen registrations (``messages.services.send``, which
+    checks it and keeps it in the history): one e-mail each, in the recipient's language, else in the
+    other one the message is written in; the job that writes them."""
+    from ..messages.recipients import Recipients
+    from ..messages.services import checked, send
+
+    checked(subject, text)
     event = db.session.get(Event, event_id)
     if event is None or not can_manage_event(actor, event):
         raise Forbidden(_l("You do not organise this event."))
@@ -513,9 +512,8 @@ def start_message(
     )
     if not chosen:
         raise DomainError(_l("Choose at least one registration."))
-    job = jobs.add(message_participants, event, actor, registrations=chosen, subject=subject.texts, text=text.texts)
-    db.session.commit()
-    return job
+    message = send(actor, event_id, subject, text, Recipients(selected=tuple(chosen)))
+    return db.session.get(Job, message.job_id)
 
 
 def _chosen_registrations(job) -> list[int]:
