@@ -15,6 +15,7 @@ from workshop.extensions import db
 from workshop.feedback.models import Evaluation, EvaluationQuestion, EvaluationQuestionKind
 from workshop.letterhead.models import Letterhead
 from workshop.letters.models import LetterSettings
+from workshop.messages.models import MessageTemplate
 from workshop.registration.models import Question, Registration
 from workshop.storage import upload_storage
 
@@ -93,6 +94,9 @@ def training(make_event, make_user, make_session, make_speaker, make_question, o
             ),
             CertificateRule(event_id=event.id, min_percent=80),
             CertificateSettings(event_id=event.id, bilingual=True),
+            MessageTemplate(
+                event_id=event.id, name="Joining details", subject={"en": "Joining", "zh": "报到"}, text={"en": "Come."}
+            ),
             LetterSettings(event_id=event.id, purpose="A study visit", passport_months=9, reference_prefix="ILO2026"),
             Letterhead(
                 event_id=event.id,
@@ -184,6 +188,8 @@ def test_duplicating_copies_the_programme_and_forms_to_the_new_dates_without_the
     original = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == training.id))
     assert letterhead.issuers.get("zh") == "国际劳工组织" and letterhead.signatory_1_name == "Chen Li"
     assert letterhead.place_of_signature == "Geneva"
+    [template] = db.session.scalars(db.select(MessageTemplate).where(MessageTemplate.event_id == copy.id))
+    assert (template.name, template.subject.get("zh")) == ("Joining details", "报到")
     letters = db.session.scalar(db.select(LetterSettings).where(LetterSettings.event_id == copy.id))
     assert (letters.purpose, letters.passport_months, letters.reference_prefix) == ("A study visit", 9, "")
     assert letterhead.logo_1 != original.logo_1  # its own copy: replacing one leaves the other

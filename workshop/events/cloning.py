@@ -90,6 +90,7 @@ def clone_event(actor: User, source_id: int, data: CloneData | None = None, as_t
         session_ids = copy_agenda(source, event, shift, copies)
         copy_forms(source, event, session_ids)
         copy_letterhead(source, event, copies)
+        copy_message_templates(source, event)
         db.session.commit()
     except BaseException as error:
         db.session.rollback()
@@ -284,6 +285,22 @@ def copy_forms(source: Event, event: Event, session_ids: dict[int, int]) -> None
     settings = db.session.scalar(db.select(CertificateSettings).where(CertificateSettings.event_id == source.id))
     if settings is not None:
         db.session.add(CertificateSettings(event_id=event.id, bilingual=settings.bilingual))
+
+
+def copy_message_templates(source: Event, event: Event) -> None:
+    """The event's own message templates; its series' stay with the series, which the copy is in too."""
+    from ..messages.models import MessageTemplate
+
+    for template in db.session.scalars(db.select(MessageTemplate).where(MessageTemplate.event_id == source.id)):
+        db.session.add(
+            MessageTemplate(
+                event_id=event.id,
+                name=template.name,
+                subject=template.subject,
+                text=template.text,
+                created_by_id=template.created_by_id,
+            )
+        )
 
 
 def copy_letterhead(source: Event, event: Event, copies: list[str]) -> None:
