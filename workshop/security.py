@@ -6,6 +6,7 @@ Views call ``require_*`` (which aborts with 403/404; an event's pages through th
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import abort
@@ -258,24 +259,28 @@ def has_team_role(user: Actor) -> bool:
         return False
     if is_admin(user) or can_create_events(user):
         return True
-    from sqlalchemy import exists, or_, select
+    from .extensions import db
+
+    return bool(db.session.scalar(_team_role_statement(), {"user_id": user.id}))
+
+
+@cache
+def _team_role_statement():
+    """Built once (the menus ask it on every page), with the person as a bound parameter."""
+    from sqlalchemy import bindparam, exists, or_, select
 
     from .agenda.models import SessionSpeaker, Speaker, SpeakerRole
     from .attendance.models import check_in_staff
     from .events.models import event_organiser
-    from .extensions import db
 
-    return bool(
-        db.session.scalar(
-            select(
-                or_(
-                    exists().where(event_organiser.c.user_id == user.id),
-                    exists().where(check_in_staff.c.user_id == user.id),
-                    exists()
-                    .where(Speaker.user_id == user.id, SessionSpeaker.speaker_id == Speaker.id)
-                    .where(SessionSpeaker.role == SpeakerRole.RAPPORTEUR),
-                )
-            )
+    user_id = bindparam("user_id")
+    return select(
+        or_(
+            exists().where(event_organiser.c.user_id == user_id),
+            exists().where(check_in_staff.c.user_id == user_id),
+            exists()
+            .where(Speaker.user_id == user_id, SessionSpeaker.speaker_id == Speaker.id)
+            .where(SessionSpeaker.role == SpeakerRole.RAPPORTEUR),
         )
     )
 
