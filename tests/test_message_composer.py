@@ -280,6 +280,22 @@ def test_a_message_that_is_not_right_is_refused_by_its_field_and_nothing_is_sent
     assert db.session.scalars(db.select(MessageTemplate)).all() == []
 
 
+def test_sending_the_same_message_twice_in_a_row_sends_it_once(app, make_event, add_registration):
+    event = make_event()
+    add_registration(event)
+    client = as_organiser(app, event)
+    review = submit(client, compose_url(event), {"action": "review", "states": ["confirmed"], **HELLO})
+    sent = {"action": "send", "states": ["confirmed"], "recipients": fingerprint_in(review.get_data(as_text=True))}
+
+    first = submit(client, compose_url(event), sent | HELLO)
+    second = submit(client, compose_url(event), sent | HELLO)  # a double click, or Back and Send again
+    another = post(client, event, "send", **{**HELLO, "text-en": "One more thing."})
+
+    assert first.status_code == 302 and "sent to these people a moment ago" in second.get_data(as_text=True)
+    assert another.status_code == 302
+    assert len(messages_of(event)) == 2 and len(db.session.scalars(db.select(Job)).all()) == 2
+
+
 def test_a_message_whose_filters_match_nobody_is_not_sent(app, make_event, add_registration, mailbox):
     event = make_event()
     add_registration(event, country="GB")

@@ -20,6 +20,7 @@ from workshop.registration.models import Question, Registration
 from workshop.storage import upload_storage
 
 from .conftest import login, logout, make_registration, submit
+from .test_events import EVENT_FORM
 
 LONDON = ZoneInfo("Europe/London")
 NEXT_YEAR = datetime.now(UTC).year + 1
@@ -347,6 +348,33 @@ def test_an_organiser_deletes_a_draft_after_confirming(client, make_event, make_
     assert db.session.scalar(db.select(func.count()).select_from(EventPartner)) == 0
 
 
+def test_deleting_a_draft_deletes_the_files_of_its_publications_and_compiled_reports(client, make_event, organiser):
+    from datetime import date
+
+    from workshop.jobs.models import Job
+    from workshop.publishing.models import Publication, PublicationFile, PublicationKind
+
+    draft = make_event(organiser=organiser, status=EventStatus.DRAFT)
+    storage = upload_storage()
+    published, compiled = storage.save(io.BytesIO(b"%PDF-1.7 a")), storage.save(io.BytesIO(b"%PDF-1.7 b"))
+    publication = Publication(
+        event_id=draft.id, kind=PublicationKind.REPORT, title={"en": "Report"}, dated=date.today()
+    )
+    publication.files.append(
+        PublicationFile(
+            storage_key=published, filename="r.pdf", content_type="application/pdf", size=10, sha256="0" * 64
+        )
+    )
+    db.session.add_all([publication, Job(event_id=draft.id, kind="compile_report", result_file=compiled)])
+    db.session.commit()
+    login(client, organiser)
+
+    submit(client, f"/manage/events/{draft.slug}/delete", {})
+
+    assert event_count() == 0
+    assert not storage.exists(published) and not storage.exists(compiled)
+
+
 @pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.PUBLISHED])
 def test_a_draft_with_registrations_or_a_published_event_is_not_deleted(
     client, make_event, make_user, organiser, status
@@ -401,6 +429,22 @@ def test_an_archived_event_stays_readable_without_registration_and_leaves_the_ac
     page = client.get(f"/events/{past.slug}")
     assert page.status_code == 200
     assert "Registration for this event is closed." in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status", [EventStatus.DRAFT, EventStatus.PUBLISHED])
+def test_the_status_controls_archive_only_by_the_same_rules(client, make_event, organiser, status):
+    coming = make_event(organiser=organiser, status=status)
+    login(client, organiser)
+
+    by_button = submit(
+        client, f"/manage/events/{coming.slug}/status", {"status": "archived"}, form_url=f"/events/{coming.slug}"
+    )
+    told = client.get(by_button.headers["Location"]).get_data(as_text=True)
+    by_form = submit(client, f"/manage/events/{coming.slug}/edit", EVENT_FORM | {"status": "archived"})
+
+    assert db.session.get(Event, coming.id).status is status
+    assert "can be archived" in told
+    assert by_form.status_code == 200 and "can be archived" in by_form.get_data(as_text=True)
 
 
 def test_an_event_that_has_not_ended_is_not_archived(client, make_event, organiser):

@@ -133,3 +133,25 @@ def test_an_event_cannot_join_a_series_that_does_not_exist(client, organiser):
         response.get_data(as_text=True)
     )
     assert db.session.scalar(db.select(func.count()).select_from(Event)) == 0
+
+
+def test_an_event_joins_only_a_series_its_organiser_runs_or_created(client, make_user, make_event, series):
+    stranger = make_user(can_create_events=True)
+    theirs = make_event(organiser=stranger)
+    login(client, stranger)
+
+    form_page = client.get(f"/manage/events/{theirs.slug}/edit").get_data(as_text=True)
+    response = submit(client, f"/manage/events/{theirs.slug}/edit", EVENT_FORM | {"series_id": str(series.id)})
+
+    assert "Labour inspection" not in form_page
+    assert response.status_code == 200 and db.session.get(Event, theirs.id).series_id is None
+
+
+def test_the_organisers_of_an_event_in_the_series_put_their_next_event_in_it(client, make_user, make_event, series):
+    colleague = make_user(can_create_events=True)
+    make_event(organiser=colleague, series_id=series.id)
+    login(client, colleague)
+
+    submit(client, "/manage/events/new", EVENT_FORM | {"series_id": str(series.id)})
+
+    assert db.session.scalar(db.select(func.count()).where(Event.series_id == series.id)) == 2

@@ -124,6 +124,18 @@ def test_an_organiser_names_a_co_organiser_who_is_told_by_e_mail(app, make_event
     assert as_user(app, colleague).get(f"/manage/events/{event.slug}/edit").status_code == 200
 
 
+def test_an_account_whose_address_is_not_confirmed_gets_an_invitation_not_the_role(app, make_event, make_user, mailbox):
+    event = make_event()
+    unconfirmed = make_user(email="boss@partner.example.org", verified=False)  # anyone may have typed it
+
+    add(as_organiser(app, event), event, "boss@partner.example.org", "organiser")
+
+    assert unconfirmed.id not in organiser_ids(event)
+    assert as_user(app, unconfirmed).get(f"/manage/events/{event.slug}/edit").status_code != 200
+    assert "/team-invitation/" in text_part(mailbox.last_to("boss@partner.example.org"))
+    assert [i.email for i in invitations(event)] == ["boss@partner.example.org"]
+
+
 def test_an_organiser_adds_check_in_staff_who_then_opens_the_desk(app, make_event, make_user, mailbox):
     event = make_event()
     helper = make_user(email="desk@example.org", full_name="Desk Helper")

@@ -260,3 +260,25 @@ def test_the_standings_need_as_many_queries_with_parallel_tracks_for_30_particip
             counts[people, url.rsplit("/", 1)[1]] = len(statements)
     assert counts[4, "certificates"] == counts[30, "certificates"], counts
     assert counts[4, "attendance"] == counts[30, "attendance"], counts
+
+
+def test_a_certificate_of_a_programme_with_parallel_tracks_states_hours_not_a_count_of_sessions(
+    app, make_user, make_event, make_session
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from workshop.certificates import pdf, services
+
+    event = make_event(starts_in_days=-1)
+    plenary, track_a, _track_b, closing = parallel_morning(event, make_session)
+    set_rule(event, min_percent=100)
+    present = participant(make_user, event)
+    mark(event, present, plenary, track_a, closing)
+
+    certificate = services.issue(event.organisers[0], event, present.id, before_the_end=True)
+    [sheet] = pdf.sheets_for([certificate])
+    text = " ".join(PdfReader(io.BytesIO(pdf.render_certificate(sheet))).pages[0].extract_text().split())
+
+    assert "3 hours of sessions attended" in text and " of 4 sessions" not in text  # all 3 slots, not "3 of 4"

@@ -290,6 +290,27 @@ def can_reuse_event(user: Actor, event: Event) -> bool:
     return can_manage_event(user, event) and can_create_events(user)
 
 
+def can_join_series(user: Actor, series: Series) -> bool:
+    """Putting an event in a series: admins, the series' creator, and the organisers of an event
+    already in it (the next training of a series is often run by the team of the last)."""
+    if not is_signed_in(user):
+        return False
+    if is_admin(user) or series.created_by_id == user.id:
+        return True
+    from .events.models import Event, event_organiser
+    from .extensions import db
+
+    return (
+        db.session.scalar(
+            db.select(Event.id)
+            .join(event_organiser, event_organiser.c.event_id == Event.id)
+            .where(Event.series_id == series.id, event_organiser.c.user_id == user.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def can_edit_series(user: Actor, series: Series) -> bool:
     """A series' title, description and address: whoever created it, and admins."""
     return is_admin(user) or (can_create_events(user) and series.created_by_id == user.id)

@@ -203,8 +203,7 @@ def _issue(
         holder_name=registration.full_name,
         holder_native_name=_native_name(registration),
         issued_as_json=signed.to_json(),
-        sessions_attended=verdict.sessions_attended,
-        sessions_counted=verdict.sessions_counted,
+        **printed_sessions(verdict),
         seconds_attended=verdict.seconds_attended,
         bilingual=wants_bilingual(registration, settings),
         issued_at=utcnow(),
@@ -215,6 +214,14 @@ def _issue(
     db.session.flush()  # its id, for the link in the e-mail
     _tell(registration, certificate)
     return certificate
+
+
+def printed_sessions(verdict) -> dict[str, int]:
+    """The sessions a certificate counts, "present at 9 of 10 sessions": with parallel tracks the
+    rule counts time slots, not sessions, so such a certificate states the hours alone (zero counts)."""
+    if verdict.slots_counted != verdict.sessions_counted:
+        return {"sessions_attended": 0, "sessions_counted": 0}
+    return {"sessions_attended": verdict.sessions_attended, "sessions_counted": verdict.sessions_counted}
 
 
 def _native_name(registration: Registration) -> str:

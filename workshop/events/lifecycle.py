@@ -73,13 +73,19 @@ def delete_draft(actor: User, event_id: int) -> Translated:
 def uploaded_files(event_id: int) -> list[str]:
     """The keys of the files an event's rows refer to, to delete once the rows are gone."""
     from ..agenda.models import Speaker
+    from ..jobs.models import Job
     from ..letterhead.models import IMAGE_SLOTS, Letterhead
     from ..materials.models import Material, MaterialVersion
+    from ..publishing.models import Publication, PublicationFile
 
     keys = list(db.session.scalars(db.select(Speaker.photo_key).where(Speaker.event_id == event_id)))
     keys += db.session.scalars(
         db.select(MaterialVersion.storage_key).join(Material).where(Material.event_id == event_id)
     )
+    keys += db.session.scalars(
+        db.select(PublicationFile.storage_key).join(Publication).where(Publication.event_id == event_id)
+    )
+    keys += db.session.scalars(db.select(Job.result_file).where(Job.event_id == event_id))
     letterhead = db.session.scalar(db.select(Letterhead).where(Letterhead.event_id == event_id))
     if letterhead is not None:
         keys += [getattr(letterhead, slot) for slot in IMAGE_SLOTS]

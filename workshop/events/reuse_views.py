@@ -32,9 +32,11 @@ def duplicate(event):
 @reused_event
 def keep_as_template(event):
     csrf.protect()
-    template = clone_event(current_user, event.id, as_template=True)
-    flash(_("A template is made from this event: it stays a draft, offered under New event."), "success")
-    return redirect(url_for("events.show", slug=template.slug))
+    with showing_errors():
+        template = clone_event(current_user, event.id, as_template=True)
+        flash(_("A template is made from this event: it stays a draft, offered under New event."), "success")
+        return redirect(url_for("events.show", slug=template.slug))
+    return redirect(url_for("events.show", slug=event.slug))
 
 
 @bp.route("/manage/events/<slug>/delete", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..security import can_create_events, can_edit_series, is_admin
+from ..security import can_create_events, can_edit_series, can_join_series, is_admin
 from ..timeutil import utcnow
 from ..translated import Translated
 from .cloning import SLUG
@@ -81,6 +81,11 @@ def editable_series(actor: User) -> list[Series]:
 
 def all_series() -> list[Series]:
     return list(db.session.scalars(db.select(Series).order_by(Series.slug)))
+
+
+def series_open_to(actor: User, current_id: int | None = None) -> list[Series]:
+    """The series ``actor`` may put an event in, with the event's own series whatever it is."""
+    return [series for series in all_series() if series.id == current_id or can_join_series(actor, series)]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..security import can_create_events, can_manage_event
+from ..security import can_create_events, can_join_series, can_manage_event
 from ..timeutil import is_known_timezone, local_to_utc, nonexistent_local_time, utcnow
 from ..translated import DEFAULT_LANGUAGE, Translated
 from .models import (
@@ -136,10 +136,17 @@ def apply_event_data(event: Event, data: EventData) -> None:
     event.series_id = data.series_id
 
 
+def check_series_open_to(actor: User, series_id: int | None) -> None:
+    series = db.session.get(Series, series_id) if series_id is not None else None
+    if series is not None and not can_join_series(actor, series):
+        raise DomainError(_l("Choose a series from the list."), field="series_id")
+
+
 def create_event(actor: User, data: EventData) -> Event:
     if not can_create_events(actor):
         raise Forbidden(_l("You may not create events. Ask a platform administrator."))
     check_event_data(data)
+    check_series_open_to(actor, data.series_id)
     for _attempt in range(3):
         event = Event(slug=unique_slug(data.title, data.starts_at.year))
         apply_event_data(event, data)
@@ -160,6 +167,9 @@ def update_event(actor: User, event: Event, data: EventData) -> Event:
 
     require_manager(actor, event)
     check_event_data(data, event.is_template)
+    check_archiving(event, data.status, field="status")
+    if data.series_id != event.series_id:
+        check_series_open_to(actor, data.series_id)
     event = lock_for_update(Event, event.id)
     apply_event_data(event, data)
     db.session.flush()
@@ -172,9 +182,20 @@ def set_status(actor: User, event: Event, status: EventStatus) -> Event:
     require_manager(actor, event)
     if event.is_template and status is not EventStatus.DRAFT:
         raise DomainError(TEMPLATE_STAYS_DRAFT)
+    check_archiving(event, status)
     event.status = status
     db.session.commit()
     return event
+
+
+def check_archiving(event: Event, status: EventStatus, field: str | None = None) -> None:
+    """An event is archived by the rules of "Archive" (ended, and public), whichever control asks."""
+    from .lifecycle import archiving_refused
+
+    if status is not EventStatus.ARCHIVED or event.status is EventStatus.ARCHIVED:
+        return
+    if refusal := archiving_refused(event):
+        raise DomainError(refusal, field=field)
 
 
 def require_manager(actor: User, event: Event) -> None:

@@ -21,7 +21,7 @@ from .forms import (
     offer_series,
 )
 from .models import EventKind, EventStatus
-from .series import all_series
+from .series import series_open_to
 
 
 @bp.get("/")
@@ -96,7 +96,7 @@ def manage():
 def create():
     security.require_create_events(current_user)
     form = EventForm()
-    offer_series(form, all_series())
+    offer_series(form, series_open_to(current_user))
     if request.method == "GET":
         form.timezone.data = "Europe/London"
     if form.validate_on_submit():
@@ -124,7 +124,7 @@ def translations(event):
 @managed_event
 def edit(event):
     form = EventForm()
-    offer_series(form, all_series())
+    offer_series(form, series_open_to(current_user, event.series_id))
     if request.method == "GET":
         fill_form_from_event(form, event)
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -17,6 +18,7 @@ from ..extensions import db
 from ..jobs import services as jobs
 from ..registration.models import Registration
 from ..security import can_manage_event
+from ..timeutil import utcnow
 from ..translated import Translated
 from . import placeholders
 from .models import MessageRecipient, MessageTemplate, ParticipantMessage
@@ -109,6 +111,7 @@ def send(actor, event_id: int, subject, text, recipients: Recipients, reviewed: 
         raise DomainError(
             _l("The recipients changed with the filters: check the list and send again."), field="recipients"
         )
+    refuse_if_just_sent(actor, event, draft, recipients)
     ids = sorted(r.id for r in chosen)
     message = ParticipantMessage(
         event_id=event.id,
@@ -124,6 +127,31 @@ def send(actor, event_id: int, subject, text, recipients: Recipients, reviewed: 
     message.job_id = job.id
     db.session.commit()
     return message
+
+
+RESEND_GUARD = timedelta(minutes=10)
+
+
+def refuse_if_just_sent(actor, event: Event, draft, recipients: Recipients) -> None:
+    """The same message to the same filters by the same person a moment ago is a second click (or
+    the browser's Back and Send again), not a wish to write to everyone twice; asked under the event's lock."""
+    latest = db.session.scalar(
+        db.select(ParticipantMessage)
+        .where(
+            ParticipantMessage.event_id == event.id,
+            ParticipantMessage.sent_by_id == getattr(actor, "id", None),
+            ParticipantMessage.created_at > utcnow() - RESEND_GUARD,
+        )
+        .order_by(ParticipantMessage.id.desc())
+        .limit(1)
+    )
+    if (
+        latest is not None
+        and latest.subject.texts == draft.subject.texts
+        and latest.text.texts == draft.text.texts
+        and latest.filters_json == recipients.to_json()
+    ):
+        raise DomainError(_l("This message was sent to these people a moment ago: it is not sent twice."))
 
 
 def _recipients_of_job(job) -> list[int]:

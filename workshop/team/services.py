@@ -193,7 +193,7 @@ def add_member(actor: User, event_id: int, email: str, role: TeamRole, session_i
     email = checked_email(email)
     sessions = checked_sessions(event, role, session_ids)
     user = find_user_by_email(email)
-    if user is None:
+    if user is None or not user.is_verified:  # an unconfirmed account may not be the address's owner
         invitation = _invite(actor, event, email, role, sessions)
         db.session.commit()
         return Added(invitation=invitation)
@@ -447,7 +447,8 @@ def accept(actor: User, token: str) -> TeamInvitation:
     if invitation.accepted_at is not None:
         return invitation
     event = lock_for_update(Event, invitation.event_id)
-    invitation = invitation_for(token)  # read again under the lock: withdrawn or accepted meanwhile?
+    db.session.expire(invitation)  # read again under the lock: withdrawn, replaced or accepted meanwhile?
+    invitation = invitation_for(token)
     may_accept(actor, invitation)
     if invitation.accepted_at is None:
         grant(event, actor, invitation.role, invited_sessions(invitation))
