@@ -259,30 +259,38 @@ def has_team_role(user: Actor) -> bool:
         return False
     if is_admin(user) or can_create_events(user):
         return True
+    known = getattr(user, "on_a_team", None)  # read with the log-in, in the same statement (accounts.logins)
+    if known is not None:
+        return known
     from .extensions import db
 
     return bool(db.session.scalar(_team_role_statement(), {"user_id": user.id}))
 
 
-@cache
-def _team_role_statement():
-    """Built once (the menus ask it on every page), with the person as a bound parameter."""
-    from sqlalchemy import bindparam, exists, or_, select
+def on_a_team(user_id):
+    """The condition "the person ``user_id`` (a column or a parameter) organises, checks people in at,
+    or reports on a session of some event", for a statement."""
+    from sqlalchemy import exists, or_
 
     from .agenda.models import SessionSpeaker, Speaker, SpeakerRole
     from .attendance.models import check_in_staff
     from .events.models import event_organiser
 
-    user_id = bindparam("user_id")
-    return select(
-        or_(
-            exists().where(event_organiser.c.user_id == user_id),
-            exists().where(check_in_staff.c.user_id == user_id),
-            exists()
-            .where(Speaker.user_id == user_id, SessionSpeaker.speaker_id == Speaker.id)
-            .where(SessionSpeaker.role == SpeakerRole.RAPPORTEUR),
-        )
+    return or_(
+        exists().where(event_organiser.c.user_id == user_id),
+        exists().where(check_in_staff.c.user_id == user_id),
+        exists()
+        .where(Speaker.user_id == user_id, SessionSpeaker.speaker_id == Speaker.id)
+        .where(SessionSpeaker.role == SpeakerRole.RAPPORTEUR),
     )
+
+
+@cache
+def _team_role_statement():
+    """Built once, with the person as a bound parameter."""
+    from sqlalchemy import bindparam, select
+
+    return select(on_a_team(bindparam("user_id")))
 
 
 def can_reuse_event(user: Actor, event: Event) -> bool:

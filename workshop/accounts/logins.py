@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam
@@ -31,12 +32,17 @@ def start(user: User) -> None:
     user.login_token = token
 
 
-# Every page a person opens runs this: built once, as building a statement costs more than running it
-USER_OF_LOG_IN = (
-    db.select(User)
-    .join(LoginSession, LoginSession.user_id == User.id)
-    .where(User.id == bindparam("user_id"), LoginSession.token == bindparam("token"))
-)
+@cache
+def user_of_log_in():
+    """Every page a person opens runs this, so it is built once (building a statement costs more than
+    running it); it also asks whether the person is on some event's team, which the menus need."""
+    from ..security import on_a_team  # the condition reads other domains' tables, loaded by now
+
+    return (
+        db.select(User, on_a_team(User.id))
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == bindparam("user_id"), LoginSession.token == bindparam("token"))
+    )
 
 
 def user_of(identity: str) -> User | None:
@@ -45,9 +51,10 @@ def user_of(identity: str) -> User | None:
     if len(parts) != 3 or not parts[0].isdigit() or not parts[2]:
         return None
     user_id, version, token = parts
-    user = db.session.scalar(USER_OF_LOG_IN, {"user_id": int(user_id), "token": token})
-    if user is None or str(user.session_version) != version:
+    row = db.session.execute(user_of_log_in(), {"user_id": int(user_id), "token": token}).first()
+    if row is None or str(row[0].session_version) != version:
         return None
+    user, user.on_a_team = row[0], bool(row[1])
     user.login_token = token
     return user
 
