@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement
 
 from ..events.models import PUBLIC_STATUSES, Event, Series
+from ..events.services import EventPage
 from ..extensions import db
 from .models import Audience, Publication, PublicationKind
 
@@ -27,34 +28,6 @@ class LibraryFilter:
     kind: PublicationKind | None = None
     language: str | None = None
     year: int | None = None
-
-
-@dataclass
-class LibraryPage:
-    items: list[Publication]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(-(-self.total // self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def like_pattern(text: str) -> str:
@@ -89,25 +62,24 @@ def _conditions(chosen: LibraryFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def library_page(chosen: LibraryFilter, page: int, per_page: int) -> LibraryPage:
+def library_page(chosen: LibraryFilter, page: int, per_page: int) -> EventPage:
     """The publications ``chosen`` finds, newest first; a page past the last is the last."""
     conditions = _conditions(chosen)
     total = db.session.scalar(
         db.select(db.func.count(Publication.id)).join(Event, Publication.event_id == Event.id).where(*conditions)
     )
-    result = LibraryPage([], 1, per_page, total or 0)
-    result.page = min(max(page, 1), result.pages)
-    result.items = list(
+    page = min(max(page, 1), EventPage([], 1, per_page, total or 0).pages)
+    items = list(
         db.session.scalars(
             db.select(Publication)
             .join(Event, Publication.event_id == Event.id)
             .where(*conditions)
             .order_by(Publication.dated.desc(), Publication.id.desc())
             .limit(per_page)
-            .offset((result.page - 1) * per_page)
+            .offset((page - 1) * per_page)
         )
     )
-    return result
+    return EventPage(items, page, per_page, total or 0)  # the pager the lists of events use
 
 
 def events_in_library() -> list[Event]:
