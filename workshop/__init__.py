@@ -77,6 +77,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         agenda,
         attendance,
+        audit,
         certificates,
         events,
         feedback,
@@ -98,7 +99,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, publishing, admin, mail, messages, jobs, notices):
+    for domain in (*domains, team, reports, publishing, admin, audit, mail, messages, jobs, notices):
         app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)

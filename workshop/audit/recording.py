@@ -1,0 +1,81 @@
+"""Writing the record. Who acts is read from the request (the signed-in person and their address)
+unless a job or a command says otherwise with ``acting_as``; with neither, it is the system."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from ..extensions import db
+from .models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+    address: str | None = None
+
+
+SYSTEM = Actor(None, "system")
+_acting: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def current_actor() -> Actor:
+    chosen = _acting.get()
+    if chosen is not None:
+        return chosen
+    if not has_request_context():
+        return SYSTEM
+    address = request.remote_addr
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and getattr(user, "is_authenticated", False):
+        return Actor(user.id, user.email, address)
+    return Actor(None, "visitor", address)
+
+
+def record_action(
+    action: str,
+    *,
+    event_id: int | None = None,
+    target: object | None = None,
+    summary: str = "",
+    changes: dict | None = None,
+) -> AuditEntry:
+    """Adds the entry to the session of the caller, who commits it with what it records."""
+    actor = current_actor()
+    entry = AuditEntry(
+        actor_id=actor.user_id,
+        actor_label=actor.label[:200],
+        address=actor.address,
+        event_id=event_id,
+        action=action[:60],
+        object_type=type(target).__name__ if target is not None else None,
+        object_id=getattr(target, "id", None) if target is not None else None,
+        summary=summary[:300],
+        changes=changes,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def record_attempt(action: str, **fields) -> None:
+    """For what was refused: rolls back whatever the attempt left in the session and commits only
+    the record of the attempt."""
+    db.session.rollback()
+    record_action(action, **fields)
+    db.session.commit()
