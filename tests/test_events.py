@@ -405,6 +405,21 @@ def test_the_event_lists_and_page_need_as_many_queries_for_44_events_as_for_2(cl
     assert "Page 1 of 2" in client.get("/?kind=workshop").get_data(as_text=True)  # every one is a workshop
 
 
+def test_the_event_page_shows_an_edit_of_its_dates_venue_and_partners_at_once(client, make_event):
+    event = make_event(partners=["Old Partner"])
+    assert "Old Partner" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+    login(client, event.organisers[0])
+
+    submit(
+        client,
+        f"/manage/events/{event.slug}/edit",
+        EVENT_FORM | {"partners": "New Partner", "venue": "Palais des Nations", "status": "published"},
+    )
+
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "New Partner" in page and "Old Partner" not in page and "Palais des Nations" in page
+
+
 def test_the_lists_of_events_show_an_edit_at_once_in_every_process(app, client, make_event):
     event = make_event(summary="Old summary", partners=["Old Partner"])
     past = make_event(title="Finished workshop", starts_in_days=-10, days=1)

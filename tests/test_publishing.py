@@ -335,6 +335,7 @@ def test_a_withdrawn_publication_says_so_at_its_address_until_it_is_published_ag
     press_release(organiser_client, event)
     (publication,) = publications()
     address = follow(client, resource_url(publication)).request.path
+    assert "Workshop agrees" in client.get(f"/events/{event.slug}").get_data(as_text=True)
 
     submit(
         organiser_client,
@@ -358,6 +359,23 @@ def test_a_withdrawn_publication_says_so_at_its_address_until_it_is_published_ag
 
     assert client.get(address).status_code == 200
     assert "Workshop agrees" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+
+def test_a_press_release_edited_reads_so_at_once_on_the_events_page(app, event, organiser, client):
+    organiser_client = as_user(app, organiser)
+    press_release(organiser_client, event)
+    (publication,) = publications()
+    assert "Workshop agrees" in client.get(f"/events/{event.slug}").get_data(as_text=True)
+
+    press_release(
+        organiser_client,
+        event,
+        url=EDIT_PRESS_RELEASE.format(slug=event.slug, id=publication.id),
+        **{"title-en": "Guidelines adopted"},
+    )
+
+    page = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Guidelines adopted" in page and "Workshop agrees" not in page
 
 
 def test_the_events_page_shows_its_results_to_each_reader_as_they_may_read_them(

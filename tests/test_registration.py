@@ -359,11 +359,15 @@ def test_my_registrations_needs_a_login(client):
 
 
 def test_the_event_page_offers_registration_and_shows_places_left(app, client, make_user, make_event):
-    event = make_event(capacity=2)
+    event = make_event(capacity=3)
+    assert "3 places left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
     register_as(app, make_user, event)
     page = client.get(f"/events/{event.slug}").get_data(as_text=True)
-    assert "1 places left" in page or "1 place left" in page
+    assert "2 places left" in page
     assert f'href="/events/{event.slug}/register"' in page
+
+    register_as(app, make_user, event)
+    assert "1 places left" in client.get(f"/events/{event.slug}").get_data(as_text=True)
 
 
 def test_a_registration_in_chinese_round_trips_to_the_page_and_the_e_mail(client, make_user, make_event, mailbox):

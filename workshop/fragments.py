@@ -11,7 +11,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
+from flask_babel import get_locale
 
 KEPT = 64  # an agenda of 300 sessions is about 250 KB
 
@@ -40,3 +41,10 @@ def kept_or_made[Piece](key: Hashable, make: Callable[[], Piece], store: str = "
     """The piece this application keeps under ``key``; made by ``make`` (and kept) when it has none.
     Pieces in another ``store`` do not push these out."""
     return current_app.extensions.setdefault(store, Fragments()).get_or_make(key, make)
+
+
+def page_piece_key(event, *parts) -> tuple:
+    """The key a piece of an event's page (its facts, an agenda's days, its speakers) is kept under:
+    the event (its creation tells it from a deleted one whose id the database gave again), the
+    revision of its agenda, the language, where the site's links start, and ``parts`` (the time zone)."""
+    return (event.id, event.created_at, event.agenda_revision, str(get_locale()), request.script_root, *parts)

@@ -3,9 +3,9 @@
 Calendar applications poll feeds every few minutes. Each event keeps a counter,
 ``Event.agenda_revision``, that the flush of any change to the event, its sessions, its speakers or
 the links between them raises by one in the same transaction, as a SQL increment, so two servers
-writing at once both count. A file's ETag is a digest of the revisions it shows, the language and
-the address its links point to; a poller holding the current one gets ``304 Not Modified`` without
-the file being made again.
+writing at once both count (publishing raises it too, for the outcomes the event's page lists).
+A file's ETag is a digest of the revisions it shows, the language and the address its links point
+to; a poller holding the current one gets ``304 Not Modified`` without the file being made again.
 """
 
 import hashlib
@@ -78,10 +78,3 @@ def feed_tag(token: str, revisions: Iterable[tuple[int, int]]) -> str:
     """The ETag of a personal feed holding the events ``revisions`` gives as (event id, revision):
     a registration confirmed or cancelled changes the events, a change to one changes its revision."""
     return _tag("feed", token, *(f"{event_id}.{revision}" for event_id, revision in sorted(revisions)))
-
-
-def page_piece_key(event: Event, *parts) -> tuple:
-    """The key a piece of an agenda page (its days, its speakers) is kept under (``workshop.fragments``):
-    the event (its creation tells it from a deleted one whose id the database gave again), the
-    revision of its agenda, the language, where the site's links start, and ``parts`` (the time zone)."""
-    return (event.id, event.created_at, event.agenda_revision, str(get_locale()), request.script_root, *parts)

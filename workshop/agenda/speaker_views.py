@@ -21,13 +21,12 @@ from ..events.models import Event
 from ..extensions import csrf, db
 from ..formatting import format_in_zone
 from ..formtools import mark_missing_files, showing_errors
-from ..fragments import kept_or_made
+from ..fragments import kept_or_made, page_piece_key
 from ..lookups import acting_user, event_or_404, managed_event, of_event_or_404, visible_event
 from ..storage import FileMissing, upload_storage
 from ..urls import links_by_id
 from . import bp, speakers
 from .models import Speaker
-from .revision import page_piece_key
 from .speaker_forms import SessionRoleForm, SpeakerForm, SpeakerProfileForm, fill_from_speaker
 from .speakers import ROLE_LABELS
 

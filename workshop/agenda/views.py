@@ -16,7 +16,7 @@ from ..events.models import Event, EventKind
 from ..extensions import csrf
 from ..formatting import format_in_zone
 from ..formtools import showing_errors
-from ..fragments import kept_or_made
+from ..fragments import kept_or_made, page_piece_key
 from ..i18n import translated_labels
 from ..lookups import acting_user, managed_event, visible_event
 from ..timeutil import common_timezones, is_known_timezone, utc_to_local
@@ -24,7 +24,6 @@ from ..urls import links_by_id
 from . import bp, conflicts, services
 from .forms import SESSION_KIND_LABELS, MoveForm, SessionForm, fill_from_session, session_data
 from .models import ON_THE_ROAD
-from .revision import page_piece_key
 from .speakers import ROLE_LABELS
 from .timetable import Slot, timetable
 

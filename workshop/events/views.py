@@ -1,11 +1,13 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import security
 from ..bounds import page_number
 from ..extensions import csrf
 from ..formtools import showing_errors
+from ..fragments import kept_or_made, page_piece_key
 from ..lookups import managed_event, visible_event
 from ..registration import services as registrations
 from ..translated import LANGUAGE_LABELS, LANGUAGES
@@ -60,9 +62,16 @@ def show(event):
         status_labels=STATUS_LABELS,
         registration=own,
         registration_closed=registrations.registration_closed_reason(event),
-        places_left=registrations.places_left(event),
+        places_left=registrations.places_left_shown(event),
         state_labels=registrations.STATE_LABELS,
+        facts=kept_or_made(page_piece_key(event, "facts"), lambda: event_facts(event)),
     )
+
+
+def event_facts(event) -> Markup:
+    """Where the event's programme is, its dates, venue and partners: the same for every reader in a
+    language until the event changes (every change raises its revision, agenda/revision.py)."""
+    return Markup(render_template("events/_facts.html", event=event))
 
 
 @bp.get("/manage/events")

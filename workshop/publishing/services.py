@@ -26,6 +26,7 @@ from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
 from ..events.services import slugify
 from ..extensions import db
+from ..fragments import kept_or_made
 from ..jobs import services as jobs
 from ..jobs.models import Job
 from ..materials.models import Material, Visibility
@@ -51,7 +52,7 @@ class PressReleaseData:
     audience: Audience
 
 
-def slug_of(publication: Publication) -> str:
+def slug_of(publication: Publication | Outcome) -> str:
     """The readable part of its address (the id is what finds it)."""
     return slugify(publication.title.in_language(DEFAULT_LANGUAGE))[:60].rstrip("-") or "resource"
 
@@ -79,15 +80,52 @@ def publications_of(event: Event) -> list[Publication]:
     )
 
 
-def visible_publications(viewer, event: Event) -> list[Publication]:
+@dataclass(frozen=True)
+class Outcome:
+    """What the event's page shows of one of its live publications."""
+
+    id: int
+    kind: PublicationKind
+    audience: Audience
+    title: Translated
+    dated: date
+
+
+def live_outcomes(event: Event) -> tuple[Outcome, ...]:
+    """The event's live publications, newest first, kept under the event's revision, which every
+    change to a publication raises (``_raise_revision_of_changed_outcomes``)."""
+    return kept_or_made(("outcomes", event.id, event.agenda_revision), lambda: _read_live_outcomes(event.id))
+
+
+def _read_live_outcomes(event_id: int) -> tuple[Outcome, ...]:
+    rows = db.session.execute(
+        db.select(Publication.id, Publication.kind, Publication.audience, Publication.title, Publication.dated)
+        .where(Publication.event_id == event_id, Publication.withdrawn_at.is_(None))
+        .order_by(Publication.dated.desc(), Publication.id.desc())
+    )
+    return tuple(Outcome(*row) for row in rows)
+
+
+@sqlalchemy_event.listens_for(Session, "before_flush")
+def _raise_revision_of_changed_outcomes(session: Session, _flush_context, _instances) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    event_ids = {
+        item.event_id
+        for item in changed
+        if isinstance(item, Publication) and (item not in session.dirty or session.is_modified(item))
+    }
+    with session.no_autoflush:
+        for event_id in event_ids - {None}:
+            event = session.get(Event, event_id)
+            if event is not None and event not in session.deleted:
+                event.agenda_revision = Event.agenda_revision + 1  # in SQL: no increment is lost
+
+
+def visible_publications(viewer, event: Event) -> list[Outcome]:
     """What ``viewer`` may read of the event's outcomes: the report first, then the newest."""
     if not event.is_public:
         return []
-    live = db.session.scalars(
-        db.select(Publication)
-        .where(Publication.event_id == event.id, Publication.withdrawn_at.is_(None))
-        .order_by(Publication.dated.desc(), Publication.id.desc())
-    ).all()
+    live = live_outcomes(event)
     if not live:
         return []
     participant = any(p.audience is Audience.PARTICIPANTS for p in live) and (

@@ -45,13 +45,13 @@ def medium_date(day) -> str:
 
 
 @bp.app_template_global()
-def published_outcomes(event) -> list[Publication]:
+def published_outcomes(event) -> list[services.Outcome]:
     """The event's publications that the person looking at its page may read."""
     return services.visible_publications(acting_user(), event)
 
 
 @bp.app_template_global()
-def resource_url(publication: Publication, **values) -> str:
+def resource_url(publication: Publication | services.Outcome, **values) -> str:
     return url_for("publishing.resource", publication_id=publication.id, slug=services.slug_of(publication), **values)
 
 

@@ -20,6 +20,7 @@ from ..database import commit_keeping_loaded, lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..fragments import kept_or_made
 from ..jobs import services as jobs
 from ..jobs.models import Job
 from ..notices import services as notices
@@ -145,6 +146,12 @@ def places_left(event: Event) -> int | None:
     if event.capacity is None:
         return None
     return max(event.capacity - confirmed_count(event.id), 0)
+
+
+def places_left_shown(event: Event) -> int | None:
+    """``places_left`` as the event's page shows it, kept for each revision of its registrations."""
+    key = ("places-left", event.id, event.created_at, event.registrations_revision)
+    return kept_or_made(key, lambda: places_left(event))
 
 
 def has_free_place(event: Event) -> bool:
