@@ -285,6 +285,15 @@ def on_a_team(user_id):
     )
 
 
+def speaks_somewhere(user_id):
+    """The condition "some event's speaker profile is linked to the person ``user_id``", for a statement."""
+    from sqlalchemy import exists
+
+    from .agenda.models import Speaker
+
+    return exists().where(Speaker.user_id == user_id)
+
+
 @cache
 def _team_role_statement():
     """Built once, with the person as a bound parameter."""

@@ -35,11 +35,12 @@ def start(user: User) -> None:
 @cache
 def user_of_log_in():
     """Every page a person opens runs this, so it is built once (building a statement costs more than
-    running it); it also asks whether the person is on some event's team, which the menus need."""
-    from ..security import on_a_team  # the condition reads other domains' tables, loaded by now
+    running it); it also asks whether the person is on some event's team, which the menus need, and
+    whether they speak at some event, which "My registrations" needs."""
+    from ..security import on_a_team, speaks_somewhere  # the conditions read other domains' tables, loaded by now
 
     return (
-        db.select(User, on_a_team(User.id))
+        db.select(User, on_a_team(User.id), speaks_somewhere(User.id))
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == bindparam("user_id"), LoginSession.token == bindparam("token"))
     )
@@ -54,7 +55,7 @@ def user_of(identity: str) -> User | None:
     row = db.session.execute(user_of_log_in(), {"user_id": int(user_id), "token": token}).first()
     if row is None or str(row[0].session_version) != version:
         return None
-    user, user.on_a_team = row[0], bool(row[1])
+    user, user.on_a_team, user.speaks_somewhere = row[0], bool(row[1]), bool(row[2])
     user.login_token = token
     return user
 

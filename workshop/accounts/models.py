@@ -29,6 +29,7 @@ class User(UserMixin, db.Model):
     # The log-in this request belongs to (not a column): the session cookie names it.
     login_token = ""
     on_a_team = None  # whether on some event's team, when read with the log-in (security.has_team_role)
+    speaks_somewhere = None  # whether some event's speaker profile is theirs, when read with the log-in
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}:{self.login_token}"

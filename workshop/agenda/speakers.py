@@ -121,6 +121,8 @@ def own_speaker_profiles(user) -> list[Speaker]:
     """The speaker profiles linked to ``user``, newest event first."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
+    if getattr(user, "speaks_somewhere", None) is False:  # read with the log-in (accounts.logins)
+        return []
     return list(db.session.scalars(SPEAKER_PROFILES_OF, {"user_id": user.id}))
 
 

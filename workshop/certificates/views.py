@@ -26,7 +26,7 @@ def verify_limit() -> str:
 @bp.app_template_global("valid_certificates")
 def valid_certificates(registrations):
     """For "My registrations": the signed-in person's valid certificates of ``registrations``, by registration id."""
-    return services.own_valid_certificates(current_user, registrations)
+    return services.own_valid_certificates(acting_user(), registrations)
 
 
 # --- organisers -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists
 from sqlalchemy.exc import IntegrityError
 
 from .. import mail, security
@@ -141,28 +141,35 @@ def participant_status(user, event: Event) -> Unavailable | None:
     return None
 
 
-# Built once for "My registrations"
-SUBMITTED_OF = db.select(EvaluationSubmission.registration_id).where(
-    EvaluationSubmission.registration_id.in_(bindparam("ids", expanding=True))
-)
-OPEN_EVALUATIONS_OF = db.select(Evaluation.event_id).where(
-    Evaluation.event_id.in_(bindparam("event_ids", expanding=True)),
-    Evaluation.opened_at.is_not(None),
-    Evaluation.closed_at.is_(None),
-)
+# Built once for "My registrations": for each registration, whether it answered, and whether its
+# event's evaluation is open now.
+EVALUATION_STATES_OF = db.select(
+    Registration.id,
+    exists().where(EvaluationSubmission.registration_id == Registration.id),
+    exists().where(
+        Evaluation.event_id == Registration.event_id,
+        Evaluation.opened_at.is_not(None),
+        Evaluation.closed_at.is_(None),
+    ),
+).where(Registration.id.in_(bindparam("ids", expanding=True)))
 
 
 def statuses_for_registrations(user, registrations: list[Registration]) -> dict[int, str]:
     """For "My registrations", by registration id: "answered", or "open" (the person may answer now);
-    the user's confirmed registrations only, in two queries whatever their number. A confirmed
+    the user's confirmed registrations only, in one query whatever their number. A confirmed
     registration of the user is what ``security.can_answer_evaluation`` asks of a public event."""
-    confirmed = [r for r in registrations if r.user_id == getattr(user, "id", None) and r.state is State.CONFIRMED]
+    confirmed = {
+        r.id: r for r in registrations if r.user_id == getattr(user, "id", None) and r.state is State.CONFIRMED
+    }
     if not confirmed:
         return {}
-    answered = set(db.session.scalars(SUBMITTED_OF, {"ids": [r.id for r in confirmed]}))
-    open_events = set(db.session.scalars(OPEN_EVALUATIONS_OF, {"event_ids": list({r.event_id for r in confirmed})}))
-    may_answer = [r for r in confirmed if r.id not in answered and r.event.is_public and r.event_id in open_events]
-    return {r.id: "answered" for r in confirmed if r.id in answered} | {r.id: "open" for r in may_answer}
+    statuses = {}
+    for registration_id, answered, evaluation_open in db.session.execute(EVALUATION_STATES_OF, {"ids": [*confirmed]}):
+        if answered:
+            statuses[registration_id] = "answered"
+        elif evaluation_open and confirmed[registration_id].event.is_public:
+            statuses[registration_id] = "open"
+    return statuses
 
 
 def _confirmed_registration(user, event: Event) -> Registration | None:
