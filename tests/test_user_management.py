@@ -204,7 +204,7 @@ def test_the_confirmation_link_is_sent_again_through_the_outbox_and_not_too_ofte
     assert "A new confirmation link is on its way to new@example.org." in page
     [message] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.recipient == "new@example.org"))
     assert message.subject == "Confirm your e-mail address" and "/verify/" in message.text
-    assert "Confirm your e-mail address" == mailbox.last_to("new@example.org")["Subject"]
+    assert mailbox.last_to("new@example.org")["Subject"] == "Confirm your e-mail address"
 
     again = press(client, person, "resend-confirmation").get_data(as_text=True)
 
@@ -231,10 +231,7 @@ def test_a_confirmed_address_gets_no_new_link(app, make_user):
 @pytest.mark.parametrize("who", ["participant", "event_creator", "organiser"])
 def test_nobody_but_an_administrator_manages_accounts(app, make_user, make_event, who):
     person = make_user(verified=False)
-    if who == "organiser":
-        intruder = make_event().organisers[0]
-    else:
-        intruder = make_user(can_create_events=(who == "event_creator"))
+    intruder = make_event().organisers[0] if who == "organiser" else make_user(can_create_events=who == "event_creator")
     client = as_user(app, intruder)
     token_page = "/account"
 

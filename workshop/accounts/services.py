@@ -134,7 +134,9 @@ def authenticate(email: str, password: str) -> User:
     if not user.check_password(password):
         raise DomainError(_l("The e-mail address or the password is not right."), field="password")
     if user.is_disabled:
-        raise DomainError(_l("This account is disabled. Ask the platform administrators if you think it should not be."))
+        raise DomainError(
+            _l("This account is disabled. Ask the platform administrators if you think it should not be.")
+        )
     if not user.is_verified:
         raise UnverifiedEmail(
             _l("Please confirm your e-mail address first: follow the link in the message we sent you.")

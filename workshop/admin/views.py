@@ -29,7 +29,7 @@ JOB_LABELS = {
     JobState.FAILED: _l("Failed"),
 }
 # The list of the events page that shows the events of each state.
-EVENT_LISTS = {status: ManagedList.ACTIVE for status in EventStatus} | {EventStatus.ARCHIVED: ManagedList.ARCHIVED}
+EVENT_LISTS = dict.fromkeys(EventStatus, ManagedList.ACTIVE) | {EventStatus.ARCHIVED: ManagedList.ARCHIVED}
 YES_NO = {"yes": True, "no": False}
 
 
