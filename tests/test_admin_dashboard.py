@@ -214,3 +214,13 @@ def test_only_administrators_see_the_dashboard_and_send_e_mails_again(app, make_
 def test_administrators_reach_the_dashboard_from_the_menu(app, make_user):
     page = as_user(app, make_user(is_admin=True)).get("/").get_data(as_text=True)
     assert 'href="/admin/"' in page
+
+
+def test_the_dashboard_speaks_the_administrators_language(app, make_user, make_event, add_registration):
+    ended = make_event(starts_in_days=-9, days=2)
+    add_registration(ended, State.CONFIRMED)
+    failed_message(ended)
+
+    page = as_user(app, make_user(is_admin=True, locale="zh")).get("/admin/").get_data(as_text=True)
+
+    assert "平台管理" in page and "1 名已确认的参会者尚无证书" in page and "发送失败的电子邮件" in page
