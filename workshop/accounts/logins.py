@@ -43,6 +43,7 @@ def user_of_log_in():
         db.select(User, on_a_team(User.id), speaks_somewhere(User.id))
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == bindparam("user_id"), LoginSession.token == bindparam("token"))
+        .where(User.disabled_at.is_(None))
     )
 
 

@@ -25,6 +25,10 @@ class User(UserMixin, db.Model):
     # The person agreed that their sex, dietary and accessibility needs fill in their next registrations.
     prefills_personal_details: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set by an administrator: the person cannot log in, and their log-ins ended when it was set.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the last link to confirm the address was queued: an administrator re-sends it at most so often.
+    verification_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # The log-in this request belongs to (not a column): the session cookie names it.
     login_token = ""
@@ -41,6 +45,15 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login logs no one in to a disabled account."""
+        return self.disabled_at is None
+
+    @property
+    def is_disabled(self) -> bool:
+        return self.disabled_at is not None
 
     @property
     def is_verified(self) -> bool:

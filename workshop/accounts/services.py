@@ -81,6 +81,7 @@ def send_verification(user: User, place=None, next_page: str = "") -> None:
         place=place,
     )
     mail.queue(message)
+    user.verification_sent_at = utcnow()
 
 
 def resend_verification(email: str) -> None:
@@ -132,6 +133,10 @@ def authenticate(email: str, password: str) -> User:
         raise DomainError(_l("The e-mail address or the password is not right."), field="password")
     if not user.check_password(password):
         raise DomainError(_l("The e-mail address or the password is not right."), field="password")
+    if user.is_disabled:
+        raise DomainError(
+            _l("This account is disabled. Ask the platform administrators if you think it should not be.")
+        )
     if not user.is_verified:
         raise UnverifiedEmail(
             _l("Please confirm your e-mail address first: follow the link in the message we sent you.")

@@ -59,6 +59,13 @@ def resend(actor, event: Event, message_ids: list[int]) -> int:
     if not failed:
         db.session.rollback()
         raise DomainError(_l("Only failed messages can be sent again."))
+    queue_again(failed)
+    db.session.commit()
+    return len(failed)
+
+
+def queue_again(failed: list[OutboxMessage]) -> None:
+    """The messages go back to the worker with their attempts counted afresh, once the caller commits."""
     for message in failed:
         message.state, message.attempts, message.next_attempt_at, message.claimed_until = (
             Delivery.QUEUED,
@@ -67,8 +74,6 @@ def resend(actor, event: Event, message_ids: list[int]) -> int:
             None,
         )
     tell_worker_after_commit()
-    db.session.commit()
-    return len(failed)
 
 
 def failed_ids(event: Event) -> list[int]:
