@@ -31,8 +31,27 @@ def _event_by_slug():
     return db.select(Event).where(Event.slug == bindparam("slug"))
 
 
+@cache
+def _event_by_slug_for_person():
+    """The event and whether the person asking organises it, which most of its pages ask."""
+    from sqlalchemy import exists
+
+    from .events.models import Event, event_organiser
+
+    person = bindparam("user_id")
+    organises = exists().where(event_organiser.c.event_id == Event.id, event_organiser.c.user_id == person)
+    return db.select(Event, organises).where(Event.slug == bindparam("slug"))
+
+
 def event_or_404(slug: str) -> Event:
-    event = db.session.scalar(_event_by_slug(), {"slug": slug})
+    user = current_user._get_current_object()
+    if not security.is_signed_in(user):
+        event = db.session.scalar(_event_by_slug(), {"slug": slug})
+    else:
+        row = db.session.execute(_event_by_slug_for_person(), {"slug": slug, "user_id": user.id}).first()
+        event = row[0] if row else None
+        if event is not None:
+            event.organiser_known = (user.id, bool(row[1]))
     if event is None:
         abort(404)
     return event

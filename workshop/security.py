@@ -38,6 +38,9 @@ def can_manage_event(user: Actor, event: Event) -> bool:
         return True
     if user is None or not getattr(user, "is_authenticated", False):
         return False
+    known = event.organiser_known  # read with the event, in the same statement (lookups.event_or_404)
+    if known is not None and known[0] == user.id:
+        return known[1]
     return any(organiser.id == user.id for organiser in event.organisers)
 
 

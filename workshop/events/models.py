@@ -2,6 +2,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -83,6 +84,8 @@ class Event(db.Model):
     is_template: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
+    # (user id, whether they organise it), when read with the event for the person asking (lookups.event_or_404)
+    organiser_known = None
     partners: Mapped[list["EventPartner"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventPartner.position"
     )
@@ -110,3 +113,12 @@ class EventPartner(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     event: Mapped[Event] = relationship(back_populates="partners")
+
+
+@sqlalchemy_event.listens_for(Event.organisers, "append")
+@sqlalchemy_event.listens_for(Event.organisers, "remove")
+@sqlalchemy_event.listens_for(Event, "expire")
+def _forget_who_organises(event: Event, *_) -> None:
+    """What was read with the event of who organises it no longer holds once they change, or once
+    the event is read again."""
+    event.organiser_known = None
