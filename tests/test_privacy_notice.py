@@ -131,7 +131,6 @@ def test_saving_makes_version_one_and_each_change_a_new_version_while_earlier_on
     page = organiser.get(notice_url(event)).get_data(as_text=True)
     assert "Participants now agree to version 2." in page
     assert len(re.findall(r'data-testid="notice-version"', page)) == 2
-    assert 'value="Purposes in English, second."' not in page  # a textarea, filled with the current text
     assert "Purposes in English, second." in page
 
     old = organiser.get(f"{notice_url(event)}/versions/1").get_data(as_text=True)
@@ -243,6 +242,19 @@ def test_the_event_page_links_to_its_notice_which_is_read_in_the_readers_languag
     assert "Rights in English, second." in chinese and "fallback-mark" in chinese  # not translated: said so
 
 
+def test_a_part_of_the_notice_written_in_one_language_only_is_on_the_organisers_list_to_translate(app, make_event):
+    event = event_with_notice(app, make_event)
+    organiser = as_organiser(app, event)
+    save_notice(organiser, event, "second", retention_zh="")
+
+    page = organiser.get(f"/manage/events/{event.slug}/translations", headers={"Accept-Language": "en"})
+
+    rows = re.findall(r"<tr>\s*<td>Privacy notice</td>(.*?)</tr>", page.get_data(as_text=True), re.S)
+    assert len(rows) == 1  # the current version's one part without Chinese
+    assert "Version 2" in rows[0] and "How long the data is kept" in rows[0] and "Chinese" in rows[0]
+    assert f'href="{notice_url(event)}"' in rows[0]
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 
@@ -333,3 +345,15 @@ def test_a_draft_events_notice_is_not_public(app, make_event, make_user):
     assert app.test_client().get(public_url(event)).status_code == 404
     assert as_user(app, make_user()).get(public_url(event)).status_code == 404
     assert "Purposes in English, first." in as_organiser(app, event).get(public_url(event)).get_data(as_text=True)
+
+
+def test_the_demo_workshop_has_a_notice_in_both_languages_that_its_registrations_agreed_to(app):
+    from workshop.demo import load_demo
+
+    load_demo()
+
+    notices = db.session.scalars(db.select(PrivacyNotice)).all()
+    assert len(notices) == 1 and notices[0].number == 1
+    assert all(part.get("en") and part.get("zh") for part in notices[0].parts().values())
+    agreed = db.session.scalars(db.select(Registration).where(Registration.event_id == notices[0].event_id)).all()
+    assert agreed and all(registration.privacy_notice_id == notices[0].id for registration in agreed)
