@@ -12,6 +12,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.privacy_notice.models import PrivacyNotice
 from workshop.registration.models import Registration
+from workshop.timeutil import utc_to_local
 
 from .conftest import PASSWORD, REGISTRATION_FORM, login, register, submit
 
@@ -196,6 +197,22 @@ def test_a_later_version_does_not_change_what_earlier_registrations_agreed_to(ap
 
     assert registration_of(event, early.email).privacy_notice.number == 1
     assert registration_of(event, late.email).privacy_notice.number == 2
+
+
+def test_participants_see_on_their_registration_which_version_they_agreed_to_and_when(app, make_event, make_user):
+    event = event_with_notice(app, make_event, timezone="Asia/Shanghai")
+    person = as_user(app, make_user())
+    register_as_shown(person, event)
+    save_notice(as_organiser(app, event), event, "second")
+    registration = registration_of(event)
+
+    page = person.get(f"/registrations/{registration.id}").get_data(as_text=True)
+
+    agreed = re.search(r'data-testid="privacy-agreed">(.*?)</p>', page, re.S).group(1)
+    local = utc_to_local(registration.privacy_accepted_at, "Asia/Shanghai")  # the event's time
+    assert "You agreed to version 1 of this event's privacy notice on" in agreed
+    assert f"{local.hour % 12 or 12}:{local.minute:02d}" in agreed
+    assert f'href="{public_url(event)}"' in agreed
 
 
 def test_organisers_see_on_a_registration_which_version_was_agreed_to(app, make_event, make_user):
