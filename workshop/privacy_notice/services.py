@@ -82,6 +82,10 @@ def checked(parts: dict[str, Translated | str]) -> dict[str, Translated]:
 def save(actor, event_id: int, parts: dict[str, Translated | str]) -> PrivacyNotice | None:
     """Make the text written the event's notice, as its next version; None when it is the notice
     as it stands already (nothing is saved). A refused notice is recorded, and nothing else kept."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound()
+    require_editor(actor, event)  # before anything is recorded of the attempt
     try:
         texts = checked(parts)
     except InvalidNotice as error:
@@ -92,9 +96,7 @@ def save(actor, event_id: int, parts: dict[str, Translated | str]) -> PrivacyNot
         )
         raise
     event = lock_for_update(Event, event_id)
-    if event is None:
-        raise NotFound()
-    require_editor(actor, event)
+    require_editor(actor, event)  # read again under the lock: the team may have changed meanwhile
     current = current_notice(event.id)
     if current is not None and current.parts() == texts:
         db.session.rollback()
