@@ -356,6 +356,11 @@ def can_see_publication(user: Actor, publication: Publication) -> bool:
     return is_confirmed_participant(user, event) or is_speaker_at(user, event)
 
 
+def can_edit_privacy_notice(user: Actor, event: Event) -> bool:
+    """Writing the event's privacy notice and reading its earlier versions: the event's organisers."""
+    return can_manage_event(user, event)
+
+
 def can_view_event(user: Actor, event: Event) -> bool:
     return event.is_public or can_manage_event(user, event)
 

@@ -6,7 +6,7 @@ address: when that account exists, ``load_demo`` changes nothing. The people are
 The demo builds on the domain packages and none of them imports it:
 
     people.py          the accounts and the printed log-ins
-    events.toml        the events, as data; events.py builds them
+    events.toml        the events, as data; events.py builds them (and the coming workshop's privacy notice)
     programme.toml     sessions and speakers, as data; programme.py adds them
     participants.toml  the registrations, as data; participants.py makes them, and the past event's attendance
     letters.py, feedback.py, reports.py   visa letters, the evaluation, the written report
@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..timeutil import utcnow
-from .events import add_demo_series, add_event, demo_events
+from .events import add_demo_series, add_event, add_privacy_notice, demo_events
 from .feedback import seed_demo_evaluation
 from .letters import seed_demo_letters
 from .participants import add_past_attendance, add_registrations
@@ -44,6 +44,7 @@ def load_demo() -> bool:
         events[event["key"]] = add_event(event, today, organiser)
         add_programme(events[event["key"]], programme["session"].get(event["key"], []), programme["speaker"], accounts)
     add_demo_series([events[COMING_WORKSHOP], events[PAST_CONFERENCE]], organiser)
+    add_privacy_notice(events[COMING_WORKSHOP], organiser)
     add_registrations(events, accounts, organiser)
     add_past_attendance(events[PAST_CONFERENCE], organiser)
     seed_demo_letters(events[COMING_WORKSHOP])

@@ -10,6 +10,8 @@ from ..accounts.models import User
 from ..events.models import Event, EventKind, EventStatus, Series
 from ..events.services import EventData, apply_event_data, check_event_data, unique_slug
 from ..extensions import db
+from ..privacy_notice.defaults import default_notice
+from ..privacy_notice.models import PrivacyNotice
 from ..translated import Translated
 
 EVENTS_FILE = Path(__file__).with_name("events.toml")
@@ -62,6 +64,14 @@ def add_event(event: dict, today: date, organiser: User) -> Event:
     record.organisers = [organiser]
     db.session.add(record)
     return record
+
+
+def add_privacy_notice(event: Event, organiser: User) -> PrivacyNotice:
+    """The event's privacy notice: the text organisers start from, as its first version; the caller commits."""
+    db.session.flush()  # the event's and the organiser's ids
+    notice = PrivacyNotice(event_id=event.id, number=1, created_by_id=organiser.id, **default_notice(event))
+    db.session.add(notice)
+    return notice
 
 
 def add_demo_series(events: list[Event], organiser: User) -> Series:

@@ -14,6 +14,7 @@ from ..agenda.models import AgendaSession
 from ..attendance.models import ARRIVAL, Attendance, AttendanceChange, Method
 from ..events.models import Event
 from ..extensions import db
+from ..privacy_notice.services import current_notice
 from ..registration.models import OrganisationType, Registration, RegistrationChange, Sex
 from ..registration.services import Details, apply_details
 from ..registration.states import State
@@ -47,7 +48,9 @@ def add_registrations(events: dict[str, Event], accounts: dict[str, User], organ
 def add_registration(event: Event, user: User, details: Details, state: State, organiser: User) -> None:
     """The registration in ``state``: made by the participant, and decided by the organiser when the
     event asks for approval."""
-    registration = Registration(event=event, user=user, state=state, privacy_accepted_at=utcnow())
+    registration = Registration(
+        event=event, user=user, state=state, privacy_accepted_at=utcnow(), privacy_notice=current_notice(event.id)
+    )
     apply_details(registration, details, questions=[])
     first = PENDING if event.approval_required else state
     registration.changes.append(RegistrationChange(actor=user, from_state=None, to_state=first))

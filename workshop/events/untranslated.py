@@ -1,5 +1,5 @@
 """What an event's organisers still have to translate: every text written for its readers (the
-event's own, its sessions', speakers', questions', materials' and report's) that has a language
+event's own, its sessions', speakers', questions', materials', privacy notice's and report's) that has a language
 and lacks another, with where to fill it in. A few queries, whatever the size of the event."""
 
 from collections.abc import Callable, Iterable
@@ -12,6 +12,7 @@ from ..agenda.models import AgendaSession, Speaker
 from ..extensions import db
 from ..feedback.models import Evaluation, EvaluationQuestion
 from ..materials.models import Material
+from ..privacy_notice.services import current_notice
 from ..registration.models import Question
 from ..reports.models import ReportSection, SessionSummary
 from ..reports.titles import section_title
@@ -98,6 +99,19 @@ SOURCES = (
         {"title": _l("Title"), "description": _l("Description")},
         lambda material: material.title,
         lambda event, material: url_for("materials.edit", slug=event.slug, material_id=material.id),
+    ),
+    Source(
+        _l("Privacy notice"),
+        lambda event: [notice for notice in [current_notice(event.id)] if notice is not None],
+        {
+            "controller": _l("Who is responsible for the data"),
+            "purposes": _l("What the data is used for"),
+            "recipients": _l("Who receives the data"),
+            "retention": _l("How long the data is kept"),
+            "rights": _l("The participants' rights"),
+        },
+        lambda notice: _l("Version %(number)d", number=notice.number),
+        lambda event, _notice: url_for("privacy_notice.edit", slug=event.slug),
     ),
     Source(
         _l("Workshop report"),

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SubmitField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 
 from ..accounts.forms import NAME_MAX, LanguageField, chosen_password, repeated_password
@@ -69,6 +69,7 @@ class RegistrationForm(ParticipantForm):
         _l("I have read the privacy notice and agree to it"),
         validators=[DataRequired(message=_l("Please agree to the privacy notice to register."))],
     )
+    privacy_notice = HiddenField()  # the version of the event's own notice shown, when it has one
     submit = SubmitField(_l("Register"))
 
 

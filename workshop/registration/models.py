@@ -9,6 +9,7 @@ from ..accounts.models import User
 from ..columns import enum_column
 from ..events.models import Event
 from ..extensions import db
+from ..privacy_notice.models import PrivacyNotice
 from ..questions.options import options_of, options_to_json
 from ..timeutil import UTCDateTime, utcnow
 from ..translated import Translated, TranslatedText
@@ -63,6 +64,8 @@ class Registration(db.Model):
     visa_letter_needed: Mapped[bool] = mapped_column(default=False)
     listed_publicly: Mapped[bool] = mapped_column(default=False)
     privacy_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The version of the event's own privacy notice agreed to then; None when the event had none
+    privacy_notice_id: Mapped[int | None] = mapped_column(ForeignKey("privacy_notice.id", ondelete="SET NULL"))
     # Until when the place is held while the person's e-mail address is unconfirmed (``unconfirmed``)
     confirm_email_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
@@ -71,6 +74,7 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()
+    privacy_notice: Mapped[PrivacyNotice | None] = relationship()
     answers: Mapped[list["Answer"]] = relationship(back_populates="registration", cascade="all, delete-orphan")
     changes: Mapped[list["RegistrationChange"]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationChange.id"

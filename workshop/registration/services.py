@@ -24,6 +24,7 @@ from ..fragments import kept_or_made
 from ..jobs import services as jobs
 from ..jobs.models import Job
 from ..notices import services as notices
+from ..privacy_notice import services as privacy_notice
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from ..translated import Translated
@@ -282,16 +283,25 @@ def registration_of(user: User, event_id: int) -> Registration | None:
     return db.session.scalar(REGISTRATION_OF, {"event_id": event_id, "user_id": user.id})
 
 
-def register(user: User, event_id: int, details: Details, privacy_accepted: bool) -> Registration:
+def register(
+    user: User, event_id: int, details: Details, privacy_accepted: bool, notice_shown: int | None = None
+) -> Registration:
+    """``notice_shown`` is the version of the event's privacy notice the person agreed to, if it has one."""
     event = lock_event(event_id)
     user = db.session.get(User, user.id)
-    registration = _register_locked(user, event, details, privacy_accepted)
+    registration = _register_locked(user, event, details, privacy_accepted, notice_shown)
     commit_keeping_loaded()  # the page that follows shows the registration as written
     return registration
 
 
 def register_visitor(
-    email: str, password: str, locale: str, event_id: int, details: Details, privacy_accepted: bool
+    email: str,
+    password: str,
+    locale: str,
+    event_id: int,
+    details: Details,
+    privacy_accepted: bool,
+    notice_shown: int | None = None,
 ) -> Registration:
     """Create the account and the registration together, in one transaction."""
     accounts.check_password_acceptable(password)
@@ -316,7 +326,7 @@ def register_visitor(
         raise AccountExists(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         ) from error
-    registration = _register_locked(user, event, details, privacy_accepted)
+    registration = _register_locked(user, event, details, privacy_accepted, notice_shown)
     accounts.send_verification(user, place=registration)
     db.session.commit()
     return registration
@@ -326,11 +336,14 @@ class AccountExists(DomainError):
     pass
 
 
-def _register_locked(user: User, event: Event, details: Details, privacy_accepted: bool) -> Registration:
+def _register_locked(
+    user: User, event: Event, details: Details, privacy_accepted: bool, notice_shown: int | None
+) -> Registration:
     try:
         require_open(event)
         if not privacy_accepted:
             raise DomainError(_l("Please agree to the privacy notice to register."), field="privacy")
+        notice = privacy_notice.agreed_version(event, notice_shown)
         registration = registration_of(user, event.id)
         if registration is not None and registration.state is not State.CANCELLED:
             raise DomainError(_l("You are registered for this event already."))
@@ -343,6 +356,7 @@ def _register_locked(user: User, event: Event, details: Details, privacy_accepte
             apply_details(registration, details, questions)
             user.prefills_personal_details = details.prefill_personal_details
             registration.privacy_accepted_at = utcnow()
+            registration.privacy_notice = notice
             registration.confirm_email_by = confirmation_deadline(user, event)
             change_state(registration, new_state, user)
     except DomainError:

@@ -8,11 +8,13 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager
 
 from ..accounts.signing_in import log_in
+from ..bounds import database_id
 from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db, limiter
 from ..formtools import show_domain_error, showing_errors
 from ..lookups import visible_event
+from ..privacy_notice import services as privacy_notice
 from ..questions.forms import form_with_questions, question_fields
 from . import bp, services
 from .answers import display_value, previous_answers
@@ -89,14 +91,21 @@ def register(event):
     closed = services.registration_closed_reason(event)
     if form.validate_on_submit() and not closed:
         details = details_from_form(form, questions)
+        notice_shown = database_id(form.privacy_notice.data)
         try:
             if current_user.is_authenticated:
                 registration = services.register(
-                    current_user._get_current_object(), event.id, details, form.privacy.data
+                    current_user._get_current_object(), event.id, details, form.privacy.data, notice_shown
                 )
             else:
                 registration = services.register_visitor(
-                    form.email.data, form.password.data, form.locale.data, event.id, details, form.privacy.data
+                    form.email.data,
+                    form.password.data,
+                    form.locale.data,
+                    event.id,
+                    details,
+                    form.privacy.data,
+                    notice_shown,
                 )
                 log_in(registration.user)
         except services.AccountExists as error:
@@ -107,8 +116,17 @@ def register(event):
         else:
             flash(registered_message(registration.state), "success")
             return redirect(url_for("registration.show", registration_id=registration.id))
+    elif form.privacy.errors and not form.csrf_token.errors and not closed:
+        privacy_notice.record_refused_consent(event.id)
+    notice = privacy_notice.current_notice(event.id)
+    form.privacy_notice.data = notice.id if notice is not None else ""  # what is agreed to is what is shown
     return render_template(
-        "registration/register.html", event=event, form=form, questions=question_fields(form, questions), closed=closed
+        "registration/register.html",
+        event=event,
+        form=form,
+        questions=question_fields(form, questions),
+        closed=closed,
+        notice=notice,
     )
 
 
