@@ -117,8 +117,14 @@ class EventPartner(db.Model):
 
 @sqlalchemy_event.listens_for(Event.organisers, "append")
 @sqlalchemy_event.listens_for(Event.organisers, "remove")
-@sqlalchemy_event.listens_for(Event, "expire")
 def _forget_who_organises(event: Event, *_) -> None:
-    """What was read with the event of who organises it no longer holds once they change, or once
-    the event is read again."""
+    """What was read with the event of who organises it no longer holds once they change..."""
     event.organiser_known = None
+
+
+@sqlalchemy_event.listens_for(Event, "expire", raw=True)
+def _forget_who_organised(state, _attributes) -> None:
+    """... nor once the event is read again (a commit or a rollback expires it)."""
+    event = state.obj()
+    if event is not None:
+        event.organiser_known = None
