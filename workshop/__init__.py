@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         agenda,
+        api_v1,
         attendance,
         audit,
         certificates,
@@ -99,8 +100,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, publishing, admin, audit, mail, messages, jobs, notices):
+    for domain in (*domains, team, reports, publishing, admin, audit, mail, messages, jobs, notices, api_v1):
         app.register_blueprint(domain.bp)
+    app.register_blueprint(api_v1.pages)
     web.init_app(app)
     static_files.init_app(app)
 
