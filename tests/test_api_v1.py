@@ -27,7 +27,9 @@ def problem_of(response, status: int) -> dict:
 
 @pytest.fixture
 def published(make_event):
-    return make_event(title={"en": "Social dialogue in practice", "zh": "社会对话实践"}, country="CN", timezone="Asia/Shanghai")
+    return make_event(
+        title={"en": "Social dialogue in practice", "zh": "社会对话实践"}, country="CN", timezone="Asia/Shanghai"
+    )
 
 
 def test_the_published_events_are_listed_and_drafts_are_not(client, make_event, published):
@@ -70,7 +72,10 @@ def test_the_events_are_filtered_by_dates_series_kind_and_language(client, make_
 
     assert ids(f"from={later.starts_at.date().isoformat()}") == [later.id]
     assert ids(f"to={soon.ends_at.date().isoformat()}") == [soon.id]
-    assert ids(f"from={soon.starts_at.date().isoformat()}&to={later.starts_at.date().isoformat()}") == [soon.id, later.id]
+    assert ids(f"from={soon.starts_at.date().isoformat()}&to={later.starts_at.date().isoformat()}") == [
+        soon.id,
+        later.id,
+    ]
     assert ids(f"series={series.id}") == [soon.id]
     assert ids("kind=training") == [later.id]
     assert ids("language=zh") == [soon.id]
@@ -117,8 +122,13 @@ def test_the_resource_library_lists_public_publications_of_published_events(clie
 
 def publication(event, title, audience) -> Publication:
     item = Publication(
-        event_id=event.id, kind=PublicationKind.REPORT, audience=audience, title=title, dated=date(2026, 5, 1),
-        languages=" en ", search_text=title.lower(),
+        event_id=event.id,
+        kind=PublicationKind.REPORT,
+        audience=audience,
+        title=title,
+        dated=date(2026, 5, 1),
+        languages=" en ",
+        search_text=title.lower(),
     )
     db.session.add(item)
     db.session.commit()
@@ -137,7 +147,10 @@ def test_an_unchanged_answer_is_not_sent_again(client, published):
     assert again.status_code == 304 and again.get_data() == b"" and again.headers["ETag"] == tag
     assert changed.status_code == 200 and changed.headers["ETag"] != tag
     listing = client.get("/api/v1/events")
-    assert client.get("/api/v1/events", headers={"If-None-Match": f'"other", {listing.headers["ETag"]}'}).status_code == 304
+    assert (
+        client.get("/api/v1/events", headers={"If-None-Match": f'"other", {listing.headers["ETag"]}'}).status_code
+        == 304
+    )
 
 
 @pytest.mark.parametrize("value", ["abc", '"unclosed', 'W/ "x"', '"a" "b"'])

@@ -258,13 +258,17 @@ def test_the_registrations_are_listed_filtered_and_in_pages(client, event, organ
     assert one.get_json()["state"] == "confirmed" and "no-cache" in one.headers["Cache-Control"]
 
 
-def test_approving_into_a_full_event_puts_on_the_waiting_list_as_the_page_does(client, event, organiser, add_registration):
+def test_approving_into_a_full_event_puts_on_the_waiting_list_as_the_page_does(
+    client, event, organiser, add_registration
+):
     add_registration(event, state=State.CONFIRMED)  # the only place is taken
     pending = add_registration(event, state=State.PENDING)
     raw = token_for(organiser, event)
 
     response = client.post(
-        f"/api/v1/events/{event.id}/registrations/{pending.id}/decision", json={"action": "approve"}, headers=bearer(raw)
+        f"/api/v1/events/{event.id}/registrations/{pending.id}/decision",
+        json={"action": "approve"},
+        headers=bearer(raw),
     )
 
     assert response.status_code == 200
@@ -322,7 +326,9 @@ def test_a_decision_the_rules_refuse_changes_nothing_and_is_recorded(client, eve
         (["approve"], 400, None),  # not an object
     ],
 )
-def test_a_bad_body_is_refused_with_its_field_and_recorded(client, event, organiser, add_registration, body, status, field):
+def test_a_bad_body_is_refused_with_its_field_and_recorded(
+    client, event, organiser, add_registration, body, status, field
+):
     pending = add_registration(event, state=State.PENDING)
     raw = token_for(organiser, event)
 
@@ -344,7 +350,8 @@ def test_a_registration_of_another_event_is_not_found(client, event, organiser, 
 
     problem_of(
         client.post(
-            f"/api/v1/events/{event.id}/registrations/{elsewhere.id}/decision", json={"action": "approve"},
+            f"/api/v1/events/{event.id}/registrations/{elsewhere.id}/decision",
+            json={"action": "approve"},
             headers=bearer(raw),
         ),
         404,

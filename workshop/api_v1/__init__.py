@@ -11,7 +11,7 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 pages = Blueprint("api_pages", __name__)
 csrf.exempt(bp)  # authenticated by a bearer token, never by a cookie: nothing for a forged form to borrow
 
-from . import docs, models, organiser, public, views  # noqa: E402, F401
-from .problems import register_handlers  # noqa: E402
+from . import docs, models, organiser, public, views  # noqa: F401
+from .problems import register_handlers
 
 register_handlers(bp)

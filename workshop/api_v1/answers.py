@@ -57,8 +57,12 @@ def body_of(schema: type[Schema], *, event_id: int | None = None) -> dict:
     """The JSON body as ``schema`` reads it: 400 when it is not a JSON object, 422 with each field's problem."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        refuse(400, _("Send a JSON object with the content type application/json."), event_id=event_id,
-               action="api.body_refused")
+        refuse(
+            400,
+            _("Send a JSON object with the content type application/json."),
+            event_id=event_id,
+            action="api.body_refused",
+        )
     try:
         return schema().load(body)
     except ValidationError as error:

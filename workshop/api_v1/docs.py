@@ -36,41 +36,107 @@ class Operation:
 
 EVENT = "/api/v1/events/{event_id}"
 OPERATIONS = (
-    Operation("get", "/api/v1/events", _l("Published events, soonest first."), schemas.EventPageOut,
-              schemas.EventsQuery, paged=True),
+    Operation(
+        "get",
+        "/api/v1/events",
+        _l("Published events, soonest first."),
+        schemas.EventPageOut,
+        schemas.EventsQuery,
+        paged=True,
+    ),
     Operation("get", EVENT, _l("One published event."), schemas.EventOut),
-    Operation("get", f"{EVENT}/sessions", _l("The agenda: every session with its speakers and room."),
-              schemas.SessionListOut),
+    Operation(
+        "get", f"{EVENT}/sessions", _l("The agenda: every session with its speakers and room."), schemas.SessionListOut
+    ),
     Operation("get", f"{EVENT}/speakers", _l("The event's speakers."), schemas.SpeakerListOut),
-    Operation("get", "/api/v1/resources", _l("The resource library: public publications of published events."),
-              schemas.ResourcePageOut, schemas.ResourcesQuery, paged=True),
-    Operation("get", f"{EVENT}/registrations", _l("The event's registrations."), schemas.RegistrationPageOut,
-              schemas.RegistrationsQuery, token="read", paged=True),
-    Operation("get", f"{EVENT}/registrations/{{registration_id}}", _l("One registration."), schemas.RegistrationOut,
-              token="read"),
-    Operation("post", f"{EVENT}/registrations/{{registration_id}}/decision",
-              _l("Approve, reject, cancel or promote a registration, by the rules of the organisers' page: "
-                 "approved into a full event, it goes to the waiting list."),
-              schemas.DecisionOut, body=schemas.RegistrationDecision, token="write"),
-    Operation("get", f"{EVENT}/registrations/export",
-              _l("The registrations as a CSV or XLSX file; every download is recorded."), None,
-              schemas.ExportQuery, token="read"),
-    Operation("get", f"{EVENT}/attendance", _l("The marks of presence, at arrival and at sessions."),
-              schemas.AttendancePageOut, schemas.AttendanceQuery, token="read", paged=True),
-    Operation("post", f"{EVENT}/attendance",
-              _l("Mark a confirmed registration present at arrival or at a session; twice records once."),
-              schemas.MarkOut, body=schemas.AttendanceMark, token="write", status=201),
-    Operation("get", f"{EVENT}/certificates", _l("The event's certificates, revoked ones too."),
-              schemas.CertificateListOut, token="read"),
-    Operation("post", f"{EVENT}/certificates",
-              _l("Issue a certificate to a confirmed registration, by the rules of the certificates page."),
-              schemas.CertificateOut, body=schemas.CertificateRequest, token="write", status=201),
+    Operation(
+        "get",
+        "/api/v1/resources",
+        _l("The resource library: public publications of published events."),
+        schemas.ResourcePageOut,
+        schemas.ResourcesQuery,
+        paged=True,
+    ),
+    Operation(
+        "get",
+        f"{EVENT}/registrations",
+        _l("The event's registrations."),
+        schemas.RegistrationPageOut,
+        schemas.RegistrationsQuery,
+        token="read",
+        paged=True,
+    ),
+    Operation(
+        "get",
+        f"{EVENT}/registrations/{{registration_id}}",
+        _l("One registration."),
+        schemas.RegistrationOut,
+        token="read",
+    ),
+    Operation(
+        "post",
+        f"{EVENT}/registrations/{{registration_id}}/decision",
+        _l(
+            "Approve, reject, cancel or promote a registration, by the rules of the organisers' page: "
+            "approved into a full event, it goes to the waiting list."
+        ),
+        schemas.DecisionOut,
+        body=schemas.RegistrationDecision,
+        token="write",
+    ),
+    Operation(
+        "get",
+        f"{EVENT}/registrations/export",
+        _l("The registrations as a CSV or XLSX file; every download is recorded."),
+        None,
+        schemas.ExportQuery,
+        token="read",
+    ),
+    Operation(
+        "get",
+        f"{EVENT}/attendance",
+        _l("The marks of presence, at arrival and at sessions."),
+        schemas.AttendancePageOut,
+        schemas.AttendanceQuery,
+        token="read",
+        paged=True,
+    ),
+    Operation(
+        "post",
+        f"{EVENT}/attendance",
+        _l("Mark a confirmed registration present at arrival or at a session; twice records once."),
+        schemas.MarkOut,
+        body=schemas.AttendanceMark,
+        token="write",
+        status=201,
+    ),
+    Operation(
+        "get",
+        f"{EVENT}/certificates",
+        _l("The event's certificates, revoked ones too."),
+        schemas.CertificateListOut,
+        token="read",
+    ),
+    Operation(
+        "post",
+        f"{EVENT}/certificates",
+        _l("Issue a certificate to a confirmed registration, by the rules of the certificates page."),
+        schemas.CertificateOut,
+        body=schemas.CertificateRequest,
+        token="write",
+        status=201,
+    ),
 )
 
 STATUSES = (
     (304, _l("Not modified: the ETag sent in If-None-Match is still the answer's.")),
-    (400, _l("A query, header or body that cannot be read: an unknown parameter, a wrong type, a page size over "
-             "100, a malformed If-None-Match.")),
+    (
+        400,
+        _l(
+            "A query, header or body that cannot be read: an unknown parameter, a wrong type, a page size over "
+            "100, a malformed If-None-Match."
+        ),
+    ),
     (401, _l("No valid token: missing, unknown, revoked or expired.")),
     (403, _l("The token is not for this event, or may only read.")),
     (404, _l("No such event, registration or address.")),
@@ -88,8 +154,14 @@ def openapi_document() -> dict:
         version="1.0.0",
         openapi_version="3.1.0",
         plugins=[MarshmallowPlugin()],
-        info={"description": str(_l("Published events, their agenda, speakers and resources for everyone; "
-                                     "registrations, attendance, certificates and exports for organisers."))},
+        info={
+            "description": str(
+                _l(
+                    "Published events, their agenda, speakers and resources for everyone; "
+                    "registrations, attendance, certificates and exports for organisers."
+                )
+            )
+        },
         servers=[{"url": url_for("events.index", _external=True).rstrip("/")}],
     )
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
@@ -112,8 +184,11 @@ def openapi_document() -> dict:
                 "responses": responses,
                 "tags": ["organisers" if operation.token else "public"],
             }
-            parameters = [{"in": "path", "name": name, "required": True, "schema": {"type": "integer"}}
-                          for name in ("event_id", "registration_id") if f"{{{name}}}" in path]
+            parameters = [
+                {"in": "path", "name": name, "required": True, "schema": {"type": "integer"}}
+                for name in ("event_id", "registration_id")
+                if f"{{{name}}}" in path
+            ]
             if operation.query is not None:
                 parameters.append({"in": "query", "schema": operation.query})
             if parameters:
@@ -159,5 +234,3 @@ def docs():
         public_limit=current_app.config["API_PUBLIC_RATE_LIMIT"],
         token_limit=current_app.config["API_TOKEN_RATE_LIMIT"],
     )
-
-

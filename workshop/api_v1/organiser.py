@@ -54,7 +54,9 @@ def authenticated() -> PersonalToken:
     """The request's token, active; 401 otherwise (recorded)."""
     token = tokens.token_named(bearer_token())
     if token is None:
-        refuse(401, _("Send a valid API token in the header “Authorization: Bearer <token>”."), action="api.token_refused")
+        refuse(
+            401, _("Send a valid API token in the header “Authorization: Bearer <token>”."), action="api.token_refused"
+        )
     if token.revoked_at is not None:
         refuse(401, _("This API token is revoked."), action="api.token_refused", target=token)
     if not token.is_active(utcnow()):
@@ -75,11 +77,17 @@ def organiser_route(rule: str, *, methods=("GET",), write: bool = False):
             if event is None:
                 raise Problem(404, _("There is no event with this number."))
             if not security.token_reaches(token, event):
-                refuse(403, _("This API token is not for this event."), event_id=event.id, action="api.token_refused",
-                       target=token)
+                refuse(
+                    403,
+                    _("This API token is not for this event."),
+                    event_id=event.id,
+                    action="api.token_refused",
+                    target=token,
+                )
             if write and not security.token_may_write(token):
-                refuse(403, _("This API token may only read."), event_id=event.id, action="api.token_refused",
-                       target=token)
+                refuse(
+                    403, _("This API token may only read."), event_id=event.id, action="api.token_refused", target=token
+                )
             holder = token.user
             with acting_as(Actor(holder.id, f"{holder.email} (API token {token.id})", request.remote_addr)):
                 return view(holder, event, **kwargs)
@@ -156,7 +164,8 @@ def decide(holder, event: Event, registration_id: int, action: str, reason: str)
 
 @organiser_route("/events/<int:event_id>/registrations/<int:registration_id>/decision", methods=("POST",), write=True)
 def registration_decision(holder, event, registration_id):
-    """Approve (into a full event: the waiting list), reject (with a reason), cancel, or promote from the waiting list."""
+    """Approve (into a full event: the waiting list), reject (with a reason), cancel, or promote from
+    the waiting list."""
     body = body_of(schemas.RegistrationDecision, event_id=event.id)
     before = registration_of(event, registration_id).state
     problems = decide(holder, event, registration_id, body["action"], body["reason"])
@@ -182,8 +191,13 @@ def registrations_export(holder, event):
     keys = [key.strip() for key in query.get("columns", "").split(",") if key.strip()] or list(exports.DEFAULT_COLUMNS)
     unknown = [key for key in keys if key not in {column.key for column in available}]
     if unknown:
-        refuse(400, _("The query is not valid."), {"columns": [_("Unknown column: %(key)s", key=key) for key in unknown]},
-               event_id=event.id, action="api.query_refused")
+        refuse(
+            400,
+            _("The query is not valid."),
+            {"columns": [_("Unknown column: %(key)s", key=key) for key in unknown]},
+            event_id=event.id,
+            action="api.query_refused",
+        )
     columns = [column for key in keys for column in available if column.key == key]
     filters = search.Filters(state=State(query["state"]) if query.get("state") else None)
     header, rows = exports.table(
@@ -198,8 +212,9 @@ def registrations_export(holder, event):
     )
     db.session.commit()
     if file_format == "xlsx":
-        return document(exports.to_xlsx(header, rows, _("Registrations")), exports.filename(event, "xlsx"), XLSX,
-                        cache=NOT_SHARED)
+        return document(
+            exports.to_xlsx(header, rows, _("Registrations")), exports.filename(event, "xlsx"), XLSX, cache=NOT_SHARED
+        )
     return document(exports.to_csv(header, rows), exports.filename(event, "csv"), "text/csv", cache=NOT_SHARED)
 
 
@@ -213,7 +228,9 @@ def attendance_list(holder, event):
     conditions = [Attendance.event_id == event.id, Attendance.present.is_(True)]
     if query.get("session") is not None:
         session_id = query["session"] or None
-        conditions.append(Attendance.session_id.is_(None) if session_id is None else Attendance.session_id == session_id)
+        conditions.append(
+            Attendance.session_id.is_(None) if session_id is None else Attendance.session_id == session_id
+        )
     total = db.session.scalar(db.select(func.count(Attendance.id)).where(*conditions))
     page = Page([], query["page"], query["per_page"], total)
     page.items = paged(
@@ -232,19 +249,32 @@ def attendance_mark(holder, event):
     if body["session_id"] is not None:
         session = db.session.get(AgendaSession, body["session_id"])
         if session is None or session.event_id != event.id:
-            refuse(422, _("Some fields are not valid."), {"session_id": [_("This event has no session with this number.")]},
-                   event_id=event.id, action="api.body_refused")
+            refuse(
+                422,
+                _("Some fields are not valid."),
+                {"session_id": [_("This event has no session with this number.")]},
+                event_id=event.id,
+                action="api.body_refused",
+            )
         if session.cancelled:
             refuse(409, _("This session is cancelled."), event_id=event.id, action="api.change_refused")
     registration = db.session.get(Registration, body["registration_id"])
     if registration is None or registration.event_id != event.id:
-        refuse(422, _("Some fields are not valid."),
-               {"registration_id": [_("This event has no registration with this number.")]},
-               event_id=event.id, action="api.body_refused")
+        refuse(
+            422,
+            _("Some fields are not valid."),
+            {"registration_id": [_("This event has no registration with this number.")]},
+            event_id=event.id,
+            action="api.body_refused",
+        )
     outcome = recording.mark_present(event, registration, session, Method.API, holder)
     if outcome.outcome is recording.Outcome.NOT_CONFIRMED:
-        refuse(409, _("Only confirmed registrations can be marked present."), event_id=event.id,
-               action="api.change_refused")
+        refuse(
+            409,
+            _("Only confirmed registrations can be marked present."),
+            event_id=event.id,
+            action="api.change_refused",
+        )
     body = {"status": outcome.outcome.value, "attendance": outcome.attendance}
     response = answer(schemas.MarkOut().dump(body), cache="no-store")
     response.status_code = 201 if outcome.outcome is recording.Outcome.CHECKED_IN else 200

@@ -47,5 +47,7 @@ def register_handlers(bp) -> None:
     def http_error(error: HTTPException):
         response = problem_response(error.code or 500, error.description or "")
         if error.code == 429 and error.response is not None:  # Retry-After and the limits, from Flask-Limiter
-            response.headers.update({k: v for k, v in error.response.headers.items() if k.lower().startswith(("retry", "x-ratelimit"))})
+            response.headers.update(
+                {k: v for k, v in error.response.headers.items() if k.lower().startswith(("retry", "x-ratelimit"))}
+            )
         return response

@@ -125,5 +125,3 @@ def resources():
     found = library_page(chosen, query["page"], query["per_page"])
     page = Page(found.items, found.page, found.per_page, found.total)
     return answer(page.body(schemas.ResourceOut(many=True).dump(page.items)), page=page)
-
-

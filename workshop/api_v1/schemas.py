@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
@@ -79,7 +81,7 @@ class Strict(Schema):
     class Meta:
         unknown = RAISE
 
-    error_messages = {"unknown": MESSAGES["unknown"], "type": _l("Send a JSON object.")}
+    error_messages: ClassVar[dict] = {"unknown": MESSAGES["unknown"], "type": _l("Send a JSON object.")}
 
 
 # --- what clients send -----------------------------------------------------------------------
@@ -88,7 +90,10 @@ class Strict(Schema):
 class PageQuery(Strict):
     page = query_integer(1, load_default=1, metadata={"description": _l("The page, from 1.")})
     per_page = query_integer(
-        1, PER_PAGE_MAX, load_default=PER_PAGE_DEFAULT, metadata={"description": _l("At most %(max)d.", max=PER_PAGE_MAX)}
+        1,
+        PER_PAGE_MAX,
+        load_default=PER_PAGE_DEFAULT,
+        metadata={"description": _l("At most %(max)d.", max=PER_PAGE_MAX)},
     )
 
 
@@ -123,7 +128,10 @@ class ExportQuery(Strict):
     format = choice(FORMATS, load_default="csv")
     state = choice(state.value for state in State)
     columns = text(
-        2000, metadata={"description": _l("Column keys separated by commas; by default name, e-mail, organisation, country, state.")}
+        2000,
+        metadata={
+            "description": _l("Column keys separated by commas; by default name, e-mail, organisation, country, state.")
+        },
     )
 
 
@@ -137,7 +145,9 @@ class RegistrationDecision(Strict):
 
 class AttendanceMark(Strict):
     registration_id = integer(required=True)
-    session_id = integer(allow_none=True, load_default=None, metadata={"description": _l("null: arrival at the event.")})
+    session_id = integer(
+        allow_none=True, load_default=None, metadata={"description": _l("null: arrival at the event.")}
+    )
 
 
 class CertificateRequest(Strict):
@@ -295,7 +305,9 @@ class AttendancePageOut(PageLinks):
 
 
 class MarkOut(Schema):
-    status = fields.String(metadata={"description": _l("checked_in, already, not_confirmed, not_this_event or unknown.")})
+    status = fields.String(
+        metadata={"description": _l("checked_in, already, not_confirmed, not_this_event or unknown.")}
+    )
     attendance = fields.Nested(AttendanceOut, allow_none=True)
 
 

@@ -32,7 +32,9 @@ def api_tokens():
             token, new_token = tokens.create_token(
                 acting_user(), form.name.data, form.events.data, form.access.data == "write", form.expires_on.data
             )
-            flash(_("The token “%(name)s” is made. Copy it now: it is shown only this once.", name=token.name), "success")
+            flash(
+                _("The token “%(name)s” is made. Copy it now: it is shown only this once.", name=token.name), "success"
+            )
             form = token_form(events, formdata=None)
     response = make_response(
         render_template(
@@ -52,5 +54,7 @@ def api_tokens():
 def revoke_api_token(token_id):
     csrf.protect()  # a button: without a valid token the CSRF page explains
     token = tokens.revoke_token(acting_user(), token_id)
-    flash(_("The token “%(name)s” is revoked: programs using it can no longer reach the API.", name=token.name), "success")
+    flash(
+        _("The token “%(name)s” is revoked: programs using it can no longer reach the API.", name=token.name), "success"
+    )
     return redirect(url_for("api_pages.api_tokens"))
