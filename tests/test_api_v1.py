@@ -226,3 +226,6 @@ def test_the_openapi_document_describes_every_route_and_the_page_shows_it(client
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "/api/v1/events/{event_id}/sessions" in text and 'id="status-422"' in text
+    assert "/developers/api" in client.get("/").get_data(as_text=True)  # linked from every page's footer
+    chinese = client.get("/developers/api", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "研讨会管理系统的 API" in chinese and "页码，从 1 开始。" in chinese

@@ -430,3 +430,22 @@ def test_a_certificate_is_issued_by_the_rules_of_the_page_and_listed(client, eve
     assert issued.status_code == 201, issued.get_data(as_text=True)
     assert [c["registration_id"] for c in client.get(url, headers=bearer(raw)).get_json()["items"]] == [person.id]
     assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 1
+
+
+def test_the_tokens_page_shows_expiry_and_is_linked_from_the_profile_of_organisers_only(
+    client, event, organiser, make_user
+):
+    token_for(organiser, event, write=False, expires_on=date.today() + timedelta(days=30))
+    token_for(organiser, event)
+    expired = db.session.scalars(db.select(PersonalToken).order_by(PersonalToken.id)).all()[1]
+    expired.expires_at = datetime.now(UTC) - timedelta(days=1)
+    db.session.commit()
+    login(client, organiser)
+
+    page = client.get(TOKENS_PAGE).get_data(as_text=True)
+
+    assert "Expired</span>" in page and "Active</span>" in page and "Read and write" in page
+    assert TOKENS_PAGE in client.get("/account").get_data(as_text=True)
+    other = client.application.test_client()
+    login(other, make_user())
+    assert TOKENS_PAGE not in other.get("/account").get_data(as_text=True)

@@ -121,8 +121,8 @@ def if_none_match(*, event_id: int | None = None) -> str | None:
 
 
 def answer(body: dict, *, page: Page | None = None, cache: str = "public, max-age=60", event_id=None) -> Response:
-    """The JSON answer with a strong ETag of its content; 304 when the client already holds it."""
-    payload = json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
+    """The JSON answer to a reading, with a strong ETag of its content; 304 when the client already holds it."""
+    payload = _json(body)
     tag = hashlib.sha256(payload).hexdigest()[:32]
     wanted = if_none_match(event_id=event_id)
     if wanted is not None and (wanted.strip() == "*" or tag in _tags(wanted)):
@@ -135,6 +135,17 @@ def answer(body: dict, *, page: Page | None = None, cache: str = "public, max-ag
     if page is not None:
         response.headers["Link"] = page.link_header()
     return response
+
+
+def changed(body: dict, status: int = 200) -> Response:
+    """The JSON answer to a change: never kept, never revalidated."""
+    response = Response(_json(body), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _json(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode()
 
 
 def _tags(header: str) -> set[str]:

@@ -11,7 +11,6 @@ from flask import current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema
 
-from ..extensions import limiter
 from . import pages, schemas
 from .answers import answer, plain
 from .public import public_route
@@ -223,7 +222,6 @@ def fields_of(schema: type[Schema] | None) -> list[tuple[str, str, str]]:
 
 
 @pages.get("/developers/api")
-@limiter.exempt
 def docs():
     return render_template(
         "api_v1/docs.html",

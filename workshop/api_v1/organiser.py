@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import func
 
@@ -21,7 +21,7 @@ from ..certificates.models import Certificate
 from ..downloads import NOT_SHARED, XLSX, document
 from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
-from ..extensions import db, limiter
+from ..extensions import db, limiter, login
 from ..registration import exports, questions, search
 from ..registration import services as registrations
 from ..registration.models import Registration
@@ -29,6 +29,7 @@ from ..registration.states import State
 from ..timeutil import utcnow
 from . import bp, schemas, tokens
 from .answers import Page, answer, body_of, paged, query_of, refuse
+from .answers import changed as changed_answer
 from .models import PersonalToken
 from .problems import Problem, problem_response
 
@@ -72,6 +73,7 @@ def organiser_route(rule: str, *, methods=("GET",), write: bool = False):
     def register(view):
         @functools.wraps(view)
         def run(event_id: int, **kwargs):
+            g._login_user = login.anonymous_user()  # a cookie of the site says nobody here: only the token
             token = authenticated()
             event = db.session.get(Event, event_id)
             if event is None:
@@ -180,7 +182,7 @@ def registration_decision(holder, event, registration_id):
         changes={"state": [before.value, changed.state.value]},
     )
     db.session.commit()
-    return answer(schemas.DecisionOut().dump({"registration": changed, "problems": []}), cache="no-store")
+    return changed_answer(schemas.DecisionOut().dump({"registration": changed, "problems": []}))
 
 
 @organiser_route("/events/<int:event_id>/registrations/export")
@@ -276,9 +278,7 @@ def attendance_mark(holder, event):
             action="api.change_refused",
         )
     body = {"status": outcome.outcome.value, "attendance": outcome.attendance}
-    response = answer(schemas.MarkOut().dump(body), cache="no-store")
-    response.status_code = 201 if outcome.outcome is recording.Outcome.CHECKED_IN else 200
-    return response
+    return changed_answer(schemas.MarkOut().dump(body), 201 if outcome.outcome is recording.Outcome.CHECKED_IN else 200)
 
 
 # --- certificates ----------------------------------------------------------------------------
@@ -303,6 +303,4 @@ def certificate_issue(holder, event):
     body = body_of(schemas.CertificateRequest, event_id=event.id)
     registration_of(event, body["registration_id"])
     certificate = certificates.issue(holder, event, body["registration_id"], body["reason"], body["before_the_end"])
-    response = answer(schemas.CertificateOut().dump(certificate), cache="no-store")
-    response.status_code = 201
-    return response
+    return changed_answer(schemas.CertificateOut().dump(certificate), 201)

@@ -9,6 +9,7 @@ from .. import security
 from ..extensions import csrf
 from ..formtools import showing_errors
 from ..lookups import acting_user
+from ..timeutil import utcnow
 from . import pages, tokens
 from .forms import PersonalTokenForm, RevokeForm
 
@@ -43,6 +44,7 @@ def api_tokens():
             new_token=new_token,
             tokens=tokens.tokens_of(acting_user()),
             revoke_form=RevokeForm(),
+            now=utcnow(),
         )
     )
     response.headers["Cache-Control"] = "no-store"  # a new token is on the page
