@@ -16,7 +16,7 @@ from ..agenda.models import AgendaSession
 from ..attendance import recording
 from ..attendance.models import Attendance, Method
 from ..audit import Actor, acting_as, record_action, record_attempt
-from ..certificates import services as certificates
+from ..certificates import services as certificate_services
 from ..certificates.models import Certificate
 from ..downloads import NOT_SHARED, XLSX, document
 from ..errors import DomainError, Forbidden, NotFound
@@ -66,8 +66,8 @@ def authenticated() -> PersonalToken:
     return token
 
 
-def organiser_route(rule: str, *, methods=("GET",), write: bool = False):
-    """A route of one event for the holder of a token that reaches it (and may write, for ``write``).
+def organiser_route(rule: str, *, methods=("GET",)):
+    """A route of one event for the holder of a token that reaches it, and may write for a POST.
     The view gets the token's holder and the event; what it records is recorded as theirs."""
 
     def register(view):
@@ -86,7 +86,7 @@ def organiser_route(rule: str, *, methods=("GET",), write: bool = False):
                     action="api.token_refused",
                     target=token,
                 )
-            if write and not security.token_may_write(token):
+            if request.method == "POST" and not security.token_may_write(token):
                 refuse(
                     403, _("This API token may only read."), event_id=event.id, action="api.token_refused", target=token
                 )
@@ -164,7 +164,7 @@ def decide(holder, event: Event, registration_id: int, action: str, reason: str)
     return problems
 
 
-@organiser_route("/events/<int:event_id>/registrations/<int:registration_id>/decision", methods=("POST",), write=True)
+@organiser_route("/events/<int:event_id>/registrations/<int:registration_id>/decision", methods=("POST",))
 def registration_decision(holder, event, registration_id):
     """Approve (into a full event: the waiting list), reject (with a reason), cancel, or promote from
     the waiting list."""
@@ -223,7 +223,13 @@ def registrations_export(holder, event):
 # --- attendance ------------------------------------------------------------------------------
 
 
-@organiser_route("/events/<int:event_id>/attendance")
+# One route for reading and writing each list: a number too large for the database is then a 404
+# for both methods, not a 405 for the one whose rule Werkzeug did not try.
+@organiser_route("/events/<int:event_id>/attendance", methods=("GET", "POST"))
+def attendance(holder, event):
+    return attendance_mark(holder, event) if request.method == "POST" else attendance_list(holder, event)
+
+
 def attendance_list(holder, event):
     """The marks of presence: at arrival (``session_id`` null) and at sessions."""
     query = query_of(schemas.AttendanceQuery, event_id=event.id)
@@ -243,7 +249,6 @@ def attendance_list(holder, event):
     return answer(page.body(schemas.AttendanceOut(many=True).dump(page.items)), page=page, cache=PRIVATE)
 
 
-@organiser_route("/events/<int:event_id>/attendance", methods=("POST",), write=True)
 def attendance_mark(holder, event):
     """Marks a confirmed registration present, as the check-in desk does; twice records once."""
     body = body_of(schemas.AttendanceMark, event_id=event.id)
@@ -284,7 +289,11 @@ def attendance_mark(holder, event):
 # --- certificates ----------------------------------------------------------------------------
 
 
-@organiser_route("/events/<int:event_id>/certificates")
+@organiser_route("/events/<int:event_id>/certificates", methods=("GET", "POST"))
+def certificates(holder, event):
+    return certificate_issue(holder, event) if request.method == "POST" else certificates_list(holder, event)
+
+
 def certificates_list(holder, event):
     """Every certificate of the event, revoked ones too, newest first."""
     query_of(schemas.Strict, event_id=event.id)
@@ -297,10 +306,11 @@ def certificates_list(holder, event):
     return answer({"items": schemas.CertificateOut(many=True).dump(items)}, cache=PRIVATE)
 
 
-@organiser_route("/events/<int:event_id>/certificates", methods=("POST",), write=True)
 def certificate_issue(holder, event):
     """Issues a certificate to one confirmed registration, by the rules of the certificates page."""
     body = body_of(schemas.CertificateRequest, event_id=event.id)
     registration_of(event, body["registration_id"])
-    certificate = certificates.issue(holder, event, body["registration_id"], body["reason"], body["before_the_end"])
+    certificate = certificate_services.issue(
+        holder, event, body["registration_id"], body["reason"], body["before_the_end"]
+    )
     return changed_answer(schemas.CertificateOut().dump(certificate), 201)
