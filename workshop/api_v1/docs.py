@@ -148,11 +148,12 @@ STATUSES = (
 
 
 def openapi_document() -> dict:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="Workshop manager API",
         version="1.0.0",
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow],
         info={
             "description": str(
                 _l(
@@ -163,6 +164,8 @@ def openapi_document() -> dict:
         },
         servers=[{"url": url_for("events.index", _external=True).rstrip("/")}],
     )
+    marshmallow.map_to_openapi_type(schemas.TranslatedField, "object", None)
+    marshmallow.map_to_openapi_type(schemas.Enum, "string", None)
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=schemas.ProblemOut)
     problem = {"content": {"application/problem+json": {"schema": "Problem"}}}
