@@ -313,7 +313,9 @@ def test_a_decision_the_rules_refuse_changes_nothing_and_is_recorded(client, eve
     assert "reason" in no_reason["errors"]
     db.session.refresh(confirmed), db.session.refresh(pending)
     assert (confirmed.state, pending.state) == (State.CONFIRMED, State.PENDING)
-    assert len(entries("api.change_refused")) == 2
+    refused = entries("api.change_refused")
+    assert len(refused) == 2 and {entry.actor_id for entry in refused} == {organiser.id}
+    assert {entry.event_id for entry in refused} == {event.id}
 
 
 @pytest.mark.parametrize(

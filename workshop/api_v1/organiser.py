@@ -92,7 +92,10 @@ def organiser_route(rule: str, *, methods=("GET",)):
                 )
             holder = token.user
             with acting_as(Actor(holder.id, f"{holder.email} (API token {token.id})", request.remote_addr)):
-                return view(holder, event, **kwargs)
+                try:
+                    return view(holder, event, **kwargs)
+                except DomainError as error:
+                    return refused_by_the_rules(error, event)
 
         limited = limiter.limit(token_limit, key_func=per_token)(run)
         return bp.route(rule, methods=list(methods))(limited)
@@ -100,14 +103,14 @@ def organiser_route(rule: str, *, methods=("GET",)):
     return register
 
 
-@bp.errorhandler(DomainError)
-def refused_by_the_rules(error: DomainError):
-    """What the services refuse (the same rules as the pages): nothing changed, the attempt recorded."""
+def refused_by_the_rules(error: DomainError, event: Event):
+    """What the services refuse (the same rules as the pages): nothing changed, the attempt recorded
+    as the token holder's."""
     status = 403 if isinstance(error, Forbidden) else 422 if error.field else 409
     errors = {error.field: [str(error)]} if error.field else None
     record_attempt(
         "api.change_refused",
-        event_id=(request.view_args or {}).get("event_id"),
+        event_id=event.id,
         summary=f"{request.method} {request.path}: {error}",
     )
     return problem_response(status, str(error), errors)
