@@ -116,6 +116,7 @@ def test_the_resource_library_lists_public_publications_of_published_events(clie
 
     assert [item["id"] for item in body["items"]] == [shown.id]
     assert body["items"][0]["title"] == {"en": "Final report"}
+    assert client.get(body["items"][0]["page_url"]).status_code == 200
     assert [item["id"] for item in by_event["items"]] == [shown.id]
     assert client.get("/api/v1/resources?kind=press_release").get_json()["items"] == []
 

@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..agenda.models import SessionKind, SpeakerRole
 from ..events.models import EventKind
 from ..publishing.models import PublicationKind
+from ..publishing.services import slug_of
 from ..registration.exports import FORMATS
 from ..registration.states import State
 from ..translated import LANGUAGES
@@ -244,11 +245,28 @@ class SpeakerListOut(Schema):
     items = fields.List(fields.Nested(SpeakerOut))
 
 
+def resource_url(publication) -> str:
+    return url_for("publishing.resource", publication_id=publication.id, slug=slug_of(publication), _external=True)
+
+
+def download_url(file) -> str:
+    publication = file.publication
+    return url_for(
+        "publishing.download",
+        publication_id=publication.id,
+        slug=slug_of(publication),
+        version=publication.version,
+        language=file.language or "file",
+        _external=True,
+    )
+
+
 class ResourceFileOut(Schema):
     language = fields.String()
     filename = fields.String()
     content_type = fields.String()
     size = fields.Integer()
+    download_url = fields.Function(download_url)
 
 
 class ResourceOut(Schema):
@@ -259,6 +277,7 @@ class ResourceOut(Schema):
     dated = fields.Date()
     languages = fields.Function(lambda publication: publication.languages.split())
     url = fields.String(metadata={"description": _l("A resource that is a link.")})
+    page_url = fields.Function(resource_url)
     version = fields.Integer()
     published_at = fields.DateTime()
     files = fields.List(fields.Nested(ResourceFileOut))
