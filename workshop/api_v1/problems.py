@@ -17,7 +17,7 @@ class Problem(Exception):
 
 def problem_response(status: int, detail: str = "", errors: dict | None = None, headers: dict | None = None):
     body = {
-        "type": url_for("api_pages.docs", _anchor=f"status-{status}"),
+        "type": url_for("api_pages.docs", _anchor=f"status-{status}", _external=True),
         "title": HTTP_STATUS_CODES.get(status, "Error"),
         "status": status,
         "detail": str(detail or HTTP_STATUS_CODES.get(status, "")),
