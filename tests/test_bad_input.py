@@ -159,6 +159,7 @@ def values_of(event: Event) -> dict:
         values["certificate_id"] = db.session.scalar(db.select(Certificate.id).limit(1)) or 1
     return values | {
         "slug": event.slug,
+        "event_id": event.id,  # the JSON API names events by number
         "registration_question_id": first_id(Question, event),
         "evaluation_question_id": db.session.scalar(db.select(EvaluationQuestion.id).limit(1)) or 1,
         "link_id": db.session.scalar(

@@ -11,7 +11,13 @@ from .conftest import PASSWORD, login
 
 EXPIRED_FORM = "This form was open for a long time, so for your safety it was not saved."
 VISITOR_ONLY = {"accounts.signup", "accounts.login"}  # a logged-in person is sent away from these, whatever they post
-BEARER_ONLY = {"attendance.api_record"}  # the scanner API: no cookie, no CSRF; without a bearer token it answers 401
+# The scanner API and the organisers' part of the JSON API: no cookie, no CSRF; without a bearer token they answer 401
+BEARER_ONLY = {
+    "attendance.api_record",
+    "api_v1.registration_decision",
+    "api_v1.attendance",
+    "api_v1.certificates",
+}
 NEW_PASSWORD = "another good passphrase"
 TYPED = {
     "email": "dummy@example.org",

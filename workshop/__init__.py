@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         admin,
         agenda,
+        api_v1,
         attendance,
         audit,
         certificates,
@@ -100,8 +101,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, publishing, admin, audit, mail, messages, jobs, notices, privacy_notice):
+    for domain in (
+        *domains,
+        team,
+        reports,
+        publishing,
+        admin,
+        audit,
+        mail,
+        messages,
+        jobs,
+        notices,
+        privacy_notice,
+        api_v1,
+    ):
         app.register_blueprint(domain.bp)
+    app.register_blueprint(api_v1.pages)
     web.init_app(app)
     static_files.init_app(app)
 

@@ -57,6 +57,8 @@ class Defaults:
     LOGIN_RATE_LIMIT = "10 per minute"
     RESET_RATE_LIMIT = "5 per minute"
     VERIFY_RATE_LIMIT = "30 per minute"  # the public verification of certificates, per address
+    API_PUBLIC_RATE_LIMIT = "120 per minute"  # the public part of the JSON API, per address
+    API_TOKEN_RATE_LIMIT = "300 per minute"  # the organisers' part of the JSON API, per token
     # Registrations by visitors (without an account first): per network address, and per e-mail
     # domain in a burst (one domain such as qq.com is shared by many honest people: keep it wide)
     VISITOR_REGISTRATION_RATE_LIMIT = "5 per hour"

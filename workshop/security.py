@@ -13,6 +13,7 @@ from flask import abort
 
 if TYPE_CHECKING:
     from .agenda.models import AgendaSession, Speaker
+    from .api_v1.models import PersonalToken
     from .certificates.models import Certificate
     from .events.models import Event, Series
     from .letters.models import LetterRequest
@@ -359,6 +360,28 @@ def can_see_publication(user: Actor, publication: Publication) -> bool:
 def can_edit_privacy_notice(user: Actor, event: Event) -> bool:
     """Writing the event's privacy notice and reading its earlier versions: the event's organisers."""
     return can_manage_event(user, event)
+
+
+def can_hold_api_tokens(user: Actor) -> bool:
+    """Personal API tokens reach only events their holder organises: for those who may organise."""
+    if can_create_events(user):
+        return True
+    if not is_signed_in(user):
+        return False
+    from .accounts.models import User
+    from .events.models import Event
+    from .extensions import db
+
+    return db.session.scalar(db.select(Event.id).where(Event.organisers.any(User.id == user.id)).limit(1)) is not None
+
+
+def token_reaches(token: PersonalToken, event: Event) -> bool:
+    """A personal API token reaches an event it names, for as long as its holder organises it."""
+    return any(named.id == event.id for named in token.events) and can_manage_event(token.user, event)
+
+
+def token_may_write(token: PersonalToken) -> bool:
+    return token.can_write
 
 
 def can_view_event(user: Actor, event: Event) -> bool:

@@ -150,6 +150,10 @@ def is_api_request() -> bool:
 
 
 def api_error(code: int, message: str):
+    from .api_v1.problems import is_api_v1_path, problem_response
+
+    if is_api_v1_path(request.path):  # the documented API answers problem details
+        return problem_response(code, message)
     name = HTTP_STATUS_CODES.get(code, "error").lower().replace(" ", "_")
     response = jsonify({"error": name, "message": message or HTTP_STATUS_CODES.get(code, "")})
     response.headers["Cache-Control"] = "no-store"
