@@ -172,6 +172,7 @@ def values_of(event: Event) -> dict:
         "filename": "css/app.css",
         "kind": "introduction",
         "version": 1,
+        "number": 1,  # a version of a privacy notice
         "language": "en",
     }
 
