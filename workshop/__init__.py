@@ -87,6 +87,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         materials,
         messages,
         notices,
+        privacy,
         publishing,
         registration,
         reports,
@@ -99,7 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     queue.configure(app)
 
     domains = (accounts, events, registration, agenda, materials, attendance, certificates, letters, feedback)
-    for domain in (*domains, team, reports, publishing, admin, audit, mail, messages, jobs, notices):
+    for domain in (*domains, team, reports, publishing, admin, audit, mail, messages, jobs, notices, privacy):
         app.register_blueprint(domain.bp)
     web.init_app(app)
     static_files.init_app(app)
