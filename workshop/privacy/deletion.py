@@ -40,10 +40,12 @@ STILL_HELD = (State.PENDING, State.CONFIRMED, State.WAITLISTED)
 
 def events_only_they_organise(user: User) -> list[Event]:
     """The events not archived and not over of which ``user`` is the only organiser."""
+    every = event_organiser.alias()
     organisers = (
         db.select(func.count())
-        .select_from(event_organiser)
-        .where(event_organiser.c.event_id == Event.id)
+        .select_from(every)
+        .where(every.c.event_id == Event.id)
+        .correlate(Event)
         .scalar_subquery()
     )
     return db.session.scalars(

@@ -2,10 +2,11 @@
 certificate and letter PDFs, built by a background job, downloadable by them alone until it
 expires.
 
-One export a person at a time: the row of ``DataExport`` is unique per person, and a request
-either turns a finished export back into one being prepared (a conditional update) or inserts the
-row; two requests at once meet at the unique constraint, so the second is told the export is
-already being prepared rather than starting another.
+One export a person at a time: a request holds the lock on the person's row, and the row of
+``DataExport`` is unique per person; a request either turns a finished export back into one being
+prepared (a conditional update) or inserts the row, so of two requests at once the second finds
+the export being prepared, or meets the unique constraint, and is told so rather than starting
+another.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..attendance.models import Attendance
 from ..audit import record_action, record_attempt
 from ..certificates import pdf as certificate_pdf
 from ..certificates.models import Certificate
+from ..database import lock_for_update
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..feedback.models import EvaluationResponse
@@ -60,6 +62,7 @@ def export_of(user: User) -> DataExport | None:
 def request_export(user: User) -> DataExport:
     """Start preparing ``user``'s export and queue its building after the commit; AlreadyPreparing
     (recorded) while one is being prepared."""
+    lock_for_update(User, user.id)  # one request of the person at a time; the unique constraint stands behind it
     previous = export_of(user)
     old_file = previous.file_key if previous is not None else ""
     restarted = db.session.execute(

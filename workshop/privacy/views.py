@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from .. import security
+from ..downloads import NOT_SHARED
 from ..extensions import csrf
 from ..formtools import showing_errors
 from ..lookups import acting_user, managed_event
@@ -47,7 +48,9 @@ def download_export(export_id):
         path = upload_storage().path(ready.file_key)
     except FileMissing:
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name="my-data.zip")
+    response = send_file(path, mimetype="application/zip", as_attachment=True, download_name="my-data.zip")
+    response.headers["Cache-Control"] = NOT_SHARED
+    return response
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
