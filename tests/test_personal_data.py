@@ -364,3 +364,19 @@ def test_two_requests_sent_at_the_same_moment_make_one_export(app, li, live_url,
     assert db.session.scalar(db.select(db.func.count()).select_from(DataExport)) == 1
     assert len(actions("personal_data.export_requested")) == 1
     assert len(actions("personal_data.export_refused")) == 1
+
+
+def test_an_export_lost_on_the_way_can_be_asked_for_again_after_an_hour(app, li, worker_queue):
+    person, _event, _registration = li
+    client = as_user(app, person)
+    ask_for_export(client)
+    worker_queue.flush()  # the worker never ran it
+    lost = export_row(person)
+    lost.requested_at = datetime.now(UTC) - timedelta(hours=2)
+    db.session.commit()
+
+    page = text(ask_for_export(client))
+
+    assert "We are preparing a copy of your data" in page
+    assert run_worker(worker_queue) >= 1
+    assert export_row(person).state is ExportState.READY

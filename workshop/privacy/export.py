@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import zipfile
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -30,7 +31,7 @@ from ..audit import record_action, record_attempt
 from ..certificates import pdf as certificate_pdf
 from ..certificates.models import Certificate
 from ..database import lock_for_update
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, MissingFile, NotFound
 from ..extensions import db
 from ..feedback.models import EvaluationResponse
 from ..jobs.queue import periodic, task
@@ -45,6 +46,9 @@ from ..urls import external_url
 from .models import DataExport, ExportState
 
 log = logging.getLogger(__name__)
+STALLED_AFTER = timedelta(
+    hours=1
+)  # an export still being prepared then was lost (a worker stopped): it may be asked again
 
 
 class AlreadyPreparing(DomainError):
@@ -67,7 +71,10 @@ def request_export(user: User) -> DataExport:
     old_file = previous.file_key if previous is not None else ""
     restarted = db.session.execute(
         update(DataExport)
-        .where(DataExport.user_id == user.id, DataExport.state != ExportState.PREPARING)
+        .where(
+            DataExport.user_id == user.id,
+            (DataExport.state != ExportState.PREPARING) | (DataExport.requested_at < utcnow() - STALLED_AFTER),
+        )
         .values(state=ExportState.PREPARING, file_key="", requested_at=utcnow(), ready_at=None, expires_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -85,7 +92,10 @@ def request_export(user: User) -> DataExport:
     if old_file:
         upload_storage().delete(old_file)
     export = export_of(user)
-    build_export(export.id)
+    try:
+        build_export(export.id)  # queued for the worker
+    except Exception:  # the queue is unreachable: the person may ask again once the export counts as stalled
+        log.exception("could not queue the export of personal data %s", export.id)
     return export
 
 
@@ -190,14 +200,16 @@ def zip_of(user: User) -> bytes:
             archive.writestr(name, json.dumps(data, ensure_ascii=False, indent=2))
         for certificate in certificates:
             if certificate.valid:
-                sheet = certificate_pdf.sheets_for([certificate])[0]
-                archive.writestr(
-                    f"certificates/{certificate_pdf.filename_of(sheet)}", certificate_pdf.render_certificate(sheet)
-                )
+                with suppress(MissingFile):  # a letterhead image gone from the server: the JSON still says it all
+                    sheet = certificate_pdf.sheets_for([certificate])[0]
+                    archive.writestr(
+                        f"certificates/{certificate_pdf.filename_of(sheet)}", certificate_pdf.render_certificate(sheet)
+                    )
         for letter in letters:
             if letter.status is LetterStatus.APPROVED and letter.details_erased_at is None:
-                drawn = letter_pdf.letter_of(letter)
-                archive.writestr(f"visa_letters/{letter_pdf.filename_of(drawn)}", letter_pdf.render_letter(drawn))
+                with suppress(MissingFile):
+                    drawn = letter_pdf.letter_of(letter)
+                    archive.writestr(f"visa_letters/{letter_pdf.filename_of(drawn)}", letter_pdf.render_letter(drawn))
     return buffer.getvalue()
 
 
