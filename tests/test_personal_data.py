@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from workshop.accounts.models import User
+from workshop.agenda.models import Speaker
 from workshop.audit.models import AuditEntry
 from workshop.certificates import services as certificates
 from workshop.certificates.models import Certificate
@@ -248,6 +249,31 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_events_numbers(app
     verification = text(app.test_client().get(f"/certificates/verify/{code}"))
     assert "Valid certificate" in verification
     assert "A participant who has since deleted their account" in verification and "Li Wei" not in verification
+
+
+def test_a_speakers_photo_and_address_go_with_the_account(app, li, make_speaker):
+    person, event, _registration = li
+    speaker = make_speaker(event, "Li Wei")
+    photo = upload_storage().save(io.BytesIO(b"a photo"))
+    speaker.user_id, speaker.email, speaker.photo_key, speaker.photo_type = person.id, person.email, photo, "image/png"
+    db.session.commit()
+
+    delete_account(as_user(app, person))
+
+    db.session.expire_all()
+    kept = db.session.get(Speaker, speaker.id)
+    assert (kept.user_id, kept.email, kept.photo_key) == (None, "", "")
+    assert kept.full_name == "Li Wei"  # the published programme keeps the name
+    assert not upload_storage().exists(photo)
+
+
+def test_the_admins_list_of_users_does_not_show_the_anonymised_registrations_placeholders(app, li, make_user):
+    person, _event, _registration = li
+    delete_account(as_user(app, person))
+
+    page = text(as_user(app, make_user(is_admin=True, full_name="Ada Admin")).get("/admin/users"))
+
+    assert "Ada Admin" in page and "anonymised.invalid" not in page
 
 
 def test_the_deleted_address_can_sign_up_again(app, li):

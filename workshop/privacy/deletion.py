@@ -1,6 +1,7 @@
 """Deleting one's own account.
 
-The account goes, and with it the person's log-ins, roles on events' teams and calendar address;
+The account goes, and with it the person's log-ins, roles on events' teams, calendar address and
+their photo and address as a speaker;
 each registration stays, anonymised (``anonymising``), so statistics, the report and attendance
 keep their numbers without the person; a place at an event still to come is first given up, so
 the next on the waiting list gets it. The e-mail address is free to sign up again.
@@ -21,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func
 
 from ..accounts.models import User
+from ..agenda.models import Speaker
 from ..audit import record_action, record_attempt
 from ..database import lock_for_update
 from ..errors import DomainError
@@ -89,12 +91,23 @@ def delete_account(user: User, password: str) -> None:
         give_up_place(registration, user)
         anonymise(registration, Anonymisation.ACCOUNT_DELETED)
     db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
-    export_file = db.session.scalar(db.select(DataExport.file_key).where(DataExport.user_id == user.id))
+    files = [db.session.scalar(db.select(DataExport.file_key).where(DataExport.user_id == user.id))]
+    files += forget_as_speaker(user)
     record_action("account.deleted", target=user)
     db.session.delete(user)
     db.session.commit()
-    if export_file:
-        upload_storage().delete(export_file)
+    for key in filter(None, files):
+        upload_storage().delete(key)
+
+
+def forget_as_speaker(user: User) -> list[str]:
+    """Their photo and address go from the events they spoke at; the programme keeps the name
+    and the sessions, which the organisers published. Returns the photos' keys, deleted after the commit."""
+    photos = []
+    for speaker in db.session.scalars(db.select(Speaker).where(Speaker.user_id == user.id)):
+        photos.append(speaker.photo_key)
+        speaker.photo_key, speaker.photo_type, speaker.email, speaker.user_id = "", "", "", None
+    return photos
 
 
 def give_up_place(registration: Registration, user: User) -> None:
