@@ -84,8 +84,8 @@ def anonymise(registration: Registration, because: Anonymisation) -> None:
 
 
 def erase_letter(registration: Registration) -> None:
-    """The passport details as the retention rule of visa letters erases them, and the letter as
-    approved, which repeats them; the request's status and reference stay."""
+    """The passport details, as the retention rule of visa letters erases them, and the reason given
+    with the decision; the request's status and reference stay."""
     letter = db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
     if letter is None:
         return

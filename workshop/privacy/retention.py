@@ -51,7 +51,7 @@ def set_platform_months(actor, months: int | None) -> None:
         raise DomainError(MONTHS_OUT_OF_RANGE, field="months")
     settings = platform_settings()
     if settings is None:
-        settings = PrivacySettings()
+        settings = PrivacySettings(id=1)  # the one row
         db.session.add(settings)
     settings.retention_months = months
     db.session.commit()
