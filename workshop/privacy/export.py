@@ -24,7 +24,7 @@ from huey import crontab
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from .. import mail
+from .. import mail, security
 from ..accounts.models import User
 from ..attendance.models import Attendance
 from ..audit import record_action, record_attempt
@@ -138,7 +138,7 @@ def download(user: User, export_id: int) -> DataExport:
     export = db.session.get(DataExport, export_id)
     if (
         export is None
-        or export.user_id != user.id
+        or not security.owns_data_export(user, export)
         or export.state is not ExportState.READY
         or export.expires_at is None
         or export.expires_at <= utcnow()
