@@ -2,6 +2,7 @@
 own, or the platform's default that an admin sets); then the scheduled job anonymises its
 registrations, keeping what the statistics count. Organisers see what will be erased and when."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from workshop.accounts.models import User
@@ -166,10 +167,13 @@ def test_the_scheduled_job_anonymises_the_registrations_past_their_period_and_ke
     assert db.session.get(User, li.id).email == "li@example.org"
     assert db.session.get(Registration, at_recent.id).user_id == li.id
     assert db.session.get(Registration, at_recent.id).full_name == "Li Wei"
-    [entry] = actions("retention.anonymised")
+    [entry] = actions("retention.anonymisation_started")
     assert entry.event_id == old.id and entry.actor_id is None
-    page = text(as_user(app, old.organisers[0]).get(page_url(old)))
+    organiser = as_user(app, old.organisers[0])
+    page = text(organiser.get(page_url(old)))
     assert 'data-testid="to-anonymise">0<' in page and 'data-testid="anonymised">2<' in page
+    progress = re.search(r'data-testid="retention-job"><a href="([^"]+)"', page).group(1)
+    assert "Finished: 2 of 2 done." in text(organiser.get(progress))
 
     assert retention.anonymise_past_retention() == 0  # a second run changes nothing
 

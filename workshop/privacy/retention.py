@@ -1,13 +1,13 @@
 """The retention period: how many months after an event's end its participants' personal data is
 kept. Each event may set its own; otherwise the platform default, which an admin sets, applies.
-A scheduled job anonymises the registrations of the events past their period (``anonymising``),
-the participants' accounts themselves stay. Passport details for visa letters keep their own,
-shorter rule (``letters.services.erase_expired_passport_details``).
+Every day the events past their period get a job (the organisers see its progress) that
+anonymises their registrations (``anonymising``); the participants' accounts themselves stay.
+Passport details for visa letters keep their own, shorter rule
+(``letters.services.erase_expired_passport_details``).
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,6 +21,7 @@ from ..audit import record_action, record_attempt
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
+from ..jobs import services as jobs
 from ..jobs.queue import periodic
 from ..letters.services import add_months
 from ..registration.models import Registration
@@ -28,7 +29,6 @@ from ..timeutil import utcnow
 from .anonymising import anonymise
 from .models import Anonymisation, AnonymisedRegistration, EventRetention, PrivacySettings
 
-log = logging.getLogger(__name__)
 DEFAULT_MONTHS = 24
 MONTHS_MIN, MONTHS_MAX = 1, 120
 MONTHS_OUT_OF_RANGE = _l("Give a number of months from %(min)d to %(max)d.", min=MONTHS_MIN, max=MONTHS_MAX)
@@ -115,33 +115,49 @@ def anonymise_past_retention_daily() -> int:
 
 
 def anonymise_past_retention(now: datetime | None = None) -> int:
-    """Anonymise every registration of the events whose retention period has ended; one event
-    a transaction. Returns how many registrations were anonymised."""
+    """Start a job for every event whose retention period has ended and that still holds personal
+    data (its organisers follow its progress). Returns how many registrations the jobs started
+    have to anonymise."""
     now = now or utcnow()
     # No period is shorter than a month: the events that ended since are not even looked at
     ended = db.session.scalars(
         db.select(Event).where(Event.ends_at < now - timedelta(days=28 * MONTHS_MIN)).order_by(Event.ends_at)
     ).all()
+    db.session.commit()
     total = 0
     for event in ended:
         plan = plan_for(event)
         if plan.erased_at > now or plan.to_anonymise == 0:
             continue
-        total += anonymise_event(event)
-    db.session.commit()
+        if jobs.start(anonymise_registrations, event, None).already_running:
+            continue
+        record_action(
+            "retention.anonymisation_started",
+            event_id=event.id,
+            summary=f"{plan.to_anonymise} registrations to anonymise",
+        )
+        db.session.commit()
+        total += plan.to_anonymise
     return total
 
 
-def anonymise_event(event: Event) -> int:
+def still_identified(job) -> list[int]:
     done = db.select(AnonymisedRegistration.registration_id)
-    registrations = db.session.scalars(
-        db.select(Registration)
-        .where(Registration.event_id == event.id, Registration.id.not_in(done))
-        .order_by(Registration.id)
-    ).all()
-    for registration in registrations:
+    return list(
+        db.session.scalars(
+            db.select(Registration.id)
+            .where(Registration.event_id == job.event_id, Registration.id.not_in(done))
+            .order_by(Registration.id)
+        )
+    )
+
+
+@jobs.kind(_l("Anonymising personal data after the retention period"), still_identified, page="privacy.event_retention")
+def anonymise_registrations(job, registration_id: int) -> None:
+    registration = db.session.get(Registration, registration_id)
+    if registration is not None:  # one deleted meanwhile has nothing left to erase
         anonymise(registration, Anonymisation.RETENTION)
-    record_action("retention.anonymised", event_id=event.id, summary=f"{len(registrations)} registrations anonymised")
-    db.session.commit()
-    log.info("retention: %d registrations of event %s anonymised", len(registrations), event.id)
-    return len(registrations)
+
+
+def latest_job(event: Event):
+    return jobs.latest(anonymise_registrations, event)

@@ -78,7 +78,13 @@ def event_retention(event):
             retention.set_event_months(acting_user(), event, form.months.data)
             flash(_("The retention period is saved."), "success")
             return redirect(url_for(".event_retention", slug=event.slug))
-    return render_template("privacy/event_retention.html", event=event, form=form, plan=retention.plan_for(event))
+    return render_template(
+        "privacy/event_retention.html",
+        event=event,
+        form=form,
+        plan=retention.plan_for(event),
+        job=retention.latest_job(event),
+    )
 
 
 @bp.route("/admin/privacy", methods=["GET", "POST"])
