@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from workshop.accounts.models import User
 from workshop.audit.models import AuditEntry
 from workshop.extensions import db
+from workshop.messages import recipients
 from workshop.privacy import retention
 from workshop.privacy.anonymising import is_placeholder
 from workshop.privacy.models import EventRetention, PrivacySettings
@@ -176,6 +177,7 @@ def test_the_scheduled_job_anonymises_the_registrations_past_their_period_and_ke
     assert "Finished: 2 of 2 done." in text(organiser.get(progress))
 
     assert retention.anonymise_past_retention() == 0  # a second run changes nothing
+    assert recipients.matching(old, recipients.Recipients()) == []  # organisers' messages reach nobody there
 
 
 def test_the_platform_default_applies_to_events_without_their_own_period(app, make_event, make_user):

@@ -99,7 +99,7 @@ def request_export(user: User) -> DataExport:
     return export
 
 
-@task(retries=3, retry_delay=60)
+@task()  # a failure shows on the person's page, and they ask again
 def build_export(export_id: int) -> None:
     prepare(export_id)
 
