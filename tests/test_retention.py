@@ -173,6 +173,8 @@ def test_the_scheduled_job_anonymises_the_registrations_past_their_period_and_ke
     organiser = as_user(app, old.organisers[0])
     page = text(organiser.get(page_url(old)))
     assert 'data-testid="to-anonymise">0<' in page and 'data-testid="anonymised">2<' in page
+    listed = text(organiser.get(f"/manage/events/{old.slug}/registrations"))
+    assert listed.count("Anonymised participant</a>") == 2 and "Li Wei" not in listed
     progress = re.search(r'data-testid="retention-job"><a href="([^"]+)"', page).group(1)
     assert "Finished: 2 of 2 done." in text(organiser.get(progress))
 
