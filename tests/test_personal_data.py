@@ -21,6 +21,7 @@ from workshop.certificates import services as certificates
 from workshop.certificates.models import Certificate
 from workshop.events.models import Event
 from workshop.extensions import db
+from workshop.letters import services as letters
 from workshop.letters.models import LetterRequest
 from workshop.mail.models import OutboxMessage
 from workshop.privacy import export
@@ -88,8 +89,13 @@ def li(app, make_event, make_user, make_question):
             passport_number="E12345678",
             nationality="CN",
             date_of_birth=date(1985, 3, 1),
+            passport_issued_on=date(2020, 1, 1),
+            passport_expires_on=date(2035, 1, 1),
+            issuing_authority="National Immigration Administration, PRC",
+            consulate="British Embassy Beijing, Visa Section",
         )
     )
+    registration.visa_letter_needed = True
     db.session.commit()
     certificates.issue(event.organisers[0], event, registration.id, reason="Attended the whole workshop")
     return person, event, registration
@@ -99,7 +105,9 @@ def li(app, make_event, make_user, make_question):
 
 
 def test_a_participant_downloads_everything_held_about_them_as_a_zip(app, li, mailbox):
-    person, event, _registration = li
+    person, event, registration = li
+    letter = db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
+    letters.approve(event.organisers[0], event, letter.id)
     client = as_user(app, person)
 
     page = text(ask_for_export(client))
@@ -127,6 +135,8 @@ def test_a_participant_downloads_everything_held_about_them_as_a_zip(app, li, ma
     [pdf] = [name for name in archive.namelist() if name.startswith("certificates/")]
     assert pdf.endswith(".pdf") and archive.read(pdf).startswith(b"%PDF")
     assert read("visa_letters.json")[0]["passport_number"] == "E12345678"
+    [letter] = [name for name in archive.namelist() if name.startswith("visa_letters/")]
+    assert archive.read(letter).startswith(b"%PDF")
     assert "Your certificate" in " ".join(message["subject"] for message in read("messages.json"))
     assert {"attendance.json", "evaluation_answers.json"} <= set(archive.namelist())
     assert [entry.actor_id for entry in actions("personal_data.downloaded")] == [person.id]
