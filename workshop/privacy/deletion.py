@@ -56,6 +56,7 @@ def events_only_they_organise(user: User) -> list[Event]:
         .where(
             event_organiser.c.user_id == user.id,
             Event.status != EventStatus.ARCHIVED,
+            Event.is_template.is_(False),  # a template is never held: it only starts new events
             Event.ends_at > utcnow(),
             organisers == 1,
         )
