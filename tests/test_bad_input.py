@@ -25,6 +25,7 @@ from workshop.jobs.models import Job
 from workshop.letters.models import LetterRequest
 from workshop.materials.models import Material
 from workshop.messages.models import MessageTemplate, ParticipantMessage
+from workshop.privacy.models import DataExport
 from workshop.publishing.models import Publication
 from workshop.registration.models import Question, Registration
 from workshop.registration.states import State
@@ -168,6 +169,7 @@ def values_of(event: Event) -> dict:
         or 1,
         "user_id": db.session.scalar(db.select(User.id).where(User.email == ORGANISER_EMAIL)),
         "person_id": db.session.scalar(db.select(User.id).where(User.email == ORGANISER_EMAIL)),
+        "export_id": db.session.scalar(db.select(DataExport.id).limit(1)) or 1,
         "role": "check_in_staff",
         "filename": "css/app.css",
         "kind": "introduction",

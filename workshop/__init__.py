@@ -88,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         materials,
         messages,
         notices,
+        privacy,
         privacy_notice,
         publishing,
         registration,
@@ -113,6 +114,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         jobs,
         notices,
         privacy_notice,
+        privacy,
         api_v1,
     ):
         app.register_blueprint(domain.bp)

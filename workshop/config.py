@@ -88,6 +88,8 @@ class Defaults:
     # Passport details entered for visa letters are erased this many days after the event ends
     # (`flask erase-passport-details`, run daily, and whenever organisers open the letters page)
     PASSPORT_RETENTION_DAYS = 30
+    # A person's export of their own data can be downloaded for this many days after it is ready
+    PERSONAL_DATA_EXPORT_DAYS = 7
     # A section of the workshop report, or a session summary, in characters of Markdown
     REPORT_TEXT_MAX_CHARS = 100_000
 

@@ -384,6 +384,20 @@ def token_may_write(token: PersonalToken) -> bool:
     return token.can_write
 
 
+def can_set_retention(user: Actor, event: Event) -> bool:
+    """How long the event keeps its participants' personal data, and what will be erased when: its organisers."""
+    return can_manage_event(user, event)
+
+
+def can_set_privacy_defaults(user: Actor) -> bool:
+    return is_admin(user)
+
+
+def owns_data_export(user: Actor, export) -> bool:
+    """A person's export of their own data: that person alone, admins included."""
+    return is_signed_in(user) and export.user_id == user.id
+
+
 def can_view_event(user: Actor, event: Event) -> bool:
     return event.is_public or can_manage_event(user, event)
 

@@ -233,8 +233,10 @@ def allow_event_creation(actor: User, user_id: int) -> User:
 
 def search_users(text: str, page: int, per_page: int):
     """One page of the accounts whose e-mail address or name, in either script, contains ``text``;
-    every account when ``text`` is empty; by name."""
-    query = db.select(User).order_by(User.full_name)
+    every account when ``text`` is empty; by name. Not the placeholders holding anonymised registrations."""
+    from ..privacy.anonymising import PLACEHOLDER_DOMAIN  # the privacy package reads accounts as it loads
+
+    query = db.select(User).where(User.email.not_like(f"%@{PLACEHOLDER_DOMAIN}")).order_by(User.full_name)
     text = (text or "").strip()
     if text:
         pattern = f"%{text.lower()}%"

@@ -493,6 +493,7 @@ class Verification:
     issuers: list[str]
     code: str
     completion: bool  # a certificate of completion (a training course's), not of attendance
+    holder_removed: str | None = None  # why the holder's name is no longer kept (``privacy.models.Anonymisation``)
 
 
 def verify(typed: str) -> Verification:
@@ -513,4 +514,12 @@ def verify(typed: str) -> Verification:
         issuers=list(signed.issuers),
         code=certificate.code_for_reading,
         completion=signed.completion,
+        holder_removed=why_holder_removed(certificate),
     )
+
+
+def why_holder_removed(certificate: Certificate) -> str | None:
+    from ..privacy.anonymising import anonymisation_of  # the privacy package reads certificates as it loads
+
+    because = anonymisation_of(certificate.registration_id)
+    return because.value if because is not None else None

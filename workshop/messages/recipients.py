@@ -16,6 +16,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..feedback.models import EvaluationSubmission
 from ..letters.models import LetterRequest, LetterStatus
+from ..privacy.models import AnonymisedRegistration
 from ..registration.models import OrganisationType, Registration
 from ..registration.states import State
 
@@ -55,9 +56,10 @@ class Recipients:
 
 def matching(event: Event, recipients: Recipients) -> list[Registration]:
     """The event's registrations that pass ``recipients``, by name, with their accounts loaded."""
+    anonymised = db.select(AnonymisedRegistration.registration_id)  # nobody left to write to
     query = (
         db.select(Registration)
-        .where(Registration.event_id == event.id)
+        .where(Registration.event_id == event.id, Registration.id.not_in(anonymised))
         .options(selectinload(Registration.user), selectinload(Registration.event))
         .order_by(Registration.full_name, Registration.id)
     )
