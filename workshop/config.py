@@ -86,6 +86,8 @@ class Defaults:
     # Passport details entered for visa letters are erased this many days after the event ends
     # (`flask erase-passport-details`, run daily, and whenever organisers open the letters page)
     PASSPORT_RETENTION_DAYS = 30
+    # Entries of the audit log (who changed what) are deleted this many days after they were written (daily)
+    AUDIT_RETENTION_DAYS = 730
     # A section of the workshop report, or a session summary, in characters of Markdown
     REPORT_TEXT_MAX_CHARS = 100_000
 

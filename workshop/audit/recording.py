@@ -53,6 +53,7 @@ def record_action(
     *,
     event_id: int | None = None,
     target: object | None = None,
+    object_type: str | None = None,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEntry:
@@ -64,13 +65,34 @@ def record_action(
         address=actor.address,
         event_id=event_id,
         action=action[:60],
-        object_type=type(target).__name__ if target is not None else None,
+        object_type=object_type or (type(target).__name__ if target is not None else None),
         object_id=getattr(target, "id", None) if target is not None else None,
         summary=summary[:300],
         changes=changes,
     )
     db.session.add(entry)
     return entry
+
+
+def record_download(what: str, *, event_id: int | None, target: object | None = None, summary: str = "") -> None:
+    """Personal data leaving the product: who took ``what`` (a kind of document), committed at once,
+    as the download itself changes nothing."""
+    record_action("downloaded", event_id=event_id, target=target, object_type=what, summary=summary)
+    db.session.commit()
+
+
+def record_check_in_staff(event_id: int, user_id: int, *, added: bool) -> None:
+    """Check-in staff are rows of a plain table, which the automatic record does not see."""
+    from ..accounts.models import User
+
+    user = db.session.get(User, user_id)
+    record_action(
+        "created" if added else "deleted",
+        event_id=event_id,
+        object_type="CheckInStaff",
+        summary=user.full_name if user is not None else "",
+        changes={"user_id": [None, user_id] if added else [user_id, None]},
+    )
 
 
 def record_attempt(action: str, **fields) -> None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
+from ..audit.recording import record_download
 from ..downloads import document, pdf_to_read
 from ..errors import MissingFile
 from ..extensions import limiter
@@ -151,6 +152,7 @@ def all_pdf(event):
         if event.ends_in_completion
         else _("Certificates of attendance: %(event)s", event=event.title)
     )
+    record_download("certificates", event_id=event.id, summary=f"certificates-{event.slug}.pdf")
     return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
 
 
@@ -160,6 +162,7 @@ def all_zip(event):
     sheets = _sheets_of_all_valid(event)
     if sheets is None:
         return redirect(url_for("certificates.manage", slug=event.slug))
+    record_download("certificates", event_id=event.id, summary=f"certificates-{event.slug}.zip")
     return document(pdf.zip_of(sheets), f"certificates-{event.slug}.zip", "application/zip")
 
 
@@ -179,6 +182,12 @@ def download(certificate_id):
             raise  # the holder gets the error page
         flash(str(error), "danger")
         return redirect(url_for("certificates.manage", slug=event.slug))
+    record_download(
+        "certificate_pdf",
+        event_id=certificate.registration.event_id,
+        target=certificate,
+        summary=certificate.registration.full_name,
+    )
     return pdf_to_read(pdf.render_certificate(sheet), pdf.filename_of(sheet))
 
 

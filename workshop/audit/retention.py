@@ -1,0 +1,107 @@
+"""The only changes the log allows: entries older than ``AUDIT_RETENTION_DAYS`` are deleted, and
+an account's deletion erases the person from the entries about them (``forget_person``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from huey import crontab
+
+from ..extensions import db
+from ..jobs.queue import periodic
+from ..timeutil import utcnow
+from .guard import PURGE
+from .models import AuditEntry
+from .recording import SYSTEM, acting_as, record_action
+
+ERASED = "(erased)"
+DELETED_ACCOUNT = "deleted account"
+# Entries about a person's registrations name it in their fields (a mark, an answer, a letter...).
+ABOUT_REGISTRATIONS = ("Answer", "Attendance", "Certificate", "LetterRequest")
+
+
+@periodic(crontab(minute="23", hour="3"))
+def delete_expired_entries_daily() -> int:
+    return delete_expired_entries()
+
+
+def delete_expired_entries(now: datetime | None = None) -> int:
+    """Delete the entries older than ``AUDIT_RETENTION_DAYS`` before ``now``; the deletion itself is
+    recorded, by the system. Returns how many entries went."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=int(current_app.config["AUDIT_RETENTION_DAYS"]))
+    deleted = db.session.execute(
+        db.delete(AuditEntry).where(AuditEntry.at < cutoff).execution_options(**{PURGE: True})
+    ).rowcount
+    if deleted:
+        with acting_as(SYSTEM):
+            record_action("log_purged", summary=str(deleted), changes={"before": cutoff.isoformat()})
+    db.session.commit()
+    return deleted
+
+
+def forget_person(user_id: int) -> int:
+    """Erase the values the log keeps about the person ``user_id``: their account's entries and
+    their registrations' (with what hangs on them); the entries they made stay, with their author
+    called "deleted account" (the id is kept for counting). In the caller's transaction, before the
+    account and its registrations are deleted. Returns how many entries were changed."""
+    from ..registration.models import Registration
+
+    registrations = set(db.session.scalars(db.select(Registration.id).where(Registration.user_id == user_id)))
+    registration_entries = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.object_type == "Registration")
+    ).all()
+    for entry in registration_entries:
+        if _names(entry, "user_id", user_id):
+            registrations.add(entry.object_id)
+
+    about = [
+        entry
+        for entry in db.session.scalars(
+            db.select(AuditEntry).where(
+                db.or_(
+                    db.and_(AuditEntry.object_type == "User", AuditEntry.object_id == user_id),
+                    db.and_(AuditEntry.object_type == "Registration", AuditEntry.object_id.in_(registrations)),
+                    AuditEntry.object_type.in_(ABOUT_REGISTRATIONS),
+                )
+            )
+        )
+        if entry.object_type in ("User", "Registration")
+        or any(_names(entry, "registration_id", registration) for registration in registrations)
+    ]
+    statements = [
+        db.update(AuditEntry)
+        .where(AuditEntry.id == entry.id)
+        .values(summary=ERASED, changes=_erased(entry.changes))
+        .execution_options(**{PURGE: True}, synchronize_session=False)
+        for entry in about
+    ]
+    for statement in statements:
+        db.session.execute(statement)
+    made = db.session.execute(
+        db.update(AuditEntry)
+        .where(AuditEntry.actor_id == user_id)
+        .values(actor_label=DELETED_ACCOUNT, address=None)
+        .execution_options(**{PURGE: True}, synchronize_session=False)
+    ).rowcount
+    for entry in list(db.session.identity_map.values()):
+        if isinstance(entry, AuditEntry):
+            db.session.expire(entry)
+    return len(about) + made
+
+
+def _names(entry: AuditEntry, field: str, value: int) -> bool:
+    before_after = (entry.changes or {}).get(field)
+    return isinstance(before_after, list) and value in before_after
+
+
+def _erased(changes: dict | None) -> dict | None:
+    if not changes:
+        return changes
+    return {
+        field: [None if value is None else ERASED for value in before_after]
+        if isinstance(before_after, list)
+        else ERASED
+        for field, before_after in changes.items()
+    }

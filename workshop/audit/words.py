@@ -1,0 +1,67 @@
+"""What the log's actions and kinds of objects are called, in the reader's language."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "created": _l("created"),
+    "changed": _l("changed"),
+    "deleted": _l("deleted"),
+    "downloaded": _l("downloaded"),
+    "log_change_refused": _l("tried to change the log (refused)"),
+    "log_purged": _l("deleted old log entries"),
+}
+
+OBJECT_LABELS = {
+    "Event": _l("event"),
+    "EventPartner": _l("partner organisation"),
+    "Series": _l("series"),
+    "AgendaSession": _l("agenda session"),
+    "Speaker": _l("speaker"),
+    "SessionSpeaker": _l("speaker's role in a session"),
+    "Registration": _l("registration"),
+    "Answer": _l("answer to a registration question"),
+    "Question": _l("registration question"),
+    "Attendance": _l("attendance mark"),
+    "SessionCode": _l("self check-in code"),
+    "ApiToken": _l("scanner device"),
+    "CertificateRule": _l("certificate rule"),
+    "CertificateSettings": _l("certificate settings"),
+    "Certificate": _l("certificate"),
+    "LetterSettings": _l("visa letter settings"),
+    "LetterRequest": _l("visa letter"),
+    "Letterhead": _l("letterhead"),
+    "TeamInvitation": _l("team invitation"),
+    "MessageTemplate": _l("message template"),
+    "ParticipantMessage": _l("message to participants"),
+    "Material": _l("material"),
+    "MaterialVersion": _l("version of a material"),
+    "Publication": _l("publication"),
+    "PublicationFile": _l("file of a publication"),
+    "ReportSection": _l("report section"),
+    "SessionSummary": _l("session summary"),
+    "Evaluation": _l("evaluation"),
+    "EvaluationQuestion": _l("evaluation question"),
+    "NoticeSettings": _l("notice settings"),
+    "EventNoticeTiming": _l("notice timing"),
+    "User": _l("user account"),
+    "CheckInStaff": _l("check-in staff member"),
+    "AuditEntry": _l("audit log"),
+    "registration_list": _l("list of registrations"),
+    "evaluation_results": _l("evaluation results"),
+    "attendance_matrix": _l("attendance sheet"),
+    "badges": _l("badges"),
+    "certificates": _l("certificates"),
+    "report": _l("workshop report"),
+    "certificate_pdf": _l("certificate (PDF)"),
+    "letter_pdf": _l("visa letter (PDF)"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def object_label(object_type: str | None) -> str:
+    if not object_type:
+        return ""
+    return str(OBJECT_LABELS.get(object_type, object_type))
