@@ -22,7 +22,7 @@ GROUPS = {
     "Programme": [MANAGE + "agenda", MANAGE + "speakers", MANAGE + "materials"],
     "Communication": [MANAGE + "messages", MANAGE + "emails", MANAGE + "evaluation"],
     "Documents": [MANAGE + "certificates", MANAGE + "report", MANAGE + "outcomes"],
-    "Settings": [MANAGE + "edit", MANAGE + "team", MANAGE + "translations", MANAGE + "duplicate"],
+    "Settings": [MANAGE + "edit", MANAGE + "team", MANAGE + "translations", MANAGE + "log", MANAGE + "duplicate"],
 }
 
 
