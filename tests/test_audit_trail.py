@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from workshop.attendance import recording, tokens
 from workshop.attendance.models import Attendance, Method, check_in_staff
 from workshop.audit import Actor, LogIsReadOnly, acting_as, forget_person
 from workshop.audit.models import AuditEntry
@@ -179,6 +180,27 @@ def test_a_scheduled_job_and_a_command_are_recorded_as_the_system(app, make_even
     assert result.exit_code == 0, result.output
     [admin] = entries(object_type="User", action="created", summary="Administrator")
     assert admin.actor_label == "system"
+
+
+def test_a_mark_sent_by_a_scanner_device_names_the_device(app, make_event, add_registration):
+    event = make_event()
+    registration = add_registration(event, full_name="Li Wei")
+    code = recording.ticket_for(registration).code
+    db.session.commit()
+    raw = tokens.create_token(event.organisers[0], event, "Main entrance")[1]
+    db.session.commit()
+
+    response = app.test_client().post(
+        f"/api/events/{event.slug}/attendance",
+        json={"code": code, "session_id": None},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [mark] = entries(object_type="Attendance")
+    assert (mark.actor_id, mark.actor_label, mark.event_id) == (None, "device:Main entrance", event.id)
+    page = as_user(app, event.organisers[0]).get(log_url(event, object_type="Attendance")).get_data(as_text=True)
+    assert "scanner device “Main entrance”" in page
 
 
 # --- secrets --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Writing the record. Who acts is read from the request (the signed-in person and their address)
-unless a job or a command says otherwise with ``acting_as``; with neither, it is the system."""
+unless a job or a command says otherwise with ``acting_as``; with neither, it is the system. A request
+made with a device's token (a scanner at the check-in desk) names the device in ``g.audit_device``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 
 from ..extensions import db
@@ -23,6 +24,8 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+VISITOR = "visitor"  # not logged in
+DEVICE_PREFIX = "device:"
 _acting: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
 
 
@@ -42,10 +45,13 @@ def current_actor() -> Actor:
     if not has_request_context():
         return SYSTEM
     address = request.remote_addr
+    device = g.get("audit_device")  # a request authenticated by a device's token, not a log-in
+    if device:
+        return Actor(None, f"{DEVICE_PREFIX}{device}"[:200], address)
     user = current_user._get_current_object() if current_user else None
     if user is not None and getattr(user, "is_authenticated", False):
         return Actor(user.id, user.email, address)
-    return Actor(None, "visitor", address)
+    return Actor(None, VISITOR, address)
 
 
 def record_action(

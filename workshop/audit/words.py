@@ -1,5 +1,6 @@
 """What the log's actions and kinds of objects are called, in the reader's language."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
@@ -55,6 +56,17 @@ OBJECT_LABELS = {
     "certificate_pdf": _l("certificate (PDF)"),
     "letter_pdf": _l("visa letter (PDF)"),
 }
+
+
+def actor_label(label: str) -> str:
+    """Who did it: a person as recorded (their e-mail address), or the system, a visitor, a device..."""
+    from .recording import DEVICE_PREFIX, SYSTEM, VISITOR
+    from .retention import DELETED_ACCOUNT
+
+    if label.startswith(DEVICE_PREFIX):
+        return _("scanner device “%(name)s”", name=label.removeprefix(DEVICE_PREFIX))
+    named = {SYSTEM.label: _("the system"), VISITOR: _("a visitor"), DELETED_ACCOUNT: _("a deleted account")}
+    return str(named.get(label, label))
 
 
 def action_label(action: str) -> str:
