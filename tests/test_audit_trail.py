@@ -75,6 +75,7 @@ def test_an_edit_through_the_page_is_recorded_once_with_before_after_who_where_a
     page = client.get(log_url(event)).get_data(as_text=True)
     assert "Nottingham" in page and "Beijing" in page
     assert '<th scope="col">Before</th>' in page
+    assert '<th scope="row" class="fw-normal">Capacity</th><td class="text-break">40</td>' in page
 
 
 def test_a_refused_edit_records_nothing_of_the_change(app, make_event):

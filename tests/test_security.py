@@ -12,6 +12,8 @@ from .conftest import PASSWORD, login
 EXPIRED_FORM = "This form was open for a long time, so for your safety it was not saved."
 VISITOR_ONLY = {"accounts.signup", "accounts.login"}  # a logged-in person is sent away from these, whatever they post
 BEARER_ONLY = {"attendance.api_record"}  # the scanner API: no cookie, no CSRF; without a bearer token it answers 401
+# The activity log only reads: a POST to it is refused (405) and the attempt recorded (test_audit_trail)
+READ_ONLY = {"audit.event_log_change", "audit.whole_log_change"}
 NEW_PASSWORD = "another good passphrase"
 TYPED = {
     "email": "dummy@example.org",
@@ -62,6 +64,9 @@ def test_a_post_without_a_csrf_token_changes_nothing_on_any_page(app, make_user,
         page = response.get_data(as_text=True)
         if rule.endpoint in BEARER_ONLY:
             assert response.status_code == 401, f"POST {url} without a bearer token answered {response.status_code}"
+            continue
+        if rule.endpoint in READ_ONLY:
+            assert response.status_code == 405, f"POST {url} to the read-only log answered {response.status_code}"
             continue
         assert response.status_code in (400, 403, 404) or (response.status_code == 200 and EXPIRED_FORM in page), (
             f"POST {url} without a token answered {response.status_code}"

@@ -14,7 +14,7 @@ from . import bp, reading
 from .forms import LogFilterForm
 from .reading import Filters
 from .recording import record_attempt
-from .words import action_label, actor_label, object_label
+from .words import action_label, actor_label, field_label, object_label
 
 log_event = event_for(security.can_read_event_log)
 CHANGING_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -79,6 +79,7 @@ def log_page(form: LogFilterForm, event, zone: str):
         zone=zone,
         action_label=action_label,
         actor_label=actor_label,
+        field_label=field_label,
         object_label=object_label,
         changed_rows=reading.changed_rows,
     )

@@ -57,6 +57,58 @@ OBJECT_LABELS = {
     "letter_pdf": _l("visa letter (PDF)"),
 }
 
+# The fields the log shows most, by the names their forms give them; any other by its own name.
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Summary"),
+    "description": _l("Description"),
+    "venue": _l("Venue"),
+    "city": _l("City"),
+    "country": _l("Country"),
+    "timezone": _l("Time zone"),
+    "starts_at": _l("Starts"),
+    "ends_at": _l("Ends"),
+    "registration_opens_at": _l("Registration opens"),
+    "registration_closes_at": _l("Registration closes"),
+    "capacity": _l("Capacity"),
+    "contact_email": _l("Contact e-mail"),
+    "full_name": _l("Full name"),
+    "native_name": _l("Name in your own script"),
+    "organisation": _l("Organisation"),
+    "sex": _l("Sex"),
+    "job_title": _l("Position"),
+    "dietary_needs": _l("Dietary needs"),
+    "accessibility_needs": _l("Accessibility needs"),
+    "visa_letter_needed": _l("Visa letter needed"),
+    "status": _l("Status"),
+    "state": _l("State"),
+    "kind": _l("Kind"),
+    "name": _l("Name"),
+    "email": _l("E-mail address"),
+    "present": _l("Present"),
+    "session_id": _l("Session"),
+    "room": _l("Room"),
+    "track": _l("Track"),
+    "affiliation": _l("Affiliation"),
+    "biography": _l("Biography"),
+    "role": _l("Role"),
+    "organisers": _l("Organiser"),
+    "password_hash": _l("Password"),
+    "locale": _l("Language"),
+    "subject": _l("Subject"),
+    "text": _l("Message"),
+    "event_id": _l("Event"),
+    "speaker_id": _l("Speaker"),
+    "registration_id": _l("Registration"),
+    "is_admin": _l("Administrator"),
+    "can_create_events": _l("May create events"),
+    "passport_number": _l("Passport number"),
+}
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
 
 def actor_label(label: str) -> str:
     """Who did it: a person as recorded (their e-mail address), or the system, a visitor, a device..."""
