@@ -98,6 +98,7 @@ PARENTS = {
 SUMMARY_FIELDS = ("full_name", "title", "name", "subject", "label", "text", "email", "reference", "filename", "kind")
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
+NOTHING = (None, "", {})  # not worth a line for a new or deleted object
 
 
 def init_tracking() -> None:
@@ -156,23 +157,23 @@ def changed_fields(obj, action: str) -> dict:
             continue
         history = state.attrs[name].history
         if action == CREATED:
-            after = _first(history.added, state.dict.get(name))
-            if after is None or after == "":
+            after = shown(_first(history.added, state.dict.get(name)))
+            if after in NOTHING:
                 continue
             before_after = [None, after]
         elif action == DELETED:
-            before = _first(history.unchanged or history.deleted, state.dict.get(name))
-            if before is None or before == "":
+            before = shown(_first(history.unchanged or history.deleted, state.dict.get(name)))
+            if before in NOTHING:
                 continue
             before_after = [before, None]
         else:
             if not history.added and not history.deleted:
                 continue
-            before, after = _first(history.deleted, None), _first(history.added, None)
+            before, after = shown(_first(history.deleted, None)), shown(_first(history.added, None))
             if before == after:
                 continue
             before_after = [before, after]
-        changes[name] = [SECRET, SECRET] if name in SECRET_FIELDS else [shown(v) for v in before_after]
+        changes[name] = [SECRET, SECRET] if name in SECRET_FIELDS else before_after
     for name in PEOPLE_COLLECTIONS.get(type(obj).__name__, ()):
         history = state.attrs[name].history
         if history.added or history.deleted:
