@@ -248,6 +248,38 @@ def test_a_download_of_personal_data_records_who_took_it(app, make_event, add_re
     assert "list of registrations" in page
 
 
+@pytest.mark.parametrize(
+    ("address", "what"),
+    [
+        ("/manage/events/{slug}/badges.pdf", "badges"),
+        ("/manage/events/{slug}/attendance.xlsx", "attendance_matrix"),
+        ("/manage/events/{slug}/evaluation/answers.csv", "evaluation_results"),
+    ],
+)
+def test_every_export_of_personal_data_records_who_took_it(app, make_event, add_registration, address, what):
+    event = make_event()
+    add_registration(event)
+    organiser = event.organisers[0]
+
+    response = as_user(app, organiser).get(address.format(slug=event.slug))
+
+    assert response.status_code == 200
+    [download] = entries(action="downloaded")
+    assert (download.actor_id, download.event_id, download.object_type) == (organiser.id, event.id, what)
+
+
+def test_a_refused_download_records_nothing(app, make_event, make_user, add_registration):
+    event = make_event()
+    add_registration(event)
+    stranger = as_user(app, make_user())
+    before = entry_count()
+
+    response = stranger.get(f"/manage/events/{event.slug}/registrations/export?col=full_name")
+
+    assert response.status_code == 403
+    assert entry_count() == before
+
+
 # --- reading the log ------------------------------------------------------------------------------
 
 
