@@ -152,8 +152,9 @@ def all_pdf(event):
         if event.ends_in_completion
         else _("Certificates of attendance: %(event)s", event=event.title)
     )
+    data = pdf.render_certificates(sheets, title)
     record_download("certificates", event_id=event.id, summary=f"certificates-{event.slug}.pdf")
-    return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
+    return pdf_to_read(data, f"certificates-{event.slug}.pdf")
 
 
 @bp.get("/manage/events/<slug>/certificates.zip", endpoint="all_zip")
@@ -162,8 +163,9 @@ def all_zip(event):
     sheets = _sheets_of_all_valid(event)
     if sheets is None:
         return redirect(url_for("certificates.manage", slug=event.slug))
+    data = pdf.zip_of(sheets)
     record_download("certificates", event_id=event.id, summary=f"certificates-{event.slug}.zip")
-    return document(pdf.zip_of(sheets), f"certificates-{event.slug}.zip", "application/zip")
+    return document(data, f"certificates-{event.slug}.zip", "application/zip")
 
 
 # --- the holder -------------------------------------------------------------------------------
@@ -182,13 +184,12 @@ def download(certificate_id):
             raise  # the holder gets the error page
         flash(str(error), "danger")
         return redirect(url_for("certificates.manage", slug=event.slug))
+    data = pdf.render_certificate(sheet)
+    registration = certificate.registration
     record_download(
-        "certificate_pdf",
-        event_id=certificate.registration.event_id,
-        target=certificate,
-        summary=certificate.registration.full_name,
+        "certificate_pdf", event_id=registration.event_id, target=certificate, summary=registration.full_name
     )
-    return pdf_to_read(pdf.render_certificate(sheet), pdf.filename_of(sheet))
+    return pdf_to_read(data, pdf.filename_of(sheet))
 
 
 # --- anybody ----------------------------------------------------------------------------------

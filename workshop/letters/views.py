@@ -102,9 +102,10 @@ def download(letter_id):
             raise  # the participant gets the error page
         flash(str(error), "danger")
         return redirect(url_for("letters.manage", slug=event.slug))
+    data = pdf.render_letter(drawn)
     registration = letter.registration
     record_download("letter_pdf", event_id=registration.event_id, target=letter, summary=registration.full_name)
-    return pdf_to_read(pdf.render_letter(drawn), pdf.filename_of(drawn))
+    return pdf_to_read(data, pdf.filename_of(drawn))
 
 
 # --- organisers -------------------------------------------------------------------------------
