@@ -23,7 +23,7 @@ CHANGING_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 @bp.app_template_filter("audit_value")
 def audit_value(value) -> str:
     """A value the log kept, as a reader reads it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == {}:
         return "—"
     if value is True:
         return _("Yes")

@@ -51,7 +51,7 @@ OBJECT_LABELS = {
     "evaluation_results": _l("evaluation results"),
     "attendance_matrix": _l("attendance sheet"),
     "badges": _l("badges"),
-    "certificates": _l("certificates"),
+    "certificates": _l("all certificates (PDF or ZIP)"),
     "report": _l("workshop report"),
     "certificate_pdf": _l("certificate (PDF)"),
     "letter_pdf": _l("visa letter (PDF)"),
