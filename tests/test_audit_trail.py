@@ -12,6 +12,7 @@ from workshop.attendance import recording, tokens
 from workshop.attendance.models import Attendance, Method, check_in_staff
 from workshop.audit import Actor, LogIsReadOnly, acting_as, forget_person
 from workshop.audit.models import AuditEntry
+from workshop.audit.recording import record_check_in_staff
 from workshop.audit.retention import delete_expired_entries
 from workshop.events.models import Event, EventStatus
 from workshop.extensions import db
@@ -450,6 +451,10 @@ def test_forget_person_erases_their_values_and_relabels_what_they_did(app, make_
     with acting_as(Actor(person.id, person.email, "10.0.0.1")):
         db.session.get(Event, event.id).capacity = 99
         db.session.commit()
+
+    db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=person.id))
+    record_check_in_staff(event.id, person.id, added=True)
+    db.session.commit()
 
     forget_person(person.id)
     db.session.commit()

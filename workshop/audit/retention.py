@@ -17,7 +17,8 @@ from .recording import SYSTEM, acting_as, record_action
 
 ERASED = "(erased)"
 DELETED_ACCOUNT = "deleted account"
-# Entries about a person's registrations name it in their fields (a mark, an answer, a letter...).
+# Entries that name a person by their account, and those that name one of their registrations
+NAMING_PEOPLE = ("Registration", "Speaker", "CheckInStaff")
 ABOUT_REGISTRATIONS = ("Answer", "Attendance", "Certificate", "LetterRequest")
 
 
@@ -42,21 +43,18 @@ def delete_expired_entries(now: datetime | None = None) -> int:
 
 
 def forget_person(user_id: int) -> int:
-    """Erase the values the log keeps about the person ``user_id``: their account's entries and
-    their registrations' (with what hangs on them); the entries they made stay, with their author
-    called "deleted account" (the id is kept for counting). In the caller's transaction, before the
-    account and its registrations are deleted. Returns how many entries were changed."""
+    """Erase the values the log keeps about the person ``user_id``: their account's entries, those
+    that name them as a registration, a speaker or check-in staff, and those of what hangs on their
+    registrations (answers, marks, certificates, letters); the entries they made stay, with their
+    author called "deleted account" (the id is kept for counting). In the caller's transaction,
+    before the account and its registrations are deleted. Returns how many entries were changed."""
     from ..registration.models import Registration
 
     registrations = set(db.session.scalars(db.select(Registration.id).where(Registration.user_id == user_id)))
-    registration_entries = db.session.scalars(
-        db.select(AuditEntry).where(AuditEntry.object_type == "Registration")
-    ).all()
-    for entry in registration_entries:
-        if _names(entry, "user_id", user_id):
-            registrations.add(entry.object_id)
-
-    about = [
+    naming_people = db.session.scalars(db.select(AuditEntry).where(AuditEntry.object_type.in_(NAMING_PEOPLE))).all()
+    about = [entry for entry in naming_people if _names(entry, "user_id", user_id)]
+    registrations |= {entry.object_id for entry in about if entry.object_type == "Registration"}
+    about += [
         entry
         for entry in db.session.scalars(
             db.select(AuditEntry).where(
@@ -67,8 +65,11 @@ def forget_person(user_id: int) -> int:
                 )
             )
         )
-        if entry.object_type in ("User", "Registration")
-        or any(_names(entry, "registration_id", registration) for registration in registrations)
+        if entry not in about
+        and (
+            entry.object_type in ("User", "Registration")
+            or any(_names(entry, "registration_id", registration) for registration in registrations)
+        )
     ]
     statements = [
         db.update(AuditEntry)
