@@ -49,12 +49,13 @@ def event_log(event):
 def whole_log():
     if not security.can_read_whole_log(current_user):
         abort(403)
+    events = db.session.scalars(db.select(Event).order_by(Event.starts_at.desc())).all()
     form = LogFilterForm(request.args)
-    form.offer(db.session.scalars(db.select(Event).order_by(Event.starts_at.desc())).all())
-    return log_page(form, event=None, zone="UTC")
+    form.offer(events)
+    return log_page(form, event=None, zone="UTC", events={e.id: e for e in events})
 
 
-def log_page(form: LogFilterForm, event, zone: str):
+def log_page(form: LogFilterForm, event, zone: str, events: dict | None = None):
     template = "audit/event_log.html" if event is not None else "audit/whole_log.html"
     if not form.validate():
         return render_template(template, event=event, form=form, entries=None, filters={}, zone=zone), 400
@@ -77,6 +78,7 @@ def log_page(form: LogFilterForm, event, zone: str):
         entries=page,
         filters=filters,
         zone=zone,
+        events=events or {},
         action_label=action_label,
         actor_label=actor_label,
         field_label=field_label,
