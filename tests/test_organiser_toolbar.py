@@ -28,6 +28,7 @@ GROUPS = {
         MANAGE + "translations",
         MANAGE + "privacy",
         MANAGE + "retention",
+        MANAGE + "log",
         MANAGE + "duplicate",
     ],
 }

@@ -261,6 +261,27 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_events_numbers(app
     assert "A participant who has since deleted their account" in verification and "Li Wei" not in verification
 
 
+def log_mentions(*words: str) -> list[str]:
+    """What the activity log still says with any of ``words``, anywhere in an entry."""
+    db.session.expire_all()
+    kept = [
+        json.dumps([entry.actor_label, entry.summary, entry.changes], ensure_ascii=False)
+        for entry in db.session.scalars(db.select(AuditEntry))
+    ]
+    return [line for line in kept if any(word in line for word in words)]
+
+
+def test_deleting_the_account_leaves_nothing_of_the_person_in_the_activity_log(app, li):
+    person, event, registration = li
+    client = as_user(app, person)
+    assert log_mentions("Li Wei", "李伟", "li@example.org", "tripartite", "E12345678") != []  # all recorded so far
+
+    delete_account(client)
+
+    assert log_mentions("Li Wei", "李伟", "li@example.org", "tripartite", "E12345678") == []
+    assert any(entry.object_id == registration.id for entry in db.session.scalars(db.select(AuditEntry)))
+
+
 def test_a_speakers_photo_and_address_go_with_the_account(app, li, make_speaker):
     person, event, _registration = li
     speaker = make_speaker(event, "Li Wei")

@@ -179,6 +179,11 @@ def test_the_scheduled_job_anonymises_the_registrations_past_their_period_and_ke
     assert "Finished: 2 of 2 done." in text(organiser.get(progress))
 
     assert retention.anonymise_past_retention() == 0  # a second run changes nothing
+    db.session.expire_all()
+    about_old = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.event_id == old.id, AuditEntry.object_type == "Registration")
+    ).all()
+    assert about_old and all("Halal" not in str(entry.changes) and "Li Wei" not in entry.summary for entry in about_old)
     assert recipients.matching(old, recipients.Recipients()) == []  # organisers' messages reach nobody there
 
 

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(erase_passport_details)
+    app.cli.add_command(delete_old_audit_entries)
 
 
 @click.command("seed-demo")
@@ -54,3 +55,11 @@ def erase_passport_details() -> None:
     from .letters.services import erase_expired_passport_details
 
     click.echo(f"Passport details erased from {erase_expired_passport_details()} visa letter request(s).")
+
+
+@click.command("delete-old-audit-entries")
+def delete_old_audit_entries() -> None:
+    """Delete the entries of the activity log older than AUDIT_RETENTION_DAYS (the worker does it daily)."""
+    from .audit.retention import delete_expired_entries
+
+    click.echo(f"Entries deleted from the activity log: {delete_expired_entries()}.")

@@ -90,6 +90,8 @@ class Defaults:
     PASSPORT_RETENTION_DAYS = 30
     # A person's export of their own data can be downloaded for this many days after it is ready
     PERSONAL_DATA_EXPORT_DAYS = 7
+    # Entries of the audit log (who changed what) are deleted this many days after they were written (daily)
+    AUDIT_RETENTION_DAYS = 730
     # A section of the workshop report, or a session summary, in characters of Markdown
     REPORT_TEXT_MAX_CHARS = 100_000
 

@@ -398,6 +398,17 @@ def owns_data_export(user: Actor, export) -> bool:
     return is_signed_in(user) and export.user_id == user.id
 
 
+def can_read_event_log(user: Actor, event: Event) -> bool:
+    """The event's audit log (who changed what, who downloaded personal data): its organisers, and
+    admins. Check-in staff, speakers and participants do not see it."""
+    return can_manage_event(user, event)
+
+
+def can_read_whole_log(user: Actor) -> bool:
+    """Every event's log and what no event holds (accounts, the platform): admins."""
+    return is_admin(user)
+
+
 def can_view_event(user: Actor, event: Event) -> bool:
     return event.is_public or can_manage_event(user, event)
 

@@ -17,7 +17,7 @@ One scan is a handful of queries: the token by its hash (with its event), the re
 code, the locked registration, its mark, and the insert.
 """
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask_babel import gettext as _
 
 from ..agenda.models import AgendaSession
@@ -58,6 +58,7 @@ def authenticated_event(slug: str):
         )
     if token.event.slug != slug:
         raise ApiError(403, "forbidden", _("This token is for another event."))
+    g.audit_device = token.name  # who the audit log names for what the device records
     return token.event
 
 

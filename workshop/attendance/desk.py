@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from .. import security
 from ..accounts.models import User
 from ..agenda.models import AgendaSession
+from ..audit.recording import record_check_in_staff
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
@@ -62,6 +63,7 @@ def add_staff(actor, event: Event, email: str) -> tuple[User, bool]:
     if security.is_check_in_staff(user, event):
         return user, False
     db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
+    record_check_in_staff(event.id, user.id, added=True)
     try:
         db.session.commit()
     except IntegrityError:  # named by another organiser at the same moment: the row is there
@@ -72,9 +74,11 @@ def add_staff(actor, event: Event, email: str) -> tuple[User, bool]:
 
 def remove_staff(actor, event: Event, user_id: int) -> None:
     require_organiser(actor, event)
-    db.session.execute(
+    removed = db.session.execute(
         check_in_staff.delete().where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user_id)
-    )
+    ).rowcount
+    if removed:
+        record_check_in_staff(event.id, user_id, added=False)
     db.session.commit()
 
 

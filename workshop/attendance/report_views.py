@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import security
+from ..audit.recording import record_download
 from ..downloads import NOT_SHARED, XLSX, document
 from ..formtools import showing_errors
 from ..lookups import acting_user, managed_event
@@ -59,6 +60,7 @@ def matrix_xlsx(event):
     rule = eligibility.rule_of(event.id)
     verdicts = eligibility.judge_all(rule, attendance) if rule is not None else None
     body = statistics.matrix_xlsx(attendance, _("Attendance"), verdicts)
+    record_download("attendance_matrix", event_id=event.id, summary=statistics.matrix_filename(event))
     return document(body, statistics.matrix_filename(event), XLSX, cache=NOT_SHARED)
 
 

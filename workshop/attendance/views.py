@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from .. import security
 from ..agenda.models import AgendaSession
+from ..audit.recording import record_download
 from ..bounds import database_id
 from ..downloads import pdf_to_read
 from ..events.models import Event
@@ -257,7 +258,9 @@ def badges(event):
             "warning",
         )
         return redirect(url_for("attendance.badge_list", slug=event.slug))
-    return pdf_to_read(badge_printing.render_badges(event, chosen, layout), f"badges-{event.slug}.pdf")
+    data = badge_printing.render_badges(event, chosen, layout)
+    record_download("badges", event_id=event.id, summary=f"badges-{event.slug}.pdf ({len(chosen)})")
+    return pdf_to_read(data, f"badges-{event.slug}.pdf")
 
 
 @bp.get("/registrations/<int:registration_id>/badge.pdf")
@@ -265,4 +268,6 @@ def badges(event):
 def my_badge(registration_id):
     """A participant's own badge (A6), once their registration is confirmed."""
     event, badge = badge_printing.own_badge(acting_user(), registration_id)
-    return pdf_to_read(badge_printing.render_badges(event, [badge], "a6"), f"badge-{event.slug}.pdf")
+    data = badge_printing.render_badges(event, [badge], "a6")
+    record_download("badges", event_id=event.id, summary=f"badge-{event.slug}.pdf")
+    return pdf_to_read(data, f"badge-{event.slug}.pdf")

@@ -7,4 +7,12 @@ from flask import Blueprint
 bp = Blueprint("audit", __name__)
 
 from . import models  # noqa: F401
-from .recording import Actor, acting_as, record_action, record_attempt  # noqa: F401
+from .guard import LogIsReadOnly, init_guard  # noqa: F401
+from .recording import Actor, acting_as, erasing_values, record_action, record_attempt, record_download  # noqa: F401
+from .tracking import init_tracking
+
+init_tracking()
+init_guard()
+
+from . import retention, views  # noqa: F401
+from .retention import forget_person, forget_registrations  # noqa: F401

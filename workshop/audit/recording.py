@@ -1,5 +1,6 @@
 """Writing the record. Who acts is read from the request (the signed-in person and their address)
-unless a job or a command says otherwise with ``acting_as``; with neither, it is the system."""
+unless a job or a command says otherwise with ``acting_as``; with neither, it is the system. A request
+made with a device's token (a scanner at the check-in desk) names the device in ``g.audit_device``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 
 from ..extensions import db
@@ -23,6 +24,8 @@ class Actor:
 
 
 SYSTEM = Actor(None, "system")
+VISITOR = "visitor"  # not logged in
+DEVICE_PREFIX = "device:"
 _acting: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
 
 
@@ -35,6 +38,22 @@ def acting_as(actor: Actor) -> Iterator[None]:
         _acting.reset(token)
 
 
+ERASING = "audit_erasing"
+
+
+@contextmanager
+def erasing_values() -> Iterator[None]:
+    """While personal data is erased, the log records what changed but not the values: it must not
+    keep what the erasure removes."""
+    info = db.session.info
+    already = info.get(ERASING, False)
+    info[ERASING] = True
+    try:
+        yield
+    finally:
+        info[ERASING] = already
+
+
 def current_actor() -> Actor:
     chosen = _acting.get()
     if chosen is not None:
@@ -42,10 +61,13 @@ def current_actor() -> Actor:
     if not has_request_context():
         return SYSTEM
     address = request.remote_addr
+    device = g.get("audit_device")  # a request authenticated by a device's token, not a log-in
+    if device:
+        return Actor(None, f"{DEVICE_PREFIX}{device}"[:200], address)
     user = current_user._get_current_object() if current_user else None
     if user is not None and getattr(user, "is_authenticated", False):
         return Actor(user.id, user.email, address)
-    return Actor(None, "visitor", address)
+    return Actor(None, VISITOR, address)
 
 
 def record_action(
@@ -53,6 +75,7 @@ def record_action(
     *,
     event_id: int | None = None,
     target: object | None = None,
+    object_type: str | None = None,
     summary: str = "",
     changes: dict | None = None,
 ) -> AuditEntry:
@@ -64,13 +87,34 @@ def record_action(
         address=actor.address,
         event_id=event_id,
         action=action[:60],
-        object_type=type(target).__name__ if target is not None else None,
+        object_type=object_type or (type(target).__name__ if target is not None else None),
         object_id=getattr(target, "id", None) if target is not None else None,
         summary=summary[:300],
         changes=changes,
     )
     db.session.add(entry)
     return entry
+
+
+def record_download(what: str, *, event_id: int | None, target: object | None = None, summary: str = "") -> None:
+    """Personal data leaving the product: who took ``what`` (a kind of document), committed at once,
+    as the download itself changes nothing."""
+    record_action("downloaded", event_id=event_id, target=target, object_type=what, summary=summary)
+    db.session.commit()
+
+
+def record_check_in_staff(event_id: int, user_id: int, *, added: bool) -> None:
+    """Check-in staff are rows of a plain table, which the automatic record does not see."""
+    from ..accounts.models import User
+
+    user = db.session.get(User, user_id)
+    record_action(
+        "created" if added else "deleted",
+        event_id=event_id,
+        object_type="CheckInStaff",
+        summary=user.full_name if user is not None else "",
+        changes={"user_id": [None, user_id] if added else [user_id, None]},
+    )
 
 
 def record_attempt(action: str, **fields) -> None:

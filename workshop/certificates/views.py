@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
+from ..audit.recording import record_download
 from ..downloads import document, pdf_to_read
 from ..errors import MissingFile
 from ..extensions import limiter
@@ -151,7 +152,9 @@ def all_pdf(event):
         if event.ends_in_completion
         else _("Certificates of attendance: %(event)s", event=event.title)
     )
-    return pdf_to_read(pdf.render_certificates(sheets, title), f"certificates-{event.slug}.pdf")
+    data = pdf.render_certificates(sheets, title)
+    record_download("certificates", event_id=event.id, summary=f"certificates-{event.slug}.pdf")
+    return pdf_to_read(data, f"certificates-{event.slug}.pdf")
 
 
 @bp.get("/manage/events/<slug>/certificates.zip", endpoint="all_zip")
@@ -160,7 +163,9 @@ def all_zip(event):
     sheets = _sheets_of_all_valid(event)
     if sheets is None:
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return document(pdf.zip_of(sheets), f"certificates-{event.slug}.zip", "application/zip")
+    data = pdf.zip_of(sheets)
+    record_download("certificates", event_id=event.id, summary=f"certificates-{event.slug}.zip")
+    return document(data, f"certificates-{event.slug}.zip", "application/zip")
 
 
 # --- the holder -------------------------------------------------------------------------------
@@ -179,7 +184,12 @@ def download(certificate_id):
             raise  # the holder gets the error page
         flash(str(error), "danger")
         return redirect(url_for("certificates.manage", slug=event.slug))
-    return pdf_to_read(pdf.render_certificate(sheet), pdf.filename_of(sheet))
+    data = pdf.render_certificate(sheet)
+    registration = certificate.registration
+    record_download(
+        "certificate_pdf", event_id=registration.event_id, target=certificate, summary=registration.full_name
+    )
+    return pdf_to_read(data, pdf.filename_of(sheet))
 
 
 # --- anybody ----------------------------------------------------------------------------------

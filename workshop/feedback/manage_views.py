@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from .. import security
+from ..audit.recording import record_download
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
 from ..formtools import showing_errors
@@ -224,4 +225,5 @@ def export(event, file_format):
     else:
         body = exports.evaluation_csv(responses, summary)
         mimetype = "text/csv"
+    record_download("evaluation_results", event_id=event.id, summary=exports.filename(event, file_format))
     return document(body, exports.filename(event, file_format), mimetype, cache=NOT_SHARED)

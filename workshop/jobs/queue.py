@@ -48,13 +48,17 @@ def configure(app: Flask) -> None:
 
 
 def in_app_context(function):
-    """Run ``function`` in an application context of its own: its own database session, removed after."""
+    """Run ``function`` in an application context of its own: its own database session, removed after.
+    What it changes is recorded in the audit log as done by the system, even when run at once inside
+    a request."""
 
     @functools.wraps(function)
     def run(*args, **kwargs):
         if _app is None:
             raise RuntimeError("the job queue is not configured: create the app first")
-        with _app.app_context():
+        from ..audit.recording import SYSTEM, acting_as
+
+        with _app.app_context(), acting_as(SYSTEM):
             return function(*args, **kwargs)
 
     return run

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import security
+from ..audit.recording import record_download
 from ..downloads import pdf_to_read
 from ..errors import MissingFile
 from ..extensions import db
@@ -101,7 +102,10 @@ def download(letter_id):
             raise  # the participant gets the error page
         flash(str(error), "danger")
         return redirect(url_for("letters.manage", slug=event.slug))
-    return pdf_to_read(pdf.render_letter(drawn), pdf.filename_of(drawn))
+    data = pdf.render_letter(drawn)
+    registration = letter.registration
+    record_download("letter_pdf", event_id=registration.event_id, target=letter, summary=registration.full_name)
+    return pdf_to_read(data, pdf.filename_of(drawn))
 
 
 # --- organisers -------------------------------------------------------------------------------

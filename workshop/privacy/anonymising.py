@@ -14,6 +14,7 @@ import secrets
 from sqlalchemy import delete
 
 from ..accounts.models import User
+from ..audit import erasing_values, forget_registrations
 from ..certificates.models import Certificate
 from ..extensions import db
 from ..feedback.models import EvaluationResponse
@@ -51,9 +52,16 @@ def is_anonymised(registration: Registration) -> bool:
 
 
 def anonymise(registration: Registration, because: Anonymisation) -> None:
-    """Erase the person from ``registration`` in the caller's transaction; nothing twice."""
+    """Erase the person from ``registration`` in the caller's transaction, the activity log's values
+    about it included; nothing twice."""
     if is_anonymised(registration):
         return
+    with erasing_values():
+        _erase(registration, because)
+        forget_registrations(registration.event_id, {registration.id})
+
+
+def _erase(registration: Registration, because: Anonymisation) -> None:
     address = registration.user.email
     for name in ERASED_FIELDS:
         setattr(registration, name, "")

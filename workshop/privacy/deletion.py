@@ -23,7 +23,8 @@ from sqlalchemy import delete, func
 
 from ..accounts.models import User
 from ..agenda.models import Speaker
-from ..audit import record_action, record_attempt
+from ..audit import Actor, acting_as, erasing_values, forget_person, record_action, record_attempt
+from ..audit.retention import DELETED_ACCOUNT
 from ..database import lock_for_update
 from ..errors import DomainError
 from ..events.models import Event, EventStatus, event_organiser
@@ -90,12 +91,16 @@ def delete_account(user: User, password: str) -> None:
     address = user.email
     for registration in db.session.scalars(db.select(Registration).where(Registration.user_id == user.id)).all():
         give_up_place(registration, user)
-        anonymise(registration, Anonymisation.ACCOUNT_DELETED)
-    db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
-    files = [db.session.scalar(db.select(DataExport.file_key).where(DataExport.user_id == user.id))]
-    files += forget_as_speaker(user)
-    record_action("account.deleted", target=user)
-    db.session.delete(user)
+    forget_person(user.id)  # while their registrations are still theirs
+    with erasing_values(), acting_as(Actor(user.id, DELETED_ACCOUNT)):
+        for registration in db.session.scalars(db.select(Registration).where(Registration.user_id == user.id)).all():
+            anonymise(registration, Anonymisation.ACCOUNT_DELETED)
+        db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
+        files = [db.session.scalar(db.select(DataExport.file_key).where(DataExport.user_id == user.id))]
+        files += forget_as_speaker(user)
+        record_action("account.deleted", target=user)
+        db.session.delete(user)
+        db.session.flush()
     db.session.commit()
     for key in filter(None, files):
         upload_storage().delete(key)

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..audit.recording import record_download
 from ..bounds import page_number
 from ..downloads import NOT_SHARED, XLSX, document
 from ..events.models import Event
@@ -228,6 +229,7 @@ def export_registrations(event):
     else:
         body = exports.to_csv(header, rows)
         mimetype = "text/csv"
+    record_download("registration_list", event_id=event.id, summary=exports.filename(event, file_format))
     return document(body, exports.filename(event, file_format), mimetype, cache=NOT_SHARED)
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import security
+from ..audit.recording import record_download
 from ..downloads import document
 from ..formtools import showing_errors
 from ..lookups import acting_user, event_for, event_or_404
@@ -183,6 +184,7 @@ def compiled_response(event, as_attachment: bool):
     except FileMissing:
         flash(_("The compiled report is missing from the server: compile it again."), "danger")
         return redirect(url_for("reports.manage", slug=event.slug))
+    record_download("report", event_id=event.id, summary=f"{event.slug}-report.pdf")
     return document(data, f"{event.slug}-report.pdf", "application/pdf", inline=not as_attachment)
 
 

@@ -21,6 +21,7 @@ from ..accounts.models import User
 from ..accounts.services import find_user_by_email, normalise_email
 from ..agenda.models import AgendaSession, SessionSpeaker, Speaker, SpeakerRole
 from ..attendance.models import check_in_staff
+from ..audit.recording import record_check_in_staff
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
@@ -232,6 +233,7 @@ def grant(event: Event, user: User, role: TeamRole, sessions: list[AgendaSession
     elif role is TeamRole.CHECK_IN_STAFF:
         if not is_check_in_staff(user, event) and all(organiser.id != user.id for organiser in event.organisers):
             db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
+            record_check_in_staff(event.id, user.id, added=True)
     else:
         speaker = speaker_of(event, user) or _new_speaker(event, user)
         if speaker.user_id is None:
@@ -480,6 +482,7 @@ def remove_member(actor: User, event_id: int, role: TeamRole, person_id: int) ->
         ).rowcount
         if not removed:
             raise DomainError(gone)
+        record_check_in_staff(event.id, person_id, added=False)
     else:
         links = list(
             db.session.scalars(
