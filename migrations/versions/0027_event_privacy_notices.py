@@ -1,7 +1,7 @@
 """an event's privacy notice, in versions, and the version each registration agreed to
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-06 23:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0027"
-down_revision = "0029"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

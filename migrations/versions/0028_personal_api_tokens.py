@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: 0028
-Revises: 0025
+Revises: 0027
 Create Date: 2027-04-01 12:00:00
 
 An organiser's keys to the JSON API: named, for chosen events, to read or to read and write,

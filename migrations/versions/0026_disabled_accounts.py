@@ -1,6 +1,6 @@
 """accounts an administrator disabled, and when a confirmation link was last sent
 
-Revision ID: 0029
+Revision ID: 0026
 Revises: 0025
 Create Date: 2027-04-02 10:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0029"
+revision = "0026"
 down_revision = "0025"
 branch_labels = None
 depends_on = None
