@@ -1,7 +1,7 @@
 """a person's own data and the retention period
 
-Revision ID: 0029
-Revises: 0028
+Revision ID: 0032
+Revises: 0031
 Create Date: 2027-04-02 10:00:00
 
 A person's export of their own data (one a person), which registrations were anonymised and why,
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0029"
-down_revision = "0028"
+revision = "0032"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """accounts an administrator disabled, and when a confirmation link was last sent
 
-Revision ID: 0026
+Revision ID: 0029
 Revises: 0025
 Create Date: 2027-04-02 10:00:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0026"
+revision = "0029"
 down_revision = "0025"
 branch_labels = None
 depends_on = None

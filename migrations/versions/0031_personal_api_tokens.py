@@ -1,7 +1,7 @@
 """personal API tokens
 
-Revision ID: 0028
-Revises: 0027
+Revision ID: 0031
+Revises: 0030
 Create Date: 2027-04-01 12:00:00
 
 An organiser's keys to the JSON API: named, for chosen events, to read or to read and write,
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0028"
-down_revision = "0027"
+revision = "0031"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """an event's privacy notice, in versions, and the version each registration agreed to
 
-Revision ID: 0027
-Revises: 0026
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-06 23:40:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0027"
-down_revision = "0026"
+revision = "0030"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 
