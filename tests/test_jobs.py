@@ -83,6 +83,21 @@ def test_issuing_to_all_answers_at_once_and_the_page_follows_the_worker(app, eli
     ).get_data(as_text=True)
 
 
+def test_what_a_job_does_is_recorded_as_done_by_the_organiser_who_started_it(app, eligible_event, worker_queue):
+    from workshop.audit.models import AuditEntry
+
+    organiser = eligible_event.organisers[0]
+    issue_all(organiser_client(app, eligible_event), eligible_event)
+
+    run_worker(worker_queue)
+
+    issued = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.object_type == "Certificate", AuditEntry.action == "created")
+    ).all()
+    assert len(issued) == 30
+    assert {(entry.actor_id, entry.actor_label) for entry in issued} == {(organiser.id, organiser.email)}
+
+
 def test_a_second_click_while_issuing_shows_the_same_work_and_starts_nothing(app, eligible_event, worker_queue):
     client = organiser_client(app, eligible_event)
     first = issue_all(client, eligible_event).headers["Location"]

@@ -29,6 +29,9 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(60))  # "created", "changed", "deleted", or a named one
     object_type: Mapped[str | None] = mapped_column(String(60))
     object_id: Mapped[int | None] = mapped_column()
+    # The registration the entry is about (its own, or that of an answer, a mark, a certificate, a
+    # letter): what is erased when the registration is anonymised.
+    registration_id: Mapped[int | None] = mapped_column(index=True)
     summary: Mapped[str] = mapped_column(String(300), default="")
     # {field: [before, after]} for a change; anything else an action wants to keep, for the others
     changes: Mapped[dict | None] = mapped_column(JSON)

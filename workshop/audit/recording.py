@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from ..extensions import db
 from .models import AuditEntry
@@ -89,6 +90,7 @@ def record_action(
         action=action[:60],
         object_type=object_type or (type(target).__name__ if target is not None else None),
         object_id=getattr(target, "id", None) if target is not None else None,
+        registration_id=registration_id_of(target) if target is not None else None,
         summary=summary[:300],
         changes=changes,
     )
@@ -123,3 +125,16 @@ def record_attempt(action: str, **fields) -> None:
     db.session.rollback()
     record_action(action, **fields)
     db.session.commit()
+
+
+def registration_id_of(obj) -> int | None:
+    """The registration ``obj`` is, or belongs to (an answer, a mark, a certificate, a letter)."""
+    if not hasattr(obj, "_sa_instance_state"):
+        return None
+    state = inspect(obj)
+    if type(obj).__name__ == "Registration":
+        identity = state.identity
+        value = identity[0] if identity else state.dict.get("id")
+    else:
+        value = state.dict.get("registration_id")
+    return value if isinstance(value, int) else None

@@ -3,10 +3,12 @@ an account's deletion erases the person from the entries about them (``forget_pe
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from flask import current_app
 from huey import crontab
+from sqlalchemy import Text, cast
 
 from ..extensions import db
 from ..jobs.queue import periodic
@@ -17,9 +19,7 @@ from .recording import SYSTEM, acting_as, record_action
 from .tracking import ERASED
 
 DELETED_ACCOUNT = "deleted account"
-# Entries that name a person by their account, and those that name one of their registrations
-NAMING_PEOPLE = ("Registration", "Speaker", "CheckInStaff")
-ABOUT_REGISTRATIONS = ("Answer", "Attendance", "Certificate", "LetterRequest")
+ANONYMISED_PARTICIPANT = "anonymised participant"  # after the retention period of an event
 
 
 @periodic(crontab(minute="23", hour="3"))
@@ -43,85 +43,104 @@ def delete_expired_entries(now: datetime | None = None) -> int:
 
 
 def forget_person(user_id: int) -> int:
-    """Erase the values the log keeps about the person ``user_id``: their account's entries, those
-    that name them as a registration, a speaker or check-in staff, and those of what hangs on their
-    registrations (answers, marks, certificates, letters); the entries they made stay, with their
-    author called "deleted account" (the id is kept for counting). In the caller's transaction,
-    before the account and its registrations are deleted. Returns how many entries were changed."""
+    """Erase the values the log keeps about the person ``user_id``: their account's entries and
+    everything about their registrations, and their e-mail address and names wherever else an entry
+    says them (an event's organisers, a team invitation, a speaker); the entries they made stay,
+    with their author called "deleted account" (the id is kept for counting). In the caller's
+    transaction, before the account and its registrations are deleted. Returns how many entries
+    were changed."""
+    from ..accounts.models import User
     from ..registration.models import Registration
 
-    registrations = set(db.session.scalars(db.select(Registration.id).where(Registration.user_id == user_id)))
-    naming_people = db.session.scalars(db.select(AuditEntry).where(AuditEntry.object_type.in_(NAMING_PEOPLE))).all()
-    about = [entry for entry in naming_people if _names(entry, "user_id", user_id)]
-    registrations |= {entry.object_id for entry in about if entry.object_type == "Registration"}
-    about += [
-        entry
-        for entry in db.session.scalars(
-            db.select(AuditEntry).where(
-                db.or_(
-                    db.and_(AuditEntry.object_type == "User", AuditEntry.object_id == user_id),
-                    db.and_(AuditEntry.object_type == "Registration", AuditEntry.object_id.in_(registrations)),
-                    AuditEntry.object_type.in_(ABOUT_REGISTRATIONS),
-                )
-            )
+    user = db.session.get(User, user_id)
+    rows = db.session.execute(
+        db.select(Registration.id, Registration.full_name, Registration.native_name).where(
+            Registration.user_id == user_id
         )
-        if entry not in about
-        and (
-            entry.object_type in ("User", "Registration")
-            or any(_names(entry, "registration_id", registration) for registration in registrations)
-        )
-    ]
-    statements = [
-        db.update(AuditEntry)
-        .where(AuditEntry.id == entry.id)
-        .values(summary=ERASED, changes=_erased(entry.changes))
-        .execution_options(**{PURGE: True}, synchronize_session=False)
-        for entry in about
-    ]
-    for statement in statements:
-        db.session.execute(statement)
-    made = db.session.execute(
-        db.update(AuditEntry)
-        .where(AuditEntry.actor_id == user_id)
-        .values(actor_label=DELETED_ACCOUNT, address=None)
-        .execution_options(**{PURGE: True}, synchronize_session=False)
-    ).rowcount
-    for entry in list(db.session.identity_map.values()):
-        if isinstance(entry, AuditEntry):
-            db.session.expire(entry)
-    return len(about) + made
+    ).all()
+    about = db.or_(
+        db.and_(AuditEntry.object_type == "User", AuditEntry.object_id == user_id),
+        AuditEntry.registration_id.in_([row.id for row in rows]),
+    )
+    changed = _erase_entries(about)
+    if user is not None:
+        words = {user.email, user.full_name, user.native_name} | {name for row in rows for name in row[1:]}
+        changed += _erase_words(words)
+    changed += _relabel_author(AuditEntry.actor_id == user_id, DELETED_ACCOUNT)
+    return changed
 
 
 def forget_registrations(event_id: int, registration_ids: set[int]) -> int:
-    """Erase the values the log keeps about these registrations of one event, and about what hangs on
-    them (answers, marks, certificates, letters), when the event's retention period anonymises them.
+    """Erase the values the log keeps about these registrations of one event and what hangs on them
+    (answers, marks, certificates, letters), when the event's retention period anonymises them;
+    the entries their people wrote about the event keep their author as an anonymised participant.
     In the caller's transaction. Returns how many entries were changed."""
-    about = [
-        entry
-        for entry in db.session.scalars(
-            db.select(AuditEntry).where(
-                AuditEntry.event_id == event_id,
-                AuditEntry.object_type.in_(("Registration", *ABOUT_REGISTRATIONS)),
-                AuditEntry.summary != ERASED,
-            )
+    from ..registration.models import Registration
+
+    changed = _erase_entries(AuditEntry.registration_id.in_(registration_ids))
+    people = db.select(Registration.user_id).where(Registration.id.in_(registration_ids))
+    authored = db.and_(AuditEntry.event_id == event_id, AuditEntry.actor_id.in_(people))
+    return changed + _relabel_author(authored, ANONYMISED_PARTICIPANT)
+
+
+def _erase_entries(condition) -> int:
+    entries = db.session.scalars(db.select(AuditEntry).where(condition)).all()
+    for entry in entries:
+        _rewrite(entry, summary=ERASED, changes=_erased(entry.changes))
+    return len(entries)
+
+
+def _erase_words(words: set[str | None]) -> int:
+    """Wherever an entry says one of ``words`` (an address, a name), it says "(erased)" instead.
+    The log keeps text outside ASCII escaped in its JSON, so both spellings are looked for."""
+    words = {word for word in words if word and len(word) > 1}
+    if not words:
+        return 0
+    stored = cast(AuditEntry.changes, Text)
+    mentions = [
+        condition
+        for word in words
+        for condition in (
+            AuditEntry.summary.contains(word, autoescape=True),
+            stored.contains(word, autoescape=True),
+            stored.contains(json.dumps(word)[1:-1], autoescape=True),
         )
-        if (entry.object_type == "Registration" and entry.object_id in registration_ids)
-        or any(_names(entry, "registration_id", registration) for registration in registration_ids)
     ]
-    for entry in about:
-        db.session.execute(
-            db.update(AuditEntry)
-            .where(AuditEntry.id == entry.id)
-            .values(summary=ERASED, changes=_erased(entry.changes))
-            .execution_options(**{PURGE: True}, synchronize_session=False)
-        )
-        db.session.expire(entry)
-    return len(about)
+    entries = db.session.scalars(db.select(AuditEntry).where(db.or_(*mentions))).all()
+    for entry in entries:
+        _rewrite(entry, summary=_without(entry.summary, words), changes=_without(entry.changes, words))
+    return len(entries)
 
 
-def _names(entry: AuditEntry, field: str, value: int) -> bool:
-    before_after = (entry.changes or {}).get(field)
-    return isinstance(before_after, list) and value in before_after
+def _without(value, words: set[str]):
+    if isinstance(value, str):
+        for word in sorted(words, key=len, reverse=True):
+            value = value.replace(word, ERASED)
+        return value
+    if isinstance(value, list):
+        return [_without(item, words) for item in value]
+    if isinstance(value, dict):
+        return {key: _without(item, words) for key, item in value.items()}
+    return value
+
+
+def _relabel_author(condition, label: str) -> int:
+    return db.session.execute(
+        db.update(AuditEntry)
+        .where(condition)
+        .values(actor_label=label, address=None)
+        .execution_options(**{PURGE: True}, synchronize_session=False)
+    ).rowcount
+
+
+def _rewrite(entry: AuditEntry, **values) -> None:
+    db.session.execute(
+        db.update(AuditEntry)
+        .where(AuditEntry.id == entry.id)
+        .values(**values)
+        .execution_options(**{PURGE: True}, synchronize_session=False)
+    )
+    db.session.expire(entry)
 
 
 def _erased(changes: dict | None) -> dict | None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ..timeutil import utcnow
 from ..translated import DEFAULT_LANGUAGE, Translated
 from .models import AuditEntry
-from .recording import ERASING, current_actor
+from .recording import ERASING, current_actor, registration_id_of
 
 # The kinds of objects whose changes are recorded, by class name (the name the log shows and filters by).
 TRACKED = frozenset(
@@ -141,6 +141,7 @@ def record_flushed_changes(session: Session, flush_context) -> None:
                 "action": action,
                 "object_type": type(obj).__name__,
                 "object_id": _object_id(obj),
+                "registration_id": registration_id_of(obj),
                 "summary": ERASED if erasing else summary_of(obj)[:300],
                 "changes": changes or None,
                 "_obj": obj,

@@ -139,11 +139,16 @@ def field_label(name: str) -> str:
 def actor_label(label: str) -> str:
     """Who did it: a person as recorded (their e-mail address), or the system, a visitor, a device..."""
     from .recording import DEVICE_PREFIX, SYSTEM, VISITOR
-    from .retention import DELETED_ACCOUNT
+    from .retention import ANONYMISED_PARTICIPANT, DELETED_ACCOUNT
 
     if label.startswith(DEVICE_PREFIX):
         return _("scanner device “%(name)s”", name=label.removeprefix(DEVICE_PREFIX))
-    named = {SYSTEM.label: _("the system"), VISITOR: _("a visitor"), DELETED_ACCOUNT: _("a deleted account")}
+    named = {
+        SYSTEM.label: _("the system"),
+        VISITOR: _("a visitor"),
+        DELETED_ACCOUNT: _("a deleted account"),
+        ANONYMISED_PARTICIPANT: _("an anonymised participant"),
+    }
     return str(named.get(label, label))
 
 

@@ -186,9 +186,7 @@ def download(certificate_id):
         return redirect(url_for("certificates.manage", slug=event.slug))
     data = pdf.render_certificate(sheet)
     registration = certificate.registration
-    record_download(
-        "certificate_pdf", event_id=registration.event_id, target=certificate, summary=registration.full_name
-    )
+    record_download("certificate_pdf", event_id=registration.event_id, target=certificate)
     return pdf_to_read(data, pdf.filename_of(sheet))
 
 

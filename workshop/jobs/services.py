@@ -131,10 +131,26 @@ def run_job(job_id: int) -> None:
 
 
 def run(job_id: int, now: datetime | None = None) -> None:
-    """Work through the job from where it stands. Returns when it is done, or when another runner has it."""
+    """Work through the job from where it stands. Returns when it is done, or when another runner has it.
+    What it changes is recorded in the activity log as done by the person who started it."""
+    from ..audit.recording import acting_as
+
     job = take(job_id, now)
     if job is None:
         return
+    with acting_as(starter_of(job)):
+        work_through(job_id, job)
+
+
+def starter_of(job: Job):
+    from ..accounts.models import User
+    from ..audit.recording import SYSTEM, Actor
+
+    person = db.session.get(User, job.created_by_id) if job.created_by_id is not None else None
+    return SYSTEM if person is None else Actor(person.id, person.email)
+
+
+def work_through(job_id: int, job: Job) -> None:
     kind = KINDS[job.kind]
     try:
         if job.items_json is None:

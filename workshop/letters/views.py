@@ -104,7 +104,7 @@ def download(letter_id):
         return redirect(url_for("letters.manage", slug=event.slug))
     data = pdf.render_letter(drawn)
     registration = letter.registration
-    record_download("letter_pdf", event_id=registration.event_id, target=letter, summary=registration.full_name)
+    record_download("letter_pdf", event_id=registration.event_id, target=letter)
     return pdf_to_read(data, pdf.filename_of(drawn))
 
 

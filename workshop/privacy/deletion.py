@@ -23,7 +23,7 @@ from sqlalchemy import delete, func
 
 from ..accounts.models import User
 from ..agenda.models import Speaker
-from ..audit import Actor, acting_as, erasing_values, forget_person, record_action, record_attempt
+from ..audit import Actor, acting_as, erasing_values, forget_person, record_attempt
 from ..audit.retention import DELETED_ACCOUNT
 from ..database import lock_for_update
 from ..errors import DomainError
@@ -98,7 +98,6 @@ def delete_account(user: User, password: str) -> None:
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
         files = [db.session.scalar(db.select(DataExport.file_key).where(DataExport.user_id == user.id))]
         files += forget_as_speaker(user)
-        record_action("account.deleted", target=user)
         db.session.delete(user)
         db.session.flush()
     db.session.commit()
