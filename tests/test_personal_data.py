@@ -15,21 +15,23 @@ import pytest
 import requests
 
 from workshop.accounts.models import User
-from workshop.agenda.models import Speaker
+from workshop.agenda.models import Speaker, SpeakerRole
 from workshop.audit.models import AuditEntry
 from workshop.certificates import services as certificates
 from workshop.certificates.models import Certificate
-from workshop.events.models import Event, EventKind
+from workshop.events.models import Event, EventKind, EventStatus
 from workshop.extensions import db
 from workshop.letters import services as letters
 from workshop.letters.models import LetterRequest
 from workshop.mail.models import OutboxMessage
-from workshop.privacy import export
+from workshop.messages.models import MessageRecipient, ParticipantMessage
+from workshop.privacy import deletion, export
 from workshop.privacy.anonymising import is_placeholder
 from workshop.privacy.models import DataExport, ExportState
+from workshop.privacy_notice.models import PrivacyNotice
 from workshop.registration.models import Answer, OrganisationType, QuestionKind, Registration, Sex
 from workshop.registration.states import State
-from workshop.storage import upload_storage
+from workshop.storage import LocalDirectory, upload_storage
 
 from .conftest import PASSWORD, login, make_registration, run_worker, submit
 
@@ -104,10 +106,46 @@ def li(app, make_event, make_user, make_question):
 # --- the export ------------------------------------------------------------------------------
 
 
-def test_a_participant_downloads_everything_held_about_them_as_a_zip(app, li, mailbox):
+def test_a_participant_downloads_everything_held_about_them_as_a_zip(app, li, mailbox, make_session, make_speaker):
     person, event, registration = li
     letter = db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
     letters.approve(event.organisers[0], event, letter.id)
+    notice = PrivacyNotice(
+        event_id=event.id, number=2, controller="ILO", purposes="", recipients="", retention="", rights=""
+    )
+    db.session.add(notice)
+    db.session.flush()
+    registration.privacy_notice_id = notice.id
+    registration.privacy_accepted_at = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    panel = make_session(event, title="Panel on social dialogue")
+    make_speaker(
+        event,
+        "Li Wei",
+        sessions=[panel],
+        role=SpeakerRole.CHAIR,
+        user=person,
+        title="Labour inspector",
+        affiliation="Ministry of Human Resources",
+        biography="Twenty years of inspections.",
+    )
+    sent_before = ParticipantMessage(event_id=event.id, subject="Room change", text="We moved to room 4.")
+    sent_before.recipients.append(
+        MessageRecipient(
+            registration_id=registration.id,
+            name="Li Wei",
+            email="li.wei@old.example.org",  # the address Li had then
+            outbox_message=OutboxMessage(
+                event_id=event.id,
+                recipient="li.wei@old.example.org",
+                subject="Room change",
+                text="We moved to room 4.",
+                html="",
+                message_id="<room-change@workshops.test>",
+            ),
+        )
+    )
+    db.session.add(sent_before)
+    db.session.commit()
     client = as_user(app, person)
 
     page = text(ask_for_export(client))
@@ -137,7 +175,23 @@ def test_a_participant_downloads_everything_held_about_them_as_a_zip(app, li, ma
     assert read("visa_letters.json")[0]["passport_number"] == "E12345678"
     [letter] = [name for name in archive.namelist() if name.startswith("visa_letters/")]
     assert archive.read(letter).startswith(b"%PDF")
-    assert "Your certificate" in " ".join(message["subject"] for message in read("messages.json"))
+    assert registration["privacy_notice_version"] == 2
+    assert registration["privacy_accepted_at"].startswith("2025-03-01T09:30")
+    [profile] = read("speaker_profiles.json")
+    assert (profile["full_name"], profile["title"]["en"], profile["affiliation"]["en"]) == (
+        "Li Wei",
+        "Labour inspector",
+        "Ministry of Human Resources",
+    )
+    assert profile["biography"]["en"] == "Twenty years of inspections."
+    assert [(part["session"]["en"], part["role"]) for part in profile["sessions"]] == [
+        ("Panel on social dialogue", "chair")
+    ]
+    subjects = [message["subject"] for message in read("messages.json")]
+    assert "Your certificate" in " ".join(subjects)
+    assert {"to": "li.wei@old.example.org", "subject": "Room change"}.items() <= next(
+        message for message in read("messages.json") if message["subject"] == "Room change"
+    ).items()
     assert {"attendance.json", "evaluation_answers.json"} <= set(archive.namelist())
     assert [entry.actor_id for entry in actions("personal_data.downloaded")] == [person.id]
 
@@ -215,6 +269,36 @@ def test_an_expired_export_can_no_longer_be_downloaded_and_is_deleted(app, li):
     assert export.delete_expired_exports() == 1
     assert export_row(person) is None
     assert not upload_storage().exists(ready.file_key)
+
+
+def test_an_export_finished_after_the_account_was_deleted_leaves_no_file(app, li, worker_queue, monkeypatch):
+    person, _event, _registration = li
+    client = as_user(app, person)
+    ask_for_export(client)
+    saved = []
+    save = LocalDirectory.save
+    monkeypatch.setattr(
+        LocalDirectory, "save", lambda storage, stream: saved.append(save(storage, stream)) or saved[-1]
+    )
+    build = export.zip_of
+
+    def deleted_while_built(user):
+        data = build(user)
+        with app.app_context():  # the person, in another tab, deletes the account meanwhile
+            deletion.delete_account(db.session.get(User, user.id), PASSWORD)
+        return data
+
+    monkeypatch.setattr(export, "zip_of", deleted_while_built)
+
+    run_worker(worker_queue)
+
+    assert len(saved) == 1 and not upload_storage().exists(saved[0])
+    assert db.session.scalar(db.select(db.func.count()).select_from(DataExport)) == 0
+    assert db.session.scalar(db.select(User).where(User.email == "li@example.org")) is None
+    assert (
+        db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.subject == "Your data is ready to download"))
+        is None
+    )
 
 
 # --- deleting the account --------------------------------------------------------------------
@@ -382,30 +466,72 @@ def test_a_wrong_password_deletes_nothing(app, li):
     assert [entry.summary for entry in actions("account.deletion_refused")] == ["wrong password"]
 
 
-def test_the_only_organiser_of_an_event_that_goes_on_cannot_delete_their_account(app, make_event, make_user):
+def test_the_only_organiser_of_an_event_cannot_delete_their_account_until_it_has_another(app, make_event, make_user):
     organiser = make_user(full_name="Maria Rossi", can_create_events=True)
     organiser_id = organiser.id
     event = make_event(organiser=organiser, title="Labour Inspection Training")
-    make_event(organiser=organiser, title="An old workshop", starts_in_days=-30)  # over: does not hold her back
+    over = make_event(organiser=organiser, title="An old workshop", starts_in_days=-30)  # its participants remain
+    archived = make_event(organiser=organiser, title="An archived course", status=EventStatus.ARCHIVED)
+    make_event(organiser=organiser, title="My usual workshop", is_template=True)  # starts events, holds nobody
     client = as_user(app, organiser)
 
     warned = text(client.get("/account/delete"))
     page = text(delete_account(client))
 
-    assert "Labour Inspection Training" in warned
-    assert "You are the only organiser of: Labour Inspection Training." in page
-    assert "An old workshop" not in page
+    assert "Labour Inspection Training" in warned and "An old workshop" in warned
+    assert "An archived course" in warned and "My usual workshop" not in warned
+    assert "Add another organiser to the team of each before you delete your account" in page
+    assert "You are the only organiser of: An old workshop; Labour Inspection Training" in page
+    assert "An archived course" in page and "My usual workshop" not in page
     db.session.expire_all()
     assert db.session.get(User, organiser_id) is not None
     [attempt] = actions("account.deletion_refused")
-    assert attempt.summary == "only organiser of an event" and attempt.changes == {"events": [event.id]}
+    assert attempt.summary == "only organiser of an event"
+    assert sorted(attempt.changes["events"]) == sorted([event.id, over.id, archived.id])
 
     colleague = make_user()
-    db.session.get(Event, event.id).organisers.append(colleague)
+    for held in (event, over, archived):
+        db.session.get(Event, held.id).organisers.append(colleague)
     db.session.commit()
     assert "Your account is deleted" in text(delete_account(client))
     db.session.expire_all()
-    assert [user.id for user in db.session.get(Event, event.id).organisers] == [colleague.id]
+    for held in (event, over, archived):
+        assert [user.id for user in db.session.get(Event, held.id).organisers] == [colleague.id]
+
+
+def test_deleting_the_account_locks_the_events_they_organise_before_counting_their_organisers(
+    app, make_event, make_user, monkeypatch
+):
+    """Two co-organisers deleting their accounts at once (or one removed from the team meanwhile)
+    must not both count the other and leave the event with nobody: the second waits on the events'
+    rows, locked in the order of their ids so that the two never wait for each other."""
+    maria, ahmed = make_user(can_create_events=True), make_user(can_create_events=True)
+    events = [make_event(organiser=maria) for _ in range(3)]
+    for event in events:
+        event.organisers.append(ahmed)
+    db.session.commit()
+    steps = []
+    lock = deletion.lock_for_update
+    count = deletion.events_only_they_organise
+
+    def locking(model, row_id):
+        steps.append((model.__name__, row_id))
+        return lock(model, row_id)
+
+    def counting(user):
+        steps.append("count")
+        return count(user)
+
+    monkeypatch.setattr(deletion, "lock_for_update", locking)
+    monkeypatch.setattr(deletion, "events_only_they_organise", counting)
+
+    deletion.delete_account(maria, PASSWORD)
+
+    assert steps[: steps.index("count") + 1] == [
+        ("User", maria.id),
+        *[("Event", event.id) for event in sorted(events, key=lambda event: event.id)],
+        "count",
+    ]
 
 
 def test_the_account_page_leads_to_the_data_and_the_deletion(app, make_user):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from workshop.accounts.models import User
 from workshop.audit.models import AuditEntry
+from workshop.events.models import Event
 from workshop.extensions import db
 from workshop.messages import recipients
 from workshop.privacy import retention
@@ -86,6 +87,24 @@ def test_an_event_sets_its_own_period_and_an_empty_one_follows_the_default(app, 
     assert own_months(event) is None
 
 
+def test_two_organisers_saving_the_period_at_the_same_moment_both_succeed(app, make_event, make_user):
+    event = make_event()
+    first, second = event.organisers[0], make_user()
+    event.organisers.append(second)
+    db.session.commit()
+    assert retention.months_set_for(event) is None  # the second organiser's save has begun: no period yet
+
+    with app.app_context():  # meanwhile the first organiser's save
+        retention.set_event_months(db.session.get(User, first.id), db.session.get(Event, event.id), 6)
+    retention.set_event_months(second, event, 12)
+
+    assert own_months(event) == 12
+    retention.set_event_months(first, event, None)
+    retention.set_event_months(second, event, 3)
+    assert own_months(event) == 3
+    assert db.session.scalar(db.select(db.func.count()).select_from(EventRetention)) == 1
+
+
 def test_a_period_out_of_range_is_refused_and_nothing_changes(app, make_event):
     event = make_event()
     client = as_user(app, event.organisers[0])
@@ -129,6 +148,22 @@ def test_an_admin_sets_the_platform_default(app, make_user, make_event):
     assert "Give a number of months from 1 to 120." in page
     assert retention.platform_months() == 36
     assert len(actions("retention.default_refused")) == 1
+
+
+def test_two_admins_saving_the_first_platform_default_at_the_same_moment_both_succeed(app, make_user):
+    first, second = make_user(is_admin=True), make_user(is_admin=True)
+    assert retention.platform_months() == retention.DEFAULT_MONTHS  # the second admin's save has begun: no row yet
+
+    with app.app_context():  # meanwhile the first admin's save
+        retention.set_platform_months(db.session.get(User, first.id), 36)
+    retention.set_platform_months(second, 48)
+
+    db.session.expire_all()
+    assert retention.platform_months() == 48
+    retention.set_platform_months(first, 12)
+    db.session.expire_all()
+    assert retention.platform_months() == 12
+    assert db.session.scalar(db.select(db.func.count()).select_from(PrivacySettings)) == 1
 
 
 def test_only_admins_set_the_platform_default(app, make_user, make_event):

@@ -12,8 +12,13 @@ than revoke them because a certificate is often already in an employer's or a mi
 revocation would tell whoever checks it that it is no longer valid, which is not true: the person
 attended. What it proves (this code was issued for this event) stays true without the name.
 
-Refused while the person is the only organiser of an event that is neither archived nor over: the
-event would be left without anyone to run it.
+Refused while the person is the only organiser of an event, whether it is still to come, over or
+archived: an event that is over still has participants who ask for a certificate, a letter or their
+data, and a retention period that its organisers answer for; it would be left without anyone to run
+it. Before counting, the rows of the events they organise are locked, in the order of their ids so
+that two deletions locking the same events never wait for each other in a circle: a co-organiser
+deleting their account at the same moment, or removing them from the team
+(``team.services.remove_member`` locks the event too), waits, and then counts one organiser fewer.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from ..audit import Actor, acting_as, erasing_values, forget_person, record_atte
 from ..audit.retention import DELETED_ACCOUNT
 from ..database import lock_for_update
 from ..errors import DomainError
-from ..events.models import Event, EventStatus, event_organiser
+from ..events.models import Event, event_organiser
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..registration import services as registrations
@@ -41,8 +46,21 @@ from .models import Anonymisation, DataExport
 STILL_HELD = (State.PENDING, State.CONFIRMED, State.WAITLISTED)
 
 
+def events_organised_by(user: User) -> list[int]:
+    return list(
+        db.session.scalars(
+            db.select(event_organiser.c.event_id)
+            .where(event_organiser.c.user_id == user.id)
+            .order_by(event_organiser.c.event_id)
+        )
+    )
+
+
 def events_only_they_organise(user: User) -> list[Event]:
-    """The events not archived and not over of which ``user`` is the only organiser."""
+    """The events of which ``user`` is the only organiser, templates aside: a template has no
+    participants, registrations or personal data to answer for, it only starts new events, which
+    an admin can still do from it; holding a deletion back for one would only make the person
+    delete their own template first."""
     every = event_organiser.alias()
     organisers = (
         db.select(func.count())
@@ -56,9 +74,7 @@ def events_only_they_organise(user: User) -> list[Event]:
         .join(event_organiser, event_organiser.c.event_id == Event.id)
         .where(
             event_organiser.c.user_id == user.id,
-            Event.status != EventStatus.ARCHIVED,
-            Event.is_template.is_(False),  # a template is never held: it only starts new events
-            Event.ends_at > utcnow(),
+            Event.is_template.is_(False),
             organisers == 1,
         )
         .order_by(Event.starts_at)
@@ -67,11 +83,13 @@ def events_only_they_organise(user: User) -> list[Event]:
 
 def delete_account(user: User, password: str) -> None:
     """Delete ``user``'s account after checking their password; DomainError (recorded) when the
-    password is wrong or they alone organise an event that goes on."""
+    password is wrong or they alone organise an event."""
     user = lock_for_update(User, user.id)
     if not user.check_password(password or ""):
         record_attempt("account.deletion_refused", target=user, summary="wrong password")
         raise DomainError(_l("The password is not right."), field="password")
+    for event_id in events_organised_by(user):  # before counting their fellow organisers (module docstring)
+        lock_for_update(Event, event_id)
     alone = events_only_they_organise(user)
     if alone:
         titles = "; ".join(str(event.title) for event in alone)
@@ -83,11 +101,12 @@ def delete_account(user: User, password: str) -> None:
         )
         raise DomainError(
             _l(
-                "You are the only organiser of: %(events)s. Add another organiser to the team of each, or archive "
-                "it, before you delete your account.",
+                "You are the only organiser of: %(events)s. Add another organiser to the team of each before you "
+                "delete your account.",
                 events=titles,
             )
         )
+    files = [export_file(user)]
     address = user.email
     for registration in db.session.scalars(db.select(Registration).where(Registration.user_id == user.id)).all():
         give_up_place(registration, user)
@@ -96,13 +115,21 @@ def delete_account(user: User, password: str) -> None:
         for registration in db.session.scalars(db.select(Registration).where(Registration.user_id == user.id)).all():
             anonymise(registration, Anonymisation.ACCOUNT_DELETED)
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.recipient == address))
-        files = [db.session.scalar(db.select(DataExport.file_key).where(DataExport.user_id == user.id))]
         files += forget_as_speaker(user)
         db.session.delete(user)
         db.session.flush()
     db.session.commit()
     for key in filter(None, files):
         upload_storage().delete(key)
+
+
+def export_file(user: User) -> str:
+    """The file of the person's export, read under the lock of its row: an export job finishing at
+    this moment either saved its file before (and it is found here) or finds the row gone after
+    the commit and deletes its file itself (``export.prepare``)."""
+    export_id = db.session.scalar(db.select(DataExport.id).where(DataExport.user_id == user.id))
+    export = lock_for_update(DataExport, export_id) if export_id is not None else None
+    return export.file_key if export is not None else ""
 
 
 def forget_as_speaker(user: User) -> list[str]:

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import mail, security
 from ..accounts.models import User
+from ..agenda.models import Speaker
 from ..attendance.models import Attendance
 from ..audit import record_action, record_attempt
 from ..certificates import pdf as certificate_pdf
@@ -39,6 +40,7 @@ from ..letters import pdf as letter_pdf
 from ..letters.models import LetterRequest, LetterStatus
 from ..letters.services import DETAIL_FIELDS
 from ..mail.models import OutboxMessage
+from ..messages.models import MessageRecipient
 from ..registration.models import Registration
 from ..storage import upload_storage
 from ..timeutil import utcnow
@@ -114,9 +116,19 @@ def prepare(export_id: int) -> None:
     except Exception:
         db.session.rollback()
         export = db.session.get(DataExport, export_id)
-        export.state = ExportState.FAILED
+        if export is not None:
+            export.state = ExportState.FAILED
         db.session.commit()
         raise
+    # The person may have deleted their account, or asked again, while the file was built: the row
+    # read afresh under lock says whether the file is still wanted. Account deletion locks the same
+    # row before reading its file, so either it finds this file or this finds the row gone.
+    export = lock_for_update(DataExport, export_id)
+    if export is None or export.state is not ExportState.PREPARING or export.file_key:
+        db.session.rollback()
+        upload_storage().delete(key)
+        return
+    user = db.session.get(User, export.user_id)
     now = utcnow()
     export.state, export.file_key, export.ready_at = ExportState.READY, key, now
     export.expires_at = now + timedelta(days=export_days())
@@ -192,7 +204,8 @@ def zip_of(user: User) -> bytes:
         "certificates.json": [certificate_data(certificate) for certificate in certificates],
         "visa_letters.json": [letter_data(letter) for letter in letters],
         "evaluation_answers.json": evaluation_answers(ids),
-        "messages.json": messages_to(user),
+        "speaker_profiles.json": speaker_profiles(user),
+        "messages.json": messages_to(user, ids),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -241,6 +254,7 @@ def registration_data(registration: Registration) -> dict:
         "accessibility_needs": registration.accessibility_needs,
         "visa_letter_needed": registration.visa_letter_needed,
         "listed_publicly": registration.listed_publicly,
+        "privacy_notice_version": registration.privacy_notice.number if registration.privacy_notice else None,
         "privacy_accepted_at": when(registration.privacy_accepted_at),
         "registered_at": when(registration.created_at),
         "answers": [
@@ -327,12 +341,46 @@ def evaluation_answers(registration_ids: list[int]) -> list[dict]:
     ]
 
 
-def messages_to(user: User) -> list[dict]:
+def speaker_profiles(user: User) -> list[dict]:
+    """What the programmes of events say about them as a speaker, with the sessions they take part in."""
+    speakers = db.session.scalars(db.select(Speaker).where(Speaker.user_id == user.id).order_by(Speaker.id)).all()
+    return [
+        {
+            "event": speaker.event.title.texts,
+            "full_name": speaker.full_name,
+            "native_name": speaker.native_name,
+            "title": speaker.title.texts,
+            "affiliation": speaker.affiliation.texts,
+            "biography": speaker.biography.texts,
+            "email": speaker.email,
+            "has_photo": bool(speaker.photo_key),
+            "sessions": [
+                {
+                    "session": part.session.title.texts,
+                    "role": part.role.value,
+                    "starts_at": when(part.session.starts_at),
+                }
+                for part in sorted(speaker.sessions, key=lambda part: (part.session.starts_at, part.session.id))
+            ],
+        }
+        for speaker in speakers
+    ]
+
+
+def messages_to(user: User, registration_ids: list[int]) -> list[dict]:
+    """The e-mails written to them: to their address, and the organisers' messages to their
+    registrations, which went to the address they had then (it may have changed since)."""
+    to_their_registrations = db.select(MessageRecipient.outbox_message_id).where(
+        MessageRecipient.registration_id.in_(registration_ids), MessageRecipient.outbox_message_id.is_not(None)
+    )
     sent = db.session.scalars(
-        db.select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id)
+        db.select(OutboxMessage)
+        .where((OutboxMessage.recipient == user.email) | OutboxMessage.id.in_(to_their_registrations))
+        .order_by(OutboxMessage.id)
     ).all()
     return [
         {
+            "to": message.recipient,
             "subject": message.subject,
             "text": message.text,
             "written_at": when(message.created_at),

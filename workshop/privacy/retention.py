@@ -15,9 +15,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from huey import crontab
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import security
 from ..audit import record_action, record_attempt
+from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
@@ -34,8 +36,11 @@ MONTHS_MIN, MONTHS_MAX = 1, 120
 MONTHS_OUT_OF_RANGE = _l("Give a number of months from %(min)d to %(max)d.", min=MONTHS_MIN, max=MONTHS_MAX)
 
 
+PLATFORM = 1  # the id of the one row of PrivacySettings
+
+
 def platform_settings() -> PrivacySettings | None:
-    return db.session.scalar(db.select(PrivacySettings).order_by(PrivacySettings.id).limit(1))
+    return db.session.get(PrivacySettings, PLATFORM)
 
 
 def platform_months() -> int:
@@ -49,12 +54,31 @@ def set_platform_months(actor, months: int | None) -> None:
     if months is None or not MONTHS_MIN <= months <= MONTHS_MAX:
         record_attempt("retention.default_refused", summary=f"{months} months")
         raise DomainError(MONTHS_OUT_OF_RANGE, field="months")
-    settings = platform_settings()
-    if settings is None:
-        settings = PrivacySettings(id=1)  # the one row
-        db.session.add(settings)
+    settings = locked_platform_settings()
     settings.retention_months = months
     db.session.commit()
+
+
+def locked_platform_settings() -> PrivacySettings:
+    """The one row of the platform's settings, made when missing, locked until the commit.
+
+    Two admins saving the first default at once must not both insert it (the second would meet the
+    primary key: an error page). On SQLite the lock is the database's write lock, taken before the
+    row is looked for, so the second admin waits and then finds the row. PostgreSQL locks no row
+    that does not exist yet: there the insert does nothing when the row is already there, and waits
+    for another transaction inserting it to end; the row is then locked as it stands, and each
+    admin's number is written in turn, the last one kept.
+    """
+    settings = lock_for_update(PrivacySettings, PLATFORM)
+    if settings is None:
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        db.session.execute(
+            dialect.insert(PrivacySettings)
+            .values(id=PLATFORM, retention_months=DEFAULT_MONTHS)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        settings = lock_for_update(PrivacySettings, PLATFORM)
+    return settings
 
 
 def months_set_for(event: Event) -> int | None:
@@ -69,7 +93,14 @@ def set_event_months(actor, event: Event, months: int | None) -> None:
     if months is not None and not MONTHS_MIN <= months <= MONTHS_MAX:
         record_attempt("retention.period_refused", event_id=event.id, summary=f"{months} months")
         raise DomainError(MONTHS_OUT_OF_RANGE, field="months")
-    row = db.session.get(EventRetention, event.id)
+    # The event's row locked first: of two organisers saving at once, the second waits until the
+    # first has committed, then reads the EventRetention row the first inserted and updates it,
+    # instead of inserting a second one (an error page). The event's row exists before either
+    # save, which the retention row, when missing, does not.
+    lock_for_update(Event, event.id)
+    row = db.session.scalar(
+        db.select(EventRetention).where(EventRetention.event_id == event.id).execution_options(populate_existing=True)
+    )
     if row is None:
         row = EventRetention(event_id=event.id)
         db.session.add(row)
