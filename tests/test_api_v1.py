@@ -168,6 +168,9 @@ def test_a_malformed_if_none_match_is_refused_and_recorded(client, published, va
         ("per_page=1000", "per_page"),  # a huge page
         ("per_page=0", "per_page"),
         ("page=two", "page"),  # a wrong type
+        (f"page={10**20}", "page"),  # beyond what a database's OFFSET holds
+        (f"page={2**31 // 100 + 1}", "page"),  # the first row of the page beyond it
+        (f"series={10**20}", "series"),  # beyond the database's ids
         ("from=yesterday", "from"),
         ("kind=party", "kind"),
         ("colour=blue", "colour"),  # an unknown field

@@ -287,10 +287,32 @@ def test_approving_into_a_full_event_puts_on_the_waiting_list_as_the_page_does(
     assert response.get_json()["registration"]["state"] == "waitlisted"
     db.session.refresh(pending)
     assert pending.state is State.WAITLISTED and pending.changes[-1].actor_id == organiser.id
-    [entry] = entries("registration.decided")
-    assert entry.actor_id == organiser.id and entry.object_id == pending.id
-    assert entry.changes == {"state": ["pending", "waitlisted"]}
-    assert "API token" in entry.actor_label
+    changed = [e for e in entries("changed") if e.object_type == "Registration" and e.object_id == pending.id]
+    [decision] = [e for e in changed if "state" in e.changes]  # then its place on the waiting list
+    assert decision.changes["state"] == ["pending", "waitlisted"]
+    through_the_token = (organiser.id, f"{organiser.email} (API token “Dashboard”)")
+    assert {(e.actor_id, e.actor_label) for e in changed} == {through_the_token}
+    assert entries("registration.decided") == []
+
+
+def test_the_log_says_which_token_made_a_decision(client, event, organiser, add_registration):
+    pending = add_registration(event, state=State.PENDING)
+    raw = token_for(organiser, event)
+    client.post(
+        f"/api/v1/events/{event.id}/registrations/{pending.id}/decision",
+        json={"action": "approve"},
+        headers=bearer(raw),
+    )
+    login(client, organiser)
+
+    url = f"/manage/events/{event.slug}/log?object_type=Registration"
+    english = client.get(url).get_data(as_text=True)
+    organiser.locale = "zh"
+    db.session.commit()
+    chinese = client.get(url).get_data(as_text=True)
+
+    assert f"{organiser.email}, with the API token “Dashboard”" in english
+    assert f"{organiser.email}（使用 API 令牌“Dashboard”）" in chinese
 
 
 def test_a_cancellation_gives_the_place_to_the_waiting_list(client, event, organiser, add_registration):
@@ -389,6 +411,78 @@ def test_the_export_is_the_pages_export_and_its_download_is_recorded(client, eve
     exported = entries("personal_data.exported")
     assert len(exported) == 2 and exported[0].actor_id == organiser.id and exported[0].event_id == event.id
     problem_of(client.get(f"{url}?columns=passport", headers=bearer(raw)), 400)
+
+
+def test_reading_peoples_data_leaves_one_entry_naming_the_tokens_owner(client, event, organiser, add_registration):
+    person = add_registration(event, state=State.CONFIRMED)
+    raw = token_for(organiser, event, write=False)
+    url = f"/api/v1/events/{event.id}/registrations"
+
+    listed = client.get(url, headers=bearer(raw))
+
+    assert listed.status_code == 200
+    [read] = entries("downloaded")
+    assert (read.actor_id, read.event_id, read.object_type) == (organiser.id, event.id, "api_registrations")
+    assert read.actor_label == f"{organiser.email} (API token “Dashboard”)"
+    again = client.get(url, headers=bearer(raw) | {"If-None-Match": listed.headers["ETag"]})
+    assert again.status_code == 304 and len(entries("downloaded")) == 1  # nothing sent again
+    client.get(f"{url}/{person.id}", headers=bearer(raw))
+    client.get(f"/api/v1/events/{event.id}/attendance", headers=bearer(raw))
+    client.get(f"/api/v1/events/{event.id}/certificates", headers=bearer(raw))
+    kinds = [(e.object_type, e.object_id, e.actor_id) for e in entries("downloaded")[1:]]
+    assert kinds == [
+        ("api_registration", person.id, organiser.id),
+        ("api_attendance", None, organiser.id),
+        ("api_certificates", None, organiser.id),
+    ]
+
+
+def test_using_a_token_does_not_fill_the_log(client, event, organiser):
+    raw = token_for(organiser, event, write=False)
+    url = f"/api/v1/events/{event.id}/certificates"
+
+    client.get(url, headers=bearer(raw))
+    db.session.execute(db.update(PersonalToken).values(last_used_at=datetime.now(UTC) - timedelta(hours=1)))
+    db.session.commit()
+    client.get(url, headers=bearer(raw))
+
+    token = db.session.scalar(db.select(PersonalToken))
+    db.session.refresh(token)
+    assert datetime.now(UTC) - token.last_used_at < timedelta(minutes=1)  # noted again
+    assert [e for e in entries("changed") if e.object_type == "PersonalToken"] == []
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field"),
+    [
+        ("attendance", {"registration_id": 10**20}, "registration_id"),
+        ("attendance", {"registration_id": 1, "session_id": 10**20}, "session_id"),
+        ("certificates", {"registration_id": 10**20}, "registration_id"),
+    ],
+)
+def test_an_id_beyond_the_database_in_a_body_is_refused_by_its_field(
+    client, event, organiser, add_registration, url, body, field
+):
+    add_registration(event, state=State.CONFIRMED)
+    raw = token_for(organiser, event)
+
+    problem = problem_of(client.post(f"/api/v1/events/{event.id}/{url}", json=body, headers=bearer(raw)), 422)
+
+    assert list(problem["errors"]) == [field]
+    assert len(entries("api.body_refused")) == 1
+    assert db.session.scalar(db.select(db.func.count(Attendance.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Certificate.id))) == 0
+
+
+@pytest.mark.parametrize("list_url", ["registrations", "attendance"])
+def test_a_page_beyond_the_database_is_refused_by_its_field(client, event, organiser, list_url):
+    raw = token_for(organiser, event, write=False)
+
+    problem = problem_of(client.get(f"/api/v1/events/{event.id}/{list_url}?page={10**20}", headers=bearer(raw)), 400)
+
+    assert list(problem["errors"]) == ["page"]
+    [entry] = entries("api.query_refused")
+    assert entry.actor_id == organiser.id and entry.changes == {"errors": problem["errors"]}
 
 
 # --- attendance and certificates ---------------------------------------------------------------

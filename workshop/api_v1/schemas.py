@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, fields, validate
 
 from ..agenda.models import SessionKind, SpeakerRole
+from ..bounds import DATABASE_INT_MAX
 from ..events.models import EventKind
 from ..publishing.models import PublicationKind
 from ..publishing.services import slug_of
@@ -19,6 +20,7 @@ from ..translated import LANGUAGES
 
 PER_PAGE_MAX = 100
 PER_PAGE_DEFAULT = 20
+PAGE_MAX = DATABASE_INT_MAX // PER_PAGE_MAX  # the offset of the last row of any page fits the database
 
 MESSAGES = {
     "unknown": _l("Unknown field."),
@@ -29,7 +31,6 @@ MESSAGES = {
     "invalid_string": _l("Not a valid string."),
     "invalid_boolean": _l("Not a valid boolean."),
     "range": _l("Must be between {min} and {max}."),
-    "at_least": _l("Must be {min} or more."),
     "one_of": _l("Must be one of: {choices}."),
     "too_long": _l("Longer than {max} characters."),
 }
@@ -39,15 +40,14 @@ def _messages(*, invalid: str) -> dict:
     return {"required": MESSAGES["required"], "null": MESSAGES["null"], "invalid": MESSAGES[invalid]}
 
 
-def integer(minimum: int | None = 1, maximum: int | None = None, **kwargs) -> fields.Integer:
-    if maximum is not None:
-        check = validate.Range(min=minimum, max=maximum, error=MESSAGES["range"])
-    else:
-        check = validate.Range(min=minimum, error=MESSAGES["at_least"])
+def integer(minimum: int = 1, maximum: int = DATABASE_INT_MAX, **kwargs) -> fields.Integer:
+    """A whole number the database can hold (an id by default): a larger one is the field's error,
+    not an overflow in a query."""
+    check = validate.Range(min=minimum, max=maximum, error=MESSAGES["range"])
     return fields.Integer(strict=True, validate=check, error_messages=_messages(invalid="invalid_integer"), **kwargs)
 
 
-def query_integer(minimum: int | None = 1, maximum: int | None = None, **kwargs) -> fields.Integer:
+def query_integer(minimum: int = 1, maximum: int = DATABASE_INT_MAX, **kwargs) -> fields.Integer:
     """A whole number in the query string, where every value arrives as text."""
     field = integer(minimum, maximum, **kwargs)
     field.strict = False
@@ -89,7 +89,7 @@ class Strict(Schema):
 
 
 class PageQuery(Strict):
-    page = query_integer(1, load_default=1, metadata={"description": _l("The page, from 1.")})
+    page = query_integer(1, PAGE_MAX, load_default=1, metadata={"description": _l("The page, from 1.")})
     per_page = query_integer(
         1,
         PER_PAGE_MAX,

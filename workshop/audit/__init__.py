@@ -8,7 +8,15 @@ bp = Blueprint("audit", __name__)
 
 from . import models  # noqa: F401
 from .guard import LogIsReadOnly, init_guard  # noqa: F401
-from .recording import Actor, acting_as, erasing_values, record_action, record_attempt, record_download  # noqa: F401
+from .recording import (  # noqa: F401
+    Actor,
+    acting_as,
+    erasing_values,
+    record_action,
+    record_attempt,
+    record_download,
+    through_api_token,
+)
 from .tracking import init_tracking
 
 init_tracking()

@@ -1,9 +1,11 @@
 """Writing the record. Who acts is read from the request (the signed-in person and their address)
 unless a job or a command says otherwise with ``acting_as``; with neither, it is the system. A request
-made with a device's token (a scanner at the check-in desk) names the device in ``g.audit_device``."""
+made with a device's token (a scanner at the check-in desk) names the device in ``g.audit_device``;
+one made with a person's API token acts as them, named with the token (``through_api_token``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,7 +29,13 @@ class Actor:
 SYSTEM = Actor(None, "system")
 VISITOR = "visitor"  # not logged in
 DEVICE_PREFIX = "device:"
+THROUGH_API_TOKEN = re.compile(r"(?P<person>.+) \(API token “(?P<token>.*)”\)")
 _acting: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+
+
+def through_api_token(person: str, token_name: str) -> str:
+    """The label of a person acting with one of their API tokens: the log says which program it was."""
+    return f"{person} (API token “{token_name}”)"
 
 
 @contextmanager

@@ -83,7 +83,15 @@ ERASED = "(erased)"  # a value the erasure of personal data removed
 
 # Bookkeeping that changes with everything else and tells nobody anything.
 IGNORED_FIELDS = frozenset(
-    {"id", "created_at", "updated_at", "agenda_revision", "registrations_revision", "session_version"}
+    {
+        "id",
+        "created_at",
+        "updated_at",
+        "last_used_at",  # a token's use (a scanner's, a personal API token's): not a change anyone made
+        "agenda_revision",
+        "registrations_revision",
+        "session_version",
+    }
 )
 
 # Collections of people whose changes are shown as the names before and after.

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "personal_data.export_requested": _l("asked for a copy of their data"),
     "personal_data.exported": _l("exported personal data through the API"),
     "privacy_notice.refused": _l("saved a privacy notice with parts missing (refused)"),
+    # Older entries only: a decision through the API is now the registration's own "changed" entry
     "registration.decided": _l("decided on a registration through the API"),
     "registration.refused_outdated_privacy_notice": _l("registered after the privacy notice changed (refused)"),
     "registration.refused_without_consent": _l("registered without agreeing to the privacy notice (refused)"),
@@ -81,6 +82,10 @@ OBJECT_LABELS = {
     "report": _l("workshop report"),
     "certificate_pdf": _l("certificate (PDF)"),
     "letter_pdf": _l("visa letter (PDF)"),
+    "api_registrations": _l("page of registrations (API)"),
+    "api_registration": _l("registration (API)"),
+    "api_attendance": _l("page of attendance marks (API)"),
+    "api_certificates": _l("list of certificates (API)"),
 }
 
 # The fields the log shows most, by the names their forms give them; any other by its own name.
@@ -137,12 +142,17 @@ def field_label(name: str) -> str:
 
 
 def actor_label(label: str) -> str:
-    """Who did it: a person as recorded (their e-mail address), or the system, a visitor, a device..."""
-    from .recording import DEVICE_PREFIX, SYSTEM, VISITOR
+    """Who did it: a person as recorded (their e-mail address), with the API token they used if
+    they used one, or the system, a visitor, a device..."""
+    from .recording import DEVICE_PREFIX, SYSTEM, THROUGH_API_TOKEN, VISITOR
     from .retention import ANONYMISED_PARTICIPANT, DELETED_ACCOUNT
 
     if label.startswith(DEVICE_PREFIX):
         return _("scanner device “%(name)s”", name=label.removeprefix(DEVICE_PREFIX))
+    through_token = THROUGH_API_TOKEN.fullmatch(label)
+    if through_token:
+        person, name = through_token["person"], through_token["token"]
+        return _("%(person)s, with the API token “%(name)s”", person=person, name=name)
     named = {
         SYSTEM.label: _("the system"),
         VISITOR: _("a visitor"),
