@@ -62,6 +62,7 @@ def add_staff(actor, event: Event, email: str) -> tuple[User, bool]:
     if security.is_check_in_staff(user, event):
         return user, False
     db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
+    event.check_in_staff_known = None  # what was read with the event no longer holds
     try:
         db.session.commit()
     except IntegrityError:  # named by another organiser at the same moment: the row is there
@@ -75,6 +76,7 @@ def remove_staff(actor, event: Event, user_id: int) -> None:
     db.session.execute(
         check_in_staff.delete().where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user_id)
     )
+    event.check_in_staff_known = None  # what was read with the event no longer holds
     db.session.commit()
 
 
