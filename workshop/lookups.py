@@ -33,14 +33,17 @@ def _event_by_slug():
 
 @cache
 def _event_by_slug_for_person():
-    """The event and whether the person asking organises it, which most of its pages ask."""
+    """The event and whether the person asking organises it or checks people in at it, which most
+    of its pages ask."""
     from sqlalchemy import exists
 
+    from .attendance.models import check_in_staff
     from .events.models import Event, event_organiser
 
     person = bindparam("user_id")
     organises = exists().where(event_organiser.c.event_id == Event.id, event_organiser.c.user_id == person)
-    return db.select(Event, organises).where(Event.slug == bindparam("slug"))
+    checks_in = exists().where(check_in_staff.c.event_id == Event.id, check_in_staff.c.user_id == person)
+    return db.select(Event, organises, checks_in).where(Event.slug == bindparam("slug"))
 
 
 def event_or_404(slug: str) -> Event:
@@ -52,6 +55,7 @@ def event_or_404(slug: str) -> Event:
         event = row[0] if row else None
         if event is not None:
             event.organiser_known = (user.id, bool(row[1]))
+            event.check_in_staff_known = (user.id, bool(row[2]))
     if event is None:
         abort(404)
     return event

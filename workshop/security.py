@@ -155,15 +155,25 @@ def can_change_material(user: Actor, material: Material) -> bool:
 def is_check_in_staff(user: Actor, event: Event) -> bool:
     if not is_signed_in(user):
         return False
+    known = event.check_in_staff_known  # read with the event, in the same statement (lookups.event_or_404)
+    if known is not None and known[0] == user.id:
+        return known[1]
+    from .extensions import db
+
+    found = db.session.execute(_check_in_staff_statement(), {"event_id": event.id, "user_id": user.id}).first()
+    return found is not None
+
+
+@cache
+def _check_in_staff_statement():
+    from sqlalchemy import bindparam
+
     from .attendance.models import check_in_staff
     from .extensions import db
 
-    row = db.session.execute(
-        db.select(check_in_staff.c.user_id).where(
-            check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == user.id
-        )
-    ).first()
-    return row is not None
+    return db.select(check_in_staff.c.user_id).where(
+        check_in_staff.c.event_id == bindparam("event_id"), check_in_staff.c.user_id == bindparam("user_id")
+    )
 
 
 def can_check_in(user: Actor, event: Event) -> bool:

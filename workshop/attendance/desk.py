@@ -64,6 +64,7 @@ def add_staff(actor, event: Event, email: str) -> tuple[User, bool]:
         return user, False
     db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
     record_check_in_staff(event.id, user.id, added=True)
+    event.check_in_staff_known = None  # what was read with the event no longer holds
     try:
         db.session.commit()
     except IntegrityError:  # named by another organiser at the same moment: the row is there
@@ -79,6 +80,7 @@ def remove_staff(actor, event: Event, user_id: int) -> None:
     ).rowcount
     if removed:
         record_check_in_staff(event.id, user_id, added=False)
+    event.check_in_staff_known = None  # what was read with the event no longer holds
     db.session.commit()
 
 

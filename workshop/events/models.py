@@ -86,6 +86,7 @@ class Event(db.Model):
     organisers: Mapped[list[User]] = relationship(secondary=event_organiser, order_by=User.full_name)
     # (user id, whether they organise it), when read with the event for the person asking (lookups.event_or_404)
     organiser_known = None
+    check_in_staff_known = None  # the same for its check-in staff
     partners: Mapped[list["EventPartner"]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventPartner.position"
     )
@@ -127,4 +128,4 @@ def _forget_who_organised(state, _attributes) -> None:
     """... nor once the event is read again (a commit or a rollback expires it)."""
     event = state.obj()
     if event is not None:
-        event.organiser_known = None
+        event.organiser_known = event.check_in_staff_known = None

@@ -234,6 +234,7 @@ def grant(event: Event, user: User, role: TeamRole, sessions: list[AgendaSession
         if not is_check_in_staff(user, event) and all(organiser.id != user.id for organiser in event.organisers):
             db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
             record_check_in_staff(event.id, user.id, added=True)
+            event.check_in_staff_known = None  # what was read with the event no longer holds
     else:
         speaker = speaker_of(event, user) or _new_speaker(event, user)
         if speaker.user_id is None:
@@ -480,6 +481,7 @@ def remove_member(actor: User, event_id: int, role: TeamRole, person_id: int) ->
         removed = db.session.execute(
             check_in_staff.delete().where(check_in_staff.c.event_id == event.id, check_in_staff.c.user_id == person_id)
         ).rowcount
+        event.check_in_staff_known = None  # what was read with the event no longer holds
         if not removed:
             raise DomainError(gone)
         record_check_in_staff(event.id, person_id, added=False)
