@@ -15,6 +15,7 @@ from workshop.accounts.models import User
 from workshop.agenda.models import AgendaSession, SessionSpeaker, Speaker
 from workshop.attendance import tokens
 from workshop.attendance.models import ApiToken, Attendance
+from workshop.audit.models import AuditEntry
 from workshop.certificates.models import Certificate
 from workshop.demo import COMING_WORKSHOP, PASSWORDS, PAST_CONFERENCE, load_demo
 from workshop.demo.people import ORGANISER_EMAIL
@@ -226,9 +227,20 @@ def test_no_route_answers_bad_input_with_a_server_error(app, demo, who, which):
             logged_in = submit(client, "/login", {"email": ORGANISER_EMAIL, "password": PASSWORDS[ORGANISER_EMAIL]})
             assert logged_in.status_code == 302
 
+    logged = kept_log()
+
     failures = walk(client, values_of(demo[which]), log_in)
 
     assert not failures, "\n".join(failures)
+    assert kept_log()[: len(logged)] == logged  # every route only ever adds to the activity log
+
+
+def kept_log() -> list[tuple]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        db.select(AuditEntry.id, AuditEntry.actor_label, AuditEntry.summary, AuditEntry.changes).order_by(AuditEntry.id)
+    )
+    return [tuple(row) for row in rows]
 
 
 # --- numbers the database cannot hold ----------------------------------------------------------

@@ -466,6 +466,16 @@ def test_a_wrong_password_deletes_nothing(app, li):
     assert [entry.summary for entry in actions("account.deletion_refused")] == ["wrong password"]
 
 
+
+def test_the_refusal_reads_in_the_administrators_language_in_the_log(app, li, make_user):
+    person, _event, _registration = li
+    delete_account(as_user(app, person), password="not my password")
+
+    log = text(as_user(app, make_user(is_admin=True, locale="zh")).get("/admin/log"))
+
+    assert "试图删除自己的账户（被拒绝）" in log and "密码错误" in log and "wrong password" not in log
+
+
 def test_the_only_organiser_of_an_event_cannot_delete_their_account_until_it_has_another(app, make_event, make_user):
     organiser = make_user(full_name="Maria Rossi", can_create_events=True)
     organiser_id = organiser.id

@@ -15,7 +15,7 @@ from .forms import LogFilterForm
 from .reading import Filters
 from .recording import record_attempt
 from .tracking import ERASED, SECRET
-from .words import action_label, actor_label, field_label, object_label
+from .words import action_label, actor_label, field_label, object_label, summary_label
 
 log_event = event_for(security.can_read_event_log)
 CHANGING_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -88,6 +88,7 @@ def log_page(form: LogFilterForm, event, zone: str, events: dict | None = None):
         actor_label=actor_label,
         field_label=field_label,
         object_label=object_label,
+        summary_label=summary_label,
         changed_rows=reading.changed_rows,
     )
 

@@ -1,5 +1,7 @@
 """What the log's actions and kinds of objects are called, in the reader's language."""
 
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -170,3 +172,28 @@ def object_label(object_type: str | None) -> str:
     if not object_type:
         return ""
     return str(OBJECT_LABELS.get(object_type, object_type))
+
+
+# What refusals and long tasks say of themselves, as recorded; shown in the reader's language.
+SUMMARY_LABELS = {
+    "wrong password": _l("wrong password"),
+    "only organiser of an event": _l("only organiser of an event"),
+    "an export is already being prepared": _l("an export is already being prepared"),
+}
+SUMMARY_PATTERNS = (
+    (re.compile(r"(?P<count>\d+) months"), lambda count: _("%(count)d months", count=int(count))),
+    (
+        re.compile(r"(?P<count>\d+) registrations to anonymise"),
+        lambda count: _("%(count)d registrations to anonymise", count=int(count)),
+    ),
+)
+
+
+def summary_label(summary: str) -> str:
+    if summary in SUMMARY_LABELS:
+        return str(SUMMARY_LABELS[summary])
+    for pattern, label in SUMMARY_PATTERNS:
+        found = pattern.fullmatch(summary)
+        if found:
+            return label(**found.groupdict())
+    return summary
