@@ -137,16 +137,25 @@ def app(tmp_path, smtp_server, monkeypatch):
 def start_empty() -> None:
     """The models' tables, empty. SQLite's file is the test's own; on PostgreSQL the tables the last
     test left are emptied and their ids start again at 1, which takes a hundredth of the time of
-    making them anew, unless the tables are not the models' (a migration test changed them)."""
+    making them anew, unless the tables or their columns are not the models' (a migration test
+    changed them, or the database was left by older code)."""
     if db.engine.dialect.name != "postgresql":
         db.create_all()
         return
     with db.engine.begin() as connection:
-        tables = set(connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
-        if tables == set(db.metadata.tables):
+        if columns_in(connection) == columns_of_the_models():
             connection.exec_driver_sql(emptying_statement(connection))
             return
     reset_schema()
+
+
+def columns_in(connection) -> set[tuple[str, str]]:
+    query = "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+    return {(table, column) for table, column in connection.execute(text(query))}
+
+
+def columns_of_the_models() -> set[tuple[str, str]]:
+    return {(table.name, column.name) for table in db.metadata.tables.values() for column in table.columns}
 
 
 def emptying_statement(connection) -> str:
