@@ -68,7 +68,7 @@ LONG_TITLE = (
 AXE_WIDTHS = [1280, 375]  # a desktop and a phone
 WIDTHS = [320, 375, 768, 1024, 1200, 1280, 1920]  # 1200: where the menu stops folding
 # Files and the static folder: not pages.
-NOT_PAGES = (".pdf", ".ics", ".csv", ".xlsx", ".zip", ".png", ".jpg", ".jpeg", ".webp", "/download", "/photo")
+NOT_PAGES = (".pdf", ".ics", ".csv", ".xlsx", ".zip", ".json", ".png", ".jpg", ".jpeg", ".webp", "/download", "/photo")
 
 RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {
