@@ -466,6 +466,35 @@ def test_a_wrong_password_deletes_nothing(app, li):
     assert [entry.summary for entry in actions("account.deletion_refused")] == ["wrong password"]
 
 
+def test_deleting_the_account_deletes_the_e_mails_sent_to_an_earlier_address(app, li):
+    person, event, registration = li
+    message = ParticipantMessage(event_id=event.id, subject="Room change", text="We moved to room 4.")
+    message.recipients.append(
+        MessageRecipient(
+            registration_id=registration.id,
+            name="Li Wei",
+            email="li.wei@old.example.org",
+            outbox_message=OutboxMessage(
+                event_id=event.id,
+                recipient="li.wei@old.example.org",
+                subject="Room change",
+                text="We moved to room 4.",
+                html="",
+                message_id="<room-change-2@workshops.test>",
+            ),
+        )
+    )
+    db.session.add(message)
+    db.session.commit()
+
+    delete_account(as_user(app, person))
+
+    db.session.expire_all()
+    assert (
+        db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.recipient == "li.wei@old.example.org")) is None
+    )
+    assert db.session.get(ParticipantMessage, message.id) is not None  # the organisers' message itself stays
+
 
 def test_the_refusal_reads_in_the_administrators_language_in_the_log(app, li, make_user):
     person, _event, _registration = li

@@ -79,12 +79,17 @@ def _erase(registration: Registration, because: Anonymisation) -> None:
         db.select(EvaluationResponse).where(EvaluationResponse.registration_id == registration.id)
     ):
         response.registration_id = None
+    sent_to_them = []  # organisers' messages, whatever address they went to
     for recipient in db.session.scalars(
         db.select(MessageRecipient).where(MessageRecipient.registration_id == registration.id)
     ):
         recipient.name, recipient.email = "", ""
+        sent_to_them.append(recipient.outbox_message_id)
     db.session.execute(
-        delete(OutboxMessage).where(OutboxMessage.event_id == registration.event_id, OutboxMessage.recipient == address)
+        delete(OutboxMessage).where(
+            OutboxMessage.event_id == registration.event_id,
+            db.or_(OutboxMessage.recipient == address, OutboxMessage.id.in_([i for i in sent_to_them if i])),
+        )
     )
     registration.user = placeholder_account()
     db.session.add(AnonymisedRegistration(registration_id=registration.id, because=because, anonymised_at=utcnow()))
