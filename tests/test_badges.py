@@ -4,7 +4,9 @@ some, a participant downloads their own, and the confirmation e-mail links to it
 
 import io
 import re
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from pypdf import PdfReader
 from sqlalchemy import event as sa_event
 
@@ -371,7 +373,12 @@ def test_each_badge_speaks_its_holder_s_language_whoever_prints_them(app, make_u
     li_wei, anna = sorted((text_of(page) for page in reader.pages), key=lambda text: "Anna" in text)
 
     assert "劳动力迁移研讨会" in li_wei and "李伟" in li_wei and "中国" in li_wei and "参会者" in li_wei
+    first_day = format_date(event.starts_at.astimezone(ZoneInfo(event.timezone)).date(), "MMM d", locale="en")
     assert (
-        "Germany" in anna and "PARTICIPANT" in anna and "Jan 5" in anna and "德国" not in anna and "参会者" not in anna
+        "Germany" in anna
+        and "PARTICIPANT" in anna
+        and first_day in anna
+        and "德国" not in anna
+        and "参会者" not in anna
     )
     assert reader.metadata.title == "胸牌：劳动力迁移研讨会"  # the document itself in the reader's language
