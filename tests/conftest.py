@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh database (SQLite file, or PostgreSQL with TEST_DATABASE_URL),
 a real SMTP server on loopback, and factories for users and events."""
 
+import functools
 import itertools
 import os
 import re
@@ -12,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from workshop import create_app
 from workshop.accounts.models import User
@@ -90,7 +93,24 @@ def mailbox(smtp_server) -> Mailbox:
 
 
 def database_url(tmp_path) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return postgres_url() or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@functools.cache
+def postgres_url() -> str | None:
+    """``TEST_DATABASE_URL``, or None. Each test process (pytest-xdist's workers) has a database of
+    its own on that server, named after the worker and made when missing."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    own = parsed.set(database=f"{parsed.database}_{worker}")
+    maintenance = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own.database,)).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{own.database}"')
+    return own.render_as_string(hide_password=False)
 
 
 class IsolatedClient(FlaskClient):

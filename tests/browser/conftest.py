@@ -25,6 +25,8 @@ from workshop.accounts.models import User
 from workshop.events.models import Event, EventKind, EventStatus
 from workshop.extensions import db, limiter
 
+from ..conftest import postgres_url
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -89,7 +91,7 @@ def browser_test_app(folder: Path, **settings) -> Flask:
         {
             "TESTING": True,
             "SECRET_KEY": "browser-test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder / 'browser.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": postgres_url() or f"sqlite:///{folder / 'browser.sqlite'}",
             "MAIL_SERVER": "",
             "MAIL_OUTBOX_DIR": str(folder / "outbox"),
             "JOBS_IMMEDIATE": True,
