@@ -237,3 +237,25 @@ def test_the_platform_default_applies_to_events_without_their_own_period(app, ma
     db.session.expire_all()
     assert db.session.get(Registration, gone.id).full_name == ""
     assert db.session.get(Registration, staying.id).full_name == "Test Person"
+
+
+def test_the_organisers_pages_of_an_anonymised_event_say_anonymised_participant_not_an_empty_name(
+    app, make_event, make_user, make_session
+):
+    old = ended(make_event, months_ago=8)
+    session = make_session(old)
+    db.session.add(EventRetention(event_id=old.id, months=6))
+    make_registration(old, make_user(full_name="Li Wei"))
+    db.session.commit()
+    assert retention.anonymise_past_retention() == 1
+    organiser = as_user(app, old.organisers[0])
+
+    pages = [
+        f"/manage/events/{old.slug}/sessions/{session.id}/roster",
+        f"/manage/events/{old.slug}/attendance",
+        f"/manage/events/{old.slug}/certificates",
+    ]
+
+    for page in pages:
+        shown = text(organiser.get(page))
+        assert "Anonymised participant" in shown and "Li Wei" not in shown, page

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import bindparam
 from sqlalchemy.orm import contains_eager
 
@@ -13,6 +14,7 @@ from ..errors import DomainError
 from ..events.models import Event
 from ..extensions import db, limiter
 from ..formtools import show_domain_error, showing_errors
+from ..language_of_parts import with_lang
 from ..lookups import visible_event
 from ..privacy_notice import services as privacy_notice
 from ..questions.forms import form_with_questions, question_fields
@@ -147,6 +149,15 @@ def mine():
     return render_template(
         "registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS
     )
+
+
+@bp.app_template_filter()
+def participant_name(registration) -> Markup:
+    """The name on a registration, marked with its language; a registration whose person was erased
+    (an account deleted, the event's retention period over) says so instead of showing nothing."""
+    if not registration.full_name:
+        return Markup.escape(_("Anonymised participant"))
+    return with_lang(registration.full_name)
 
 
 @bp.route("/registrations/<int:registration_id>", methods=["GET", "POST"])
