@@ -279,6 +279,17 @@ def make_event(app, make_user):
     return make
 
 
+def as_user(app, user: User) -> FlaskClient:
+    """A client of its own, logged in as ``user``."""
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def as_organiser(app, event: Event) -> FlaskClient:
+    return as_user(app, event.organisers[0])
+
+
 def login(client, user: User, password: str = PASSWORD):
     response = submit(client, "/login", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)

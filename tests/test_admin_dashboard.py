@@ -17,15 +17,9 @@ from workshop.mail.models import Delivery, OutboxMessage
 from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
-from .conftest import counted_statements, login, submit
+from .conftest import as_user, counted_statements, submit
 
 _numbers = count()
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def section(page: str, testid: str) -> str:

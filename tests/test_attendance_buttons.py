@@ -7,13 +7,7 @@ from workshop.agenda.models import SessionKind
 from workshop.attendance.models import check_in_staff
 from workshop.extensions import db
 
-from .conftest import login
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
+from .conftest import as_user
 
 
 def roster_url(event, session) -> str:

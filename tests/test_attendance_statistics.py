@@ -15,7 +15,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
 
-from .conftest import login, make_registration
+from .conftest import as_user, make_registration
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,12 +26,6 @@ def statistics_url(event) -> str:
 
 def xlsx_url(event) -> str:
     return f"/manage/events/{event.slug}/attendance.xlsx"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def participant(make_user, event, full_name="Li Wei", native_name="李伟", state=None):

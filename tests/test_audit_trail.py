@@ -20,19 +20,13 @@ from workshop.letters.models import LetterRequest
 from workshop.registration.models import Registration
 from workshop.registration.states import State
 
-from .conftest import counted_statements, login, submit
+from .conftest import as_user, counted_statements, submit
 from .test_events import EVENT_FORM
 
 
 def log_url(event, **filters) -> str:
     query = "&".join(f"{name}={value}" for name, value in filters.items())
     return f"/manage/events/{event.slug}/log" + (f"?{query}" if query else "")
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def entries(**where) -> list[AuditEntry]:

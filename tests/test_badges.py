@@ -16,14 +16,8 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, register, submit, text_part
+from .conftest import as_user, login, make_registration, register, submit, text_part
 from .qr_codes import decoded, drawn_qr
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def badges_url(event, **query) -> str:

@@ -17,7 +17,7 @@ from workshop.events.models import Event
 from workshop.extensions import db
 from workshop.letterhead.models import Letterhead
 
-from .conftest import login, make_registration, submit
+from .conftest import as_user, make_registration, submit
 from .test_events import EVENT_FORM
 
 SETTINGS = "/manage/events/{slug}/certificates/settings"
@@ -42,12 +42,6 @@ def workshop(make_event, make_session, make_user):
     li = make_registration(event, make_user(full_name="Li Wei", native_name="李伟"))
     recording.mark_present(event, li, session, Method.ROSTER, event.organisers[0])
     return event, li
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def save_settings(client, event, **fields):

@@ -21,17 +21,11 @@ from workshop.extensions import db
 from workshop.letterhead.models import Letterhead, SignedImage
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, submit, text_part
+from .conftest import as_user, make_registration, submit, text_part
 
 MANAGE = "/manage/events/{slug}/certificates"
 EARLY = {"before_the_end": "y"}  # the workshop has not ended yet: issuing is confirmed
 MINE = "/registrations"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

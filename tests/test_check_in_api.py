@@ -11,13 +11,7 @@ from workshop.attendance.models import ARRIVAL, ApiToken, Attendance, Method, ch
 from workshop.extensions import db
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, submit
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
+from .conftest import as_user, make_registration, submit
 
 
 def tokens_url(event) -> str:

@@ -19,16 +19,10 @@ from workshop.extensions import db
 from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
-from .conftest import PASSWORD, login, make_registration, submit
+from .conftest import PASSWORD, as_user, make_registration, submit
 from .qr_codes import qr_modules
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def desk_url(event) -> str:

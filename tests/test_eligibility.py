@@ -12,7 +12,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, submit
+from .conftest import as_user, make_registration, submit
 
 
 def rule_url(event) -> str:
@@ -25,12 +25,6 @@ def statistics_url(event) -> str:
 
 def page_of(registration) -> str:
     return f"/registrations/{registration.id}"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def participant(make_user, event, full_name="Li Wei", native_name="李伟", state=None):

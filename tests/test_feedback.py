@@ -27,7 +27,7 @@ from workshop.feedback.results import evaluation_results
 from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
-from .conftest import PASSWORD, link_in, login, make_registration, submit, text_part
+from .conftest import PASSWORD, as_user, link_in, make_registration, submit, text_part
 
 MANAGE = "/manage/events/{slug}/evaluation"
 RESULTS = "/manage/events/{slug}/evaluation/results"
@@ -38,12 +38,6 @@ MINE = "/registrations"
 @pytest.fixture(autouse=True)
 def many_logins(app):
     app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def url(template, event):

@@ -18,7 +18,7 @@ from workshop.letters.models import LetterRequest, LetterSettings, LetterStatus
 from workshop.registration.states import State
 from workshop.timeutil import utcnow
 
-from .conftest import REGISTRATION_FORM, login, make_registration, submit, text_part
+from .conftest import REGISTRATION_FORM, as_user, login, make_registration, submit, text_part
 
 MINE = "/registrations"
 MANAGE = "/manage/events/{slug}/visa-letters"
@@ -39,12 +39,6 @@ def passport(**changes) -> dict:
     }
     values.update(changes)
     return values
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from workshop.registration.models import OrganisationType
 from workshop.registration.states import State
 from workshop.translated import Translated
 
-from .conftest import login, submit, text_part
+from .conftest import as_organiser, as_user, submit, text_part
 
 
 def compose_url(event) -> str:
@@ -31,16 +31,6 @@ def compose_url(event) -> str:
 
 def history_url(event) -> str:
     return f"/manage/events/{event.slug}/messages"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
-
-
-def as_organiser(app, event):
-    return as_user(app, event.organisers[0])
 
 
 def post(client, event, action, form_url=None, **fields):

@@ -14,18 +14,12 @@ from workshop.notices.digest import send_daily_digests
 from workshop.notices.models import EventNoticeTiming, NoticeSettings, OrganiserNotice, Timing
 from workshop.timeutil import utcnow
 
-from .conftest import free_port, link_in, login, make_registration, register, submit, text_part
+from .conftest import as_user, free_port, link_in, make_registration, register, submit, text_part
 from .test_letters import passport, request_url, with_visa
 from .test_outbox import FlakyMailbox, mail_server, queue_messages
 
 SETTINGS = "/account/notifications"
 PENDING_SUBJECT = "A registration for Policy dialogue waits for your approval"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def choose(app, organiser, timing: str, **per_event: str):

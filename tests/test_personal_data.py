@@ -33,7 +33,7 @@ from workshop.registration.models import Answer, OrganisationType, QuestionKind,
 from workshop.registration.states import State
 from workshop.storage import LocalDirectory, upload_storage
 
-from .conftest import PASSWORD, login, make_registration, run_worker, submit
+from .conftest import PASSWORD, as_user, make_registration, run_worker, submit
 
 DATA = "/account/data"
 
@@ -41,12 +41,6 @@ DATA = "/account/data"
 def csrf_token_of(browser, url: str) -> str:
     page = browser.get(url, timeout=30)
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text).group(1)
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def text(response) -> str:
@@ -67,6 +61,29 @@ def download(client, export_id):
     response.get_data()
     response.close()  # the file it sent
     return response
+
+
+def message_to_an_earlier_address(event, registration) -> ParticipantMessage:
+    """An organisers' message that reached the participant at the address they had then."""
+    message = ParticipantMessage(event_id=event.id, subject="Room change", text="We moved to room 4.")
+    message.recipients.append(
+        MessageRecipient(
+            registration_id=registration.id,
+            name="Li Wei",
+            email="li.wei@old.example.org",
+            outbox_message=OutboxMessage(
+                event_id=event.id,
+                recipient="li.wei@old.example.org",
+                subject="Room change",
+                text="We moved to room 4.",
+                html="",
+                message_id=f"<room-change-{registration.id}@workshops.test>",
+            ),
+        )
+    )
+    db.session.add(message)
+    db.session.commit()
+    return message
 
 
 def ask_for_export(client):
@@ -128,24 +145,7 @@ def test_a_participant_downloads_everything_held_about_them_as_a_zip(app, li, ma
         affiliation="Ministry of Human Resources",
         biography="Twenty years of inspections.",
     )
-    sent_before = ParticipantMessage(event_id=event.id, subject="Room change", text="We moved to room 4.")
-    sent_before.recipients.append(
-        MessageRecipient(
-            registration_id=registration.id,
-            name="Li Wei",
-            email="li.wei@old.example.org",  # the address Li had then
-            outbox_message=OutboxMessage(
-                event_id=event.id,
-                recipient="li.wei@old.example.org",
-                subject="Room change",
-                text="We moved to room 4.",
-                html="",
-                message_id="<room-change@workshops.test>",
-            ),
-        )
-    )
-    db.session.add(sent_before)
-    db.session.commit()
+    message_to_an_earlier_address(event, registration)
     client = as_user(app, person)
 
     page = text(ask_for_export(client))
@@ -468,24 +468,7 @@ def test_a_wrong_password_deletes_nothing(app, li):
 
 def test_deleting_the_account_deletes_the_e_mails_sent_to_an_earlier_address(app, li):
     person, event, registration = li
-    message = ParticipantMessage(event_id=event.id, subject="Room change", text="We moved to room 4.")
-    message.recipients.append(
-        MessageRecipient(
-            registration_id=registration.id,
-            name="Li Wei",
-            email="li.wei@old.example.org",
-            outbox_message=OutboxMessage(
-                event_id=event.id,
-                recipient="li.wei@old.example.org",
-                subject="Room change",
-                text="We moved to room 4.",
-                html="",
-                message_id="<room-change-2@workshops.test>",
-            ),
-        )
-    )
-    db.session.add(message)
-    db.session.commit()
+    message = message_to_an_earlier_address(event, registration)
 
     delete_account(as_user(app, person))
 

@@ -14,7 +14,7 @@ from workshop.privacy_notice.models import PrivacyNotice
 from workshop.registration.models import Registration
 from workshop.timeutil import utc_to_local
 
-from .conftest import PASSWORD, REGISTRATION_FORM, login, register, submit
+from .conftest import PASSWORD, REGISTRATION_FORM, as_organiser, as_user, register, submit
 
 PARTS = ("controller", "purposes", "recipients", "retention", "rights")
 
@@ -25,16 +25,6 @@ def notice_url(event) -> str:
 
 def public_url(event) -> str:
     return f"/events/{event.slug}/privacy"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
-
-
-def as_organiser(app, event):
-    return as_user(app, event.organisers[0])
 
 
 def written(tag: str, **changed) -> dict:

@@ -18,7 +18,7 @@ from workshop.publishing.models import Audience, Publication, PublicationKind
 from workshop.reports.models import ReportSection, SectionKind
 from workshop.storage import upload_storage
 
-from .conftest import csrf_token, login, make_registration, run_worker, submit
+from .conftest import as_user, csrf_token, make_registration, run_worker, submit
 
 OUTCOMES = "/manage/events/{slug}/outcomes"
 PUBLISH_REPORT = "/manage/events/{slug}/outcomes/report"
@@ -46,12 +46,6 @@ def event(make_event, organiser):
         starts_in_days=-3,
         days=2,
     )
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def publications() -> list[Publication]:

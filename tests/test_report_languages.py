@@ -11,7 +11,7 @@ from workshop.extensions import db
 from workshop.registration.states import State
 from workshop.reports.models import ReportSection, SectionKind, SessionSummary
 
-from .conftest import login, make_registration, submit
+from .conftest import as_user, make_registration, submit
 
 REPORT = "/manage/events/{slug}/report"
 SECTION = "/manage/events/{slug}/report/sections/{key}"
@@ -31,12 +31,6 @@ def organiser(make_user):
 @pytest.fixture
 def event(make_event, organiser):
     return make_event(organiser=organiser, title={"en": "Labour Migration Workshop", "zh": "劳动力移民研讨会"})
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def save(client, url, **fields):

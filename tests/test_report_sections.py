@@ -17,7 +17,7 @@ from workshop.extensions import db
 from workshop.registration.states import State
 from workshop.reports.models import ReportSection, SectionKind, SessionSummary
 
-from .conftest import login, make_registration, run_worker, submit
+from .conftest import as_user, make_registration, run_worker, submit
 
 REPORT = "/manage/events/{slug}/report"
 SECTION = "/manage/events/{slug}/report/sections/{key}"
@@ -37,12 +37,6 @@ def compiled_report(client, event, url=DOWNLOAD_PDF):
     response = submit(client, COMPILE.format(slug=event.slug), {}, form_url=REPORT.format(slug=event.slug))
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     return client.get(url.format(slug=event.slug))
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

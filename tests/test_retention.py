@@ -17,13 +17,7 @@ from workshop.registration import services as registrations
 from workshop.registration.models import Registration, Sex
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, submit
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
+from .conftest import as_user, make_registration, submit
 
 
 def text(response) -> str:

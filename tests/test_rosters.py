@@ -11,7 +11,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, submit
+from .conftest import as_user, make_registration, submit
 
 
 def roster_url(event, session=None) -> str:
@@ -21,12 +21,6 @@ def roster_url(event, session=None) -> str:
 def add_staff(event, user):
     db.session.execute(check_in_staff.insert().values(event_id=event.id, user_id=user.id))
     db.session.commit()
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def marks() -> list[Attendance]:

@@ -11,7 +11,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.registration.states import State
 
-from .conftest import login, make_registration, submit
+from .conftest import as_user, make_registration, submit
 from .qr_codes import decoded, svg_qr
 
 
@@ -21,12 +21,6 @@ def now() -> datetime:
 
 def code_url(event, session) -> str:
     return f"/manage/events/{event.slug}/sessions/{session.id}/code"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def add_staff(event, user):

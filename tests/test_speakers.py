@@ -15,7 +15,7 @@ from workshop.events.models import EventStatus
 from workshop.extensions import db
 from workshop.storage import upload_storage
 
-from .conftest import counted_statements, html_part, link_in, login, submit, text_part
+from .conftest import as_user, counted_statements, html_part, link_in, login, submit, text_part
 
 PROFILE = {
     "full_name": "Wang Fang",
@@ -60,12 +60,6 @@ def own_url(speaker) -> str:
 def as_organiser(app, event):
     client = app.test_client()
     login(client, event.organisers[0])
-    return client
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
     return client
 
 

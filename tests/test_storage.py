@@ -21,7 +21,7 @@ from workshop.letters.models import LetterSettings
 from workshop.materials.models import Material, MaterialVersion
 from workshop.storage import FileMissing, LocalDirectory, NotStored, upload_storage
 
-from .conftest import IsolatedClient, login, make_registration, submit
+from .conftest import IsolatedClient, as_user, make_registration, submit
 from .test_certificates import count_images
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -185,12 +185,6 @@ def second_server(app, tmp_path, monkeypatch):
         with server.app_context():
             db.session.remove()
             db.engine.dispose()
-
-
-def as_user(server, user):
-    client = server.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

@@ -10,21 +10,11 @@ from workshop.events.models import Event, EventStatus
 from workshop.extensions import db
 from workshop.team.models import TeamInvitation
 
-from .conftest import html_part, link_in, login, logout, submit, text_part
+from .conftest import as_organiser, as_user, html_part, link_in, login, logout, submit, text_part
 
 
 def team_url(event) -> str:
     return f"/manage/events/{event.slug}/team"
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
-
-
-def as_organiser(app, event):
-    return as_user(app, event.organisers[0])
 
 
 def add(client, event, email, role="check_in_staff", sessions=()):

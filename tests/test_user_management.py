@@ -14,13 +14,7 @@ from workshop.extensions import db
 from workshop.mail.models import OutboxMessage
 from workshop.timeutil import utcnow
 
-from .conftest import PASSWORD, login, submit
-
-
-def as_user(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
+from .conftest import PASSWORD, as_user, login, submit
 
 
 def user_url(user) -> str:
