@@ -3,7 +3,7 @@
 Calendar applications poll feeds every few minutes. Each event keeps a counter,
 ``Event.agenda_revision``, that the flush of any change to the event, its sessions, its speakers or
 the links between them raises by one in the same transaction, as a SQL increment, so two servers
-writing at once both count (publishing raises it too, for the outcomes the event's page lists).
+writing at once both count (publishing adds its publications, which the event's page lists).
 A file's ETag is a digest of the revisions it shows, the language and the address its links point
 to; a poller holding the current one gets ``304 Not Modified`` without the file being made again.
 """
@@ -37,12 +37,23 @@ def _event_id_of(session: Session, changed) -> int | None:
     return None if changed.event is None else _event_id_of(session, changed.event)
 
 
+# What raises the revision: the event and its agenda; other domains add what their part of the
+# event's pages shows (``raises_the_revision``).
+_REVISING: list[type] = [Event, EventPartner, AgendaSession, Speaker, SessionSpeaker]
+
+
+def raises_the_revision(model: type) -> None:
+    """A change to a ``model`` row (which has an ``event_id``) raises its event's revision."""
+    _REVISING.append(model)
+
+
 @sqlalchemy_event.listens_for(Session, "before_flush")
 def _raise_changed_agendas(session: Session, _flush_context, _instances) -> None:
     event_ids = set()
+    revising = tuple(_REVISING)
     with session.no_autoflush:
         for changed in (*session.new, *session.dirty, *session.deleted):
-            if not isinstance(changed, Event | EventPartner | AgendaSession | Speaker | SessionSpeaker):
+            if not isinstance(changed, revising):
                 continue
             if changed in session.dirty and not session.is_modified(changed):
                 continue  # only loaded or touched, nothing written

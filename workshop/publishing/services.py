@@ -21,6 +21,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
 from .. import security
+from ..agenda import revision
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden, NotFound
 from ..events.models import Event
@@ -93,7 +94,7 @@ class Outcome:
 
 def live_outcomes(event: Event) -> tuple[Outcome, ...]:
     """The event's live publications, newest first, kept under the event's revision, which every
-    change to a publication raises (``_raise_revision_of_changed_outcomes``)."""
+    change to a publication raises (``agenda.revision.raises_the_revision``)."""
     return kept_or_made(("outcomes", event.id, event.agenda_revision), lambda: _read_live_outcomes(event.id))
 
 
@@ -106,19 +107,7 @@ def _read_live_outcomes(event_id: int) -> tuple[Outcome, ...]:
     return tuple(Outcome(*row) for row in rows)
 
 
-@sqlalchemy_event.listens_for(Session, "before_flush")
-def _raise_revision_of_changed_outcomes(session: Session, _flush_context, _instances) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    event_ids = {
-        item.event_id
-        for item in changed
-        if isinstance(item, Publication) and (item not in session.dirty or session.is_modified(item))
-    }
-    with session.no_autoflush:
-        for event_id in event_ids - {None}:
-            event = session.get(Event, event_id)
-            if event is not None and event not in session.deleted:
-                event.agenda_revision = Event.agenda_revision + 1  # in SQL: no increment is lost
+revision.raises_the_revision(Publication)
 
 
 def visible_publications(viewer, event: Event) -> list[Outcome]:
