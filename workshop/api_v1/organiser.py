@@ -264,31 +264,28 @@ def attendance_list(holder, event):
     return recorded_read(response, "api_attendance", event, summary=page_read(page))
 
 
+def named_in_body(model, body: dict, field: str, event, unknown: str):
+    """The ``model`` row the body's ``field`` names, when it is the event's; else the body is refused
+    by that field (422, recorded)."""
+    row = db.session.get(model, body[field])
+    if row is None or row.event_id != event.id:
+        refuse(422, _("Some fields are not valid."), {field: [unknown]}, event_id=event.id, action="api.body_refused")
+    return row
+
+
 def attendance_mark(holder, event):
     """Marks a confirmed registration present, as the check-in desk does; twice records once."""
     body = body_of(schemas.AttendanceMark, event_id=event.id)
     session = None
     if body["session_id"] is not None:
-        session = db.session.get(AgendaSession, body["session_id"])
-        if session is None or session.event_id != event.id:
-            refuse(
-                422,
-                _("Some fields are not valid."),
-                {"session_id": [_("This event has no session with this number.")]},
-                event_id=event.id,
-                action="api.body_refused",
-            )
+        session = named_in_body(
+            AgendaSession, body, "session_id", event, _("This event has no session with this number.")
+        )
         if session.cancelled:
             refuse(409, _("This session is cancelled."), event_id=event.id, action="api.change_refused")
-    registration = db.session.get(Registration, body["registration_id"])
-    if registration is None or registration.event_id != event.id:
-        refuse(
-            422,
-            _("Some fields are not valid."),
-            {"registration_id": [_("This event has no registration with this number.")]},
-            event_id=event.id,
-            action="api.body_refused",
-        )
+    registration = named_in_body(
+        Registration, body, "registration_id", event, _("This event has no registration with this number.")
+    )
     outcome = recording.mark_present(event, registration, session, Method.API, holder)
     if outcome.outcome is recording.Outcome.NOT_CONFIRMED:
         refuse(
