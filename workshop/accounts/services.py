@@ -229,22 +229,3 @@ def allow_event_creation(actor: User, user_id: int) -> User:
     user.can_create_events = not user.can_create_events
     db.session.commit()
     return user
-
-
-def search_users(text: str, page: int, per_page: int):
-    """One page of the accounts whose e-mail address or name, in either script, contains ``text``;
-    every account when ``text`` is empty; by name. Not the placeholders holding anonymised registrations."""
-    from ..privacy.anonymising import PLACEHOLDER_DOMAIN  # the privacy package reads accounts as it loads
-
-    query = db.select(User).where(User.email.not_like(f"%@{PLACEHOLDER_DOMAIN}")).order_by(User.full_name)
-    text = (text or "").strip()
-    if text:
-        pattern = f"%{text.lower()}%"
-        query = query.where(
-            db.or_(
-                User.email.like(pattern),
-                db.func.lower(User.full_name).like(pattern),
-                User.native_name.like(f"%{text}%"),
-            )
-        )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func
 
 from ..certificates.models import Certificate
-from ..errors import DomainError, Forbidden
+from ..errors import Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..jobs.models import Job, JobState
 from ..letters.models import LetterRequest, LetterStatus
+from ..mail import services as mail
 from ..mail.models import Delivery, OutboxMessage
-from ..mail.services import queue_again
 from ..registration.models import Registration
 from ..registration.states import State
 from ..security import is_admin
@@ -177,13 +177,7 @@ def send_failed_again(actor, message_ids: list[int] | None) -> int:
     query = db.select(OutboxMessage).where(OutboxMessage.state == Delivery.FAILED).with_for_update()
     if message_ids is not None:
         query = query.where(OutboxMessage.id.in_(message_ids))
-    failed = list(db.session.scalars(query))
-    if not failed:
-        db.session.rollback()
-        raise DomainError(_l("Only failed messages can be sent again."))
-    queue_again(failed)
-    db.session.commit()
-    return len(failed)
+    return mail.send_failed_again(list(db.session.scalars(query)))
 
 
 def everything(now: datetime | None = None) -> dict:

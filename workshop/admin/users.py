@@ -16,7 +16,6 @@ from ..accounts.services import send_verification
 from ..audit import record_attempt
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden, NotFound
-from ..events.models import Event, event_organiser
 from ..extensions import db
 from ..security import is_admin
 from ..timeutil import utcnow
@@ -85,17 +84,6 @@ def user_or_not_found(user_id: int) -> User:
     if user is None:
         raise NotFound(_l("This account does not exist."))
     return user
-
-
-def organised_events(user: User) -> list[Event]:
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .join(event_organiser, event_organiser.c.event_id == Event.id)
-            .where(event_organiser.c.user_id == user.id)
-            .order_by(Event.starts_at.desc())
-        )
-    )
 
 
 def set_roles(actor: User, user_id: int, admin: bool, event_creator: bool) -> User:

@@ -13,6 +13,7 @@ from ..bounds import page_number
 from ..events.forms import STATUS_LABELS
 from ..events.lifecycle import ManagedList
 from ..events.models import EventStatus
+from ..events.services import organised_events
 from ..extensions import csrf, db
 from ..formtools import posted_or_400, showing_errors
 from ..jobs.models import JobState
@@ -114,7 +115,7 @@ def render_page(user: User, roles_form: RolesForm):
     return render_template(
         "admin/user.html",
         user=user,
-        events=users.organised_events(user),
+        events=organised_events(user),
         roles_form=roles_form,
         button_form=ConfirmForm(),
         status_labels=STATUS_LABELS,

@@ -27,6 +27,7 @@ from .models import (
     EventPartner,
     EventStatus,
     Series,
+    event_organiser,
 )
 
 TEMPLATE_STAYS_DRAFT = _l("A template stays a draft: duplicate it to make an event to publish.")
@@ -291,3 +292,15 @@ def managed_events(actor: User) -> list[Event]:
     from .lifecycle import managed_events as listed
 
     return listed(actor)
+
+
+def organised_events(user: User) -> list[Event]:
+    """The events ``user`` is an organiser of, the latest first."""
+    return list(
+        db.session.scalars(
+            db.select(Event)
+            .join(event_organiser, event_organiser.c.event_id == Event.id)
+            .where(event_organiser.c.user_id == user.id)
+            .order_by(Event.starts_at.desc(), Event.id)
+        )
+    )

@@ -55,6 +55,12 @@ def resend(actor, event: Event, message_ids: list[int]) -> int:
         .where(OutboxMessage.event_id == event.id, OutboxMessage.id.in_(message_ids))
         .with_for_update()
     ).all()
+    return send_failed_again(messages)
+
+
+def send_failed_again(messages: list[OutboxMessage]) -> int:
+    """Those of ``messages`` (locked by the caller) that failed go back to the worker, committed;
+    DomainError, nothing changed, when none did. How many."""
     failed = [message for message in messages if message.state is Delivery.FAILED]
     if not failed:
         db.session.rollback()

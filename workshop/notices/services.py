@@ -11,7 +11,8 @@ from .. import security
 from ..accounts.models import User
 from ..database import lock_for_update
 from ..errors import Forbidden
-from ..events.models import Event, event_organiser
+from ..events.models import Event
+from ..events.services import organised_events
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..timeutil import utcnow
@@ -96,18 +97,6 @@ def timings_of(user_ids: list[int], event_id: int) -> dict[int, Timing]:
         ).all()
     )
     return timings
-
-
-def organised_events(user: User) -> list[Event]:
-    """The events ``user`` is an organiser of, the coming ones first."""
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .join(event_organiser, event_organiser.c.event_id == Event.id)
-            .where(event_organiser.c.user_id == user.id)
-            .order_by(Event.starts_at.desc(), Event.id)
-        )
-    )
 
 
 def settings_of(user: User) -> NoticeSettings:
