@@ -13,9 +13,14 @@ its own hundred badges interleaved with the next desk's, so each badge's second 
 first. Each desk is a thread of this process (no pool), released with the others by one barrier,
 and times each of its POSTs (a new connection each: gunicorn's sync workers close it anyway).
 
+Before the barrier, each desk checks in PRACTICE_SCANS badges of its own for arrival, one after the
+other and not timed, as a desk tries its scanner before the doors open (and as the pages are loaded
+for a second before they are measured): the workers' first requests, which prepare their
+templates and statements, are not what the rush measures.
+
 Afterwards the database must hold exactly one present Attendance row (and one history entry) per
-badge and way of scanning, at the session it was scanned for; the answers must be one
-``checked_in`` and one ``already`` per badge and way.
+badge and way of scanning, at the session it was scanned for, and one for arrival per practice
+scan; the answers must be one ``checked_in`` and one ``already`` per badge and way.
 """
 
 import http.client
@@ -38,6 +43,7 @@ from werkzeug.security import generate_password_hash
 from workshop.accounts.models import User
 from workshop.agenda.models import AgendaSession, SessionKind
 from workshop.attendance.models import (
+    ARRIVAL,
     ApiToken,
     Attendance,
     AttendanceChange,
@@ -62,6 +68,7 @@ PARTICIPANTS = 1000
 SESSIONS = 6
 DESKS = 10
 SCANS_PER_BADGE = 2
+PRACTICE_SCANS = 3  # per desk and way of scanning, for arrival, before the rush
 POST_TIMEOUT = 60.0
 SLUG = "bench-check-in"
 PAGE = re.compile(rb"/Type /Page\b(?!s)")
@@ -113,6 +120,7 @@ class Rush:
     label: str
     wall_seconds: float
     outcomes: list[Outcome]
+    practice: list[Outcome]  # before the release, not timed
 
     @property
     def per_second(self) -> float:
@@ -301,7 +309,7 @@ def api_scanner(server: Server, token: str, desk: int):
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
 
     def scan(one: Scan) -> Outcome:
-        body = json.dumps({"code": one.code, "session_id": one.session_id})
+        body = json.dumps({"code": one.code, "session_id": one.session_id or None})
         return post(server, f"/api/events/{SLUG}/attendance", body, headers, one, desk, json_status)
 
     return scan
@@ -319,14 +327,16 @@ def desk_page_scanner(server: Server, login: Login, desk: int):
     return scan
 
 
-def scan_together(label: str, scanners: list, queues: list[list[Scan]]) -> Rush:
-    """One thread per desk; the barrier's action notes the release time. Wall time: from the
-    release to the last answer."""
+def scan_together(label: str, scanners: list, queues: list[list[Scan]], practice: list[list[Scan]]) -> Rush:
+    """One thread per desk, which scans its practice badges, then waits at the barrier; the
+    barrier's action notes the release time. Wall time: from the release to the last answer."""
     released: list[float] = []
     barrier = threading.Barrier(DESKS, action=lambda: released.append(time.perf_counter()))
     results: list[list[Outcome]] = [[] for _ in range(DESKS)]
+    practised: list[list[Outcome]] = [[] for _ in range(DESKS)]
 
     def desk(d: int) -> None:
+        practised[d] = [scanners[d](scan) for scan in practice[d]]
         barrier.wait()
         results[d] = [scanners[d](scan) for scan in queues[d]]
 
@@ -336,18 +346,35 @@ def scan_together(label: str, scanners: list, queues: list[list[Scan]]) -> Rush:
     for thread in threads:
         thread.join()
     finished = time.perf_counter()
-    return Rush(label, finished - released[0], [o for desk_outcomes in results for o in desk_outcomes])
+    outcomes = [o for desk_outcomes in results for o in desk_outcomes]
+    return Rush(label, finished - released[0], outcomes, [o for desk_outcomes in practised for o in desk_outcomes])
+
+
+def practice_queues(seeded: Seeded, way: int) -> list[list[Scan]]:
+    """Desk ``d``'s practice badges for one way of scanning (0: the API, 1: the desk page): arrival,
+    which the rush does not scan, for badges of the desk's own chunk, different for each way."""
+    size = PARTICIPANTS // DESKS
+    return [
+        [Scan(r, c, ARRIVAL) for r, c, _s in seeded.badges[d * size + way * PRACTICE_SCANS :][:PRACTICE_SCANS]]
+        for d in range(DESKS)
+    ]
 
 
 def scan_both_ways(server: Server, seeded: Seeded, desk_logins: list[Login]) -> list[Rush]:
     api_scans = [Scan(r, c, s) for r, c, s in seeded.badges]
     desk_scans = [Scan(r, c, seeded.desk_session(s)) for r, c, s in seeded.badges]
     return [
-        scan_together("API", [api_scanner(server, seeded.tokens[d], d) for d in range(DESKS)], desk_queues(api_scans)),
+        scan_together(
+            "API",
+            [api_scanner(server, seeded.tokens[d], d) for d in range(DESKS)],
+            desk_queues(api_scans),
+            practice_queues(seeded, 0),
+        ),
         scan_together(
             "desk page",
             [desk_page_scanner(server, desk_logins[d], d) for d in range(DESKS)],
             desk_queues(desk_scans),
+            practice_queues(seeded, 1),
         ),
     ]
 
@@ -419,9 +446,14 @@ def check(app: Flask, seeded: Seeded, workers: int, rushes: list[Rush]) -> Resul
     problems = result.problems
     for rush in rushes:
         problems += [f"{rush.label}: {problem}" for problem in check_answers(rush.outcomes)]
+        if any(o.status != 200 or o.answer != "checked_in" for o in rush.practice):
+            problems.append(f"{rush.label}: a practice scan was not checked in: {rush.practice[0]}")
 
     expected = {(r, s): Method.API for r, _code, s in seeded.badges}
     expected |= {(r, seeded.desk_session(s)): Method.SCAN for r, _code, s in seeded.badges}
+    for way, method in enumerate((Method.API, Method.SCAN)):
+        practised = [scan for queue in practice_queues(seeded, way) for scan in queue]
+        expected |= {(scan.registration_id, ARRIVAL): method for scan in practised}
     rows = Counter((m.registration_id, m.slot) for m in marks)
     if len(marks) != len(expected):
         problems.append(f"{len(marks)} attendance rows, expected {len(expected)} (one per badge and way of scanning)")

@@ -1,3 +1,5 @@
+import fcntl
+import os
 import sqlite3
 import threading
 
@@ -5,6 +7,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from workshop import database
 from workshop.database import QueuedWriterConnection, lock_for_update
 from workshop.events.models import Event, EventPartner
 from workshop.extensions import db
@@ -121,3 +124,36 @@ def test_a_thread_that_holds_the_turn_is_not_queued_behind_itself(app, make_even
     second.rollback()
     first.close()
     second.close()
+
+
+def test_the_write_ahead_log_is_copied_back_after_the_writer_has_left_the_queue(tmp_path, monkeypatch):
+    """SQLite copies its log back into the database inside the commit that makes it long, with the
+    disk flushes that takes; the next writers must not wait behind that."""
+    monkeypatch.setattr(database, "CHECKPOINT_LOG_BYTES", 64 * 1024)
+    path = str(tmp_path / "workshop.sqlite")
+    writer = queued_connection(path)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("CREATE TABLE note (body BLOB)")
+    queue = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    turn_free_at_checkpoint = []
+
+    def note_checkpoint(statement):
+        if "wal_checkpoint" in statement:
+            try:
+                fcntl.flock(queue, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                turn_free_at_checkpoint.append(False)
+            else:
+                fcntl.flock(queue, fcntl.LOCK_UN)
+                turn_free_at_checkpoint.append(True)
+
+    writer.set_trace_callback(note_checkpoint)
+    assert writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    writer.take_write_turn()
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO note VALUES (?)", (b"x" * 200_000,))
+    writer.commit()
+
+    assert turn_free_at_checkpoint == [True]
+    writer.close()
+    os.close(queue)
