@@ -132,9 +132,14 @@ def begin_sqlite_transaction(connection) -> None:
 
 def forget_inherited_connections(app) -> None:
     """In a process forked from the one that loaded ``app`` (gunicorn's workers): the pooled
-    connections it inherited belong to the parent; the pool opens its own."""
+    connections it inherited belong to the parent; each engine's pool opens its own. Any Flask
+    application with Flask-SQLAlchemy, this one or another served with the same settings."""
+    extension = getattr(app, "extensions", {}).get("sqlalchemy")
+    if extension is None:
+        return
     with app.app_context():
-        db.engine.dispose(close=False)
+        for engine in extension.engines.values():
+            engine.dispose(close=False)
 
 
 def holds_write_lock(session) -> bool:
