@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
 
 from .. import mail, security
 from ..accounts.models import User
@@ -438,18 +437,15 @@ def _tell_revoked(certificate: Certificate) -> None:
 # --- participants -----------------------------------------------------------------------------
 
 
-VALID_CERTIFICATES_OF = db.select(Certificate).where(
-    Certificate.registration_id.in_(bindparam("ids", expanding=True)), Certificate.revoked_at.is_(None)
-)  # built once for "My registrations"
-
-
-def own_valid_certificates(actor, registrations: list[Registration]) -> dict[int, Certificate]:
-    """The valid certificates of the actor's own ``registrations``, by registration id, in one query."""
-    own = [r.id for r in registrations if security.is_signed_in(actor) and r.user_id == actor.id]
-    if not own:
-        return {}
-    certificates = db.session.scalars(VALID_CERTIFICATES_OF, {"ids": own})
-    return {certificate.registration_id: certificate for certificate in certificates}
+def valid_certificate_id(registration_id):
+    """A column for a statement about registrations: the id of the registration's valid
+    certificate, or NULL."""
+    return (
+        db.select(Certificate.id)
+        .where(Certificate.registration_id == registration_id, Certificate.revoked_at.is_(None))
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def certificate_to_download(actor, certificate_id: int) -> Certificate:

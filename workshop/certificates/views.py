@@ -24,12 +24,6 @@ def verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-@bp.app_template_global("valid_certificates")
-def valid_certificates(registrations):
-    """For "My registrations": the signed-in person's valid certificates of ``registrations``, by registration id."""
-    return services.own_valid_certificates(acting_user(), registrations)
-
-
 # --- organisers -------------------------------------------------------------------------------
 
 issuing_event = event_for(security.can_issue_certificates)

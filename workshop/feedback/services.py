@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists
+from sqlalchemy import exists
 from sqlalchemy.exc import IntegrityError
 
 from .. import mail, security
@@ -141,35 +141,30 @@ def participant_status(user, event: Event) -> Unavailable | None:
     return None
 
 
-# Built once for "My registrations": for each registration, whether it answered, and whether its
-# event's evaluation is open now.
-EVALUATION_STATES_OF = db.select(
-    Registration.id,
-    exists().where(EvaluationSubmission.registration_id == Registration.id),
-    exists().where(
-        Evaluation.event_id == Registration.event_id,
-        Evaluation.opened_at.is_not(None),
-        Evaluation.closed_at.is_(None),
-    ),
-).where(Registration.id.in_(bindparam("ids", expanding=True)))
+def evaluation_state_columns(registration) -> tuple:
+    """Two columns for a statement about ``registration`` (the model or an alias): whether it
+    answered its event's evaluation, and whether that evaluation is open now."""
+    return (
+        exists().where(EvaluationSubmission.registration_id == registration.id),
+        exists().where(
+            Evaluation.event_id == registration.event_id,
+            Evaluation.opened_at.is_not(None),
+            Evaluation.closed_at.is_(None),
+        ),
+    )
 
 
-def statuses_for_registrations(user, registrations: list[Registration]) -> dict[int, str]:
-    """For "My registrations", by registration id: "answered", or "open" (the person may answer now);
-    the user's confirmed registrations only, in one query whatever their number. A confirmed
-    registration of the user is what ``security.can_answer_evaluation`` asks of a public event."""
-    confirmed = {
-        r.id: r for r in registrations if r.user_id == getattr(user, "id", None) and r.state is State.CONFIRMED
-    }
-    if not confirmed:
-        return {}
-    statuses = {}
-    for registration_id, answered, evaluation_open in db.session.execute(EVALUATION_STATES_OF, {"ids": [*confirmed]}):
-        if answered:
-            statuses[registration_id] = "answered"
-        elif evaluation_open and confirmed[registration_id].event.is_public:
-            statuses[registration_id] = "open"
-    return statuses
+def evaluation_status(user, registration: Registration, answered: bool, evaluation_open: bool) -> str | None:
+    """ "answered", "open" (the person may answer now) or None, from the two columns above: the
+    user's confirmed registrations only. A confirmed registration of the user is what
+    ``security.can_answer_evaluation`` asks of a public event."""
+    if registration.user_id != getattr(user, "id", None) or registration.state is not State.CONFIRMED:
+        return None
+    if answered:
+        return "answered"
+    if evaluation_open and registration.event.is_public:
+        return "open"
+    return None
 
 
 def _confirmed_registration(user, event: Event) -> Registration | None:

@@ -16,12 +16,6 @@ from .services import UNAVAILABLE_MESSAGES, Unavailable
 REFUSED = (Unavailable.NOT_REGISTERED, Unavailable.NOT_CONFIRMED)
 
 
-@bp.app_template_global("evaluation_statuses")
-def evaluation_statuses(registrations):
-    """For "My registrations", by registration id: "open" (the signed-in person may answer now) or "answered"."""
-    return services.statuses_for_registrations(acting_user(), registrations)
-
-
 def unavailable_page(event, reason: Unavailable):
     status = 403 if reason in REFUSED else 200
     return render_template(

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from huey import crontab
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, exists
 
 from .. import mail, security
 from ..audit.recording import SYSTEM, acting_as
@@ -191,6 +191,11 @@ def missing_details(letter: LetterRequest) -> list[str]:
 
 def request_of(registration: Registration) -> LetterRequest | None:
     return db.session.scalar(db.select(LetterRequest).where(LetterRequest.registration_id == registration.id))
+
+
+def has_request(registration_id):
+    """A column for a statement about registrations: whether the registration has a visa letter request."""
+    return exists().where(LetterRequest.registration_id == registration_id)
 
 
 REQUESTS_OF = db.select(LetterRequest).where(

@@ -29,12 +29,6 @@ STATUS_LABELS = {
 }
 
 
-@bp.app_template_global("own_visa_letters")
-def own_visa_letters(registrations):
-    """For "My registrations": the signed-in person's requests for ``registrations``, by registration id."""
-    return services.own_requests(acting_user(), registrations)
-
-
 @bp.app_template_global("may_request_visa_letter")
 def may_request_visa_letter(registration) -> bool:
     return security.can_request_letter(acting_user(), registration)

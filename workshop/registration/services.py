@@ -190,6 +190,22 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 _AHEAD = aliased(Registration, name="ahead")
+
+
+def waiting_ahead(registration):
+    """A column for a statement about ``registration``: how many wait before it on its event's
+    waiting list (meaningful for a registration that waits)."""
+    return (
+        db.select(func.count(_AHEAD.id))
+        .where(
+            _AHEAD.event_id == registration.event_id,
+            _AHEAD.state == State.WAITLISTED,
+            _AHEAD.waitlist_seq < registration.waitlist_seq,
+        )
+        .scalar_subquery()
+    )
+
+
 WAITING_AHEAD = (
     db.select(Registration.id, func.count(_AHEAD.id))
     .outerjoin(

@@ -1,5 +1,7 @@
 """Participants: register, see and change their registrations, cancel."""
 
+from functools import cache
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -132,22 +134,56 @@ def register(event):
     )
 
 
-OWN_REGISTRATIONS = (
-    db.select(Registration)
-    .where(Registration.user_id == bindparam("user_id"))
-    .join(Registration.event)
-    .options(contains_eager(Registration.event))
-    .order_by(Event.starts_at.desc())
-)  # built once: building a statement costs more than running it
+@cache
+def own_registrations():
+    """The person's registrations with their events, and with each what the page shows beside it
+    (the place on the waiting list, the valid certificate, the evaluation, whether a visa letter
+    was asked for), in one statement; built once, as building a statement costs more than running it."""
+    from ..certificates.services import valid_certificate_id
+    from ..feedback.services import evaluation_state_columns
+    from ..letters.services import has_request
+
+    return (
+        db.select(
+            Registration,
+            services.waiting_ahead(Registration),
+            valid_certificate_id(Registration.id),
+            *evaluation_state_columns(Registration),
+            has_request(Registration.id),
+        )
+        .where(Registration.user_id == bindparam("user_id"))
+        .join(Registration.event)
+        .options(contains_eager(Registration.event))
+        .order_by(Event.starts_at.desc())
+    )
 
 
 @bp.get("/registrations")
 @login_required
 def mine():
-    registrations = db.session.scalars(OWN_REGISTRATIONS, {"user_id": current_user.id}).all()
-    positions = services.waitlist_positions_of(registrations)
+    from ..feedback.services import evaluation_status
+    from ..letters.services import own_requests
+
+    user = current_user._get_current_object()
+    rows = db.session.execute(own_registrations(), {"user_id": user.id}).all()
+    registrations = [row[0] for row in rows]
+    positions, certificates, evaluations = {}, {}, {}
+    for registration, ahead, certificate_id, answered, evaluation_open, _letter in rows:
+        if registration.state is State.WAITLISTED:
+            positions[registration.id] = ahead + 1
+        if certificate_id is not None:
+            certificates[registration.id] = certificate_id
+        status = evaluation_status(user, registration, answered, evaluation_open)
+        if status:
+            evaluations[registration.id] = status
     return render_template(
-        "registration/mine.html", registrations=registrations, positions=positions, state_labels=services.STATE_LABELS
+        "registration/mine.html",
+        registrations=registrations,
+        positions=positions,
+        certificates=certificates,
+        evaluations=evaluations,
+        visa_letters=own_requests(user, [row[0] for row in rows if row[5]]),
+        state_labels=services.STATE_LABELS,
     )
 
 
