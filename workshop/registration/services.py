@@ -25,6 +25,7 @@ from ..jobs import services as jobs
 from ..jobs.models import Job
 from ..notices import services as notices
 from ..privacy_notice import services as privacy_notice
+from ..privacy_notice.models import PrivacyNotice
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from ..translated import Translated
@@ -299,15 +300,40 @@ def registration_of(user: User, event_id: int) -> Registration | None:
     return db.session.scalar(REGISTRATION_OF, {"event_id": event_id, "user_id": user.id})
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a registration needs that does not depend on the places left, read before the event is
+    locked: people registering at the same moment wait for each other only while the places are
+    counted and the registration is written."""
+
+    notice: PrivacyNotice | None
+    questions: list[Question]
+
+
+def check_before_lock(event: Event, privacy_accepted: bool, notice_shown: int | None) -> Checked:
+    require_open(event)
+    if not privacy_accepted:
+        raise DomainError(_l("Please agree to the privacy notice to register."), field="privacy")
+    return Checked(privacy_notice.agreed_version(event, notice_shown), event_questions(event.id))
+
+
 def register(
     user: User, event_id: int, details: Details, privacy_accepted: bool, notice_shown: int | None = None
 ) -> Registration:
     """``notice_shown`` is the version of the event's privacy notice the person agreed to, if it has one."""
+    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown)
     event = lock_event(event_id)
     user = db.session.get(User, user.id)
-    registration = _register_locked(user, event, details, privacy_accepted, notice_shown)
+    registration = _register_locked(user, event, details, checked)
     commit_keeping_loaded()  # the page that follows shows the registration as written
     return registration
+
+
+def event_or_refusal(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise DomainError(_l("This event does not exist."))
+    return event
 
 
 def register_visitor(
@@ -325,6 +351,7 @@ def register_visitor(
         raise AccountExists(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         )
+    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown)
     password_hash = hash_password(password)  # slow on purpose: before taking the lock
     event = lock_event(event_id)
     user = User(
@@ -342,7 +369,7 @@ def register_visitor(
         raise AccountExists(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         ) from error
-    registration = _register_locked(user, event, details, privacy_accepted, notice_shown)
+    registration = _register_locked(user, event, details, checked)
     accounts.send_verification(user, place=registration)
     db.session.commit()
     return registration
@@ -352,27 +379,21 @@ class AccountExists(DomainError):
     pass
 
 
-def _register_locked(
-    user: User, event: Event, details: Details, privacy_accepted: bool, notice_shown: int | None
-) -> Registration:
+def _register_locked(user: User, event: Event, details: Details, checked: Checked) -> Registration:
     try:
-        require_open(event)
-        if not privacy_accepted:
-            raise DomainError(_l("Please agree to the privacy notice to register."), field="privacy")
-        notice = privacy_notice.agreed_version(event, notice_shown)
+        require_open(event)  # again: the event was read afresh with the lock
         registration = registration_of(user, event.id)
         if registration is not None and registration.state is not State.CANCELLED:
             raise DomainError(_l("You are registered for this event already."))
         new_state = State.PENDING if event.approval_required else place_for(event)
-        questions = event_questions(event.id)
         with db.session.no_autoflush:
             if registration is None:
                 registration = Registration(event=event, user=user)
                 db.session.add(registration)
-            apply_details(registration, details, questions)
+            apply_details(registration, details, checked.questions)
             user.prefills_personal_details = details.prefill_personal_details
             registration.privacy_accepted_at = utcnow()
-            registration.privacy_notice = notice
+            registration.privacy_notice = checked.notice
             registration.confirm_email_by = confirmation_deadline(user, event)
             change_state(registration, new_state, user)
     except DomainError:
