@@ -6,12 +6,14 @@ confirmed, or a desk of another event."""
 import html
 import os
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from workshop.agenda import services as agenda
 from workshop.attendance import recording
 from workshop.attendance.models import ARRIVAL, Attendance, AttendanceChange, Method, check_in_staff
 from workshop.events.models import EventStatus
@@ -323,6 +325,30 @@ def test_a_session_of_another_event_or_a_cancelled_one_cannot_be_chosen(app, mak
     assert "This session is cancelled: attendance cannot be recorded for it." in called_off
     assert "Not a valid integer value" in nonsense or "Choose arrival or a session of this event." in nonsense
     assert marks() == []
+
+
+def test_a_session_renamed_or_cancelled_while_the_desk_is_open_shows_so_at_the_next_scan(
+    app, make_user, make_event, make_session
+):
+    event = make_event()
+    session = make_session(event, title="Labour inspection in practice")
+    first, second = participant(make_user, event, "Li Wei"), participant(make_user, event, "Zhang Min", "张敏")
+    client = as_user(app, staff_of(event, make_user))
+    assert "Labour inspection in practice" in answer(check_in(client, event, code_of(first), slot=session.id))["text"]
+    data = agenda.SessionData(
+        title="Inspection visits", kind=session.kind, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+
+    agenda.update_session(event.organisers[0], event.id, session.id, data)
+    renamed = answer(check_in(client, event, code_of(second), slot=session.id))
+    agenda.update_session(event.organisers[0], event.id, session.id, replace(data, cancelled=True))
+    cancelled = check_in(client, event, code_of(first), slot=session.id).get_data(as_text=True)
+
+    assert renamed["outcome"] == "checked_in" and "Inspection visits" in renamed["text"]
+    assert "Labour inspection in practice" not in renamed["page"]
+    assert "This session is cancelled: attendance cannot be recorded for it." in cancelled
+    assert f'value="{session.id}"' not in client.get(desk_url(event)).get_data(as_text=True)
+    assert sorted(m.registration_id for m in marks()) == sorted([first.id, second.id])
 
 
 LIVE_PARTS = ("page-errors", "page-notices", "desk-answer-refused", "desk-answer", "desk-code", "desk-search")

@@ -7,9 +7,11 @@ event's desk and rosters, and nothing else of it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -20,9 +22,11 @@ from ..audit.recording import record_check_in_staff
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
 from ..extensions import db
+from ..fragments import kept_or_made
 from ..registration.models import Registration
 from ..registration.states import State
 from ..timeutil import utcnow
+from ..translated import Translated
 from . import recording
 from .models import Attendance, Method, check_in_staff
 
@@ -87,13 +91,36 @@ def remove_staff(actor, event: Event, user_id: int) -> None:
 # --- what the desk checks in for ----------------------------------------------------------------
 
 
-def desk_sessions(event: Event) -> list[AgendaSession]:
-    """The sessions the desk can record: the event's, in order, without the cancelled ones."""
-    return db.session.scalars(
-        db.select(AgendaSession)
-        .where(AgendaSession.event_id == event.id, AgendaSession.cancelled.is_(False))
-        .order_by(AgendaSession.starts_at, AgendaSession.id)
-    ).all()
+@dataclass(frozen=True)
+class DeskSession:
+    """What the desk shows and records of a session."""
+
+    id: int
+    event_id: int
+    title: Translated
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool = False
+
+
+DESK_SESSIONS = (
+    db.select(
+        AgendaSession.id, AgendaSession.event_id, AgendaSession.title, AgendaSession.starts_at, AgendaSession.ends_at
+    )
+    .where(AgendaSession.event_id == bindparam("event_id"), AgendaSession.cancelled.is_(False))
+    .order_by(AgendaSession.starts_at, AgendaSession.id)
+)
+
+
+def desk_sessions(event: Event) -> list[DeskSession]:
+    """The sessions the desk can record: the event's, in order, without the cancelled ones. Every
+    scan needs them, so each process keeps them under the event's agenda revision, which any change
+    to its sessions raises in its own transaction."""
+    return kept_or_made(
+        (event.id, event.created_at, event.agenda_revision),
+        lambda: [DeskSession(*row) for row in db.session.execute(DESK_SESSIONS, {"event_id": event.id})],
+        store="desk_sessions",
+    )
 
 
 def session_now(sessions: list[AgendaSession], now=None) -> AgendaSession | None:
@@ -103,10 +130,16 @@ def session_now(sessions: list[AgendaSession], now=None) -> AgendaSession | None
     return running[-1] if running else None
 
 
-def session_for_desk(event: Event, session_id: int | None) -> AgendaSession | None:
-    """The session with this id (None or 0: arrival). DomainError for one that is not the event's or is cancelled."""
+def session_for_desk(
+    event: Event, session_id: int | None, sessions: list[DeskSession] = ()
+) -> AgendaSession | DeskSession | None:
+    """The session with this id (None or 0: arrival), among the desk's ``sessions`` if it is there.
+    DomainError for one that is not the event's or is cancelled."""
     if not session_id:
         return None
+    known = next((session for session in sessions if session.id == session_id), None)
+    if known is not None:
+        return known
     session = db.session.get(AgendaSession, session_id)
     if session is None or session.event_id != event.id:
         raise DomainError(_l("Choose arrival or a session of this event."), field="slot")
@@ -159,18 +192,23 @@ def marks_of(event: Event, session: AgendaSession | None, registration_ids: list
 
 
 def check_in(
-    actor, event: Event, session_id: int | None, code: str | None = None, registration_id: int | None = None
+    actor,
+    event: Event,
+    session_id: int | None,
+    code: str | None = None,
+    registration_id: int | None = None,
+    sessions: list[DeskSession] = (),
 ) -> recording.Answer:
     """Check in a badge's ``code`` (scanned or typed) or a ``registration_id`` found by name, for the
     session ``session_id`` (None or 0: arrival). Idempotent: a second scan answers "already".
 
     A code or registration of another event answers NOT_THIS_EVENT; a registration that is not
     confirmed, NOT_CONFIRMED (its state says which); a code that is no ticket's, UNKNOWN. Nothing is
-    recorded for any of them.
+    recorded for any of them. ``sessions`` are the desk's, as ``desk_sessions`` answers them.
     """
     if not security.can_check_in(actor, event):
         raise Forbidden(_l("Only the event's organisers and check-in staff can record attendance."))
-    session = session_for_desk(event, session_id)
+    session = session_for_desk(event, session_id, sessions)
     if registration_id is not None:
         registration = db.session.get(Registration, registration_id)
     elif code and code.strip():

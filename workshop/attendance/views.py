@@ -138,7 +138,12 @@ def desk_view(event):
         if form.validate_on_submit():
             with showing_errors(form):
                 answer = desk.check_in(
-                    acting_user(), event, form.slot.data, code=form.code.data, registration_id=form.registration_id.data
+                    acting_user(),
+                    event,
+                    form.slot.data,
+                    code=form.code.data,
+                    registration_id=form.registration_id.data,
+                    sessions=sessions,
                 )
                 posted = next((s for s in sessions if s.id == form.slot.data), None)
                 panel = panel_for(event, answer, slot_label(posted))
