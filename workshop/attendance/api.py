@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from ..agenda.models import AgendaSession
 from ..bounds import database_id, without_control_characters
 from ..extensions import csrf, db
-from . import bp, recording
+from . import bp, desk, recording
 from .models import ARRIVAL, Attendance, Method
 from .tokens import active_token
 
@@ -130,7 +130,8 @@ def api_record(slug):
         raise ApiError(400, "bad_request", _("“session_id” must be a session's number, or null for arrival."))
     session = None
     if session_id not in (None, ARRIVAL):
-        session = db.session.get(AgendaSession, session_id)
+        session = next((s for s in desk.desk_sessions(event) if s.id == session_id), None)
+        session = session or db.session.get(AgendaSession, session_id)  # to tell what is wrong with it
         if session is None or session.event_id != event.id:
             raise ApiError(404, "not_found", _("This event has no such session."))
         if session.cancelled:
