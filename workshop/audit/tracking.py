@@ -111,6 +111,7 @@ PARENTS = {
 SUMMARY_FIELDS = ("full_name", "title", "name", "subject", "label", "text", "email", "reference", "filename", "kind")
 
 CREATED, CHANGED, DELETED = "created", "changed", "deleted"
+INSERT_ENTRIES = insert(AuditEntry.__table__)  # built once: every write runs it
 NOTHING = (None, "", {})  # not worth a line for a new or deleted object
 
 
@@ -160,7 +161,7 @@ def record_flushed_changes(session: Session, flush_context) -> None:
     _fill_parents_events(session, rows)
     for row in rows:
         del row["_obj"]
-    session.connection().execute(insert(AuditEntry.__table__), rows)
+    session.connection().execute(INSERT_ENTRIES, rows)
 
 
 def changed_fields(obj, action: str) -> dict:

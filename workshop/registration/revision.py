@@ -12,8 +12,8 @@ than that revision. Only changes made through the ORM's flush raise it: a bulk `
 ``ON DELETE CASCADE``, must raise it itself.
 """
 
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
@@ -54,17 +54,20 @@ def changed_event_ids(session: Session) -> set[int]:
     return event_ids
 
 
+RAISE_REVISION = (
+    update(Event)
+    .where(Event.id == bindparam("event_id"))
+    # the event itself is unchanged: its updated_at is the Last-Modified of its calendars
+    .values(registrations_revision=Event.registrations_revision + 1, updated_at=Event.updated_at)
+)  # built once: every registration written runs it
+
+
 @sqlalchemy_event.listens_for(Session, "before_flush")
 def _raise_changed_registrations(session: Session, _flush_context, _instances) -> None:
     with session.no_autoflush:
         event_ids = changed_event_ids(session)
     for event_id in sorted(event_ids):  # a row at a time, in order: two writers lock the rows in the same order
-        session.connection().execute(
-            update(Event)
-            .where(Event.id == event_id)
-            # the event itself is unchanged: its updated_at is the Last-Modified of its calendars
-            .values(registrations_revision=Event.registrations_revision + 1, updated_at=Event.updated_at)
-        )
+        session.connection().execute(RAISE_REVISION, {"event_id": event_id})
         event = session.identity_map.get(Session.identity_key(Event, event_id))
         if event is not None:
             session.expire(event, ["registrations_revision"])
