@@ -380,6 +380,29 @@ def test_the_desks_script_gets_the_answer_and_the_parts_it_replaces_and_nothing_
     assert len(marks()) == 1
 
 
+def test_each_scan_gets_back_the_code_box_and_search_of_its_own_session_and_language(
+    app, make_user, make_event, make_session
+):
+    event = make_event()
+    session = make_session(event, title="Module 1")
+    staff = staff_of(event, make_user)
+    first, second, third = (participant(make_user, event, name, "") for name in ("Li Wei", "Zhang Min", "Wang Fang"))
+    client = as_user(app, staff)
+    live = {"X-Live-Parts": "1"}
+
+    at_arrival = answer(live_check_in(client, event, code_of(first)))["page"]
+    data = {"slot": str(session.id), "code": code_of(second)}
+    at_session = answer(submit(client, desk_url(event), data, form_url=desk_url(event), headers=live))["page"]
+    staff.locale = "zh"
+    db.session.commit()
+    in_chinese = answer(live_check_in(client, event, code_of(third)))["page"]
+
+    search = re.compile(r'id="desk-search".*?name="slot" value="(\d+)"', re.S)
+    assert search.search(at_arrival).group(1) == "0" and search.search(at_session).group(1) == str(session.id)
+    assert "Ticket code" in at_arrival and "Ticket code" not in in_chinese and "胸牌编码" in in_chinese
+    assert len(marks()) == 3
+
+
 def test_a_refusal_reaches_the_desks_script_in_its_alert_part(app, make_user, make_event):
     event = make_event()
     client = as_user(app, staff_of(event, make_user))

@@ -12,6 +12,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import security
 from ..agenda.models import AgendaSession
@@ -22,6 +23,7 @@ from ..events.models import Event
 from ..extensions import csrf
 from ..formatting import country_name, format_in_zone
 from ..formtools import LIVE_PARTS_HEADER, showing_errors, wants_live_parts
+from ..fragments import kept_or_made
 from ..lookups import acting_user, check_in_event, managed_event
 from ..registration.services import STATE_LABELS
 from ..registration.states import State
@@ -125,6 +127,26 @@ def chosen_session(sessions: list[AgendaSession], slot: int | None) -> AgendaSes
     return desk.session_now(sessions)
 
 
+@dataclass(frozen=True)
+class UnchangingParts:
+    code: Markup
+    search: Markup
+
+
+def unchanging_parts(event: Event, slot: int, form: DeskForm) -> UnchangingParts:
+    """The empty code box and the empty search, which every scan at a desk sends back the same:
+    made once by this process for the event, the session and the language."""
+    key = (event.id, event.created_at, event.slug, slot, str(get_locale()), request.script_root)
+    return kept_or_made(
+        key,
+        lambda: UnchangingParts(
+            Markup(render_template("attendance/_desk_code.html", form=form, query="")),
+            Markup(render_template("attendance/_desk_search.html", event=event, slot=slot, query="", panel=None)),
+        ),
+        store="desk-parts",
+    )
+
+
 @bp.route("/events/<slug>/check-in", methods=["GET", "POST"], endpoint="desk")
 @check_in_event
 def desk_view(event):
@@ -155,9 +177,11 @@ def desk_view(event):
     form.slot.data = slot
     query = " ".join(request.args.get("q", "").split())[: desk.SEARCH_MAX]
     results = desk.find_registrations(event, query) if query else []
+    live_parts = request.method == "POST" and wants_live_parts()
+    unchanging = unchanging_parts(event, slot, form) if live_parts and not query and not form.code.errors else None
     response = make_response(
         render_template(
-            "attendance/desk_parts.html" if request.method == "POST" and wants_live_parts() else "attendance/desk.html",
+            "attendance/desk_parts.html" if live_parts else "attendance/desk.html",
             event=event,
             sessions=sessions,
             session=session,
@@ -174,6 +198,7 @@ def desk_view(event):
             confirmed=State.CONFIRMED,
             state_labels=STATE_LABELS,
             when=lambda moment: when(moment, event),
+            unchanging=unchanging,
         )
     )
     response.headers["Cache-Control"] = "private, no-store"
