@@ -14,6 +14,7 @@ from workshop.registration.models import OrganisationType, QuestionKind, Registr
 from workshop.registration.states import State
 
 from .conftest import login, register, submit, text_part
+from .test_events import EVENT_FORM
 
 
 def list_url(event, **params) -> str:
@@ -68,6 +69,28 @@ def test_the_list_shows_the_counts_per_state_and_each_registration(app, make_eve
     assert "李伟" in page and "Li Wei" in page and "MOHRSS" in page and "China" in page
     assert "On the waiting list · number 1" in page
     assert f'name="ids" value="{waiting.id}"' in page
+
+
+def test_the_list_shows_an_edit_of_the_events_title_and_places_and_a_new_registration_at_once(
+    app, make_event, add_registration
+):
+    event = make_event(title="Social dialogue workshop", capacity=40)
+    add_registration(event, State.CONFIRMED, full_name="Li Wei")
+    client = as_organiser(app, event)
+    before = client.get(list_url(event)).get_data(as_text=True)
+    assert "Places: 40; confirmed: 1." in before and "Social dialogue workshop" in before
+
+    form = EVENT_FORM | {"title": "Labour inspection workshop", "capacity": "25", "status": "published"}
+    submit(client, f"/manage/events/{event.slug}/edit", form)
+    edited = client.get(list_url(event)).get_data(as_text=True)
+    add_registration(event, State.CONFIRMED, full_name="Zhang Min")
+    registered = client.get(list_url(event)).get_data(as_text=True)
+
+    assert "Places: 25; confirmed: 1." in edited and "Labour inspection workshop" in edited
+    assert "Social dialogue workshop" not in edited
+    assert "Places: 25; confirmed: 2." in registered and "Zhang Min" in names_listed(registered)
+    tokens = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', registered))
+    assert len(tokens) == 1 and "\x00" not in registered  # the list's form and the log-out button: this session's
 
 
 def test_the_list_filters_by_state_country_organisation_type_and_sex(app, make_event, add_registration):

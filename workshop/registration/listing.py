@@ -9,17 +9,20 @@ older than the data, whichever server made it. A page with ticked rows (a form s
 error) is made afresh.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from flask import render_template, request
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ..countries import country_names, sort_key
 from ..events.models import Event
 from ..fragments import kept_or_made
 from ..i18n import translated_labels
+from ..layout import filled, hole
 from ..urls import links_by_id
 from . import exports, questions, search, services
 from .forms import ORGANISATION_TYPE_LABELS, SEX_LABELS
@@ -96,6 +99,30 @@ def made_page(event: Event, filters: search.Filters, page: int, selected: frozen
         total=pagination.total or 0,
         counts=MappingProxyType(services.counts_by_state(event.id)),  # shared by the requests of every thread
     )
+
+
+def page_body(
+    event: Event, filters: search.Filters, page: int, form: RegistrationsActionForm | None, render: Callable[[str], str]
+) -> Markup:
+    """The list's page below the menus, made by ``render`` given the form token. Until something is
+    sent it is the same for every organiser who reads the language, so it is kept under what it
+    shows: the revisions of the event's registrations and of the event itself (its title, places
+    and dates), the filters and the page; the form token is filled in for each request."""
+    if form is not None:
+        return Markup(render(generate_csrf()))
+    key = (
+        "registration-list-body",
+        event.id,
+        event.created_at,
+        event.registrations_revision,
+        event.agenda_revision,
+        event.slug,
+        str(get_locale()),
+        request.script_root,
+        filters,
+        page,
+    )
+    return filled(kept_or_made(key, lambda: Markup(render(hole("csrf_token"))), store="registration-list-bodies"))
 
 
 def decisions(form: RegistrationsActionForm | None, actions: dict[str, str]) -> Markup:

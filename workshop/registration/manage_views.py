@@ -196,17 +196,25 @@ def manage_registrations(event):
                 )
             )
     listed = listing.listed_page(event, filters, page, frozenset(form.ids.data or []) if form else frozenset())
-    return render_template(
-        "registration/manage/registrations.html",
-        event=event,
-        filters=filters,
-        listed=listed,
-        page=page,
-        form=form,
-        confirmed=listed.counts[State.CONFIRMED],
-        state_labels=translated_labels(services.STATE_LABELS),
-        decisions=listing.decisions(form, ACTIONS),
+    body = listing.page_body(
+        event,
+        filters,
+        page,
+        form,
+        lambda token: render_template(
+            "registration/manage/_list_body.html",
+            event=event,
+            filters=filters,
+            listed=listed,
+            page=page,
+            form=form,
+            token=token,
+            confirmed=listed.counts[State.CONFIRMED],
+            state_labels=translated_labels(services.STATE_LABELS),
+            decisions=listing.decisions(form, ACTIONS),
+        ),
     )
+    return render_template("registration/manage/registrations.html", event=event, body=body)
 
 
 @bp.get("/manage/events/<slug>/registrations/export")
