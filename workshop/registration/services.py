@@ -181,6 +181,30 @@ WAITING_BEFORE = (
     )
 )
 LAST_WAITLIST_SEQ = db.select(func.max(Registration.waitlist_seq)).where(Registration.event_id == bindparam("event_id"))
+PLACES_AND_QUEUE = db.select(
+    func.count().filter(Registration.state == State.CONFIRMED),
+    func.max(Registration.waitlist_seq),
+    func.count().filter(Registration.state == State.WAITLISTED),
+).where(Registration.event_id == bindparam("event_id"))
+
+
+@dataclass(frozen=True)
+class PlacesAndQueue:
+    """An event's confirmed registrations, the last number given on its waiting list, and how many
+    wait: what a new registration needs to know, read in one statement while the event is locked."""
+
+    confirmed: int
+    last_seq: int
+    waiting: int
+
+    def state_for(self, event: Event) -> State:
+        """A place while there is one, else the waiting list."""
+        return State.CONFIRMED if event.capacity is None or self.confirmed < event.capacity else State.WAITLISTED
+
+
+def places_and_queue(event_id: int) -> PlacesAndQueue:
+    confirmed, last_seq, waiting = db.session.execute(PLACES_AND_QUEUE, {"event_id": event_id}).one()
+    return PlacesAndQueue(confirmed, last_seq or 0, waiting)
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -261,9 +285,12 @@ def fill_free_places(event: Event) -> list[Registration]:
     return promoted
 
 
-def change_state(registration: Registration, new: State, actor: User | None, reason: str = "") -> None:
+def change_state(
+    registration: Registration, new: State, actor: User | None, reason: str = "", queue: PlacesAndQueue | None = None
+) -> None:
     """Move to ``new`` if the table allows it, record who, when and why, and tell the participant (and
-    the organisers, of a registration that waits for their approval)."""
+    the organisers, of a registration that waits for their approval). ``queue``, read under the
+    event's lock before any change, saves asking for the waiting list's last number and length."""
     old = registration.state
     if not is_allowed(old, new):
         raise DomainError(
@@ -272,11 +299,15 @@ def change_state(registration: Registration, new: State, actor: User | None, rea
             else _l("A new registration cannot be %(new)s.", new=STATE_LABELS[new])
         )
     registration.state = new
-    if new is State.WAITLISTED:
+    position = None
+    if new is State.WAITLISTED and queue is not None:
+        # last on the list: everyone waiting has a lower number
+        registration.waitlist_seq, position = queue.last_seq + 1, queue.waiting + 1
+    elif new is State.WAITLISTED:
         registration.waitlist_seq = next_waitlist_seq(registration.event.id)  # event_id is unset before the first flush
     registration.changes.append(RegistrationChange(actor=actor, from_state=old, to_state=new, reason=reason.strip()))
     db.session.flush()
-    send_notice(registration, old, new, reason.strip(), waitlist_position(registration))
+    send_notice(registration, old, new, reason.strip(), position or waitlist_position(registration))
     if new is State.PENDING:
         notices.registration_pending(registration)
 
@@ -385,17 +416,19 @@ def _register_locked(user: User, event: Event, details: Details, checked: Checke
         registration = registration_of(user, event.id)
         if registration is not None and registration.state is not State.CANCELLED:
             raise DomainError(_l("You are registered for this event already."))
-        new_state = State.PENDING if event.approval_required else place_for(event)
+        queue = places_and_queue(event.id)
+        new_state = State.PENDING if event.approval_required else queue.state_for(event)
         with db.session.no_autoflush:
             if registration is None:
                 registration = Registration(event=event, user=user)
                 db.session.add(registration)
             apply_details(registration, details, checked.questions)
-            user.prefills_personal_details = details.prefill_personal_details
+            if user.prefills_personal_details != details.prefill_personal_details:
+                user.prefills_personal_details = details.prefill_personal_details
             registration.privacy_accepted_at = utcnow()
             registration.privacy_notice = checked.notice
             registration.confirm_email_by = confirmation_deadline(user, event)
-            change_state(registration, new_state, user)
+            change_state(registration, new_state, user, queue=queue)
     except DomainError:
         db.session.rollback()
         raise
