@@ -288,8 +288,8 @@ def test_approving_into_a_full_event_puts_on_the_waiting_list_as_the_page_does(
     db.session.refresh(pending)
     assert pending.state is State.WAITLISTED and pending.changes[-1].actor_id == organiser.id
     changed = [e for e in entries("changed") if e.object_type == "Registration" and e.object_id == pending.id]
-    [decision] = [e for e in changed if "state" in e.changes]  # then its place on the waiting list
-    assert decision.changes["state"] == ["pending", "waitlisted"]
+    [decision] = changed  # the new state and the place on the waiting list, as one change
+    assert decision.changes["state"] == ["pending", "waitlisted"] and decision.changes["waitlist_seq"][1] is not None
     through_the_token = (organiser.id, f"{organiser.email} (API token “Dashboard”)")
     assert {(e.actor_id, e.actor_label) for e in changed} == {through_the_token}
     assert entries("registration.decided") == []

@@ -298,13 +298,17 @@ def change_state(
             if old
             else _l("A new registration cannot be %(new)s.", new=STATE_LABELS[new])
         )
-    registration.state = new
-    position = None
+    position, seq = None, None
     if new is State.WAITLISTED and queue is not None:
         # last on the list: everyone waiting has a lower number
-        registration.waitlist_seq, position = queue.last_seq + 1, queue.waiting + 1
+        seq, position = queue.last_seq + 1, queue.waiting + 1
     elif new is State.WAITLISTED:
-        registration.waitlist_seq = next_waitlist_seq(registration.event.id)  # event_id is unset before the first flush
+        # asked before anything changes, so that the new state and the number are written, and
+        # logged, as one change; event_id is unset before the first flush
+        seq = next_waitlist_seq(registration.event.id)
+    registration.state = new
+    if seq is not None:
+        registration.waitlist_seq = seq
     registration.changes.append(RegistrationChange(actor=actor, from_state=old, to_state=new, reason=reason.strip()))
     db.session.flush()
     send_notice(registration, old, new, reason.strip(), position or waitlist_position(registration))
