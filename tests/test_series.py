@@ -6,7 +6,7 @@ from sqlalchemy import func
 from workshop.events.models import Event, EventStatus, Series
 from workshop.extensions import db
 
-from .conftest import login, logout, submit
+from .conftest import counted_statements, login, logout, submit
 from .test_events import EVENT_FORM
 
 SERIES_FORM = {
@@ -155,3 +155,26 @@ def test_the_organisers_of_an_event_in_the_series_put_their_next_event_in_it(cli
     submit(client, "/manage/events/new", EVENT_FORM | {"series_id": str(series.id)})
 
     assert db.session.scalar(db.select(func.count()).where(Event.series_id == series.id)) == 2
+
+
+def test_the_event_form_offers_the_series_one_may_join_in_as_many_queries_for_many_series_as_for_one(
+    client, make_user, make_event, series
+):
+    colleague = make_user(can_create_events=True)
+    make_event(organiser=colleague, series_id=series.id)
+    login(client, colleague)
+    with counted_statements() as one:
+        first = client.get("/manage/events/new").get_data(as_text=True)
+    others = [Series(slug=f"series-{n}", title={"en": f"Other series {n}"}) for n in range(12)]
+    mine = Series(slug="colleague-series", title={"en": "The colleague's own series"}, created_by_id=colleague.id)
+    db.session.add_all([*others, mine])
+    db.session.commit()
+
+    with counted_statements() as many:
+        page = client.get("/manage/events/new").get_data(as_text=True)
+
+    assert "Labour inspection" in first and "Labour inspection" in page  # they organise an event in it
+    assert "own series" in page
+    assert "Other series" not in page
+    assert len(many) == len(one)
+

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..errors import DomainError, Forbidden
 from ..extensions import db
-from ..security import can_create_events, can_edit_series, can_join_series, is_admin
+from ..security import can_create_events, can_edit_series, is_admin, series_joinable_by
 from ..timeutil import utcnow
 from ..translated import Translated
 from .cloning import SLUG
@@ -85,7 +85,9 @@ def all_series() -> list[Series]:
 
 def series_open_to(actor: User, current_id: int | None = None) -> list[Series]:
     """The series ``actor`` may put an event in, with the event's own series whatever it is."""
-    return [series for series in all_series() if series.id == current_id or can_join_series(actor, series)]
+    every = all_series()
+    joinable = {series.id for series in series_joinable_by(actor, every)}
+    return [series for series in every if series.id == current_id or series.id in joinable]
 
 
 @dataclass(frozen=True)
