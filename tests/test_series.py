@@ -177,4 +177,3 @@ def test_the_event_form_offers_the_series_one_may_join_in_as_many_queries_for_ma
     assert "own series" in page
     assert "Other series" not in page
     assert len(many) == len(one)
-

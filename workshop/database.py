@@ -6,6 +6,7 @@ the same count before either writes). PostgreSQL: ``SELECT … FOR UPDATE``.
 """
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -18,6 +19,7 @@ from sqlalchemy.engine import Engine
 
 from .extensions import db
 
+log = logging.getLogger(__name__)
 CHECKPOINT_LOG_BYTES = 4 * 1024 * 1024  # SQLite's own default: 1,000 pages of 4 KB
 
 _begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
@@ -43,9 +45,9 @@ class QueuedWriterConnection(sqlite3.Connection):
     transaction ends (or its process dies). A database in memory has no file, and no queue.
 
     SQLite copies the write-ahead log back into the database (a checkpoint, with its disk flushes)
-    inside the commit that makes the log long, while that writer still held its turn: every desk
-    waited 100–250 ms behind it. This connection checkpoints after it has left the queue instead,
-    so only the request that made the log long waits for it."""
+    inside the commit that makes the log long, while that writer still holds its turn, so every
+    writer queued behind it would wait for the disk too. This connection checkpoints after it has
+    left the queue instead: only the request that made the log long waits for it."""
 
     def __init__(self, database, *args, **kwargs):
         super().__init__(database, *args, **kwargs)
@@ -86,10 +88,14 @@ class QueuedWriterConnection(sqlite3.Connection):
             long = os.stat(self._log_path).st_size > CHECKPOINT_LOG_BYTES if self._log_path else False
         except FileNotFoundError:
             return
-        if long and not self.in_transaction:
+        if not long or self.in_transaction:
+            return
+        try:
             # PASSIVE: copies what no reader still needs and waits for nobody; a checkpoint already
             # under way in another process makes this one return at once
             self.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:  # the commit stands; the next writer's commit tries again
+            log.warning("could not copy the write-ahead log back into the database", exc_info=True)
 
     def rollback(self) -> None:
         try:
