@@ -10,7 +10,9 @@ from workshop.accounts.models import User
 from workshop.audit.models import AuditEntry
 from workshop.events.models import EventStatus
 from workshop.extensions import db
+from workshop.privacy_notice import services as privacy_notice
 from workshop.privacy_notice.models import PrivacyNotice
+from workshop.registration import services
 from workshop.registration.models import Registration
 from workshop.timeutil import utc_to_local
 
@@ -301,6 +303,30 @@ def test_consent_to_a_version_replaced_meanwhile_is_refused_and_the_new_version_
     assert "registration.refused_outdated_privacy_notice" in audit_actions(event)
     assert register_as_shown(person, event).status_code == 302  # read again, agreed again
     assert registration_of(event).privacy_notice.number == 2
+
+
+def test_a_version_published_while_a_registration_waits_for_the_event_is_refused(
+    app, make_event, make_user, monkeypatch
+):
+    """The form and the notice are checked before the event is locked; an organiser who publishes
+    a new version in between is serialised with the registration by the lock, which sees it."""
+    event = event_with_notice(app, make_event)
+    person = as_user(app, make_user())
+    shown = shown_version(person, event)
+    organiser = event.organisers[0]
+    waiting_for_the_lock = services.lock_event
+
+    def publish_then_lock(event_id):
+        privacy_notice.save(organiser, event_id, {part: f"{part} changed" for part in PARTS})
+        return waiting_for_the_lock(event_id)
+
+    monkeypatch.setattr(services, "lock_event", publish_then_lock)
+    response = register(person, event, privacy_notice=shown)
+
+    assert response.status_code == 200
+    assert "The privacy notice of this event has just changed" in response.get_data(as_text=True)
+    assert registration_of(event) is None and len(versions_of(event)) == 2
+    assert "registration.refused_outdated_privacy_notice" in audit_actions(event)
 
 
 def test_a_notice_with_an_empty_part_is_refused_by_that_part_and_nothing_is_saved(app, make_event):

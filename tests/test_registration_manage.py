@@ -72,7 +72,7 @@ def test_the_list_shows_the_counts_per_state_and_each_registration(app, make_eve
 
 
 def test_the_list_shows_an_edit_of_the_events_title_and_places_and_a_new_registration_at_once(
-    app, make_event, add_registration
+    app, make_event, make_user, add_registration
 ):
     event = make_event(title="Social dialogue workshop", capacity=40)
     add_registration(event, State.CONFIRMED, full_name="Li Wei")
@@ -91,6 +91,26 @@ def test_the_list_shows_an_edit_of_the_events_title_and_places_and_a_new_registr
     assert "Places: 25; confirmed: 2." in registered and "Zhang Min" in names_listed(registered)
     tokens = set(re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', registered))
     assert len(tokens) == 1 and "\x00" not in registered  # the list's form and the log-out button: this session's
+
+
+def test_each_organiser_gets_the_kept_list_with_the_form_token_of_their_own_session(
+    app, make_event, make_user, add_registration
+):
+    event = make_event()
+    pending = add_registration(event, State.PENDING, full_name="Li Wei")
+    colleague = make_user(full_name="Claire Dubois")
+    event.organisers.append(colleague)
+    db.session.commit()
+    first, second = as_organiser(app, event), app.test_client()
+    login(second, colleague)
+    form_token = re.compile(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"')
+
+    mine = form_token.search(first.get(list_url(event)).get_data(as_text=True)).group(1)
+    theirs = form_token.search(second.get(list_url(event)).get_data(as_text=True)).group(1)  # the same kept page
+    approved = second.post(list_url(event), data={"csrf_token": theirs, "action": "approve", "ids": [str(pending.id)]})
+
+    assert mine != theirs
+    assert approved.status_code == 302 and state_of(pending) is State.CONFIRMED
 
 
 def test_the_list_filters_by_state_country_organisation_type_and_sex(app, make_event, add_registration):

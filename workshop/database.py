@@ -58,6 +58,9 @@ class QueuedWriterConnection(sqlite3.Connection):
         self._log_path = f"{path}-wal" if self._queue_path else ""
         if self._log_path:
             self.execute("PRAGMA wal_autocheckpoint=0")
+            # the log's file keeps its size when SQLite starts writing it from the beginning again;
+            # cut back to the limit then, its size tells how much the log holds
+            self.execute(f"PRAGMA journal_size_limit={CHECKPOINT_LOG_BYTES}")
 
     def take_write_turn(self) -> None:
         if not self._queue_path or self._queue_path in _turns_held.paths:

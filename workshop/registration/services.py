@@ -417,6 +417,7 @@ class AccountExists(DomainError):
 def _register_locked(user: User, event: Event, details: Details, checked: Checked) -> Registration:
     try:
         require_open(event)  # again: the event was read afresh with the lock
+        privacy_notice.confirm_still_current(event.id, checked.notice)
         registration = registration_of(user, event.id)
         if registration is not None and registration.state is not State.CANCELLED:
             raise DomainError(_l("You are registered for this event already."))
