@@ -20,6 +20,7 @@ from ..language_of_parts import with_lang
 from ..lookups import visible_event
 from ..privacy_notice import services as privacy_notice
 from ..questions.forms import form_with_questions, question_fields
+from ..urls import links_by_id
 from . import bp, services
 from .answers import display_value, previous_answers
 from .forms import (
@@ -184,6 +185,10 @@ def mine():
         evaluations=evaluations,
         visa_letters=own_requests(user, [row[0] for row in rows if row[5]]),
         state_labels=services.STATE_LABELS,
+        link=links_by_id("registration.show", "registration_id"),
+        badge_link=links_by_id("attendance.my_badge", "registration_id"),
+        letter_link=links_by_id("letters.request", "registration_id"),
+        certificate_link=links_by_id("certificates.download", "certificate_id"),
     )
 
 
