@@ -162,3 +162,21 @@ def test_the_write_ahead_log_is_copied_back_after_the_writer_has_left_the_queue(
     assert turn_free_at_checkpoint == [True]
     writer.close()
     os.close(queue)
+
+
+def test_what_every_page_asks_of_a_signed_in_person_is_found_by_index_not_by_reading_tables_whole(app):
+    """The log-in (with whether the person holds a role somewhere) and "My registrations" (with each
+    registration's certificate, evaluation and letter): a table read whole grows with every event."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plans; PostgreSQL chooses its own by the tables' sizes")
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from workshop.accounts.logins import user_of_log_in
+    from workshop.registration.views import own_registrations
+
+    for statement in (user_of_log_in(), own_registrations()):
+        compiled = statement.compile(dialect=sqlite_dialect.dialect())
+        values = (1,) * len(compiled.positiontup)  # SQLite's plan does not depend on them
+        with db.engine.connect() as connection:
+            plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", values).all()
+        assert [step[3] for step in plan if step[3].startswith("SCAN")] == []

@@ -21,5 +21,6 @@ def event_people(name: str) -> Table:
         name,
         db.metadata,
         Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-        Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+        # by the person too: every page a signed-in person opens asks whether they hold a role somewhere
+        Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
     )
