@@ -322,11 +322,11 @@ def can_reuse_event(user: Actor, event: Event) -> bool:
 
 
 def series_joinable_by(user: Actor, candidates: list[Series]) -> list[Series]:
-    """Those of ``candidates`` ``user`` may put an event in, by the rule of ``can_join_series``, in
-    one query whatever their number."""
+    """Those of ``candidates`` ``user`` may put an event in (``can_join_series``), in one query
+    whatever their number; none when the user is not signed in."""
     if not is_signed_in(user):
         return []
-    if is_admin(user):
+    if is_admin(user) or all(series.created_by_id == user.id for series in candidates):
         return list(candidates)
     from .events.models import Event, event_organiser
     from .extensions import db
@@ -345,22 +345,7 @@ def series_joinable_by(user: Actor, candidates: list[Series]) -> list[Series]:
 def can_join_series(user: Actor, series: Series) -> bool:
     """Putting an event in a series: admins, the series' creator, and the organisers of an event
     already in it (the next training of a series is often run by the team of the last)."""
-    if not is_signed_in(user):
-        return False
-    if is_admin(user) or series.created_by_id == user.id:
-        return True
-    from .events.models import Event, event_organiser
-    from .extensions import db
-
-    return (
-        db.session.scalar(
-            db.select(Event.id)
-            .join(event_organiser, event_organiser.c.event_id == Event.id)
-            .where(Event.series_id == series.id, event_organiser.c.user_id == user.id)
-            .limit(1)
-        )
-        is not None
-    )
+    return bool(series_joinable_by(user, [series]))
 
 
 def can_edit_series(user: Actor, series: Series) -> bool:

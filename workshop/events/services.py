@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func
+from sqlalchemy import Table, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -294,13 +294,19 @@ def managed_events(actor: User) -> list[Event]:
     return listed(actor)
 
 
-def organised_events(user: User) -> list[Event]:
-    """The events ``user`` is an organiser of, the latest first."""
+def events_with_role(user: User, role: Table) -> list[Event]:
+    """The events where ``user`` holds the role ``role`` records (a table of ``columns.event_people``:
+    the organisers, the check-in staff), the latest first."""
     return list(
         db.session.scalars(
             db.select(Event)
-            .join(event_organiser, event_organiser.c.event_id == Event.id)
-            .where(event_organiser.c.user_id == user.id)
+            .join(role, role.c.event_id == Event.id)
+            .where(role.c.user_id == user.id)
             .order_by(Event.starts_at.desc(), Event.id)
         )
     )
+
+
+def organised_events(user: User) -> list[Event]:
+    """The events ``user`` is an organiser of, the latest first."""
+    return events_with_role(user, event_organiser)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
 
 from ..audit import record_attempt
 from ..database import commit_keeping_loaded, lock_for_update
@@ -125,21 +124,13 @@ def agreed_version(event: Event, shown_id: int | None) -> PrivacyNotice | None:
     _refuse_outdated(event.id, current)
 
 
-CURRENT_NOTICE_ID = (
-    db.select(PrivacyNotice.id)
-    .where(PrivacyNotice.event_id == bindparam("event_id"))
-    .order_by(PrivacyNotice.number.desc())
-    .limit(1)
-)
-
-
 def confirm_still_current(event_id: int, agreed: PrivacyNotice | None) -> None:
     """Under the event's lock, which saving a notice takes too: the version agreed to before the
     lock was taken is still the event's notice. One published meanwhile is refused as
     ``agreed_version`` refuses it."""
-    current_id = db.session.scalar(CURRENT_NOTICE_ID, {"event_id": event_id})
-    if current_id != (agreed.id if agreed is not None else None):
-        _refuse_outdated(event_id, current_notice(event_id))
+    current = current_notice(event_id)
+    if getattr(current, "id", None) != getattr(agreed, "id", None):
+        _refuse_outdated(event_id, current)
 
 
 def _refuse_outdated(event_id: int, current: PrivacyNotice) -> NoReturn:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -231,18 +231,8 @@ def waiting_ahead(registration):
     )
 
 
-WAITING_AHEAD = (
-    db.select(Registration.id, func.count(_AHEAD.id))
-    .outerjoin(
-        _AHEAD,
-        and_(
-            _AHEAD.event_id == Registration.event_id,
-            _AHEAD.state == State.WAITLISTED,
-            _AHEAD.waitlist_seq < Registration.waitlist_seq,
-        ),
-    )
-    .where(Registration.id.in_(bindparam("ids", expanding=True)))
-    .group_by(Registration.id)
+WAITING_AHEAD = db.select(Registration.id, waiting_ahead(Registration)).where(
+    Registration.id.in_(bindparam("ids", expanding=True))
 )
 
 
@@ -345,18 +335,27 @@ class Checked:
     questions: list[Question]
 
 
-def check_before_lock(event: Event, privacy_accepted: bool, notice_shown: int | None) -> Checked:
+def check_before_lock(
+    event: Event, privacy_accepted: bool, notice_shown: int | None, questions: list[Question] | None
+) -> Checked:
+    """``questions``: the event's, as the form that was sent was built from them; read when not given."""
     require_open(event)
     if not privacy_accepted:
         raise DomainError(_l("Please agree to the privacy notice to register."), field="privacy")
-    return Checked(privacy_notice.agreed_version(event, notice_shown), event_questions(event.id))
+    notice = privacy_notice.agreed_version(event, notice_shown)
+    return Checked(notice, event_questions(event.id) if questions is None else questions)
 
 
 def register(
-    user: User, event_id: int, details: Details, privacy_accepted: bool, notice_shown: int | None = None
+    user: User,
+    event_id: int,
+    details: Details,
+    privacy_accepted: bool,
+    notice_shown: int | None = None,
+    questions: list[Question] | None = None,
 ) -> Registration:
     """``notice_shown`` is the version of the event's privacy notice the person agreed to, if it has one."""
-    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown)
+    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown, questions)
     event = lock_event(event_id)
     user = db.session.get(User, user.id)
     registration = _register_locked(user, event, details, checked)
@@ -379,6 +378,7 @@ def register_visitor(
     details: Details,
     privacy_accepted: bool,
     notice_shown: int | None = None,
+    questions: list[Question] | None = None,
 ) -> Registration:
     """Create the account and the registration together, in one transaction."""
     accounts.check_password_acceptable(password)
@@ -386,7 +386,7 @@ def register_visitor(
         raise AccountExists(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         )
-    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown)
+    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown, questions)
     password_hash = hash_password(password)  # slow on purpose: before taking the lock
     event = lock_event(event_id)
     user = User(

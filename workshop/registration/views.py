@@ -100,7 +100,7 @@ def register(event):
         try:
             if current_user.is_authenticated:
                 registration = services.register(
-                    current_user._get_current_object(), event.id, details, form.privacy.data, notice_shown
+                    current_user._get_current_object(), event.id, details, form.privacy.data, notice_shown, questions
                 )
             else:
                 registration = services.register_visitor(
@@ -111,6 +111,7 @@ def register(event):
                     details,
                     form.privacy.data,
                     notice_shown,
+                    questions,
                 )
                 log_in(registration.user)
         except services.AccountExists as error:

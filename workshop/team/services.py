@@ -25,6 +25,7 @@ from ..audit.recording import record_check_in_staff
 from ..database import lock_for_update
 from ..errors import DomainError, Forbidden
 from ..events.models import Event
+from ..events.services import events_with_role
 from ..extensions import db
 from ..security import can_manage_team, is_check_in_staff
 from ..timeutil import utcnow
@@ -510,14 +511,7 @@ def remove_member(actor: User, event_id: int, role: TeamRole, person_id: int) ->
 
 def staffed_events(user: User) -> list[Event]:
     """The events whose check-in staff ``user`` is, newest first."""
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .join(check_in_staff, check_in_staff.c.event_id == Event.id)
-            .where(check_in_staff.c.user_id == user.id)
-            .order_by(Event.starts_at.desc(), Event.id)
-        )
-    )
+    return events_with_role(user, check_in_staff)
 
 
 def reported_sessions(user: User) -> list[AgendaSession]:
