@@ -85,7 +85,7 @@ def edit_first_session(app: Flask) -> None:
     with app.app_context():
         event_id = db.session.scalar(db.select(Event.id).where(Event.slug == SLUG))
         session = db.session.scalars(db.select(AgendaSession).where(AgendaSession.event_id == event_id)).first()
-        session.title += " (edited)"
+        session.title = session.title.with_text("en", f"{session.title.get('en')} (edited)")
         db.session.commit()
 
 
