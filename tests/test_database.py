@@ -8,9 +8,10 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from workshop import database
-from workshop.database import QueuedWriterConnection, lock_for_update
+from workshop.database import QueuedWriterConnection, lock_for_update, write_at_once
 from workshop.events.models import Event, EventPartner
 from workshop.extensions import db
+from workshop.mail.models import Delivery, OutboxMessage
 
 
 def test_sqlite_enforces_foreign_keys_and_uses_wal(app):
@@ -180,3 +181,113 @@ def test_what_every_page_asks_of_a_signed_in_person_is_found_by_index_not_by_rea
         with db.engine.connect() as connection:
             plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", values).all()
         assert [step[3] for step in plan if step[3].startswith("SCAN")] == []
+
+
+# --- rows written at once ------------------------------------------------------------
+
+
+def outbox_message(event_id: int | None = None, n: int = 1) -> OutboxMessage:
+    return OutboxMessage(
+        event_id=event_id,
+        recipient="li.wei@example.org",
+        subject="Hello",
+        text="Hi",
+        html="<p>Hi</p>",
+        message_id=f"<{n}@written-at-once.example.org>",
+    )
+
+
+def outbox_count() -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
+
+
+def test_a_row_written_at_once_is_in_the_session_as_loaded_with_its_id_and_defaults(app):
+    message = outbox_message()
+
+    write_at_once(message)
+
+    assert message in db.session and message not in db.session.new and not db.session.dirty
+    assert message.id is not None and message.state is Delivery.QUEUED and message.attempts == 0
+    assert message.created_at is not None  # the defaults are on the object, as a flush leaves them
+    assert db.session.get(OutboxMessage, message.id) is message
+    db.session.commit()
+    assert db.session.get(OutboxMessage, message.id).subject == "Hello"
+
+
+def test_a_rollback_takes_the_rows_written_at_once_and_their_objects(app):
+    message = outbox_message()
+    write_at_once(message)
+    message_id = message.id
+
+    db.session.rollback()
+
+    assert message not in db.session
+    assert db.session.get(OutboxMessage, message_id) is None and outbox_count() == 0
+
+
+def test_a_savepoint_rolled_back_takes_only_what_was_written_at_once_inside_it(app):
+    kept = outbox_message(n=1)
+    write_at_once(kept)
+    with pytest.raises(RuntimeError, match="given up"), db.session.begin_nested():
+        dropped = outbox_message(n=2)
+        write_at_once(dropped)
+        raise RuntimeError("given up")
+
+    assert kept in db.session and dropped not in db.session
+    db.session.commit()
+    assert [m.message_id for m in db.session.scalars(db.select(OutboxMessage))] == [kept.message_id]
+
+
+def test_a_row_written_at_once_comes_after_the_lock_not_before(app, make_event):
+    event = make_event()
+    event_id = event.id
+    db.session.commit()
+    db.session.get(Event, event_id)  # a read transaction, as a view opens one
+    write_at_once(outbox_message(event_id))
+
+    if db.engine.dialect.name == "sqlite":
+        with pytest.raises(RuntimeError, match="before any change"):
+            lock_for_update(Event, event_id)
+    db.session.rollback()
+
+
+def test_a_registration_written_at_once_has_its_first_change_its_answers_its_log_entry_and_a_new_list_revision(
+    app, make_user, make_event
+):
+    from workshop.audit.models import AuditEntry
+    from workshop.registration import services
+    from workshop.registration.models import Answer, Question, QuestionKind, Registration
+    from workshop.registration.states import State
+
+    event = make_event(capacity=10)
+    question = Question(event_id=event.id, kind=QuestionKind.SHORT_TEXT, label="Your expectations", position=1)
+    db.session.add(question)
+    db.session.commit()
+    user, revision = make_user(full_name="Li Wei"), event.registrations_revision
+    details = services.Details(
+        "Li Wei",
+        "MOHRSS",
+        services.OrganisationType.GOVERNMENT,
+        "CN",
+        services.Sex.MALE,
+        answers={question.id: "Skills"},
+    )
+
+    with app.test_request_context():
+        registration = services.register(user, event.id, details, True)
+    db.session.remove()
+
+    written = db.session.get(Registration, registration.id)
+    assert (written.state, written.event_id, written.user_id) == (State.CONFIRMED, event.id, user.id)
+    assert [(c.from_state, c.to_state, c.actor_id) for c in written.changes] == [(None, State.CONFIRMED, user.id)]
+    assert [(a.question_id, a.value) for a in written.answers] == [(question.id, "Skills")]
+    assert db.session.get(Event, event.id).registrations_revision == revision + 1
+    logged = {
+        entry.object_type: entry
+        for entry in db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "created"))
+    }
+    assert logged["Registration"].object_id == written.id and logged["Registration"].event_id == event.id
+    assert logged["Registration"].changes["state"] == [None, "confirmed"]
+    assert logged["Registration"].changes["organisation"] == [None, "MOHRSS"]
+    assert logged["Answer"].registration_id == written.id and logged["Answer"].event_id == event.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 1

@@ -10,12 +10,14 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
-from sqlalchemy import bindparam, event
+from sqlalchemy import bindparam, event, insert, inspect
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import MANYTOONE, Session, make_transient_to_detached
 
 from .extensions import db
 
@@ -177,6 +179,102 @@ def _row_of(model):
     return statement, statement.with_for_update()
 
 
+# --- writing new rows at once -----------------------------------------------------
+
+WRITTEN_AT_ONCE = "workshop_written_at_once"  # in the session's info: the objects write_at_once wrote
+_after_write_at_once: list[Callable[[Session, list], None]] = []
+
+
+def after_write_at_once(listener: Callable[[Session, list], None]) -> Callable[[Session, list], None]:
+    """Registers ``listener(session, objects)``, called once ``write_at_once`` has written ``objects``:
+    what the flush's listeners do for new objects (the activity log, the revisions of cached
+    pages), they do here too."""
+    if listener not in _after_write_at_once:
+        _after_write_at_once.append(listener)
+    return listener
+
+
+@cache
+def _insert_into(table):
+    return insert(table)  # built once per table: building a statement costs more than running it
+
+
+def write_at_once(*objects) -> None:
+    """Write new objects now, one INSERT each in the order given (what one belongs to first),
+    without the session's unit of work, which costs several times the INSERTs for a few objects:
+    for a write made while others wait for the same lock.
+
+    Each object is written with every column it was given and the defaults of the others, and
+    the foreign keys of what it belongs to; it then belongs to the session as if it had been
+    loaded, unchanged, and leaves the session again if the transaction rolls back. The
+    listeners of ``after_write_at_once`` are told, as the flush's are."""
+    session = db.session()
+    connection = session.connection()
+    for obj in objects:
+        state = inspect(obj)
+        mapper = state.mapper
+        _copy_keys_of_parents(obj)
+        values = {prop.columns[0].key: state.dict[prop.key] for prop in mapper.column_attrs if prop.key in state.dict}
+        result = connection.execute(_insert_into(mapper.local_table), values)
+        written = result.last_inserted_params()  # with the defaults, which a flush leaves on the object too
+        for prop in mapper.column_attrs:
+            if prop.key not in state.dict and prop.columns[0].key in written:
+                state.dict[prop.key] = written[prop.columns[0].key]  # as loaded: no change to record
+        for column, value in zip(mapper.primary_key, result.inserted_primary_key, strict=True):
+            state.dict[mapper.get_property_by_column(column).key] = value
+    for obj in objects:
+        make_transient_to_detached(obj)  # what it holds counts as loaded, not as changes to write
+    for obj in objects:
+        session.add(obj)
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(WRITTEN_AT_ONCE, []).extend((transaction, obj) for obj in objects)
+    for listener in _after_write_at_once:
+        listener(session, list(objects))
+
+
+def _copy_keys_of_parents(obj) -> None:
+    """The foreign keys of the objects ``obj`` was given as its parents, copied as a flush copies them."""
+    state = inspect(obj)
+    for prop in state.mapper.relationships:
+        parent = state.dict.get(prop.key)
+        if prop.direction is not MANYTOONE or parent is None:
+            continue
+        for local, remote in prop.local_remote_pairs:
+            setattr(
+                obj,
+                state.mapper.get_property_by_column(local).key,
+                getattr(parent, inspect(parent).mapper.get_property_by_column(remote).key),
+            )
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_written_at_once(session: Session, previous_transaction) -> None:
+    """Rows written at once are gone with the transaction or savepoint that wrote them (or one that
+    held it): so are their objects, as a flush's are."""
+    kept = []
+    for transaction, obj in session.info.pop(WRITTEN_AT_ONCE, ()):
+        if _within(transaction, previous_transaction):
+            if obj in session:
+                session.expunge(obj)
+        else:
+            kept.append((transaction, obj))
+    if kept:
+        session.info[WRITTEN_AT_ONCE] = kept
+
+
+def _within(transaction, outer) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_written_at_once(session: Session) -> None:
+    session.info.pop(WRITTEN_AT_ONCE, None)
+
+
 def lock_for_update(model, row_id: int):
     """Load one row and hold a write lock on it until the transaction ends.
 
@@ -193,7 +291,7 @@ def lock_for_update(model, row_id: int):
     if holds_write_lock(session):
         return session.execute(statement, values).scalar_one_or_none()
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
+        if session.new or session.dirty or session.deleted or session.info.get(WRITTEN_AT_ONCE):
             raise RuntimeError("lock_for_update must come before any change in the transaction")
         commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
     token = _begin_immediate.set(True)

@@ -15,6 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, inspect
 from sqlalchemy.orm import Session
 
+from ..database import after_write_at_once
 from ..timeutil import utcnow
 from ..translated import DEFAULT_LANGUAGE, Translated
 from .models import AuditEntry
@@ -116,17 +117,29 @@ NOTHING = (None, "", {})  # not worth a line for a new or deleted object
 
 
 def init_tracking() -> None:
-    """Listens on every session (the app's and any a job or a test opens)."""
+    """Listens on every session (the app's and any a job or a test opens), and on the objects
+    written without a flush (``database.write_at_once``)."""
     if not sa_event.contains(Session, "after_flush", record_flushed_changes):
         sa_event.listen(Session, "after_flush", record_flushed_changes)
+    after_write_at_once(record_written)
 
 
 def record_flushed_changes(session: Session, flush_context) -> None:
-    found = [
-        *((obj, CREATED) for obj in session.new),
-        *((obj, CHANGED) for obj in session.dirty),
-        *((obj, DELETED) for obj in session.deleted),
-    ]
+    record(
+        session,
+        [
+            *((obj, CREATED) for obj in session.new),
+            *((obj, CHANGED) for obj in session.dirty),
+            *((obj, DELETED) for obj in session.deleted),
+        ],
+    )
+
+
+def record_written(session: Session, objects: list) -> None:
+    record(session, [(obj, CREATED) for obj in objects])
+
+
+def record(session: Session, found: list[tuple[object, str]]) -> None:
     found = [(obj, action) for obj, action in found if type(obj).__name__ in TRACKED]
     if not found:
         return

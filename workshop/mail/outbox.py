@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..bounds import one_line
+from ..database import write_at_once
 from ..extensions import db
 from .models import OutboxMessage
 
@@ -45,7 +46,8 @@ def compose(to: str, locale: str, template: str, subject: str, **context) -> Mai
 
 
 def queue(mail: Mail, event_id: int | None = None) -> OutboxMessage:
-    """Add ``mail`` to the outbox in the current transaction; it leaves only if that commits."""
+    """Add ``mail`` to the outbox in the current transaction; it leaves only if that commits.
+    Written at once: the message is one row that nothing else in the transaction changes."""
     message = OutboxMessage(
         event_id=event_id,
         recipient=mail.to,
@@ -54,7 +56,7 @@ def queue(mail: Mail, event_id: int | None = None) -> OutboxMessage:
         html=mail.html,
         message_id=make_msgid(domain=current_app.config["MAIL_MESSAGE_ID_DOMAIN"]),
     )
-    db.session.add(message)
+    write_at_once(message)
     tell_worker_after_commit()
     return message
 

@@ -7,9 +7,9 @@ writing at once both count. The increment is a statement of its own, not a chang
 object, so that it does not raise the event's agenda revision as an edit of the event does.
 
 A page of the list is read after the revision it is kept under, so what it shows is never older
-than that revision. Only changes made through the ORM's flush raise it: a bulk ``update()`` or
-``delete()`` of registrations, questions or accounts, or a deletion left to the database's
-``ON DELETE CASCADE``, must raise it itself.
+than that revision. Only changes made through the ORM's flush or ``database.write_at_once`` raise
+it: a bulk ``update()`` or ``delete()`` of registrations, questions or accounts, or a deletion left
+to the database's ``ON DELETE CASCADE``, must raise it itself.
 """
 
 from sqlalchemy import bindparam, inspect, select, update
@@ -17,6 +17,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..database import after_write_at_once
 from ..events.models import Event
 from .models import Question, Registration
 
@@ -66,6 +67,15 @@ RAISE_REVISION = (
 def _raise_changed_registrations(session: Session, _flush_context, _instances) -> None:
     with session.no_autoflush:
         event_ids = changed_event_ids(session)
+    raise_revisions(session, event_ids)
+
+
+@after_write_at_once
+def _raise_for_written(session: Session, objects: list) -> None:
+    raise_revisions(session, {_event_of(obj) for obj in objects if isinstance(obj, Registration | Question)} - {None})
+
+
+def raise_revisions(session: Session, event_ids: set[int]) -> None:
     for event_id in sorted(event_ids):  # a row at a time, in order: two writers lock the rows in the same order
         session.connection().execute(RAISE_REVISION, {"event_id": event_id})
         event = session.identity_map.get(Session.identity_key(Event, event_id))

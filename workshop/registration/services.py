@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, func, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -16,7 +16,7 @@ from ..accounts import services as accounts
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..countries import is_country
-from ..database import commit_keeping_loaded, lock_for_update
+from ..database import commit_keeping_loaded, lock_for_update, write_at_once
 from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
@@ -300,7 +300,12 @@ def change_state(
     if seq is not None:
         registration.waitlist_seq = seq
     registration.changes.append(RegistrationChange(actor=actor, from_state=old, to_state=new, reason=reason.strip()))
-    db.session.flush()
+    if inspect(registration).transient:
+        # a new registration, made under the event's lock while others queue for it: written with
+        # its answers and its first change at once, not through the unit of work (several times slower)
+        write_at_once(registration, *registration.answers, *registration.changes)
+    else:
+        db.session.flush()
     send_notice(registration, old, new, reason.strip(), position or waitlist_position(registration))
     if new is State.PENDING:
         notices.registration_pending(registration)
@@ -425,8 +430,7 @@ def _register_locked(user: User, event: Event, details: Details, checked: Checke
         new_state = State.PENDING if event.approval_required else queue.state_for(event)
         with db.session.no_autoflush:
             if registration is None:
-                registration = Registration(event=event, user=user)
-                db.session.add(registration)
+                registration = Registration(event=event, user=user)  # written by change_state, below
             apply_details(registration, details, checked.questions)
             if user.prefills_personal_details != details.prefill_personal_details:
                 user.prefills_personal_details = details.prefill_personal_details
