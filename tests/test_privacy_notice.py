@@ -314,13 +314,13 @@ def test_a_version_published_while_a_registration_waits_for_the_event_is_refused
     person = as_user(app, make_user())
     shown = shown_version(person, event)
     organiser = event.organisers[0]
-    waiting_for_the_lock = services.lock_event
+    waiting_for_the_lock = services.lock_for_registration
 
-    def publish_then_lock(event_id):
-        privacy_notice.save(organiser, event_id, {part: f"{part} changed" for part in PARTS})
-        return waiting_for_the_lock(event_id)
+    def publish_then_lock(locked_event, user_id):
+        privacy_notice.save(organiser, locked_event.id, {part: f"{part} changed" for part in PARTS})
+        return waiting_for_the_lock(locked_event, user_id)
 
-    monkeypatch.setattr(services, "lock_event", publish_then_lock)
+    monkeypatch.setattr(services, "lock_for_registration", publish_then_lock)
     response = register(person, event, privacy_notice=shown)
 
     assert response.status_code == 200

@@ -283,20 +283,33 @@ def lock_for_update(model, row_id: int):
     ended first (what it loaded stays loaded, as on PostgreSQL), and a transaction that holds the
     write lock already keeps it. Either way the locked row is read afresh.
     """
-    session = db.session()  # the Session itself, not its scoped proxy
     statement, for_update = _row_of(model)
-    values = {"row_id": row_id}
+    return _read_locking(statement, for_update, {"row_id": row_id}).scalar_one_or_none()
+
+
+def read_locked(statement, lock, values: dict):
+    """As ``lock_for_update``, with a statement of one's own: its one row (or None), read once the
+    write lock is held, with everything it counts as it stands then. On PostgreSQL ``lock`` (a
+    ``SELECT … FOR UPDATE`` of the row) runs first: a statement that waited for a row's lock sees
+    the rest of the database as it was when it began, so ``statement`` runs after it, and sees
+    what the transaction it waited for wrote."""
+    return _read_locking(statement, lock, values, then_read=True).one_or_none()
+
+
+def _read_locking(statement, for_update, values: dict, then_read: bool = False):
+    session = db.session()  # the Session itself, not its scoped proxy
     if session.get_bind().dialect.name != "sqlite":
-        return session.execute(for_update, values).scalar_one_or_none()
+        result = session.execute(for_update, values)
+        return session.execute(statement, values) if then_read else result
     if holds_write_lock(session):
-        return session.execute(statement, values).scalar_one_or_none()
+        return session.execute(statement, values)
     if session.in_transaction():
         if session.new or session.dirty or session.deleted or session.info.get(WRITTEN_AT_ONCE):
             raise RuntimeError("lock_for_update must come before any change in the transaction")
         commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
     token = _begin_immediate.set(True)
     try:
-        return session.execute(statement, values).scalar_one_or_none()
+        return session.execute(statement, values)
     finally:
         _begin_immediate.reset(token)
 

@@ -124,16 +124,27 @@ def agreed_version(event: Event, shown_id: int | None) -> PrivacyNotice | None:
     _refuse_outdated(event.id, current)
 
 
-def confirm_still_current(event_id: int, agreed: PrivacyNotice | None) -> None:
-    """Under the event's lock, which saving a notice takes too: the version agreed to before the
-    lock was taken is still the event's notice. One published meanwhile is refused as
-    ``agreed_version`` refuses it."""
-    current = current_notice(event_id)
-    if getattr(current, "id", None) != getattr(agreed, "id", None):
-        _refuse_outdated(event_id, current)
+def current_notice_id(event_id):
+    """The id of the current version of the notice of the event ``event_id`` (a column, or a bound
+    parameter) names, as a column of a statement about that event: None while it has none."""
+    return (
+        db.select(PrivacyNotice.id)
+        .where(PrivacyNotice.event_id == event_id)
+        .order_by(PrivacyNotice.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
-def _refuse_outdated(event_id: int, current: PrivacyNotice) -> NoReturn:
+def confirm_still_current(event_id: int, agreed: PrivacyNotice | None, current_id: int | None) -> None:
+    """Under the event's lock, which saving a notice takes too, with the id of the current version
+    read under it (``current_notice_id``): the version agreed to before the lock was taken is still
+    the event's notice. One published meanwhile is refused as ``agreed_version`` refuses it."""
+    if current_id != getattr(agreed, "id", None):
+        _refuse_outdated(event_id, None if current_id is None else db.session.get(PrivacyNotice, current_id))
+
+
+def _refuse_outdated(event_id: int, current: PrivacyNotice | None) -> NoReturn:
     record_attempt("registration.refused_outdated_privacy_notice", event_id=event_id, target=current)
     raise DomainError(
         _l("The privacy notice of this event has just changed: read it again, and agree to it to register."),

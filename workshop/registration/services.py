@@ -11,12 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts import services as accounts
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
 from ..countries import is_country
-from ..database import commit_keeping_loaded, lock_for_update, write_at_once
+from ..database import commit_keeping_loaded, lock_for_update, read_locked, write_at_once
 from ..errors import DomainError, Forbidden
 from ..events.models import Event, EventStatus
 from ..extensions import db
@@ -181,11 +182,6 @@ WAITING_BEFORE = (
     )
 )
 LAST_WAITLIST_SEQ = db.select(func.max(Registration.waitlist_seq)).where(Registration.event_id == bindparam("event_id"))
-PLACES_AND_QUEUE = db.select(
-    func.count().filter(Registration.state == State.CONFIRMED),
-    func.max(Registration.waitlist_seq),
-    func.count().filter(Registration.state == State.WAITLISTED),
-).where(Registration.event_id == bindparam("event_id"))
 
 
 @dataclass(frozen=True)
@@ -200,11 +196,6 @@ class PlacesAndQueue:
     def state_for(self, event: Event) -> State:
         """A place while there is one, else the waiting list."""
         return State.CONFIRMED if event.capacity is None or self.confirmed < event.capacity else State.WAITLISTED
-
-
-def places_and_queue(event_id: int) -> PlacesAndQueue:
-    confirmed, last_seq, waiting = db.session.execute(PLACES_AND_QUEUE, {"event_id": event_id}).one()
-    return PlacesAndQueue(confirmed, last_seq or 0, waiting)
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -330,6 +321,60 @@ def registration_of(user: User, event_id: int) -> Registration | None:
     return db.session.scalar(REGISTRATION_OF, {"event_id": event_id, "user_id": user.id})
 
 
+# What the event's rules are as they stand, read afresh under its lock
+FRESH_EVENT_COLUMNS = (
+    "status",
+    "registration_opens_at",
+    "registration_closes_at",
+    "starts_at",
+    "capacity",
+    "approval_required",
+    "visitor_confirmation_hours",
+)
+
+
+def _of_event(*columns):
+    return db.select(*columns).where(Registration.event_id == Event.id).scalar_subquery()
+
+
+# Everything a new registration is decided by, in one statement read once the event is locked:
+# people registering at the same moment wait for each other while it runs and the registration is
+# written
+STANDING = db.select(
+    *(getattr(Event, name) for name in FRESH_EVENT_COLUMNS),
+    privacy_notice.current_notice_id(Event.id).label("notice_id"),
+    db.select(Registration.id)
+    .where(Registration.event_id == Event.id, Registration.user_id == bindparam("user_id"))
+    .scalar_subquery()
+    .label("registration_id"),
+    _of_event(func.count().filter(Registration.state == State.CONFIRMED)).label("confirmed"),
+    _of_event(func.max(Registration.waitlist_seq)).label("last_seq"),
+    _of_event(func.count().filter(Registration.state == State.WAITLISTED)).label("waiting"),
+).where(Event.id == bindparam("event_id"))
+LOCK_EVENT = db.select(Event.id).where(Event.id == bindparam("event_id")).with_for_update()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a new registration stands once the event is locked: the places and the waiting list,
+    the current version of the event's privacy notice, and the person's earlier registration."""
+
+    queue: PlacesAndQueue
+    notice_id: int | None
+    registration_id: int | None
+
+
+def lock_for_registration(event: Event, user_id: int | None) -> Standing:
+    """Lock ``event`` and read where a registration of ``user_id`` (None: a new account) stands;
+    ``event`` is given its rules as they stand now."""
+    row = read_locked(STANDING, LOCK_EVENT, {"event_id": event.id, "user_id": user_id})
+    if row is None:
+        raise DomainError(_l("This event does not exist."))
+    for name in FRESH_EVENT_COLUMNS:
+        set_committed_value(event, name, getattr(row, name))
+    return Standing(PlacesAndQueue(row.confirmed, row.last_seq or 0, row.waiting), row.notice_id, row.registration_id)
+
+
 @dataclass(frozen=True)
 class Checked:
     """What a registration needs that does not depend on the places left, read before the event is
@@ -360,10 +405,11 @@ def register(
     questions: list[Question] | None = None,
 ) -> Registration:
     """``notice_shown`` is the version of the event's privacy notice the person agreed to, if it has one."""
-    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown, questions)
-    event = lock_event(event_id)
+    event = event_or_refusal(event_id)
+    checked = check_before_lock(event, privacy_accepted, notice_shown, questions)
+    standing = lock_for_registration(event, user.id)
     user = db.session.get(User, user.id)
-    registration = _register_locked(user, event, details, checked)
+    registration = _register_locked(user, event, details, checked, standing)
     commit_keeping_loaded()  # the page that follows shows the registration as written
     return registration
 
@@ -391,9 +437,10 @@ def register_visitor(
         raise AccountExists(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         )
-    checked = check_before_lock(event_or_refusal(event_id), privacy_accepted, notice_shown, questions)
+    event = event_or_refusal(event_id)
+    checked = check_before_lock(event, privacy_accepted, notice_shown, questions)
     password_hash = hash_password(password)  # slow on purpose: before taking the lock
-    event = lock_event(event_id)
+    standing = lock_for_registration(event, None)
     user = User(
         email=accounts.normalise_email(email),
         full_name=details.full_name.strip(),
@@ -409,7 +456,7 @@ def register_visitor(
         raise AccountExists(
             _l("An account with this e-mail address exists already. Log in to register with it."), field="email"
         ) from error
-    registration = _register_locked(user, event, details, checked)
+    registration = _register_locked(user, event, details, checked, standing)
     accounts.send_verification(user, place=registration)
     db.session.commit()
     return registration
@@ -419,14 +466,16 @@ class AccountExists(DomainError):
     pass
 
 
-def _register_locked(user: User, event: Event, details: Details, checked: Checked) -> Registration:
+def _register_locked(user: User, event: Event, details: Details, checked: Checked, standing: Standing) -> Registration:
     try:
-        require_open(event)  # again: the event was read afresh with the lock
-        privacy_notice.confirm_still_current(event.id, checked.notice)
-        registration = registration_of(user, event.id)
+        require_open(event)  # again: as the event stands under the lock
+        privacy_notice.confirm_still_current(event.id, checked.notice, standing.notice_id)
+        registration = None
+        if standing.registration_id is not None:
+            registration = db.session.get(Registration, standing.registration_id, populate_existing=True)
         if registration is not None and registration.state is not State.CANCELLED:
             raise DomainError(_l("You are registered for this event already."))
-        queue = places_and_queue(event.id)
+        queue = standing.queue
         new_state = State.PENDING if event.approval_required else queue.state_for(event)
         with db.session.no_autoflush:
             if registration is None:
