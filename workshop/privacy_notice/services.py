@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 
 from ..audit import record_attempt
 from ..database import commit_keeping_loaded, lock_for_update
@@ -114,14 +115,14 @@ def save(actor, event_id: int, parts: dict[str, Translated | str]) -> PrivacyNot
     return notice
 
 
-def agreed_version(event: Event, shown_id: int | None) -> PrivacyNotice | None:
-    """The version of the event's notice a registration agrees to: the current one, which must be
-    the one the person was shown (``shown_id``); None when the event has no notice of its own.
-    A notice changed since the form was shown is refused, and the refusal recorded."""
-    current = current_notice(event.id)
-    if current is None or current.id == shown_id:
-        return current
-    _refuse_outdated(event.id, current)
+def agreed_version(event: Event, shown_id: int | None) -> int | None:
+    """The id of the version of the event's notice a registration agrees to: the current one, which
+    must be the one the person was shown (``shown_id``); None when the event has no notice of its
+    own. A notice changed since the form was shown is refused, and the refusal recorded."""
+    current_id = db.session.scalar(CURRENT_NOTICE_ID, {"event_id": event.id})
+    if current_id is None or current_id == shown_id:
+        return current_id
+    _refuse_outdated(event.id, current_id)
 
 
 def current_notice_id(event_id):
@@ -136,15 +137,19 @@ def current_notice_id(event_id):
     )
 
 
-def confirm_still_current(event_id: int, agreed: PrivacyNotice | None, current_id: int | None) -> None:
+CURRENT_NOTICE_ID = db.select(current_notice_id(bindparam("event_id")))  # built once: every registration runs it
+
+
+def confirm_still_current(event_id: int, agreed_id: int | None, current_id: int | None) -> None:
     """Under the event's lock, which saving a notice takes too, with the id of the current version
     read under it (``current_notice_id``): the version agreed to before the lock was taken is still
     the event's notice. One published meanwhile is refused as ``agreed_version`` refuses it."""
-    if current_id != getattr(agreed, "id", None):
-        _refuse_outdated(event_id, None if current_id is None else db.session.get(PrivacyNotice, current_id))
+    if current_id != agreed_id:
+        _refuse_outdated(event_id, current_id)
 
 
-def _refuse_outdated(event_id: int, current: PrivacyNotice | None) -> NoReturn:
+def _refuse_outdated(event_id: int, current_id: int | None) -> NoReturn:
+    current = None if current_id is None else db.session.get(PrivacyNotice, current_id)
     record_attempt("registration.refused_outdated_privacy_notice", event_id=event_id, target=current)
     raise DomainError(
         _l("The privacy notice of this event has just changed: read it again, and agree to it to register."),

@@ -26,7 +26,6 @@ from ..jobs import services as jobs
 from ..jobs.models import Job
 from ..notices import services as notices
 from ..privacy_notice import services as privacy_notice
-from ..privacy_notice.models import PrivacyNotice
 from ..security import can_manage_event
 from ..timeutil import utcnow
 from ..translated import Translated
@@ -381,7 +380,7 @@ class Checked:
     locked: people registering at the same moment wait for each other only while the places are
     counted and the registration is written."""
 
-    notice: PrivacyNotice | None
+    notice_id: int | None  # the version of the privacy notice agreed to
     questions: list[Question]
 
 
@@ -392,8 +391,8 @@ def check_before_lock(
     require_open(event)
     if not privacy_accepted:
         raise DomainError(_l("Please agree to the privacy notice to register."), field="privacy")
-    notice = privacy_notice.agreed_version(event, notice_shown)
-    return Checked(notice, event_questions(event.id) if questions is None else questions)
+    notice_id = privacy_notice.agreed_version(event, notice_shown)
+    return Checked(notice_id, event_questions(event.id) if questions is None else questions)
 
 
 def register(
@@ -469,7 +468,7 @@ class AccountExists(DomainError):
 def _register_locked(user: User, event: Event, details: Details, checked: Checked, standing: Standing) -> Registration:
     try:
         require_open(event)  # again: as the event stands under the lock
-        privacy_notice.confirm_still_current(event.id, checked.notice, standing.notice_id)
+        privacy_notice.confirm_still_current(event.id, checked.notice_id, standing.notice_id)
         registration = None
         if standing.registration_id is not None:
             registration = db.session.get(Registration, standing.registration_id, populate_existing=True)
@@ -484,7 +483,7 @@ def _register_locked(user: User, event: Event, details: Details, checked: Checke
             if user.prefills_personal_details != details.prefill_personal_details:
                 user.prefills_personal_details = details.prefill_personal_details
             registration.privacy_accepted_at = utcnow()
-            registration.privacy_notice = checked.notice
+            registration.privacy_notice_id = checked.notice_id
             registration.confirm_email_by = confirmation_deadline(user, event)
             change_state(registration, new_state, user, queue=queue)
     except DomainError:
