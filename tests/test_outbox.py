@@ -16,7 +16,7 @@ from workshop.mail.models import Delivery, OutboxMessage
 from workshop.registration.models import Registration
 from workshop.timeutil import utcnow
 
-from .conftest import Mailbox, free_port, login, make_registration, register, submit
+from .conftest import Mailbox, free_port, login, make_registration, register, run_worker, submit
 
 
 def outbox() -> list[OutboxMessage]:
@@ -132,6 +132,28 @@ def test_a_registration_writes_its_e_mail_to_the_outbox_and_the_request_never_to
     [message] = outbox()
     assert message.state is Delivery.RETRYING and message.attempts == 1
     assert "timed out" in message.last_error
+
+
+def test_mail_committed_while_a_sending_task_waits_in_the_queue_is_sent_by_it_without_queueing_another(
+    app, make_event, make_user, worker_queue, mailbox
+):
+    event = make_event(title="Decent work in global supply chains")
+    people = [make_user(email=f"participant{n}@example.org") for n in range(3)]
+    for person in people:  # one after the other, each in a request of its own
+        client = app.test_client()
+        login(client, person)
+        assert register(client, event).status_code == 302
+
+    assert len(worker_queue.pending()) == 1
+    assert run_worker(worker_queue) == 1
+    assert sorted(m.recipient for m in outbox() if m.state is Delivery.SENT) == [p.email for p in people]
+
+    client = app.test_client()  # the task began: mail committed since queues a task of its own
+    login(client, make_user(email="latecomer@example.org"))
+    register(client, event)
+    assert len(worker_queue.pending()) == 1
+    run_worker(worker_queue)
+    assert outbox()[-1].state is Delivery.SENT and mailbox.to("latecomer@example.org")
 
 
 # --- the mail server misbehaves ---------------------------------------------------------------

@@ -21,12 +21,13 @@ from pathlib import Path
 
 from flask import current_app
 from huey import crontab
+from huey.constants import EmptyData
 from sqlalchemy import or_, update
 
 from ..bounds import one_line
 from ..database import write_transaction
 from ..extensions import db
-from ..jobs.queue import periodic, task
+from ..jobs.queue import huey, periodic, task
 from ..notices import services as notices
 from ..timeutil import utcnow
 from .models import WAITING, Delivery, OutboxMessage
@@ -47,14 +48,35 @@ class ConnectionLost(TemporaryFailure):
     """The connection itself failed: the rest of the batch waits for the next attempt too."""
 
 
+# In the queue's storage while a sending task is queued and has not begun
+TOLD = "mail.worker_told"
+
+
+def tell_worker() -> None:
+    """Queue a sending task for mail just committed, unless one is queued already and has not
+    begun: that one sends this mail too, since it forgets that it was queued before it looks for
+    mail. Two hundred people registering at once queue one task or a few, not two hundred, and
+    finding one queued is a read, which waits for no other process."""
+    if huey.storage.peek_data(TOLD) is not EmptyData or not huey.put_if_empty(TOLD, True):
+        return
+    try:
+        send_queued_mail()
+    except Exception:
+        huey.storage.pop_data(TOLD)  # nothing was queued: the next mail queues the task
+        raise
+
+
 @task()
 def send_queued_mail() -> int:
+    huey.storage.pop_data(TOLD)  # mail committed from now on queues another task
     return deliver_due()
 
 
 @periodic(crontab(minute="*"))
 def retry_queued_mail() -> int:
-    """Messages whose back-off is over, and any a dead sender left behind."""
+    """Messages whose back-off is over, and any a dead sender left behind; and mail whose task was
+    lost with the queue (a queue emptied by hand, a Redis restarted without its data)."""
+    huey.storage.pop_data(TOLD)
     return deliver_due()
 
 

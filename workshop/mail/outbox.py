@@ -81,10 +81,10 @@ def _kick_worker(session: Session, transaction) -> None:
     if transaction.parent is not None:  # a savepoint, not the transaction: nothing is visible to others yet
         return
     if session.info.pop(KICK_KEY, False):
-        from .delivery import send_queued_mail
+        from .delivery import tell_worker
 
         try:
-            send_queued_mail()  # queues the task: the worker runs it
+            tell_worker()  # queues the task: the worker runs it
         except Exception:  # the queue is unreachable: the message is safe in the outbox, and the worker's
             log.exception("could not tell the worker about new mail; it finds it within a minute")  # schedule finds it
 
