@@ -22,7 +22,11 @@ from sqlalchemy.orm import MANYTOONE, Session, make_transient_to_detached
 from .extensions import db
 
 log = logging.getLogger(__name__)
-CHECKPOINT_LOG_BYTES = 4 * 1024 * 1024  # SQLite's own default: 1,000 pages of 4 KB
+# The write-ahead log is copied back into the database once it is this long. A copy takes each
+# page once, however often it was written since the last: two hundred registrations at once write
+# the same few pages (the event's row, the ends of the indexes) again and again, and SQLite's own
+# 4 MB (1,000 pages) made three copies of them, each flushed to disk, in the middle of such a rush.
+CHECKPOINT_LOG_BYTES = 16 * 1024 * 1024
 
 _begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
 _WRITE_LOCK = "workshop_write_lock"  # in the connection's info: its transaction began with BEGIN IMMEDIATE
