@@ -291,3 +291,14 @@ def test_a_registration_written_at_once_has_its_first_change_its_answers_its_log
     assert logged["Registration"].changes["organisation"] == [None, "MOHRSS"]
     assert logged["Answer"].registration_id == written.id and logged["Answer"].event_id == event.id
     assert db.session.scalar(db.select(db.func.count()).select_from(Answer)) == 1
+
+
+def test_a_session_closed_after_writing_at_once_locks_afresh_in_its_next_transaction(app, make_event):
+    event_id = make_event().id
+    db.session.commit()
+    write_at_once(outbox_message(event_id))
+    db.session.close()  # as a request that ends without committing
+
+    assert lock_for_update(Event, event_id).id == event_id
+    db.session.rollback()
+    assert outbox_count() == 0

@@ -176,3 +176,81 @@ def test_a_person_with_one_name_is_greeted_by_it(client, make_user, make_event, 
     register(client, make_event(), full_name="Maria Rossi", native_name="")
 
     assert text_part(mailbox.last_to(user.email)).startswith("尊敬的 Maria Rossi：")
+
+
+# --- the same words around each person's name, place and links ---------------------------------
+
+
+def notice_as_sent(app, monkeypatch, registration, state, position=None):
+    """The registration notice ``send_notice`` writes for ``registration``, and the same notice
+    rendered for that person alone."""
+    from flask_babel import force_locale
+
+    from workshop.language_of_parts import greeting_name
+    from workshop.registration import notices
+    from workshop.urls import external_url
+
+    written = []
+    monkeypatch.setattr(mail, "queue", lambda composed, event_id=None: written.append(composed))
+    with app.test_request_context():
+        notices.send_notice(registration, None, state, "", position)
+        subject, message = notices.notice_for(registration, None, state, "", position)
+        with force_locale(registration.user.locale):
+            greeting = greeting_name(registration)
+            message = str(message)  # text, which the HTML escapes (a lazy string would pass as markup)
+        alone = mail.compose(
+            registration.user.email,
+            registration.user.locale,
+            "registration_notice",
+            subject,
+            greeting=greeting,
+            message=message,
+            reason="",
+            link=external_url("registration.show", registration_id=registration.id),
+            badge_link=external_url("attendance.my_badge", registration_id=registration.id)
+            if state.value == "confirmed"
+            else None,
+            event=registration.event,
+        )
+    [sent] = written
+    return sent, alone
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_a_notice_made_around_each_persons_name_place_and_links_reads_as_one_made_for_them_alone(
+    app, make_event, make_user, monkeypatch, locale
+):
+    from workshop.registration.models import Registration
+    from workshop.registration.states import State
+
+    event = make_event(title="Fair recruitment & decent work", city="Genève")
+    people = [("Seán O'Brien <b>", ""), ("Wang Fang", "王芳"), ("Ana & Co", "")]
+    for n, (full_name, native_name) in enumerate(people):
+        user = make_user(full_name=full_name, locale=locale)
+        for state, position in ((State.CONFIRMED, None), (State.WAITLISTED, n + 1)):
+            registration = Registration(
+                id=1000 + n, event=event, user=user, full_name=full_name, native_name=native_name, state=state
+            )
+            sent, alone = notice_as_sent(app, monkeypatch, registration, state, position)
+            assert sent == alone  # the second and third person's are filled into the first one's frame
+            assert f"/registrations/{1000 + n}" in sent.text and f"/registrations/{1000 + n}" in sent.html
+            assert "& decent work" not in sent.html  # the event's title is text, escaped, never markup
+            monkeypatch.undo()
+
+
+def test_a_notice_written_after_the_event_moves_says_where_it_is_now(app, make_event, make_user, monkeypatch):
+    from workshop.registration.models import Registration
+    from workshop.registration.states import State
+
+    event = make_event(title="Fair recruitment", city="Geneva")
+    first = Registration(id=1, event=event, user=make_user(), full_name="Li Wei", state=State.CONFIRMED)
+    sent, _ = notice_as_sent(app, monkeypatch, first, State.CONFIRMED)
+    assert "Geneva" in sent.text
+    monkeypatch.undo()
+
+    event.city = "Bangkok"  # the flush raises the event's agenda revision; the subject stays the same
+    db.session.commit()
+    second = Registration(id=2, event=event, user=make_user(), full_name="Wang Fang", state=State.CONFIRMED)
+    sent, _ = notice_as_sent(app, monkeypatch, second, State.CONFIRMED)
+
+    assert "Bangkok" in sent.text and "Bangkok" in sent.html and "Geneva" not in sent.text

@@ -231,7 +231,7 @@ def write_at_once(*objects) -> None:
     for obj in objects:
         session.add(obj)
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(WRITTEN_AT_ONCE, []).extend((transaction, obj) for obj in objects)
+    session.info[WRITTEN_AT_ONCE] = [*_written_in_open_transactions(session), *((transaction, obj) for obj in objects)]
     for listener in _after_write_at_once:
         listener(session, list(objects))
 
@@ -264,6 +264,12 @@ def _forget_written_at_once(session: Session, previous_transaction) -> None:
             kept.append((transaction, obj))
     if kept:
         session.info[WRITTEN_AT_ONCE] = kept
+
+
+def _written_in_open_transactions(session: Session) -> list:
+    """What ``write_at_once`` wrote in the transactions still open (one closed with the session
+    took its objects with it)."""
+    return [(transaction, obj) for transaction, obj in session.info.get(WRITTEN_AT_ONCE, ()) if transaction.is_active]
 
 
 def _within(transaction, outer) -> bool:
@@ -308,7 +314,7 @@ def _read_locking(statement, for_update, values: dict, then_read: bool = False):
     if holds_write_lock(session):
         return session.execute(statement, values)
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted or session.info.get(WRITTEN_AT_ONCE):
+        if session.new or session.dirty or session.deleted or _written_in_open_transactions(session):
             raise RuntimeError("lock_for_update must come before any change in the transaction")
         commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
     token = _begin_immediate.set(True)

@@ -3,7 +3,7 @@ causes it, sent by the worker, and its delivery shown to the event's organisers.
 
 from flask import Blueprint
 
-from .outbox import Mail, compose, queue, queue_to_participant  # noqa: F401
+from .outbox import Mail, compose, compose_around, queue, queue_to_participant  # noqa: F401
 
 bp = Blueprint("mail", __name__)
 

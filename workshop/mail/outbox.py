@@ -8,17 +8,20 @@ exactly when the change does. After the commit the worker is told there is mail;
 from __future__ import annotations
 
 import logging
+from collections.abc import Hashable
 from dataclasses import dataclass
 from email.utils import make_msgid
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
+from markupsafe import Markup, escape
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..bounds import one_line
 from ..database import write_at_once
 from ..extensions import db
+from ..fragments import kept_or_made
 from .models import OutboxMessage
 
 KICK_KEY = "workshop_mail_queued"
@@ -43,6 +46,36 @@ def compose(to: str, locale: str, template: str, subject: str, **context) -> Mai
         text = render_template(f"email/{template}.txt", subject=subject_text, **context)
         html = render_template(f"email/{template}.html", subject=subject_text, **context)
     return Mail(to=to, subject=subject_text, text=text, html=html)
+
+
+HOLE = "\x00"  # never in what the templates show: control characters are removed from everything typed
+
+
+def compose_around(to: str, locale: str, template: str, subject, frame_key: Hashable, holes: dict, **context) -> Mail:
+    """As ``compose``, for a message sent to many people in the same words around a few values of
+    each (``holes``: a name, a link, a sentence with a number in it). The templates are rendered
+    once for each ``frame_key``, which must name the version of everything ``context`` shows,
+    with a mark in place of each hole; each message fills the marks in, escaped in the HTML as the
+    template escapes them. A hole's value is text, a lazy string, or a function of no arguments;
+    either is read in the recipient's language. A hole must be shown as it is, not tested
+    (``{% if %}``) or changed by a filter: name None for one that is left out, and it is not a hole."""
+    with force_locale(locale or "en"):
+        subject_text = one_line(subject)  # a line break would end the header
+        values = {name: str(value() if callable(value) else value) for name, value in holes.items()}
+        key = (template, str(get_locale()), frame_key, subject_text, tuple(sorted(values)))
+        text, html = kept_or_made(key, lambda: _frame(template, subject_text, values, context), store="mail_frames")
+    for name, value in values.items():
+        text = text.replace(f"{HOLE}{name}{HOLE}", value)
+        html = html.replace(f"{HOLE}{name}{HOLE}", str(escape(value)))
+    return Mail(to=to, subject=subject_text, text=text, html=html)
+
+
+def _frame(template: str, subject_text: str, holes: dict, context: dict) -> tuple[str, str]:
+    marks = {name: Markup(f"{HOLE}{name}{HOLE}") for name in holes}
+    return (
+        render_template(f"email/{template}.txt", subject=subject_text, **context, **marks),
+        render_template(f"email/{template}.html", subject=subject_text, **context, **marks),
+    )
 
 
 def queue(mail: Mail, event_id: int | None = None) -> OutboxMessage:

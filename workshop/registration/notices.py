@@ -1,10 +1,13 @@
 """The e-mails a participant gets when their registration changes."""
 
+from functools import partial
+
 from flask_babel import lazy_gettext as _l
 
 from workshop.urls import external_url
 
 from .. import mail
+from ..language_of_parts import greeting_name
 from ..translated import Translated
 from .models import Registration
 from .states import State
@@ -71,18 +74,20 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     if notice is None:
         return
     subject, message = notice
-    badge_link = (
-        external_url("attendance.my_badge", registration_id=registration.id) if new is State.CONFIRMED else None
+    user, event = registration.user, registration.event
+    holes = {
+        "greeting": partial(greeting_name, registration),
+        "message": message,
+        "link": external_url("registration.show", registration_id=registration.id),
+    }
+    if new is State.CONFIRMED:
+        holes["badge_link"] = external_url("attendance.my_badge", registration_id=registration.id)
+    # everyone registering for the event gets the same words around their name, place and links
+    frame = (event.id, event.created_at, event.agenda_revision, reason)
+    composed = mail.compose_around(
+        user.email, user.locale, "registration_notice", subject, frame, holes, event=event, reason=reason
     )
-    mail.queue_to_participant(
-        registration,
-        "registration_notice",
-        subject,
-        message=message,
-        reason=reason,
-        link=external_url("registration.show", registration_id=registration.id),
-        badge_link=badge_link,
-    )
+    mail.queue(composed, event_id=registration.event_id)
 
 
 def send_message(registration: Registration, subject: Translated | str, text: Translated | str) -> None:
