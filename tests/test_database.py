@@ -298,6 +298,7 @@ def test_a_session_closed_after_writing_at_once_locks_afresh_in_its_next_transac
     db.session.commit()
     write_at_once(outbox_message(event_id))
     db.session.close()  # as a request that ends without committing
+    db.session.get(Event, event_id)  # the next one reads first
 
     assert lock_for_update(Event, event_id).id == event_id
     db.session.rollback()
