@@ -207,9 +207,9 @@ def practise(participants: list["Participant"]) -> list["Outcome"]:
 class Participant:
     """A logged-in participant (``login``) or a visitor, who fetches the form first and signs up with it.
 
-    The POST is a request made beforehand, sent as it is on a new connection, and only the status
-    and the ``Location`` of the answer are read: the client's own work shares the machine's CPUs
-    with the server's two hundred answers, so it is kept to what a browser's network does."""
+    The POST is a request made beforehand, sent as it is on a new connection, and of the answer
+    only the status and the ``Location`` are parsed: the client's own work shares the machine's
+    CPUs with the server's two hundred answers, so it is kept to what a browser's network does."""
 
     def __init__(self, server: Server, slug: str, n: int, login: Login | None = None):
         self.server, self.path = server, f"/events/{slug}/register"
@@ -265,9 +265,12 @@ def read_until_closed(connection: socket.socket) -> bytes:
 
 
 def outcome_of(answer: bytes) -> Outcome:
-    """The status and the ``Location`` header of an HTTP/1.1 answer."""
+    """The status and the ``Location`` header of an HTTP/1.1 answer; ValueError for no answer."""
     head = answer.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
-    status = int(head[0].split(" ", 2)[1])
+    status_line = head[0].split(" ", 2)
+    if len(status_line) < 2 or not status_line[0].startswith("HTTP/"):
+        raise ValueError(f"no HTTP answer: {answer[:80]!r}")
+    status = int(status_line[1])
     location = next((line.split(":", 1)[1].strip() for line in head[1:] if line.lower().startswith("location:")), "")
     return Outcome(0.0, status, location)
 

@@ -4,7 +4,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 from sqlalchemy.exc import IntegrityError
 
 from workshop import database
@@ -12,6 +12,8 @@ from workshop.database import QueuedWriterConnection, lock_for_update, write_at_
 from workshop.events.models import Event, EventPartner
 from workshop.extensions import db
 from workshop.mail.models import Delivery, OutboxMessage
+
+from .conftest import counted_statements
 
 
 def test_sqlite_enforces_foreign_keys_and_uses_wal(app):
@@ -239,15 +241,16 @@ def test_a_savepoint_rolled_back_takes_only_what_was_written_at_once_inside_it(a
 
 
 def test_a_row_written_at_once_comes_after_the_lock_not_before(app, make_event):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock, taken by a transaction of its own; PostgreSQL locks rows")
     event = make_event()
     event_id = event.id
     db.session.commit()
     db.session.get(Event, event_id)  # a read transaction, as a view opens one
     write_at_once(outbox_message(event_id))
 
-    if db.engine.dialect.name == "sqlite":
-        with pytest.raises(RuntimeError, match="before any change"):
-            lock_for_update(Event, event_id)
+    with pytest.raises(RuntimeError, match="before any change"):
+        lock_for_update(Event, event_id)
     db.session.rollback()
 
 
@@ -303,3 +306,28 @@ def test_a_session_closed_after_writing_at_once_locks_afresh_in_its_next_transac
     assert lock_for_update(Event, event_id).id == event_id
     db.session.rollback()
     assert outbox_count() == 0
+
+
+def test_a_rollback_takes_what_was_written_at_once_before_a_savepoint_and_inside_one_released(app):
+    before = outbox_message(n=1)
+    write_at_once(before)
+    with db.session.begin_nested():
+        inside = outbox_message(n=2)
+        write_at_once(inside)
+
+    db.session.rollback()
+
+    assert before not in db.session and inside not in db.session and outbox_count() == 0
+    assert inspect(before).transient and inspect(inside).transient  # as new objects whose flush rolled back
+    write_at_once(outbox_message(n=3))  # the ids the rolled-back rows had are given again
+    db.session.commit()
+    assert outbox_count() == 1
+
+
+def test_a_column_written_as_null_reads_as_none_without_asking_the_database(app):
+    message = outbox_message()
+    write_at_once(message)
+
+    with counted_statements() as statements:
+        assert (message.sent_at, message.claimed_until) == (None, None)
+    assert statements == []

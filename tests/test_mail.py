@@ -254,3 +254,68 @@ def test_a_notice_written_after_the_event_moves_says_where_it_is_now(app, make_e
     sent, _ = notice_as_sent(app, monkeypatch, second, State.CONFIRMED)
 
     assert "Bangkok" in sent.text and "Bangkok" in sent.html and "Geneva" not in sent.text
+
+
+def test_a_notice_written_in_an_edit_that_rolled_back_is_not_what_the_next_edit_sends(
+    app, make_event, make_user, monkeypatch
+):
+    from sqlalchemy import update
+
+    from workshop.events.models import Event
+    from workshop.registration.models import Registration
+    from workshop.registration.states import State
+    from workshop.timeutil import utcnow
+
+    event = make_event(title="Fair recruitment", city="Geneva")
+    event_id = event.id
+    event.city = "Lyon"  # an edit that tells someone, then fails
+    db.session.flush()
+    rolled_back_revision = event.agenda_revision
+    first = Registration(id=1, event=event, user=make_user(), full_name="Li Wei", state=State.CONFIRMED)
+    sent, _ = notice_as_sent(app, monkeypatch, first, State.CONFIRMED)
+    assert "Lyon" in sent.text
+    monkeypatch.undo()
+    db.session.rollback()
+
+    with db.engine.begin() as other:  # the next edit takes the revision the failed one had taken
+        other.execute(
+            update(Event)
+            .where(Event.id == event_id)
+            .values(city="Bangkok", agenda_revision=rolled_back_revision, updated_at=utcnow())
+        )
+    event = db.session.get(Event, event_id)
+    second = Registration(id=2, event=event, user=make_user(), full_name="Wang Fang", state=State.CONFIRMED)
+    sent, _ = notice_as_sent(app, monkeypatch, second, State.CONFIRMED)
+
+    assert "Bangkok" in sent.text and "Lyon" not in sent.text
+
+
+def test_the_notice_of_a_registration_tells_the_event_as_it_is_once_the_registration_is_written(
+    app, make_event, make_user, monkeypatch, mailbox
+):
+    from sqlalchemy import update
+
+    from workshop.events.models import Event
+    from workshop.registration import services
+    from workshop.timeutil import utcnow
+
+    event = make_event(title="Fair recruitment", city="Geneva")
+    person = make_user(email="li.wei@example.org")
+    client = app.test_client()
+    login(client, person)
+    waiting_for_the_lock = services.lock_for_registration
+
+    def moved_then_locked(locked_event, user_id):  # an organiser's edit commits while the registration waits
+        with db.engine.begin() as other:
+            other.execute(
+                update(Event)
+                .where(Event.id == locked_event.id)
+                .values(city="Bangkok", agenda_revision=Event.agenda_revision + 1, updated_at=utcnow())
+            )
+        return waiting_for_the_lock(locked_event, user_id)
+
+    monkeypatch.setattr(services, "lock_for_registration", moved_then_locked)
+    assert register(client, event).status_code == 302
+
+    notice = mailbox.last_to("li.wei@example.org")
+    assert "Bangkok" in text_part(notice) and "Geneva" not in text_part(notice)

@@ -17,7 +17,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, event, insert, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import MANYTOONE, Session, make_transient_to_detached
+from sqlalchemy.orm import MANYTOONE, Session, make_transient, make_transient_to_detached
 
 from .extensions import db
 
@@ -210,8 +210,9 @@ def write_at_once(*objects) -> None:
 
     Each object is written with every column it was given and the defaults of the others, and
     the foreign keys of what it belongs to; it then belongs to the session as if it had been
-    loaded, unchanged, and leaves the session again if the transaction rolls back. The
-    listeners of ``after_write_at_once`` are told, as the flush's are."""
+    loaded, unchanged (a column the database fills in itself is read when first asked for), and
+    leaves the session again if the transaction, or a savepoint that holds the write, rolls back.
+    The listeners of ``after_write_at_once`` are told, as the flush's are."""
     session = db.session()
     connection = session.connection()
     for obj in objects:
@@ -222,8 +223,13 @@ def write_at_once(*objects) -> None:
         result = connection.execute(_insert_into(mapper.local_table), values)
         written = result.last_inserted_params()  # with the defaults, which a flush leaves on the object too
         for prop in mapper.column_attrs:
-            if prop.key not in state.dict and prop.columns[0].key in written:
-                state.dict[prop.key] = written[prop.columns[0].key]  # as loaded: no change to record
+            column = prop.columns[0]
+            if prop.key in state.dict:
+                continue
+            if column.key in written:
+                state.dict[prop.key] = written[column.key]  # as loaded: no change to record
+            elif column.server_default is None and not column.primary_key:
+                state.dict[prop.key] = None  # written as NULL
         for column, value in zip(mapper.primary_key, result.inserted_primary_key, strict=True):
             state.dict[mapper.get_property_by_column(column).key] = value
     for obj in objects:
@@ -231,7 +237,7 @@ def write_at_once(*objects) -> None:
     for obj in objects:
         session.add(obj)
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info[WRITTEN_AT_ONCE] = [*_written_in_open_transactions(session), *((transaction, obj) for obj in objects)]
+    session.info[WRITTEN_AT_ONCE] = [*_written_in_this_transaction(session), *((transaction, obj) for obj in objects)]
     for listener in _after_write_at_once:
         listener(session, list(objects))
 
@@ -253,23 +259,29 @@ def _copy_keys_of_parents(obj) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_written_at_once(session: Session, previous_transaction) -> None:
-    """Rows written at once are gone with the transaction or savepoint that wrote them (or one that
-    held it): so are their objects, as a flush's are."""
+    """Rows written at once are gone with the transaction or savepoint that rolled back, if it
+    wrote them or held the savepoint that did: so are their objects, as a flush's are."""
     kept = []
     for transaction, obj in session.info.pop(WRITTEN_AT_ONCE, ()):
         if _within(transaction, previous_transaction):
             if obj in session:
                 session.expunge(obj)
+            make_transient(obj)  # no longer a row's: as a new object whose flush rolled back
         else:
             kept.append((transaction, obj))
     if kept:
         session.info[WRITTEN_AT_ONCE] = kept
 
 
-def _written_in_open_transactions(session: Session) -> list:
-    """What ``write_at_once`` wrote in the transactions still open (one closed with the session
-    took its objects with it)."""
-    return [(transaction, obj) for transaction, obj in session.info.get(WRITTEN_AT_ONCE, ()) if transaction.is_active]
+def _written_in_this_transaction(session: Session) -> list:
+    """What ``write_at_once`` wrote in the session's transaction under way, savepoints released
+    into it included; what earlier transactions wrote was committed, or closed with the session."""
+    outermost = session.get_transaction()
+    return [
+        (transaction, obj)
+        for transaction, obj in session.info.get(WRITTEN_AT_ONCE, ())
+        if outermost is not None and _within(transaction, outermost)
+    ]
 
 
 def _within(transaction, outer) -> bool:
@@ -278,11 +290,6 @@ def _within(transaction, outer) -> bool:
             return True
         transaction = transaction.parent
     return False
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_written_at_once(session: Session) -> None:
-    session.info.pop(WRITTEN_AT_ONCE, None)
 
 
 def lock_for_update(model, row_id: int):
@@ -310,11 +317,14 @@ def _read_locking(statement, for_update, values: dict, then_read: bool = False):
     session = db.session()  # the Session itself, not its scoped proxy
     if session.get_bind().dialect.name != "sqlite":
         result = session.execute(for_update, values)
-        return session.execute(statement, values) if then_read else result
+        if not then_read:
+            return result
+        result.all()  # the row is locked
+        return session.execute(statement, values)
     if holds_write_lock(session):
         return session.execute(statement, values)
     if session.in_transaction():
-        if session.new or session.dirty or session.deleted or _written_in_open_transactions(session):
+        if session.new or session.dirty or session.deleted or _written_in_this_transaction(session):
             raise RuntimeError("lock_for_update must come before any change in the transaction")
         commit_keeping_loaded(session)  # what the read transaction loaded stays loaded, as on PostgreSQL
     token = _begin_immediate.set(True)

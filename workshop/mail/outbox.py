@@ -57,11 +57,14 @@ def compose_around(to: str, locale: str, template: str, subject, frame_key: Hash
     once for each ``frame_key``, which must name the version of everything ``context`` shows,
     with a mark in place of each hole; each message fills the marks in, escaped in the HTML as the
     template escapes them. A hole's value is text, a lazy string, or a function of no arguments;
-    either is read in the recipient's language. A hole must be shown as it is, not tested
-    (``{% if %}``) or changed by a filter: name None for one that is left out, and it is not a hole."""
+    each is read in the recipient's language. A hole must be shown as it is, not changed by a
+    filter; one given None is left out (the template sees no such value), so that ``{% if %}``
+    can ask whether there is one."""
     with force_locale(locale or "en"):
         subject_text = one_line(subject)  # a line break would end the header
-        values = {name: str(value() if callable(value) else value) for name, value in holes.items()}
+        values = {
+            name: str(value() if callable(value) else value) for name, value in holes.items() if value is not None
+        }
         key = (template, str(get_locale()), frame_key, subject_text, tuple(sorted(values)))
         text, html = kept_or_made(key, lambda: _frame(template, subject_text, values, context), store="mail_frames")
     for name, value in values.items():

@@ -82,8 +82,10 @@ def send_notice(registration: Registration, old: State | None, new: State, reaso
     }
     if new is State.CONFIRMED:
         holes["badge_link"] = external_url("attendance.my_badge", registration_id=registration.id)
-    # everyone registering for the event gets the same words around their name, place and links
-    frame = (event.id, event.created_at, event.agenda_revision, reason)
+    # everyone registering for the event gets the same words around their name, place and links;
+    # kept under the event's revision and the time of its last edit, which an edit rolled back
+    # does not leave behind (its revision number is given again by the next edit)
+    frame = (event.id, event.created_at, event.agenda_revision, event.updated_at, reason)
     composed = mail.compose_around(
         user.email, user.locale, "registration_notice", subject, frame, holes, event=event, reason=reason
     )

@@ -320,15 +320,22 @@ def registration_of(user: User, event_id: int) -> Registration | None:
     return db.session.scalar(REGISTRATION_OF, {"event_id": event_id, "user_id": user.id})
 
 
-# What the event's rules are as they stand, read afresh under its lock
+# The event as a registration needs it, read afresh under its lock: its rules, and what the
+# registration's e-mail says of it with the revision that e-mail's words are kept under
 FRESH_EVENT_COLUMNS = (
     "status",
     "registration_opens_at",
     "registration_closes_at",
     "starts_at",
+    "ends_at",
+    "timezone",
     "capacity",
     "approval_required",
     "visitor_confirmation_hours",
+    "title",
+    "city",
+    "agenda_revision",
+    "updated_at",
 )
 
 
@@ -365,7 +372,7 @@ class Standing:
 
 def lock_for_registration(event: Event, user_id: int | None) -> Standing:
     """Lock ``event`` and read where a registration of ``user_id`` (None: a new account) stands;
-    ``event`` is given its rules as they stand now."""
+    ``event`` is given its rules, and what a registration's e-mail says of it, as they stand now."""
     row = read_locked(STANDING, LOCK_EVENT, {"event_id": event.id, "user_id": user_id})
     if row is None:
         raise DomainError(_l("This event does not exist."))
