@@ -138,3 +138,14 @@ def test_the_form_librarys_own_messages_follow_each_requests_language(client):
 
     assert "不是有效的选择。" in chinese.get_data(as_text=True)
     assert "Not a valid choice." in english.get_data(as_text=True)
+
+
+def test_a_message_that_names_someone_shows_the_name_as_text_in_a_page(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context("/"):
+        message = lazy_gettext("%(name)s organises this event already.", name="<b>Li Wei</b> & co")
+        page = render_template_string("<p>{{ message }}</p>", message=message)
+
+    assert page == "<p>&lt;b&gt;Li Wei&lt;/b&gt; &amp; co organises this event already.</p>"

@@ -5,7 +5,9 @@ from functools import cache
 from babel.support import Translations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.i18n import messages_path
 
 SESSION_KEY = "lang"
@@ -43,7 +45,15 @@ def request_translations():
     return translations
 
 
+def lazy_text_as_html(lazy: LazyString) -> Markup:
+    """A lazy message's HTML: its text, escaped. Flask-Babel hands a lazy string to templates as
+    markup, as it is, so a person's name or an event's title put into one (``%(name)s``) would be
+    read as HTML wherever the message is shown."""
+    return escape(str(lazy))
+
+
 def install_template_translations(app: Flask) -> None:
+    LazyString.__html__ = lazy_text_as_html
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
