@@ -261,7 +261,7 @@ def test_an_organiser_sets_changes_and_removes_the_rule(app, make_user, make_eve
     assert stored_rule(event) == (75, 5.5)
     form = client.get(rule_url(event)).get_data(as_text=True)
     assert 'value="75"' in form and 'value="5.5"' in form
-    assert "Present in at least 75 % of the programme's time slots, and for at least 5.5 hours in all." in form
+    assert "Present in at least 75 % of the programme&#39;s time slots, and for at least 5.5 hours in all." in form
 
     response = submit(client, rule_url(event), {"min_percent": "", "min_hours": ""})
     assert stored_rule(event) is None
@@ -390,7 +390,7 @@ def test_a_participant_sees_their_own_eligibility_once_the_event_has_started(app
     assert 'data-testid="my-eligibility"' in page
     assert "You do not meet the attendance rule for a certificate yet." in page
     assert "present in 3 of 10 time slots (30 %), 8 needed" in page
-    assert "Present in at least 80 % of the programme's time slots." in page
+    assert "Present in at least 80 % of the programme&#39;s time slots." in page
     assert "10 of 10" not in page
     assert client.get(page_of(theirs)).status_code == 404  # nobody sees another person's page
 

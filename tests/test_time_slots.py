@@ -171,8 +171,8 @@ def test_the_certificates_list_and_the_attendance_page_give_each_standing_with_i
     for page in (certificates, attendance):
         assert "Eligible: present in 3 of 3 time slots (100 %)" in reason_of_row(page, good)
         assert "Not eligible: present in 1 of 3 time slots (33 %), 3 needed" in reason_of_row(page, short)
-    assert "Present in at least 80 % of the programme's time slots." in attendance
-    assert "Certificate rule:</strong> Present in at least 80 % of the programme's time slots." in certificates
+    assert "Present in at least 80 % of the programme&#39;s time slots." in attendance
+    assert "Certificate rule:</strong> Present in at least 80 % of the programme&#39;s time slots." in certificates
     assert "Sessions that count for attendance: 4, in 3 time slots, 3 hours in all." in attendance
     assert "Eligible: present in 3 of 3 time slots" in reason_of(attendance, good)
 
@@ -206,7 +206,7 @@ def test_the_rule_page_says_the_rule_and_explains_time_slots_in_english_and_chin
     db.session.commit()
     chinese = client.get(rule_url(event)).get_data(as_text=True)
 
-    assert "Present in at least 80 % of the programme's time slots." in english
+    assert "Present in at least 80 % of the programme&#39;s time slots." in english
     assert "Sessions that run at the same time (parallel tracks) form one time slot" in english
     assert "Sessions that count for attendance: 4, in 3 time slots, 3 hours in all." in english
     assert "出席不少于 80% 的日程时段。" in chinese
