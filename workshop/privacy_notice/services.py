@@ -37,12 +37,7 @@ class InvalidNotice(DomainError):
 
 def current_notice(event_id: int) -> PrivacyNotice | None:
     """The event's notice as it stands: its latest version; None while it has none."""
-    return db.session.scalar(
-        db.select(PrivacyNotice)
-        .where(PrivacyNotice.event_id == event_id)
-        .order_by(PrivacyNotice.number.desc())
-        .limit(1)
-    )
+    return db.session.scalar(db.select(PrivacyNotice).where(PrivacyNotice.id == current_notice_id(event_id)))
 
 
 def require_editor(actor, event: Event) -> None:
@@ -126,8 +121,9 @@ def agreed_version(event: Event, shown_id: int | None) -> int | None:
 
 
 def current_notice_id(event_id):
-    """The id of the current version of the notice of the event ``event_id`` (a column, or a bound
-    parameter) names, as a column of a statement about that event: None while it has none."""
+    """The id of the current version (the latest) of the notice of the event ``event_id`` (an id, a
+    column, or a bound parameter) names, as a column of a statement about that event: None while
+    it has none."""
     return (
         db.select(PrivacyNotice.id)
         .where(PrivacyNotice.event_id == event_id)
