@@ -22,7 +22,7 @@ from ..formatting import country_name, date_range_in_zone, time_span, zone_label
 from ..letterhead import services as letterheads
 from ..pdf import styles
 from ..pdf.fonts import LATIN, markup
-from ..pdf.styles import Paragraph
+from ..pdf.text import Paragraph
 from ..timeutil import utc_to_local
 from ..translated import joined
 from .forms import SESSION_KIND_LABELS

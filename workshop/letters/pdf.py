@@ -26,7 +26,8 @@ from reportlab.platypus import HRFlowable, Image, KeepTogether, SimpleDocTemplat
 from ..errors import MissingFile
 from ..letterhead import services as letterheads
 from ..pdf.fonts import LATIN, markup
-from ..pdf.styles import INK, MUTED, RULE, Paragraph, stylesheet
+from ..pdf.styles import INK, MUTED, RULE, stylesheet
+from ..pdf.text import Paragraph
 from ..timeutil import utcnow
 from ..translated import joined
 from .as_approved import LetterAsApproved, approved_as

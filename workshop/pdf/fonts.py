@@ -351,6 +351,12 @@ def draw_string(
     it ("centre") or ending at it ("right"); one text object, so it is copied out as one line. Answers its width."""
     parts = [(run, face.name(bold)) for run, face in runs(text, path)]
     width = sum(pdfmetrics.stringWidth(run, font, size) for run, font in parts)
+    draw_runs(canvas, x, y, parts, size, width, align)
+    return width
+
+
+def draw_runs(canvas, x: float, y: float, parts, size: float, width: float, align: str = "left") -> None:
+    """Draw runs of ``width``, each with its font's name, as ``draw_string`` does."""
     if align == "centre":
         x -= width / 2
     elif align == "right":
@@ -363,7 +369,6 @@ def draw_string(
         else:
             writer.textLine(run)  # ends the line, as drawString does: text extracted after it starts a new one
     canvas.drawText(writer)
-    return width
 
 
 def language_tag() -> str:

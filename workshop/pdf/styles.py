@@ -1,15 +1,14 @@
 """Paragraph styles and page decoration shared by every PDF (programme, certificates, report)."""
 
-import copy
 from collections.abc import Callable
 
-from reportlab import platypus
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
-from .fonts import LATIN, LATIN_BOLD, MIRRORED, draw_string, has_right_to_left, markup, seen_order, visual_order
+from .fonts import LATIN, LATIN_BOLD, draw_string
+from .text import Text
 
 INK = colors.HexColor("#212529")
 MUTED = colors.HexColor("#6c757d")
@@ -37,64 +36,14 @@ def stylesheet() -> dict[str, ParagraphStyle]:
     }
 
 
-class Paragraph(platypus.Paragraph):
-    """A paragraph that breaks its lines once for a given width. A table wraps each cell twice, to
-    measure its row and again to draw it; the lines, and so the size, depend on the width alone.
-    Right-to-left words (Arabic, Hebrew) are drawn in the order they are seen, line by line."""
-
-    _wrapped_for: float | None = None
-
-    def draw(self):
-        if not has_right_to_left(self.text):
-            return super().draw()
-        broken = self.blPara
-        self.blPara = seen_in_order(broken)
-        try:
-            return super().draw()
-        finally:
-            self.blPara = broken
-
-    def wrap(self, available_width, available_height):
-        if available_width == self._wrapped_for and hasattr(self, "blPara"):  # a split drops its lines
-            return self.width, self.height
-        size = super().wrap(available_width, available_height)
-        self._wrapped_for = available_width
-        return size
-
-
-def seen_in_order(broken):
-    """A copy of a paragraph's lines with each line's right-to-left words in the order they are seen
-    (``fonts.seen_order``), each run keeping its font."""
-    seen = copy.copy(broken)
-    if broken.kind == 0:  # one font: each line is (extra space, words)
-        seen.lines = [(extra, visual_order(" ".join(words)).split(" ")) for extra, words in broken.lines]
-        return seen
-    seen.lines = []
-    for line in broken.lines:
-        text = "".join(word.text for word in line.words)
-        if not has_right_to_left(text):
-            seen.lines.append(line)
-            continue
-        owners = [number for number, word in enumerate(line.words) for _char in word.text]
-        words: list = []
-        for index, mirrored in seen_order(text):
-            char = text[index].translate(MIRRORED) if mirrored else text[index]
-            if words and words[-1][0] == owners[index]:
-                words[-1][1].append(char)
-            else:
-                words.append((owners[index], [char]))
-        seen.lines.append(line.clone(words=[line.words[owner].clone(text="".join(chars)) for owner, chars in words]))
-    return seen
-
-
-def para(text: str, style: ParagraphStyle) -> Paragraph:
+def para(text: str, style: ParagraphStyle) -> Text:
     """A paragraph of plain text (not markup): escaped, Chinese in the CJK font."""
-    return Paragraph(markup(text), style)
+    return Text((str(text),), style)
 
 
-def lines(texts: list[str], style: ParagraphStyle) -> Paragraph:
+def lines(texts: list[str], style: ParagraphStyle) -> Text:
     """Several lines of plain text in one paragraph (for a table cell)."""
-    return Paragraph("<br/>".join(markup(text) for text in texts if text), style)
+    return Text(tuple(str(text) for text in texts if text), style)
 
 
 def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: float = 3) -> list[tuple]:
@@ -115,11 +64,11 @@ def table_commands(header_rows: int = 1, rules: str = "LINEBELOW", padding: floa
 FOOTER = ParagraphStyle("footer", fontName=LATIN, bulletFontName=LATIN, fontSize=8, leading=10, textColor=MUTED)
 
 
-def one_line(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+def one_line(text: str, style: ParagraphStyle, width: float) -> Text:
     """``text`` in one line of ``width``, shortened with an ellipsis when it is longer."""
     shown = text
     while True:
-        paragraph = Paragraph(markup(shown if shown == text else shown.rstrip() + "…"), style)
+        paragraph = para(shown if shown == text else shown.rstrip() + "…", style)
         _w, height = paragraph.wrap(width, style.leading * 3)
         if height <= style.leading or len(shown) <= 1:
             return paragraph

@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, HRFlowable, Spacer, Table, TableStyle
 
 from ..pdf import styles
 from ..pdf.fonts import LATIN_BOLD, MONO, markup
-from ..pdf.styles import Paragraph
+from ..pdf.text import Paragraph, Text
 from ..text import render_markdown
 
 BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr"}
@@ -103,7 +103,7 @@ class Converter:
 
         def flush():
             if loose and "".join(self.inline(part) for part in loose).strip():
-                flowables.append(self.paragraph(loose, self.style("quote" if quote else "p", indent)))
+                flowables.append(self.text(loose, self.style("quote" if quote else "p", indent)))
             loose.clear()
 
         for child in node.children:
@@ -118,7 +118,7 @@ class Converter:
     def block(self, node: Node, indent: int, quote: bool) -> list[Flowable]:
         tag = node.tag
         if tag == "p":
-            return [self.paragraph(node.children, self.style("quote" if quote else "p", indent))]
+            return [self.text(node.children, self.style("quote" if quote else "p", indent))]
         if tag in HEADING_SIZES:
             return [self.paragraph(node.children, self.style(tag, indent))]
         if tag in ("ul", "ol"):
@@ -165,7 +165,14 @@ class Converter:
             cells = [cell for cell in row.children if isinstance(cell, Node) and cell.tag in ("th", "td")]
             if cells and all(cell.tag == "th" for cell in cells) and len(rows) == header_rows:
                 header_rows += 1
-            rows.append([self.paragraph(cell.children, self.cell, bold=cell.tag == "th") for cell in cells])
+            rows.append(
+                [
+                    self.paragraph(cell.children, self.cell, bold=True)
+                    if cell.tag == "th"
+                    else self.text(cell.children, self.cell)
+                    for cell in cells
+                ]
+            )
         columns = max((len(row) for row in rows), default=0)
         if not columns:
             return Spacer(1, 0)
@@ -178,6 +185,12 @@ class Converter:
         return table
 
     # --- within a line --------------------------------------------------------------------
+
+    def text(self, children: list[Node | str], style: ParagraphStyle) -> Flowable:
+        """A paragraph; plain text when it has no formatting (drawn without parsing markup)."""
+        if all(isinstance(child, str) for child in children):
+            return Text(("".join(children).strip(),), style)
+        return self.paragraph(children, style)
 
     def paragraph(self, children: list[Node | str], style: ParagraphStyle, bold: bool = False) -> Paragraph:
         text = "".join(self.inline(child) for child in children).strip()

@@ -29,7 +29,8 @@ from ..formatting import date_range_in_zone, format_in_zone, zone_label
 from ..letterhead import services as letterheads
 from ..pdf import styles
 from ..pdf.fonts import markup
-from ..pdf.styles import Paragraph, lines, para
+from ..pdf.styles import lines, para
+from ..pdf.text import Paragraph
 from ..translated import joined
 from ..uploads import size_label
 from . import pdf_figures

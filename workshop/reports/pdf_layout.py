@@ -21,8 +21,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, TableStyle
 
 from ..pdf import styles
-from ..pdf.fonts import LATIN, draw_string, latin, markup, string_width
-from ..pdf.styles import Paragraph, para
+from ..pdf.fonts import LATIN, draw_string, latin, string_width
+from ..pdf.styles import para
+from ..pdf.text import Paragraph, Text
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 HEADER_GAP = 8 * mm  # between the running header's rule and the text
@@ -43,13 +44,16 @@ class Entry:
         return f"{self.number}  {self.title}" if self.number else self.title
 
 
-class Heading(Paragraph):
+class Heading(Text):
     """A numbered heading; the document notes its page, bookmarks it and adds it to the outline."""
 
     def __init__(self, entry: Entry, style: ParagraphStyle):
-        super().__init__(markup(entry.label), style)
+        super().__init__((entry.label,), style)
         self.entry = entry
         self.bottom = 0.0  # on the page, once drawn
+
+    def split(self, available_width, available_height):
+        return []  # a heading goes whole to the next page
 
     def draw(self):
         self.bottom = self.canv.absolutePosition(0, 0)[1]
