@@ -5,6 +5,7 @@ on to the next without losing or repeating a line; and what it does not draw its
 indent, right-to-left words, control characters) is drawn by its paragraph."""
 
 import io
+import random
 
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
@@ -13,6 +14,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from workshop.pdf import fonts, styles
 from workshop.pdf.text import Paragraph, Text
+from workshop.reports.markdown_pdf import markdown_flowables
 
 SHEET = styles.stylesheet()
 CELL = SHEET["cell"]
@@ -55,6 +57,31 @@ def test_a_line_of_text_is_drawn_where_its_paragraph_draws_it():
         assert len(placed_text(as_text)) >= len(texts)
 
 
+def test_a_text_takes_as_many_lines_as_its_paragraph_at_any_width():
+    """Random texts of Latin, Vietnamese and Chinese words, some longer than a line, in four styles:
+    a paragraph squeezes a line's spaces a little before it breaks it, and so does Text."""
+    choose = random.Random(7)
+    latin = "the of and a in on labour migration workers recruitment fees self-employed co-operatives ministry"
+    vocabulary = [
+        *latin.split(" "),
+        "Nguyễn",
+        "Thị",
+        "Lan",
+        "王芳",
+        "人力资源",
+        "与会者同意在下次会议前交换劳动监察数据",
+    ]
+    for _ in range(600):
+        words = " ".join(choose.choice(vocabulary) for _ in range(choose.randint(2, 30)))
+        width = choose.uniform(60, 400)
+        style = choose.choice([CELL, SHEET["body"], SHEET["cell_bold"], SHEET["heading"]])
+        paragraph = Paragraph(fonts.markup(words), style)
+        assert styles.para(words, style).wrap(width, 5000) == paragraph.wrap(width, 5000), (words, width)
+    squeezed = styles.para("self-employed workers and co-operatives in the", CELL)
+    assert squeezed.wrap(200, 1000) == (200, CELL.leading)
+    assert styles.one_line("self-employed workers and co-operatives in the", CELL, 200).texts == squeezed.texts
+
+
 def test_lines_break_at_spaces_and_never_run_past_their_width():
     words = "Governments reported on the licensing of recruitment agencies and on the fees workers pay"
     text = styles.para(words, CELL)
@@ -63,7 +90,7 @@ def test_lines_break_at_spaces_and_never_run_past_their_width():
     assert len(lines) > 2
     assert height == len(lines) * CELL.leading
     assert " ".join(lines) == words
-    assert all(line.width <= 120 for line in text.lines_for(120))
+    assert all(line.width <= 120 * 1.01 for line in text.lines_for(120))  # spaces squeezed at most
 
 
 def test_a_chinese_sentence_breaks_between_its_characters_in_the_chinese_font():
@@ -125,3 +152,12 @@ def test_what_text_does_not_draw_itself_is_drawn_by_its_paragraph():
         assert text.wrap(300, 1000) == Paragraph(fonts.markup(words), style).wrap(300, 1000)
         assert text.lines_for(300) is None
     assert document([styles.para("Dr. محمد علي (Cairo)", CELL)]) is not None
+
+
+def test_a_formatted_or_right_to_left_paragraph_too_long_for_the_page_goes_on_to_the_next():
+    body = SHEET["body"]
+    for source in ("**Fair** recruitment " * 300, "Dr. محمد علي " * 300):
+        data = document([Spacer(1, 600), *markdown_flowables(source, body, CELL, 400)])
+        pages = text_of_pages(data)
+        assert len(pages) >= 2
+        assert len(" ".join(pages).split()) >= 600

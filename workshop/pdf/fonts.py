@@ -355,19 +355,26 @@ def draw_string(
     return width
 
 
-def draw_runs(canvas, x: float, y: float, parts, size: float, width: float, align: str = "left") -> None:
-    """Draw runs of ``width``, each with its font's name, as ``draw_string`` does."""
+def draw_runs(
+    canvas, x: float, y: float, parts, size: float, width: float, align: str = "left", word_space: float = 0
+) -> None:
+    """Draw runs of ``width``, each with its font's name, as ``draw_string`` does; ``word_space`` added
+    to each space (a paragraph squeezes a line's spaces a little rather than break it)."""
     if align == "centre":
         x -= width / 2
     elif align == "right":
         x -= width
     writer = canvas.beginText(x, y)
+    if word_space:
+        writer.setWordSpace(word_space)
     for number, (run, font) in enumerate(parts, start=1):
         writer.setFont(font, size)
         if number < len(parts):
             writer.textOut(run)
         else:
             writer.textLine(run)  # ends the line, as drawString does: text extracted after it starts a new one
+    if word_space:
+        writer.setWordSpace(0)
     canvas.drawText(writer)
 
 

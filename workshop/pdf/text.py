@@ -40,7 +40,7 @@ class Paragraph(platypus.Paragraph):
     _wrapped_for: float | None = None
 
     def draw(self):
-        if not has_right_to_left(self.text):
+        if not has_right_to_left(self.plain_text()):
             return super().draw()
         broken = self.blPara
         self.blPara = seen_in_order(broken)
@@ -48,6 +48,12 @@ class Paragraph(platypus.Paragraph):
             return super().draw()
         finally:
             self.blPara = broken
+
+    def plain_text(self) -> str:
+        """The text without markup; the parts of a split paragraph have only their fragments."""
+        if self.text is not None:
+            return self.text
+        return "".join(getattr(fragment, "text", "") for fragment in self.frags)
 
     def wrap(self, available_width, available_height):
         if available_width == self._wrapped_for and hasattr(self, "blPara"):  # a split drops its lines
@@ -102,6 +108,11 @@ class Line:
 
     runs: tuple[tuple[str, str], ...]
     width: float
+
+    @property
+    def spaces(self) -> int:
+        """What a paragraph counts as the line's spaces when it squeezes them."""
+        return sum(run.count(" ") + run.count("\xa0") for run, _font in self.runs)
 
 
 class Text(platypus.Flowable):
@@ -182,7 +193,11 @@ class Text(platypus.Flowable):
         canvas.setFillColor(style.textColor)
         for number, line in enumerate(self._lines):
             y = self.height - style.fontSize - number * style.leading  # where a paragraph puts the baseline
-            draw_runs(canvas, x, y, line.runs, style.fontSize, line.width, align)
+            over = line.width - self.width
+            if over > 1e-8 and line.spaces:  # its spaces squeezed (``broken``), the line fills the width
+                draw_runs(canvas, 0, y, line.runs, style.fontSize, line.width, word_space=-over / line.spaces)
+            else:
+                draw_runs(canvas, x, y, line.runs, style.fontSize, line.width, align)
         canvas.restoreState()
 
 
@@ -193,6 +208,7 @@ class Measured:
     runs: tuple[tuple[str, str], ...]
     width: float
     size: float
+    shrinkage: float = 0.0
     _words: list[Word] | None = None
 
     def lines(self, width: float) -> list[Line]:
@@ -200,7 +216,7 @@ class Measured:
             return [Line(self.runs, self.width)]
         if self._words is None:
             self._words = words(self.runs, self.size)
-        return broken(self._words, width, self.size)
+        return broken(self._words, width, self.size, self.shrinkage)
 
 
 def measured(texts: tuple[str, ...], style: ParagraphStyle) -> list[Measured]:
@@ -215,7 +231,8 @@ def measured(texts: tuple[str, ...], style: ParagraphStyle) -> list[Measured]:
         if not is_plain(text):
             return []
         text_runs = tuple((run, face.name(bold)) for run, face in runs(text))
-        result.append(Measured(text_runs, sum(stringWidth(run, font, size) for run, font in text_runs), size))
+        width = sum(stringWidth(run, font, size) for run, font in text_runs)
+        result.append(Measured(text_runs, width, size, style.spaceShrinkage or 0.0))
     return result
 
 
@@ -255,23 +272,25 @@ def words(text_runs: tuple[tuple[str, str], ...], size: float) -> list[Word]:
     return result
 
 
-def broken(words: list[Word], width: float, size: float) -> list[Line]:
-    """The words in lines of ``width``: as many words on a line as fit; a word longer than a line fills
-    the line it starts on and as many more as it needs."""
+def broken(words: list[Word], width: float, size: float, shrinkage: float = 0.0) -> list[Line]:
+    """The words in lines of ``width``: as many words on a line as fit, its spaces squeezed by up to
+    ``shrinkage`` of their width as a paragraph does (``ParagraphStyle.spaceShrinkage``); a word longer
+    than a line fills the line it starts on and as many more as it needs."""
     lines: list[Line] = []
     line: list[tuple[str, str]] = []
-    used = 0.0
+    used = spaces = 0.0  # the line's width, and its spaces' width
 
     def end_line():
-        nonlocal line, used
+        nonlocal line, used, spaces
         lines.append(Line(joined(line), used))
-        line, used = [], 0.0
+        line, used, spaces = [], 0.0, 0.0
 
     for word in words:
         space_font, space = word.space
-        if line and used + space + word.width <= width:
+        if line and used + space + word.width <= width + shrinkage * (spaces + space):
             line += [(" ", space_font), *word.runs]
             used += space + word.width
+            spaces += space
         elif word.width <= width or not word.runs:
             if line:
                 end_line()
