@@ -341,7 +341,15 @@ def one_font(texts: list[str], bold: bool = False) -> tuple[str, list[str]]:
 
 def string_width(text: str, size: float, bold: bool = False, path: str | None = None) -> float:
     """The width of ``text`` drawn by ``draw_string``, each run in its font."""
-    return sum(pdfmetrics.stringWidth(run, face.name(bold), size) for run, face in runs(text, path))
+    return measured_runs(text, size, bold, path)[1]
+
+
+def measured_runs(
+    text: str, size: float, bold: bool = False, path: str | None = None
+) -> tuple[tuple[tuple[str, str], ...], float]:
+    """``text``'s runs on one line (``runs``), each with its font's name, and their width."""
+    parts = tuple((run, face.name(bold)) for run, face in runs(text, path))
+    return parts, sum(pdfmetrics.stringWidth(run, font, size) for run, font in parts)
 
 
 def draw_string(
@@ -349,8 +357,7 @@ def draw_string(
 ) -> float:
     """Draw ``text`` on one line, each run in its font, starting at ``x`` (``align`` "left"), centred on
     it ("centre") or ending at it ("right"); one text object, so it is copied out as one line. Answers its width."""
-    parts = [(run, face.name(bold)) for run, face in runs(text, path)]
-    width = sum(pdfmetrics.stringWidth(run, font, size) for run, font in parts)
+    parts, width = measured_runs(text, size, bold, path)
     draw_runs(canvas, x, y, parts, size, width, align)
     return width
 

@@ -26,7 +26,7 @@ from .fonts import (
     draw_runs,
     has_right_to_left,
     markup,
-    runs,
+    measured_runs,
     seen_order,
     visual_order,
 )
@@ -230,8 +230,7 @@ def measured(texts: tuple[str, ...], style: ParagraphStyle) -> list[Measured]:
         text = SPACES.sub(" ", text.translate(NO_BREAK)).strip(" ")
         if not is_plain(text):
             return []
-        text_runs = tuple((run, face.name(bold)) for run, face in runs(text))
-        width = sum(stringWidth(run, font, size) for run, font in text_runs)
+        text_runs, width = measured_runs(text, size, bold)
         result.append(Measured(text_runs, width, size, style.spaceShrinkage or 0.0))
     return result
 
